@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages csms needs to build, test and benchmark, skipping what is present.
+# Non-interactive: safe for CI (no standard input) and for a fresh Debian 12 machine.
+set -euo pipefail
+
+PACKAGES=(
+  g++ cmake ninja-build make pkg-config
+  libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libpq-dev
+  rapidjson-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
+  sqlite3 curl openssl
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  PACKAGES+=(wrk nginx-light)
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

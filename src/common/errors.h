@@ -1,0 +1,42 @@
+// The table of CSMS error codes: every error a client can see is built here, so the codes live in
+// one place (mirrored in docs/errors.md). Codes up to CSMS.0401 are Huawei's documented ones; the
+// CSMS.06xx (events), CSMS.07xx (records) and CSMS.03xx additions are ours, for cases the public
+// table does not cover.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace csms::errors {
+
+using K = Status::Kind;
+
+// Generic request errors.
+inline Status Internal(std::string msg) { return {K::kInternal, "CSMS.0001", std::move(msg)}; }
+inline Status InvalidParameter(std::string msg) { return {K::kInvalidArgument, "CSMS.0002", std::move(msg)}; }
+inline Status InvalidRequest(std::string msg) { return {K::kInvalidArgument, "CSMS.0003", std::move(msg)}; }
+inline Status RouteNotFound(std::string msg) { return {K::kNotFound, "CSMS.0003", std::move(msg)}; }
+inline Status MethodNotAllowed(std::string msg) { return {K::kMethodNotAllowed, "CSMS.0003", std::move(msg)}; }
+inline Status MalformedBody(std::string msg) { return {K::kInvalidArgument, "CSMS.0004", std::move(msg)}; }
+inline Status BodyTooLarge(std::string msg) { return {K::kPayloadTooLarge, "CSMS.0004", std::move(msg)}; }
+inline Status ResourceNotFound(std::string msg) { return {K::kNotFound, "CSMS.0005", std::move(msg)}; }
+inline Status Unavailable(std::string msg) { return {K::kUnavailable, "CSMS.0010", std::move(msg)}; }
+
+// Authentication and authorization.
+inline Status InvalidToken(std::string msg) { return {K::kUnauthenticated, "CSMS.0301", std::move(msg)}; }
+inline Status ProjectMismatch(std::string msg) { return {K::kPermissionDenied, "CSMS.0302", std::move(msg)}; }
+inline Status ActionDenied(std::string msg) { return {K::kPermissionDenied, "CSMS.0303", std::move(msg)}; }
+inline Status InvalidSignature(std::string msg) { return {K::kUnauthenticated, "CSMS.0304", std::move(msg)}; }
+inline Status BadCredentials(std::string msg) { return {K::kUnauthenticated, "CSMS.0305", std::move(msg)}; }
+
+// Events.
+inline Status EventNameExists(std::string msg) { return {K::kConflict, "CSMS.0601", std::move(msg)}; }
+inline Status EventQuotaReached(std::string msg) { return {K::kFailedPrecondition, "CSMS.0602", std::move(msg)}; }
+inline Status EventInUse(std::string msg) { return {K::kConflict, "CSMS.0603", std::move(msg)}; }
+
+// Notification records.
+inline Status InvalidRecordMarker(std::string msg) { return {K::kInvalidArgument, "CSMS.0701", std::move(msg)}; }
+
+}  // namespace csms::errors

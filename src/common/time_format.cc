@@ -1,0 +1,47 @@
+#include "common/time_format.h"
+
+#include <cstdio>
+#include <ctime>
+
+namespace csms {
+namespace {
+
+struct tm ToUtc(int64_t epoch_millis) {
+  time_t secs = static_cast<time_t>(epoch_millis >= 0 ? epoch_millis / 1000 : (epoch_millis - 999) / 1000);
+  struct tm out {};
+  gmtime_r(&secs, &out);
+  return out;
+}
+
+int MillisPart(int64_t epoch_millis) {
+  int64_t m = epoch_millis % 1000;
+  return static_cast<int>(m < 0 ? m + 1000 : m);
+}
+
+}  // namespace
+
+std::string FormatIso8601Millis(int64_t epoch_millis) {
+  struct tm t = ToUtc(epoch_millis);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.tm_year + 1900, t.tm_mon + 1,
+                t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, MillisPart(epoch_millis));
+  return buf;
+}
+
+std::string FormatIso8601Micros(int64_t epoch_millis) {
+  struct tm t = ToUtc(epoch_millis);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d000Z", t.tm_year + 1900, t.tm_mon + 1,
+                t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, MillisPart(epoch_millis));
+  return buf;
+}
+
+std::string FormatIso8601Seconds(int64_t epoch_millis) {
+  struct tm t = ToUtc(epoch_millis);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
+                t.tm_hour, t.tm_min, t.tm_sec);
+  return buf;
+}
+
+}  // namespace csms

@@ -1,0 +1,13 @@
+#include "crypto/constant_time.h"
+
+#include <openssl/crypto.h>
+
+namespace csms::crypto {
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;  // only the length leaks
+  if (a.empty()) return true;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace csms::crypto

@@ -1,0 +1,21 @@
+// Password storage: PBKDF2-HMAC-SHA256 with a random salt, in a self-describing text form
+// "pbkdf2-sha256$<iterations>$<base64 salt>$<base64 hash>" so the cost can be raised later.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace csms::crypto {
+
+inline constexpr int kDefaultPasswordIterations = 100000;
+
+std::string HashPassword(std::string_view password);
+// Tests pass a low iteration count to stay fast. Values below 1 are treated as 1.
+std::string HashPassword(std::string_view password, int iterations);
+
+// True if `encoded` is a well-formed HashPassword result for `password`. False on any malformed
+// encoding, including iteration counts outside [1, 10'000'000] (so a stored value cannot be
+// used to make a login arbitrarily slow).
+bool VerifyPassword(std::string_view password, std::string_view encoded);
+
+}  // namespace csms::crypto

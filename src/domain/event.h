@@ -1,0 +1,38 @@
+// Event: a named, project-scoped notification rule (spec §2.5, §3.1). It does nothing on its own;
+// secrets subscribe to it, and it decides which of their lifecycle changes produce notifications.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "domain/event_type.h"
+
+namespace csms {
+
+enum class TargetType { kSmn, kWebhook };
+enum class EventState { kEnabled, kDisabled };
+
+std::string_view TargetTypeName(TargetType t);
+std::string_view EventStateName(EventState s);
+
+struct NotificationTarget {
+  TargetType type = TargetType::kSmn;
+  std::string id;    // SMN topic URN, or the webhook URL
+  std::string name;  // topic name / display name
+};
+
+struct Event {
+  std::string project_id;
+  std::string name;
+  std::string event_id;  // server-generated UUID
+  std::vector<EventType> event_types;
+  EventState state = EventState::kEnabled;
+  NotificationTarget notification;
+  int64_t create_time = 0;  // ms
+  int64_t update_time = 0;  // ms
+
+  bool Subscribes(EventType type) const;
+};
+
+}  // namespace csms

@@ -1,0 +1,38 @@
+// Identity: the Keystone-style accounts csms authenticates (domain → projects, users) and the
+// bearer tokens it issues.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace csms {
+
+struct Domain {
+  std::string id;    // 32 hex
+  std::string name;
+};
+
+struct Project {
+  std::string id;    // 32 hex, the {project_id} of every /v1 path
+  std::string name;
+  std::string domain_id;
+};
+
+struct User {
+  std::string id;
+  std::string name;
+  std::string domain_id;
+  std::string password_hash;  // crypto/password.h encoding
+  std::string role = "admin";  // built-in role name; see auth/ for its actions
+};
+
+// A token as stored: only the SHA-256 of the token text is kept.
+struct TokenRecord {
+  std::string token_hash;  // hex sha256 of the token
+  std::string user_id;
+  std::string project_id;
+  int64_t issued_at = 0;   // ms
+  int64_t expires_at = 0;  // ms
+};
+
+}  // namespace csms

@@ -1,0 +1,29 @@
+// Field rules shared by every resource: names, pagination parameters, notification targets.
+// Each check returns a Status whose message names the field, ready for the client.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "common/status.h"
+#include "domain/event.h"
+
+namespace csms::validation {
+
+// ^[a-zA-Z0-9_-]{1,64}$ — secret, event, stage and target names.
+bool IsValidName(std::string_view s);
+// ^[a-zA-Z0-9._-]{1,64}$ — markers of name-ordered lists (older docs allow '.').
+bool IsValidMarker(std::string_view s);
+
+Status CheckName(std::string_view field, std::string_view value);
+
+// `limit` query parameter: decimal 1..max (string of 1–4 chars). Absent → default.
+Status ParseLimit(std::optional<std::string_view> raw, int default_limit, int max_limit, int* out);
+
+// Notification target: SMN topic URN (^[a-zA-Z0-9\-._:]{1,256}$) or WEBHOOK http(s) URL.
+Status CheckNotificationTarget(const NotificationTarget& target);
+
+// The event_types list: 1..12 known, unique values.
+Status CheckEventTypes(const std::vector<EventType>& types);
+
+}  // namespace csms::validation

@@ -1,0 +1,81 @@
+#include "http/api.h"
+
+#include <exception>
+
+#include "auth/token_service.h"
+#include "common/errors.h"
+#include "common/log.h"
+#include "http/handlers/handlers.h"
+#include "json/writer.h"
+
+namespace csms::http {
+
+void WriteError(const Status& status, HttpResponse& res) {
+  json::Writer w;
+  w.StartObject();
+  w.Field("error_code", status.code()).Field("error_msg", status.message());
+  w.Key("error").StartObject().Field("error_code", status.code()).Field("error_msg", status.message()).EndObject();
+  w.EndObject();
+  res.status = status.http_status();
+  res.body = w.Take();
+}
+
+Api::Api(Services services) : services_(services) {
+  handlers::RegisterHealthRoutes(router_);
+  handlers::RegisterKeystoneRoutes(router_);
+  handlers::RegisterEventRoutes(router_);
+  handlers::RegisterRecordRoutes(router_);
+  if (services_.dev_clock) handlers::RegisterDevRoutes(router_);
+}
+
+Status Api::Authenticate(const HttpRequest& req, Principal* out) {
+  auto authorization = req.header("authorization");
+  if (authorization && authorization->rfind("SDK-HMAC-SHA256", 0) == 0) {
+    return errors::InvalidSignature("AK/SK request signing is not enabled on this server");
+  }
+  auto token = req.header("x-auth-token");
+  if (!token) return errors::InvalidToken("X-Auth-Token is missing");
+  return services_.tokens->Validate(*token, out);
+}
+
+void Api::Handle(const HttpRequest& req, HttpResponse& res) {
+  try {
+    const Route* route = nullptr;
+    PathParams params;
+    switch (router_.Find(req.method, req.path, &route, &params)) {
+      case Router<Route>::Match::kFound: break;
+      case Router<Route>::Match::kNoMethod:
+        return WriteError(errors::MethodNotAllowed("method " + std::string(req.method) + " is not allowed on " +
+                                                   std::string(req.path)), res);
+      case Router<Route>::Match::kBadPath:
+        return WriteError(errors::InvalidRequest("the request path is not valid percent-encoding"), res);
+      case Router<Route>::Match::kNoPath:
+        return WriteError(errors::RouteNotFound("no API at " + std::string(req.path)), res);
+    }
+    QueryParams query;
+    if (!query.Parse(req.query)) {
+      return WriteError(errors::InvalidRequest("the query string is not valid percent-encoding"), res);
+    }
+    Principal principal;
+    if (route->access != Access::kPublic) {
+      Status s = Authenticate(req, &principal);
+      if (!s.ok()) return WriteError(s, res);
+      if (route->access == Access::kProject && params.Get("project_id") != principal.project_id) {
+        return WriteError(errors::ProjectMismatch("the credentials are not valid for project " +
+                                                  params.Get("project_id")), res);
+      }
+    }
+    RequestContext ctx{req, params, query, route->access == Access::kPublic ? nullptr : &principal, services_};
+    Status s = route->handler(ctx, res);
+    if (!s.ok()) {
+      if (s.kind() == Status::Kind::kInternal) log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
+      WriteError(s, res);
+    }
+  } catch (const std::exception& e) {
+    log::Error("request " + std::string(req.request_id) + " failed: " + e.what());
+    res.headers.clear();
+    WriteError(errors::Internal("internal error"), res);
+  }
+}
+
+}  // namespace csms::http

@@ -1,0 +1,73 @@
+// Api: the request pipeline between the server and the services. Matches the route, parses the
+// query, authenticates the caller and checks the project, runs the handler, and turns any Status
+// into the CSMS error body. Handlers live in handlers/, one file per resource.
+#pragma once
+
+#include <string>
+
+#include "auth/principal.h"
+#include "common/clock.h"
+#include "common/status.h"
+#include "http/message.h"
+#include "http/router.h"
+
+namespace csms {
+class TokenService;
+class EventService;
+class RecordService;
+class IdentityService;
+}  // namespace csms
+
+namespace csms::http {
+
+// Everything a handler may use; owned by the application.
+struct Services {
+  TokenService* tokens = nullptr;
+  EventService* events = nullptr;
+  RecordService* records = nullptr;
+  IdentityService* identity = nullptr;
+  const Clock* clock = nullptr;
+  OffsetClock* dev_clock = nullptr;  // set only in --dev mode
+};
+
+struct RequestContext {
+  const HttpRequest& req;
+  const PathParams& params;
+  const QueryParams& query;
+  const Principal* principal;  // set on authenticated routes
+  Services& services;
+
+  const std::string& project_id() const { return params.Get("project_id"); }
+};
+
+enum class Access {
+  kPublic,   // no credentials (token issue, health)
+  kAnyUser,  // authenticated, not tied to a path project
+  kProject,  // authenticated and scoped to the {project_id} of the path
+};
+
+struct Route {
+  Status (*handler)(RequestContext&, HttpResponse&);
+  Access access = Access::kProject;
+  const char* action = "";  // IAM action name, e.g. "csms:event:list"
+};
+
+class Api {
+ public:
+  explicit Api(Services services);
+
+  void Handle(const HttpRequest& req, HttpResponse& res);
+  Router<Route>& router() { return router_; }
+
+ private:
+  Status Authenticate(const HttpRequest& req, Principal* out);
+
+  Services services_;
+  Router<Route> router_;
+};
+
+// Writes the CSMS error body: both documented shapes at once (flat and nested), so every SDK's
+// parser finds the code and the message.
+void WriteError(const Status& status, HttpResponse& res);
+
+}  // namespace csms::http

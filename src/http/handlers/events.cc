@@ -1,0 +1,172 @@
+// Events API (spec §1.6): /v1/{project_id}/csms/events[/{event_name}].
+#include <rapidjson/document.h>
+
+#include "common/errors.h"
+#include "domain/limits.h"
+#include "domain/validation.h"
+#include "http/handlers/handlers.h"
+#include "json/reader.h"
+#include "service/event_service.h"
+
+namespace csms::http::handlers {
+
+void WritePageInfo(json::Writer& w, const std::optional<std::string>& next, const std::optional<std::string>& previous,
+                   size_t count) {
+  w.Key("page_info").StartObject();
+  if (next) w.Field("next_marker", *next);
+  if (previous) w.Field("previous_marker", *previous);
+  w.Field("current_count", static_cast<int64_t>(count));
+  w.EndObject();
+}
+
+namespace {
+
+void WriteEvent(json::Writer& w, const Event& e) {
+  w.StartObject();
+  w.Field("state", EventStateName(e.state));
+  w.Field("name", e.name);
+  w.Field("event_id", e.event_id);
+  w.Key("event_types").StartArray();
+  for (EventType t : e.event_types) w.String(EventTypeName(t));
+  w.EndArray();
+  w.Field("create_time", e.create_time);
+  w.Field("update_time", e.update_time);
+  w.Key("notification").StartObject();
+  w.Field("target_type", TargetTypeName(e.notification.type));
+  w.Field("target_id", e.notification.id);
+  w.Field("target_name", e.notification.name);
+  w.EndObject();
+  w.EndObject();
+}
+
+std::string EventBody(const Event& e) {
+  json::Writer w;
+  w.StartObject().Key("event");
+  WriteEvent(w, e);
+  w.EndObject();
+  return w.Take();
+}
+
+Status ParseEventTypes(const json::ObjectReader& body, std::vector<EventType>* out) {
+  std::vector<std::string> names;
+  CSMS_RETURN_IF_ERROR(body.RequireStringArray("event_types", &names));
+  out->clear();
+  for (const auto& n : names) {
+    auto t = ParseEventType(n);
+    if (!t) {
+      return errors::InvalidParameter("invalid event_types: unknown event type '" + n.substr(0, 64) +
+                                      "'; allowed: SECRET_VERSION_CREATED, SECRET_VERSION_EXPIRED, "
+                                      "SECRET_VERSION_NEAR_EXPIRY, SECRET_ROTATED, SECRET_ROTATED_FAILED, "
+                                      "SECRET_DELETED");
+    }
+    out->push_back(*t);
+  }
+  return Status::OK();
+}
+
+Status ParseState(const json::ObjectReader& body, EventState* out) {
+  std::string s;
+  CSMS_RETURN_IF_ERROR(body.RequireString("state", &s));
+  if (s == "ENABLED") *out = EventState::kEnabled;
+  else if (s == "DISABLED") *out = EventState::kDisabled;
+  else return errors::InvalidParameter("invalid state: must be ENABLED or DISABLED");
+  return Status::OK();
+}
+
+Status ParseNotification(const json::ObjectReader& body, NotificationTarget* out) {
+  json::ObjectReader n(body);
+  CSMS_RETURN_IF_ERROR(body.RequireObject("notification", &n));
+  std::string type;
+  CSMS_RETURN_IF_ERROR(n.RequireString("target_type", &type));
+  if (type == "SMN") out->type = TargetType::kSmn;
+  else if (type == "WEBHOOK") out->type = TargetType::kWebhook;
+  else return errors::InvalidParameter("invalid notification.target_type: must be SMN or WEBHOOK");
+  CSMS_RETURN_IF_ERROR(n.RequireString("target_id", &out->id));
+  CSMS_RETURN_IF_ERROR(n.RequireString("target_name", &out->name));
+  return Status::OK();
+}
+
+Status CreateEvent(RequestContext& ctx, HttpResponse& res) {
+  rapidjson::Document doc;
+  CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
+  json::ObjectReader body(doc);
+  CreateEventCommand cmd;
+  CSMS_RETURN_IF_ERROR(body.RequireString("name", &cmd.name));
+  CSMS_RETURN_IF_ERROR(validation::CheckName("name", cmd.name));
+  CSMS_RETURN_IF_ERROR(ParseEventTypes(body, &cmd.event_types));
+  CSMS_RETURN_IF_ERROR(ParseState(body, &cmd.state));
+  CSMS_RETURN_IF_ERROR(ParseNotification(body, &cmd.notification));
+  Event event;
+  CSMS_RETURN_IF_ERROR(ctx.services.events->Create(ctx.project_id(), cmd, &event));
+  res.body = EventBody(event);
+  return Status::OK();
+}
+
+Status ListEvents(RequestContext& ctx, HttpResponse& res) {
+  int limit = 0;
+  CSMS_RETURN_IF_ERROR(validation::ParseLimit(ctx.query.Get("limit"), limits::kDefaultPageSize, limits::kMaxPageSize, &limit));
+  std::string marker(ctx.query.Get("marker").value_or(""));
+  Page<Event> page;
+  CSMS_RETURN_IF_ERROR(ctx.services.events->List(ctx.project_id(), marker, limit, &page));
+  json::Writer w;
+  w.StartObject().Key("events").StartArray();
+  for (const Event& e : page.items) WriteEvent(w, e);
+  w.EndArray();
+  WritePageInfo(w, page.next_marker, page.previous_marker, page.items.size());
+  w.EndObject();
+  res.body = w.Take();
+  return Status::OK();
+}
+
+Status ShowEvent(RequestContext& ctx, HttpResponse& res) {
+  Event event;
+  CSMS_RETURN_IF_ERROR(ctx.services.events->Get(ctx.project_id(), ctx.params.Get("event_name"), &event));
+  res.body = EventBody(event);
+  return Status::OK();
+}
+
+Status UpdateEvent(RequestContext& ctx, HttpResponse& res) {
+  rapidjson::Document doc;
+  CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
+  json::ObjectReader body(doc);
+  if (body.Has("name")) {
+    std::string name;
+    CSMS_RETURN_IF_ERROR(body.RequireString("name", &name));
+    if (name != ctx.params.Get("event_name")) return errors::InvalidParameter("invalid name: an event cannot be renamed");
+  }
+  UpdateEventCommand cmd;
+  if (body.Has("event_types") && !body.IsNull("event_types")) {
+    cmd.event_types.emplace();
+    CSMS_RETURN_IF_ERROR(ParseEventTypes(body, &*cmd.event_types));
+  }
+  if (body.Has("state") && !body.IsNull("state")) {
+    cmd.state.emplace();
+    CSMS_RETURN_IF_ERROR(ParseState(body, &*cmd.state));
+  }
+  if (body.Has("notification") && !body.IsNull("notification")) {
+    cmd.notification.emplace();
+    CSMS_RETURN_IF_ERROR(ParseNotification(body, &*cmd.notification));
+  }
+  Event event;
+  CSMS_RETURN_IF_ERROR(ctx.services.events->Update(ctx.project_id(), ctx.params.Get("event_name"), cmd, &event));
+  res.body = EventBody(event);
+  return Status::OK();
+}
+
+Status DeleteEvent(RequestContext& ctx, HttpResponse& res) {
+  CSMS_RETURN_IF_ERROR(ctx.services.events->Delete(ctx.project_id(), ctx.params.Get("event_name")));
+  res.status = 204;
+  return Status::OK();
+}
+
+}  // namespace
+
+void RegisterEventRoutes(Router<Route>& r) {
+  r.Add("POST", "/v1/{project_id}/csms/events", {CreateEvent, Access::kProject, "csms:event:create"});
+  r.Add("GET", "/v1/{project_id}/csms/events", {ListEvents, Access::kProject, "csms:event:list"});
+  r.Add("GET", "/v1/{project_id}/csms/events/{event_name}", {ShowEvent, Access::kProject, "csms:event:get"});
+  r.Add("PUT", "/v1/{project_id}/csms/events/{event_name}", {UpdateEvent, Access::kProject, "csms:event:update"});
+  r.Add("DELETE", "/v1/{project_id}/csms/events/{event_name}", {DeleteEvent, Access::kProject, "csms:event:delete"});
+}
+
+}  // namespace csms::http::handlers

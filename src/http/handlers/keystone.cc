@@ -1,0 +1,108 @@
+// The Keystone-v3 surface the SDKs and curl users need: POST /v3/auth/tokens (password method,
+// project scope) and GET /v3/projects (the SDKs' project-id lookup).
+#include <rapidjson/document.h>
+
+#include "auth/token_service.h"
+#include "common/errors.h"
+#include "common/time_format.h"
+#include "http/handlers/handlers.h"
+#include "json/reader.h"
+#include "service/identity_service.h"
+
+namespace csms::http::handlers {
+namespace {
+
+Status ParsePasswordAuth(std::string_view text, PasswordAuthRequest* out) {
+  rapidjson::Document doc;
+  CSMS_RETURN_IF_ERROR(json::ParseObject(text, &doc));
+  json::ObjectReader body(doc), auth(doc), identity(doc), password(doc), user(doc);
+  CSMS_RETURN_IF_ERROR(body.RequireObject("auth", &auth));
+  CSMS_RETURN_IF_ERROR(auth.RequireObject("identity", &identity));
+  std::vector<std::string> methods;
+  CSMS_RETURN_IF_ERROR(identity.RequireStringArray("methods", &methods));
+  if (std::find(methods.begin(), methods.end(), "password") == methods.end()) {
+    return errors::InvalidParameter("invalid auth.identity.methods: only the password method is supported");
+  }
+  CSMS_RETURN_IF_ERROR(identity.RequireObject("password", &password));
+  CSMS_RETURN_IF_ERROR(password.RequireObject("user", &user));
+  CSMS_RETURN_IF_ERROR(user.RequireString("name", &out->user_name));
+  CSMS_RETURN_IF_ERROR(user.RequireString("password", &out->password));
+  json::ObjectReader domain(doc);
+  CSMS_RETURN_IF_ERROR(user.RequireObject("domain", &domain));
+  CSMS_RETURN_IF_ERROR(domain.OptionalString("name", &out->user_domain_name));
+  CSMS_RETURN_IF_ERROR(domain.OptionalString("id", &out->user_domain_id));
+  if (!out->user_domain_name && !out->user_domain_id) {
+    return errors::InvalidParameter("missing required field auth.identity.password.user.domain.name");
+  }
+  std::optional<json::ObjectReader> scope, project;
+  CSMS_RETURN_IF_ERROR(auth.OptionalObject("scope", &scope));
+  if (scope) CSMS_RETURN_IF_ERROR(scope->OptionalObject("project", &project));
+  if (!project) {
+    return errors::InvalidParameter("missing auth.scope.project: csms issues project-scoped tokens only");
+  }
+  CSMS_RETURN_IF_ERROR(project->OptionalString("id", &out->project_id));
+  CSMS_RETURN_IF_ERROR(project->OptionalString("name", &out->project_name));
+  if (!out->project_id && !out->project_name) {
+    return errors::InvalidParameter("missing auth.scope.project.id or auth.scope.project.name");
+  }
+  return Status::OK();
+}
+
+void WriteDomain(json::Writer& w, const Domain& d) {
+  w.Key("domain").StartObject().Field("id", d.id).Field("name", d.name).EndObject();
+}
+
+Status IssueToken(RequestContext& ctx, HttpResponse& res) {
+  PasswordAuthRequest request;
+  CSMS_RETURN_IF_ERROR(ParsePasswordAuth(ctx.req.body, &request));
+  IssuedToken t;
+  CSMS_RETURN_IF_ERROR(ctx.services.tokens->Issue(request, &t));
+  json::Writer w;
+  w.StartObject().Key("token").StartObject();
+  w.Field("expires_at", FormatIso8601Micros(t.expires_at));
+  w.Field("issued_at", FormatIso8601Micros(t.issued_at));
+  w.Key("methods").StartArray().String("password").EndArray();
+  w.Key("user").StartObject().Field("id", t.user.id).Field("name", t.user.name);
+  WriteDomain(w, t.domain);
+  w.Field("password_expires_at", "").EndObject();
+  w.Key("project").StartObject().Field("id", t.project.id).Field("name", t.project.name);
+  WriteDomain(w, t.domain);
+  w.EndObject();
+  w.Key("roles").StartArray().StartObject().Field("id", "0").Field("name", t.user.role).EndObject().EndArray();
+  if (!ctx.query.Get("nocatalog")) w.Key("catalog").StartArray().EndArray();
+  w.EndObject().EndObject();
+  res.status = 201;
+  res.body = w.Take();
+  res.headers.emplace_back("X-Subject-Token", std::move(t.token));
+  return Status::OK();
+}
+
+// The SDKs resolve a region name to a project id with GET /v3/projects?name=<region>; we answer
+// with the caller's own domain's projects, filtered by name.
+Status ListProjects(RequestContext& ctx, HttpResponse& res) {
+  std::vector<Project> projects;
+  CSMS_RETURN_IF_ERROR(ctx.services.identity->ListProjectsOfDomain(ctx.principal->domain_id, &projects));
+  auto name = ctx.query.Get("name");
+  json::Writer w;
+  w.StartObject().Key("projects").StartArray();
+  for (const Project& p : projects) {
+    if (name && p.name != *name) continue;
+    w.StartObject().Field("id", p.id).Field("name", p.name).Field("domain_id", p.domain_id)
+        .Field("enabled", true).Field("is_domain", false).Field("parent_id", p.domain_id).Field("description", "")
+        .EndObject();
+  }
+  w.EndArray();
+  w.Key("links").StartObject().Key("self").Null().Key("previous").Null().Key("next").Null().EndObject();
+  w.EndObject();
+  res.body = w.Take();
+  return Status::OK();
+}
+
+}  // namespace
+
+void RegisterKeystoneRoutes(Router<Route>& r) {
+  r.Add("POST", "/v3/auth/tokens", {IssueToken, Access::kPublic, ""});
+  r.Add("GET", "/v3/projects", {ListProjects, Access::kAnyUser, "iam:projects:list"});
+}
+
+}  // namespace csms::http::handlers

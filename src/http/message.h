@@ -1,0 +1,44 @@
+// HttpRequest / HttpResponse: what handlers see. Deliberately independent of Beast so that only
+// server.cc compiles Beast, and handlers can be driven by tests without a socket.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace csms::http {
+
+struct HttpRequest {
+  std::string_view method;  // "GET", "POST", ...
+  std::string_view target;  // raw request target: path plus optional ?query, as received
+  std::string_view path;    // target up to '?'
+  std::string_view query;   // after '?', may be empty
+  std::string_view body;
+  std::string_view request_id;
+  // Header lookup by lower-case name; nullopt when absent.
+  std::function<std::optional<std::string_view>(std::string_view)> header;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string body;  // JSON, or empty for 204
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (e.g. X-Subject-Token)
+};
+
+// Decoded query parameters in arrival order. Empty items (a trailing '&', as the official C++ SDK
+// sends) are skipped; a repeated key keeps its first value for Get().
+class QueryParams {
+ public:
+  // Returns false when the query is not valid percent-encoding.
+  bool Parse(std::string_view query);
+  std::optional<std::string_view> Get(std::string_view key) const;
+  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> items_;
+};
+
+}  // namespace csms::http

@@ -1,0 +1,43 @@
+// Writing response bodies: a RapidJSON writer over a string buffer, with the small conveniences
+// our handlers need. Keys are string literals; values are escaped by RapidJSON.
+#pragma once
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace csms::json {
+
+class Writer {
+ public:
+  Writer() : writer_(buffer_) {}
+
+  Writer& StartObject() { writer_.StartObject(); return *this; }
+  Writer& EndObject() { writer_.EndObject(); return *this; }
+  Writer& StartArray() { writer_.StartArray(); return *this; }
+  Writer& EndArray() { writer_.EndArray(); return *this; }
+  Writer& Key(std::string_view k) { writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); return *this; }
+  Writer& String(std::string_view v) { writer_.String(v.data(), static_cast<rapidjson::SizeType>(v.size())); return *this; }
+  Writer& Int(int64_t v) { writer_.Int64(v); return *this; }
+  Writer& Bool(bool v) { writer_.Bool(v); return *this; }
+  Writer& Null() { writer_.Null(); return *this; }
+
+  // Key/value shorthands.
+  Writer& Field(std::string_view k, std::string_view v) { return Key(k).String(v); }
+  Writer& Field(std::string_view k, const char* v) { return Key(k).String(v); }
+  Writer& Field(std::string_view k, const std::string& v) { return Key(k).String(v); }
+  Writer& Field(std::string_view k, int64_t v) { return Key(k).Int(v); }
+  Writer& Field(std::string_view k, int v) { return Key(k).Int(v); }
+  Writer& Field(std::string_view k, bool v) { return Key(k).Bool(v); }
+
+  std::string Take() { return std::string(buffer_.GetString(), buffer_.GetSize()); }
+
+ private:
+  rapidjson::StringBuffer buffer_;
+  rapidjson::Writer<rapidjson::StringBuffer> writer_;
+};
+
+}  // namespace csms::json

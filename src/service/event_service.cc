@@ -1,0 +1,99 @@
+#include "service/event_service.h"
+
+#include "common/errors.h"
+#include "crypto/random.h"
+#include "domain/validation.h"
+
+namespace csms {
+namespace {
+
+Status EventNotFound(const std::string& name) {
+  return errors::ResourceNotFound("event " + name + " does not exist");
+}
+
+}  // namespace
+
+Status EventService::Create(const std::string& project_id, const CreateEventCommand& cmd, Event* out) {
+  CSMS_RETURN_IF_ERROR(validation::CheckName("name", cmd.name));
+  CSMS_RETURN_IF_ERROR(validation::CheckEventTypes(cmd.event_types));
+  CSMS_RETURN_IF_ERROR(validation::CheckNotificationTarget(cmd.notification));
+
+  Event event;
+  event.project_id = project_id;
+  event.name = cmd.name;
+  event.event_id = crypto::NewUuid();
+  event.event_types = cmd.event_types;
+  event.state = cmd.state;
+  event.notification = cmd.notification;
+  event.create_time = event.update_time = clock_->NowMillis();
+
+  CSMS_RETURN_IF_ERROR(store_->Write([&](Transaction& tx) -> Status {
+    Event existing;
+    Status s = tx.GetEvent(project_id, cmd.name, &existing);
+    if (s.ok()) return errors::EventNameExists("an event named " + cmd.name + " already exists");
+    if (!s.IsNotFound()) return s;
+    int64_t count = 0;
+    CSMS_RETURN_IF_ERROR(tx.CountEvents(project_id, &count));
+    if (count >= options_.event_quota) {
+      return errors::EventQuotaReached("the project already has the maximum of " +
+                                       std::to_string(options_.event_quota) + " events");
+    }
+    s = tx.InsertEvent(event);
+    if (s.IsConflict()) return errors::EventNameExists("an event named " + cmd.name + " already exists");
+    return s;
+  }));
+  *out = std::move(event);
+  return Status::OK();
+}
+
+Status EventService::Get(const std::string& project_id, const std::string& name, Event* out) {
+  if (!validation::IsValidName(name)) return EventNotFound(name);
+  Status s = store_->Read([&](Transaction& tx) { return tx.GetEvent(project_id, name, out); });
+  return s.IsNotFound() ? EventNotFound(name) : s;
+}
+
+Status EventService::Update(const std::string& project_id, const std::string& name, const UpdateEventCommand& cmd,
+                            Event* out) {
+  if (!validation::IsValidName(name)) return EventNotFound(name);
+  if (cmd.event_types) CSMS_RETURN_IF_ERROR(validation::CheckEventTypes(*cmd.event_types));
+  if (cmd.notification) CSMS_RETURN_IF_ERROR(validation::CheckNotificationTarget(*cmd.notification));
+  Status s = store_->Write([&](Transaction& tx) -> Status {
+    Event event;
+    CSMS_RETURN_IF_ERROR(tx.GetEvent(project_id, name, &event));
+    if (cmd.event_types) event.event_types = *cmd.event_types;
+    if (cmd.state) event.state = *cmd.state;
+    if (cmd.notification) event.notification = *cmd.notification;
+    // update_time never goes backwards, even if the clock does.
+    event.update_time = std::max(clock_->NowMillis(), event.update_time);
+    CSMS_RETURN_IF_ERROR(tx.UpdateEvent(event));
+    *out = std::move(event);
+    return Status::OK();
+  });
+  return s.IsNotFound() ? EventNotFound(name) : s;
+}
+
+Status EventService::Delete(const std::string& project_id, const std::string& name) {
+  if (!validation::IsValidName(name)) return EventNotFound(name);
+  Status s = store_->Write([&](Transaction& tx) { return tx.DeleteEvent(project_id, name); });
+  return s.IsNotFound() ? EventNotFound(name) : s;
+}
+
+Status EventService::List(const std::string& project_id, const std::string& marker, int limit, Page<Event>* out) {
+  if (!marker.empty() && !validation::IsValidMarker(marker)) {
+    return errors::InvalidParameter("invalid marker: must be the name of the last event of the previous page");
+  }
+  std::vector<Event> events;
+  events.reserve(limit + 1);
+  // One extra row tells whether a next page exists without a second query.
+  CSMS_RETURN_IF_ERROR(store_->Read([&](Transaction& tx) { return tx.ListEvents(project_id, marker, limit + 1, &events); }));
+  bool more = static_cast<int>(events.size()) > limit;
+  if (more) events.pop_back();
+  out->previous_marker.reset();
+  out->next_marker.reset();
+  if (!events.empty()) out->previous_marker = events.front().name;
+  if (more) out->next_marker = events.back().name;
+  out->items = std::move(events);
+  return Status::OK();
+}
+
+}  // namespace csms

@@ -1,0 +1,114 @@
+#include "service/identity_service.h"
+
+#include "common/errors.h"
+#include "crypto/encoding.h"
+#include "crypto/password.h"
+#include "crypto/random.h"
+#include "domain/validation.h"
+
+namespace csms {
+namespace {
+
+Status FindDomain(Transaction& tx, const std::string& name, Domain* out) {
+  Status s = tx.GetDomainByName(name, out);
+  if (s.IsNotFound()) return errors::ResourceNotFound("domain " + name + " does not exist");
+  return s;
+}
+
+}  // namespace
+
+Status IdentityService::BootstrapIfEmpty(const std::string& domain_name, const std::string& project_name,
+                                         BootstrapResult* out) {
+  std::string password = crypto::Base64UrlEncode(crypto::RandomBytes(18));
+  std::string hash = crypto::HashPassword(password);
+  return store_->Write([&](Transaction& tx) -> Status {
+    Domain existing;
+    Status s = tx.GetDomainByName(domain_name, &existing);
+    if (s.ok()) {
+      out->created = false;
+      return Status::OK();
+    }
+    if (!s.IsNotFound()) return s;
+    out->domain = Domain{crypto::RandomHex(16), domain_name};
+    out->project = Project{crypto::RandomHex(16), project_name, out->domain.id};
+    out->user = User{crypto::RandomHex(16), "admin", out->domain.id, hash, "admin"};
+    out->password = password;
+    out->created = true;
+    CSMS_RETURN_IF_ERROR(tx.InsertDomain(out->domain));
+    CSMS_RETURN_IF_ERROR(tx.InsertProject(out->project));
+    return tx.InsertUser(out->user);
+  });
+}
+
+Status IdentityService::EnsureFixture(const Domain& domain, const Project& project, const std::string& user_name,
+                                      const std::string& password) {
+  std::string hash = crypto::HashPassword(password);
+  return store_->Write([&](Transaction& tx) -> Status {
+    Domain d;
+    Status s = tx.GetDomainById(domain.id, &d);
+    if (s.IsNotFound()) CSMS_RETURN_IF_ERROR(tx.InsertDomain(domain));
+    else CSMS_RETURN_IF_ERROR(s);
+    Project p;
+    s = tx.GetProjectById(project.id, &p);
+    if (s.IsNotFound()) CSMS_RETURN_IF_ERROR(tx.InsertProject(project));
+    else CSMS_RETURN_IF_ERROR(s);
+    User u;
+    s = tx.GetUserByName(domain.id, user_name, &u);
+    if (s.IsNotFound()) return tx.InsertUser(User{crypto::RandomHex(16), user_name, domain.id, hash, "admin"});
+    return s;
+  });
+}
+
+Status IdentityService::CreateProject(const std::string& domain_name, const std::string& project_name, Project* out) {
+  CSMS_RETURN_IF_ERROR(validation::CheckName("project name", project_name));
+  return store_->Write([&](Transaction& tx) -> Status {
+    Domain d;
+    CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
+    *out = Project{crypto::RandomHex(16), project_name, d.id};
+    Status s = tx.InsertProject(*out);
+    if (s.IsConflict()) return Status(Status::Kind::kConflict, "CSMS.0009", "project " + project_name + " already exists");
+    return s;
+  });
+}
+
+Status IdentityService::CreateUser(const std::string& domain_name, const std::string& user_name,
+                                   const std::string& password, const std::string& role, User* out) {
+  CSMS_RETURN_IF_ERROR(validation::CheckName("user name", user_name));
+  if (password.size() < 8) return errors::InvalidParameter("password must have at least 8 characters");
+  std::string hash = crypto::HashPassword(password);
+  return store_->Write([&](Transaction& tx) -> Status {
+    Domain d;
+    CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
+    *out = User{crypto::RandomHex(16), user_name, d.id, hash, role};
+    Status s = tx.InsertUser(*out);
+    if (s.IsConflict()) return Status(Status::Kind::kConflict, "CSMS.0009", "user " + user_name + " already exists");
+    return s;
+  });
+}
+
+Status IdentityService::SetPassword(const std::string& domain_name, const std::string& user_name,
+                                    const std::string& password) {
+  if (password.size() < 8) return errors::InvalidParameter("password must have at least 8 characters");
+  std::string hash = crypto::HashPassword(password);
+  return store_->Write([&](Transaction& tx) -> Status {
+    Domain d;
+    CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
+    User u;
+    CSMS_RETURN_IF_ERROR(tx.GetUserByName(d.id, user_name, &u));
+    return tx.UpdateUserPassword(u.id, hash);
+  });
+}
+
+Status IdentityService::ListProjects(const std::string& domain_name, std::vector<Project>* out) {
+  return store_->Read([&](Transaction& tx) -> Status {
+    Domain d;
+    CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
+    return tx.ListProjects(d.id, out);
+  });
+}
+
+Status IdentityService::ListProjectsOfDomain(const std::string& domain_id, std::vector<Project>* out) {
+  return store_->Read([&](Transaction& tx) { return tx.ListProjects(domain_id, out); });
+}
+
+}  // namespace csms

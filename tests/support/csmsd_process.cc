@@ -1,0 +1,137 @@
+#include "support/csmsd_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace csms::test {
+namespace {
+
+pid_t Spawn(const std::vector<std::string>& args, const std::string& log_path) {
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  if (fd >= 0) {
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
+  }
+  std::vector<char*> argv;
+  std::string bin = CSMSD_PATH;
+  argv.push_back(bin.data());
+  for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  execv(bin.c_str(), argv.data());
+  _exit(127);
+}
+
+bool WaitExit(pid_t pid, int timeout_ms, int* status) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    pid_t r = waitpid(pid, status, WNOHANG);
+    if (r == pid) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+}  // namespace
+
+CsmsdProcess::CsmsdProcess() {
+  char tmpl[] = "/tmp/csms-test-XXXXXX";
+  dir_ = mkdtemp(tmpl);
+}
+
+CsmsdProcess::~CsmsdProcess() {
+  if (pid_ > 0) Kill();
+  std::error_code ec;
+  if (!getenv("CSMS_KEEP_TEST_DIRS")) std::filesystem::remove_all(dir_, ec);
+}
+
+bool CsmsdProcess::Start(const std::vector<std::string>& args) {
+  std::string port_file = dir_ + "/port";
+  std::filesystem::remove(port_file);
+  std::vector<std::string> full = {"--listen", "127.0.0.1:0", "--port-file", port_file};
+  bool has_dir = false;
+  for (auto& a : args) has_dir |= (a == "--data-dir" || a == "--dev");
+  if (!has_dir) {
+    full.push_back("--data-dir");
+    full.push_back(data_dir());
+  }
+  full.insert(full.end(), args.begin(), args.end());
+  pid_ = Spawn(full, dir_ + "/csmsd.log");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(port_file);
+    int port = 0;
+    if (in >> port && port > 0) {
+      port_ = static_cast<uint16_t>(port);
+      return true;
+    }
+    int status;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+int CsmsdProcess::Stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  if (!WaitExit(pid_, 20000, &status)) {
+    Kill();
+    return -1;
+  }
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void CsmsdProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+bool CsmsdProcess::Running() {
+  if (pid_ <= 0) return false;
+  int status;
+  return waitpid(pid_, &status, WNOHANG) == 0;
+}
+
+std::string CsmsdProcess::Log() const {
+  std::ifstream in(dir_ + "/csmsd.log");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int RunCsmsd(const std::vector<std::string>& args, std::string* output) {
+  char tmpl[] = "/tmp/csms-run-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  std::string log = dir + "/out";
+  pid_t pid = Spawn(args, log);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::ifstream in(log);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (output) *output = ss.str();
+  std::filesystem::remove_all(dir);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace csms::test
