@@ -18,19 +18,19 @@ Status TokenService::Issue(const PasswordAuthRequest& req, IssuedToken* out) {
   const Status bad_credentials = errors::BadCredentials("the user name, password or domain is incorrect");
   Status s = store_->Read([&](Transaction& tx) -> Status {
     Domain domain;
-    Status st = req.user_domain_id ? tx.GetDomainById(*req.user_domain_id, &domain)
-                                   : tx.GetDomainByName(req.user_domain_name.value_or(""), &domain);
+    Status st = req.user_domain_id ? tx.identity().GetDomainById(*req.user_domain_id, &domain)
+                                   : tx.identity().GetDomainByName(req.user_domain_name.value_or(""), &domain);
     if (st.IsNotFound()) return bad_credentials;
     CSMS_RETURN_IF_ERROR(st);
     User user;
-    st = tx.GetUserByName(domain.id, req.user_name, &user);
+    st = tx.identity().GetUserByName(domain.id, req.user_name, &user);
     if (st.IsNotFound()) return bad_credentials;
     CSMS_RETURN_IF_ERROR(st);
     out->user = user;
     out->domain = domain;
     Project project;
-    st = req.project_id ? tx.GetProjectById(*req.project_id, &project)
-                        : tx.GetProjectByName(domain.id, req.project_name.value_or(""), &project);
+    st = req.project_id ? tx.identity().GetProjectById(*req.project_id, &project)
+                        : tx.identity().GetProjectByName(domain.id, req.project_name.value_or(""), &project);
     if (st.IsNotFound() || (st.ok() && project.domain_id != domain.id)) {
       // Checked after the password below, so a wrong password never reveals which projects exist.
       project = Project{};
@@ -54,7 +54,7 @@ Status TokenService::Issue(const PasswordAuthRequest& req, IssuedToken* out) {
   out->issued_at = clock_->NowMillis();
   out->expires_at = out->issued_at + limits::kTokenLifetimeMillis;
   TokenRecord record{crypto::Sha256Hex(out->token), out->user.id, out->project.id, out->issued_at, out->expires_at};
-  return store_->Write([&](Transaction& tx) { return tx.InsertToken(record); });
+  return store_->Write([&](Transaction& tx) { return tx.identity().InsertToken(record); });
 }
 
 Status TokenService::Validate(std::string_view token, Principal* out) {
@@ -74,9 +74,9 @@ Status TokenService::Validate(std::string_view token, Principal* out) {
   TokenRecord record;
   Principal principal;
   Status s = store_->Read([&](Transaction& tx) -> Status {
-    CSMS_RETURN_IF_ERROR(tx.GetToken(hash, &record));
+    CSMS_RETURN_IF_ERROR(tx.identity().GetToken(hash, &record));
     User user;
-    CSMS_RETURN_IF_ERROR(tx.GetUserById(record.user_id, &user));
+    CSMS_RETURN_IF_ERROR(tx.identity().GetUserById(record.user_id, &user));
     principal = Principal{user.id, user.name, user.domain_id, record.project_id, user.role};
     return Status::OK();
   });

@@ -29,16 +29,16 @@ Status EventService::Create(const std::string& project_id, const CreateEventComm
 
   CSMS_RETURN_IF_ERROR(store_->Write([&](Transaction& tx) -> Status {
     Event existing;
-    Status s = tx.GetEvent(project_id, cmd.name, &existing);
+    Status s = tx.events().Get(project_id, cmd.name, &existing);
     if (s.ok()) return errors::EventNameExists("an event named " + cmd.name + " already exists");
     if (!s.IsNotFound()) return s;
     int64_t count = 0;
-    CSMS_RETURN_IF_ERROR(tx.CountEvents(project_id, &count));
+    CSMS_RETURN_IF_ERROR(tx.events().Count(project_id, &count));
     if (count >= options_.event_quota) {
       return errors::EventQuotaReached("the project already has the maximum of " +
                                        std::to_string(options_.event_quota) + " events");
     }
-    s = tx.InsertEvent(event);
+    s = tx.events().Insert(event);
     if (s.IsConflict()) return errors::EventNameExists("an event named " + cmd.name + " already exists");
     return s;
   }));
@@ -48,7 +48,7 @@ Status EventService::Create(const std::string& project_id, const CreateEventComm
 
 Status EventService::Get(const std::string& project_id, const std::string& name, Event* out) {
   if (!validation::IsValidName(name)) return EventNotFound(name);
-  Status s = store_->Read([&](Transaction& tx) { return tx.GetEvent(project_id, name, out); });
+  Status s = store_->Read([&](Transaction& tx) { return tx.events().Get(project_id, name, out); });
   return s.IsNotFound() ? EventNotFound(name) : s;
 }
 
@@ -59,13 +59,13 @@ Status EventService::Update(const std::string& project_id, const std::string& na
   if (cmd.notification) CSMS_RETURN_IF_ERROR(validation::CheckNotificationTarget(*cmd.notification));
   Status s = store_->Write([&](Transaction& tx) -> Status {
     Event event;
-    CSMS_RETURN_IF_ERROR(tx.GetEvent(project_id, name, &event));
+    CSMS_RETURN_IF_ERROR(tx.events().Get(project_id, name, &event));
     if (cmd.event_types) event.event_types = *cmd.event_types;
     if (cmd.state) event.state = *cmd.state;
     if (cmd.notification) event.notification = *cmd.notification;
     // update_time never goes backwards, even if the clock does.
     event.update_time = std::max(clock_->NowMillis(), event.update_time);
-    CSMS_RETURN_IF_ERROR(tx.UpdateEvent(event));
+    CSMS_RETURN_IF_ERROR(tx.events().Update(event));
     *out = std::move(event);
     return Status::OK();
   });
@@ -74,7 +74,7 @@ Status EventService::Update(const std::string& project_id, const std::string& na
 
 Status EventService::Delete(const std::string& project_id, const std::string& name) {
   if (!validation::IsValidName(name)) return EventNotFound(name);
-  Status s = store_->Write([&](Transaction& tx) { return tx.DeleteEvent(project_id, name); });
+  Status s = store_->Write([&](Transaction& tx) { return tx.events().Delete(project_id, name); });
   return s.IsNotFound() ? EventNotFound(name) : s;
 }
 
@@ -85,7 +85,7 @@ Status EventService::List(const std::string& project_id, const std::string& mark
   std::vector<Event> events;
   events.reserve(limit + 1);
   // One extra row tells whether a next page exists without a second query.
-  CSMS_RETURN_IF_ERROR(store_->Read([&](Transaction& tx) { return tx.ListEvents(project_id, marker, limit + 1, &events); }));
+  CSMS_RETURN_IF_ERROR(store_->Read([&](Transaction& tx) { return tx.events().List(project_id, marker, limit + 1, &events); }));
   bool more = static_cast<int>(events.size()) > limit;
   if (more) events.pop_back();
   out->previous_marker.reset();

@@ -10,7 +10,7 @@ namespace csms {
 namespace {
 
 Status FindDomain(Transaction& tx, const std::string& name, Domain* out) {
-  Status s = tx.GetDomainByName(name, out);
+  Status s = tx.identity().GetDomainByName(name, out);
   if (s.IsNotFound()) return errors::ResourceNotFound("domain " + name + " does not exist");
   return s;
 }
@@ -23,7 +23,7 @@ Status IdentityService::BootstrapIfEmpty(const std::string& domain_name, const s
   std::string hash = crypto::HashPassword(password);
   return store_->Write([&](Transaction& tx) -> Status {
     Domain existing;
-    Status s = tx.GetDomainByName(domain_name, &existing);
+    Status s = tx.identity().GetDomainByName(domain_name, &existing);
     if (s.ok()) {
       out->created = false;
       return Status::OK();
@@ -34,9 +34,9 @@ Status IdentityService::BootstrapIfEmpty(const std::string& domain_name, const s
     out->user = User{crypto::RandomHex(16), "admin", out->domain.id, hash, "admin"};
     out->password = password;
     out->created = true;
-    CSMS_RETURN_IF_ERROR(tx.InsertDomain(out->domain));
-    CSMS_RETURN_IF_ERROR(tx.InsertProject(out->project));
-    return tx.InsertUser(out->user);
+    CSMS_RETURN_IF_ERROR(tx.identity().InsertDomain(out->domain));
+    CSMS_RETURN_IF_ERROR(tx.identity().InsertProject(out->project));
+    return tx.identity().InsertUser(out->user);
   });
 }
 
@@ -45,16 +45,16 @@ Status IdentityService::EnsureFixture(const Domain& domain, const Project& proje
   std::string hash = crypto::HashPassword(password);
   return store_->Write([&](Transaction& tx) -> Status {
     Domain d;
-    Status s = tx.GetDomainById(domain.id, &d);
-    if (s.IsNotFound()) CSMS_RETURN_IF_ERROR(tx.InsertDomain(domain));
+    Status s = tx.identity().GetDomainById(domain.id, &d);
+    if (s.IsNotFound()) CSMS_RETURN_IF_ERROR(tx.identity().InsertDomain(domain));
     else CSMS_RETURN_IF_ERROR(s);
     Project p;
-    s = tx.GetProjectById(project.id, &p);
-    if (s.IsNotFound()) CSMS_RETURN_IF_ERROR(tx.InsertProject(project));
+    s = tx.identity().GetProjectById(project.id, &p);
+    if (s.IsNotFound()) CSMS_RETURN_IF_ERROR(tx.identity().InsertProject(project));
     else CSMS_RETURN_IF_ERROR(s);
     User u;
-    s = tx.GetUserByName(domain.id, user_name, &u);
-    if (s.IsNotFound()) return tx.InsertUser(User{crypto::RandomHex(16), user_name, domain.id, hash, "admin"});
+    s = tx.identity().GetUserByName(domain.id, user_name, &u);
+    if (s.IsNotFound()) return tx.identity().InsertUser(User{crypto::RandomHex(16), user_name, domain.id, hash, "admin"});
     return s;
   });
 }
@@ -65,7 +65,7 @@ Status IdentityService::CreateProject(const std::string& domain_name, const std:
     Domain d;
     CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
     *out = Project{crypto::RandomHex(16), project_name, d.id};
-    Status s = tx.InsertProject(*out);
+    Status s = tx.identity().InsertProject(*out);
     if (s.IsConflict()) return Status(Status::Kind::kConflict, "CSMS.0009", "project " + project_name + " already exists");
     return s;
   });
@@ -80,7 +80,7 @@ Status IdentityService::CreateUser(const std::string& domain_name, const std::st
     Domain d;
     CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
     *out = User{crypto::RandomHex(16), user_name, d.id, hash, role};
-    Status s = tx.InsertUser(*out);
+    Status s = tx.identity().InsertUser(*out);
     if (s.IsConflict()) return Status(Status::Kind::kConflict, "CSMS.0009", "user " + user_name + " already exists");
     return s;
   });
@@ -94,8 +94,8 @@ Status IdentityService::SetPassword(const std::string& domain_name, const std::s
     Domain d;
     CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
     User u;
-    CSMS_RETURN_IF_ERROR(tx.GetUserByName(d.id, user_name, &u));
-    return tx.UpdateUserPassword(u.id, hash);
+    CSMS_RETURN_IF_ERROR(tx.identity().GetUserByName(d.id, user_name, &u));
+    return tx.identity().UpdateUserPassword(u.id, hash);
   });
 }
 
@@ -103,12 +103,12 @@ Status IdentityService::ListProjects(const std::string& domain_name, std::vector
   return store_->Read([&](Transaction& tx) -> Status {
     Domain d;
     CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
-    return tx.ListProjects(d.id, out);
+    return tx.identity().ListProjects(d.id, out);
   });
 }
 
 Status IdentityService::ListProjectsOfDomain(const std::string& domain_id, std::vector<Project>* out) {
-  return store_->Read([&](Transaction& tx) { return tx.ListProjects(domain_id, out); });
+  return store_->Read([&](Transaction& tx) { return tx.identity().ListProjects(domain_id, out); });
 }
 
 }  // namespace csms

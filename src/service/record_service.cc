@@ -49,7 +49,7 @@ Status RecordService::List(RecordQuery query, const std::string& marker, Page<No
   query.limit = limit + 1;
   std::vector<NotificationRecord> records;
   records.reserve(std::min(limit + 1, 64));
-  CSMS_RETURN_IF_ERROR(store_->Read([&](Transaction& tx) { return tx.ListRecords(query, &records); }));
+  CSMS_RETURN_IF_ERROR(store_->Read([&](Transaction& tx) { return tx.records().List(query, &records); }));
   bool more = static_cast<int>(records.size()) > limit;
   if (more) records.pop_back();
   out->previous_marker.reset();

@@ -1,0 +1,32 @@
+// Storage of domains, projects, users and token hashes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "domain/identity.h"
+
+namespace csms {
+
+class IdentityRepository {
+ public:
+  virtual ~IdentityRepository() = default;
+  virtual Status InsertDomain(const Domain& domain) = 0;
+  virtual Status GetDomainByName(const std::string& name, Domain* out) = 0;
+  virtual Status GetDomainById(const std::string& id, Domain* out) = 0;
+  virtual Status InsertProject(const Project& project) = 0;
+  virtual Status GetProjectById(const std::string& id, Project* out) = 0;
+  virtual Status GetProjectByName(const std::string& domain_id, const std::string& name, Project* out) = 0;
+  virtual Status ListProjects(const std::string& domain_id, std::vector<Project>* out) = 0;
+  virtual Status InsertUser(const User& user) = 0;
+  virtual Status GetUserByName(const std::string& domain_id, const std::string& name, User* out) = 0;
+  virtual Status GetUserById(const std::string& id, User* out) = 0;
+  virtual Status UpdateUserPassword(const std::string& user_id, const std::string& password_hash) = 0;
+  virtual Status InsertToken(const TokenRecord& token) = 0;
+  virtual Status GetToken(const std::string& token_hash, TokenRecord* out) = 0;
+  virtual Status DeleteTokensExpiredBefore(int64_t now_ms, int64_t* deleted) = 0;
+};
+
+}  // namespace csms

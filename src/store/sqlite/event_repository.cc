@@ -1,0 +1,88 @@
+// SQLite storage of event notification rules.
+#include "common/errors.h"
+#include "store/sqlite/query.h"
+#include "store/sqlite/repositories.h"
+
+namespace csms::sqlite {
+namespace {
+
+std::string JoinEventTypes(const std::vector<EventType>& types) {
+  std::string out;
+  for (EventType t : types) {
+    if (!out.empty()) out += ',';
+    out += EventTypeName(t);
+  }
+  return out;
+}
+
+std::vector<EventType> SplitEventTypes(const std::string& text) {
+  std::vector<EventType> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (auto t = ParseEventType(std::string_view(text).substr(start, end - start))) out.push_back(*t);
+    start = end + 1;
+  }
+  return out;
+}
+
+void BindEvent(Statement& s, const Event& e) {
+  s.Bind(1, e.project_id).Bind(2, e.name).Bind(3, e.event_id).Bind(4, JoinEventTypes(e.event_types))
+      .Bind(5, EventStateName(e.state)).Bind(6, TargetTypeName(e.notification.type)).Bind(7, e.notification.id)
+      .Bind(8, e.notification.name).Bind(9, e.create_time).Bind(10, e.update_time);
+}
+Event ReadEvent(Statement& s) {
+  Event e;
+  e.project_id = s.Text(0);
+  e.name = s.Text(1);
+  e.event_id = s.Text(2);
+  e.event_types = SplitEventTypes(s.Text(3));
+  e.state = s.Text(4) == "DISABLED" ? EventState::kDisabled : EventState::kEnabled;
+  e.notification.type = s.Text(5) == "WEBHOOK" ? TargetType::kWebhook : TargetType::kSmn;
+  e.notification.id = s.Text(6);
+  e.notification.name = s.Text(7);
+  e.create_time = s.Int(8);
+  e.update_time = s.Int(9);
+  return e;
+}
+
+}  // namespace
+
+Status SqliteEventRepository::Count(const std::string& project_id, int64_t* count) {
+  return QueryOne(conn_, "SELECT count(*) FROM events WHERE project_id = ?1", "count",
+             [&](Statement& s) { s.Bind(1, project_id); }, [&](Statement& s) { *count = s.Int(0); });
+}
+Status SqliteEventRepository::Insert(const Event& e) {
+  return Exec(conn_, 
+      "INSERT INTO events (project_id, name, event_id, event_types, state, target_type, target_id, target_name, "
+      "create_time, update_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+      [&](Statement& s) { BindEvent(s, e); });
+}
+Status SqliteEventRepository::Get(const std::string& project_id, const std::string& name, Event* out) {
+  return QueryOne(conn_, 
+      "SELECT project_id, name, event_id, event_types, state, target_type, target_id, target_name, create_time, "
+      "update_time FROM events WHERE project_id = ?1 AND name = ?2",
+      "event", [&](Statement& s) { s.Bind(1, project_id).Bind(2, name); },
+      [&](Statement& s) { *out = ReadEvent(s); });
+}
+Status SqliteEventRepository::Update(const Event& e) {
+  return ExecOne(conn_, 
+      "UPDATE events SET event_id = ?3, event_types = ?4, state = ?5, target_type = ?6, target_id = ?7, "
+      "target_name = ?8, create_time = ?9, update_time = ?10 WHERE project_id = ?1 AND name = ?2",
+      "event", [&](Statement& s) { BindEvent(s, e); });
+}
+Status SqliteEventRepository::Delete(const std::string& project_id, const std::string& name) {
+  return ExecOne(conn_, "DELETE FROM events WHERE project_id = ?1 AND name = ?2", "event",
+                [&](Statement& s) { s.Bind(1, project_id).Bind(2, name); });
+}
+Status SqliteEventRepository::List(const std::string& project_id, const std::string& after_name, int limit,
+                  std::vector<Event>* out) {
+  return QueryMany(conn_, 
+      "SELECT project_id, name, event_id, event_types, state, target_type, target_id, target_name, create_time, "
+      "update_time FROM events WHERE project_id = ?1 AND name > ?2 ORDER BY name LIMIT ?3",
+      [&](Statement& s) { s.Bind(1, project_id).Bind(2, after_name).Bind(3, limit); },
+      [&](Statement& s) { out->push_back(ReadEvent(s)); });
+}
+
+}  // namespace csms::sqlite
