@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
 
   // csmsd admin ...: works directly on the data dir's database.
   CLI::App* admin = cli.add_subcommand("admin", "administer accounts in --data-dir (the server may be running)");
+  admin->add_option("--data-dir", config.data_dir, "directory of the database")->capture_default_str();
   std::string domain = "csms", name, password, role = "admin";
   CLI::App* create_project = admin->add_subcommand("create-project", "create a project in a domain");
   create_project->add_option("--domain", domain, "domain name")->capture_default_str();
