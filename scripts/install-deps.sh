@@ -9,6 +9,12 @@ PACKAGES=(
   rapidjson-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 curl openssl
 )
+# Node.js and npm run the SDK compatibility suite (tests/sdk). A Node.js that is already there is
+# kept (e.g. a nodejs package from elsewhere that bundles npm, which Debian's npm would conflict
+# with): Debian's packages are installed only when a command is missing.
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--bench" ]]; then
   PACKAGES+=(wrk nginx-light)
 fi

@@ -2,8 +2,12 @@
 // bootstrap, signal handling. main.cc only parses the command line.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
+#include "common/status.h"
+#include "crypto/keyring.h"
 #include "http/server.h"
 
 namespace csms {
@@ -18,16 +22,56 @@ struct AppConfig {
   int shutdown_grace_seconds = 10;
   bool access_log = true;
   bool sqlite_synchronous_full = true;
+
+  // Secrets.
+  int secret_quota = 200;
+  std::string near_expiry_lead_times = "30d,7d,1d";  // comma-separated <int><d|h|m|s>; "" = none
+  std::string master_key_file;                // default: <data-dir>/master.key (env CSMS_MASTER_KEY wins)
+  std::vector<std::string> kms_keys;          // extra master keys, "ALIAS=FILE"
+  int rotation_timeout_ms = 10000;            // a call to an http(s) rotation function
+  std::string rotation_ca_file;               // PEM bundle trusted for https rotation functions
+  int scheduler_interval_ms = 1000;           // 0: no background scheduler (only --dev's tick endpoint)
+  int scheduler_batch = 500;
+
+  // Notification delivery (notify/dispatcher.h).
+  bool delivery = true;                   // false (--no-delivery): notifications stay PENDING
+  std::string smn_endpoint;               // "" = SMN notifications end INVALID
+  std::string smn_access_key, smn_secret_key, smn_project_id;
+  int delivery_connect_timeout_ms = 2000;
+  int delivery_timeout_ms = 5000;
+  std::string delivery_ca_file;           // PEM bundle trusted for https targets (default: the system's)
+  int delivery_concurrency = 512;         // deliveries in flight, all targets together
+  int delivery_connections_per_target = 16;
+  std::string delivery_retry_schedule = "1s,5s,30s,2m,10m,30m,1h";  // the last delay repeats
+  std::string delivery_retry_horizon = "24h";  // no attempt later than this after the first
+  int delivery_poll_ms = 1000;
+  int delivery_drain_seconds = 5;         // SIGTERM waits this long for in-flight deliveries
 };
 
 struct AdminCommand {
-  enum Kind { kCreateProject, kCreateUser, kSetPassword, kListProjects } kind = kListProjects;
+  enum Kind {
+    kCreateProject,
+    kCreateUser,
+    kSetPassword,
+    kListProjects,
+    kCreateAccessKey,
+    kListAccessKeys,
+    kRevokeAccessKey,
+    kCreateTemporaryCredentials,
+  } kind = kListProjects;
   std::string domain, name, password, role;
+  std::string access_key, description;  // access-key subcommands (`name` is the user name)
+  int64_t duration_seconds = 900;       // create-temporary-credentials
 };
 
 // Runs until SIGTERM/SIGINT; returns the process exit code.
 int RunServer(const AppConfig& config);
 int RunAdmin(const AppConfig& config, const AdminCommand& cmd);
+
+// The master key (crypto/keyring.h) that seals everything at rest: <data_dir>/master.key,
+// created 0600 on first use; in --dev a random key that dies with the process (the database is
+// in memory too). Shared by the server and `csmsd admin`.
+Status LoadMasterKey(const AppConfig& config, crypto::Keyring* out);
 
 // --dev fixtures, documented in README and docs/.
 inline constexpr const char* kDevDomainId = "fedcba9876543210fedcba9876543210";
@@ -36,5 +80,8 @@ inline constexpr const char* kDevProjectId = "0123456789abcdef0123456789abcdef";
 inline constexpr const char* kDevProjectName = "dev";
 inline constexpr const char* kDevUserName = "admin";
 inline constexpr const char* kDevPassword = "admin";
+// --dev fixed AK/SK of the admin user, for SDK users (auth.md).
+inline constexpr const char* kDevAccessKey = "DEVACCESSKEY0000CSMS";
+inline constexpr const char* kDevSecretKey = "devSecretKey0000000000000000000000000CSMS";
 
 }  // namespace csms

@@ -1,7 +1,7 @@
 // The table of CSMS error codes: every error a client can see is built here, so the codes live in
 // one place (mirrored in docs/errors.md). Codes up to CSMS.0401 are Huawei's documented ones; the
-// CSMS.06xx (events), CSMS.07xx (records) and CSMS.03xx additions are ours, for cases the public
-// table does not cover.
+// CSMS.06xx (events), CSMS.07xx (records), CSMS.08xx (secrets) and CSMS.03xx additions are ours,
+// for cases the public table does not cover.
 #pragma once
 
 #include <string>
@@ -30,11 +30,37 @@ inline Status ProjectMismatch(std::string msg) { return {K::kPermissionDenied, "
 inline Status ActionDenied(std::string msg) { return {K::kPermissionDenied, "CSMS.0303", std::move(msg)}; }
 inline Status InvalidSignature(std::string msg) { return {K::kUnauthenticated, "CSMS.0304", std::move(msg)}; }
 inline Status BadCredentials(std::string msg) { return {K::kUnauthenticated, "CSMS.0305", std::move(msg)}; }
+// AK/SK signatures (auth/signature_authenticator.h): one code per reason, all 401.
+inline Status MalformedAuthorization(std::string msg) { return {K::kUnauthenticated, "CSMS.0306", std::move(msg)}; }
+inline Status UnknownAccessKey(std::string msg) { return {K::kUnauthenticated, "CSMS.0307", std::move(msg)}; }
+inline Status AccessKeyRevoked(std::string msg) { return {K::kUnauthenticated, "CSMS.0308", std::move(msg)}; }
+inline Status AccessKeyExpired(std::string msg) { return {K::kUnauthenticated, "CSMS.0309", std::move(msg)}; }
+inline Status InvalidSdkDate(std::string msg) { return {K::kUnauthenticated, "CSMS.0310", std::move(msg)}; }
+inline Status RequestTimeSkewed(std::string msg) { return {K::kUnauthenticated, "CSMS.0311", std::move(msg)}; }
+inline Status InvalidSecurityToken(std::string msg) { return {K::kUnauthenticated, "CSMS.0312", std::move(msg)}; }
 
 // Events.
 inline Status EventNameExists(std::string msg) { return {K::kConflict, "CSMS.0601", std::move(msg)}; }
 inline Status EventQuotaReached(std::string msg) { return {K::kFailedPrecondition, "CSMS.0602", std::move(msg)}; }
 inline Status EventInUse(std::string msg) { return {K::kConflict, "CSMS.0603", std::move(msg)}; }
+inline Status NotAWebhookEvent(std::string msg) { return {K::kFailedPrecondition, "CSMS.0604", std::move(msg)}; }
+
+// Secrets, versions, stages (documented codes first, then csms's CSMS.08xx additions).
+inline Status SecretNotFound(std::string msg) { return {K::kNotFound, "CSMS.0106", std::move(msg)}; }
+inline Status SecretPendingDelete(std::string msg) { return {K::kFailedPrecondition, "CSMS.0103", std::move(msg)}; }
+inline Status BuiltinStage(std::string msg) { return {K::kInvalidArgument, "CSMS.0105", std::move(msg)}; }
+inline Status AlreadyScheduled(std::string msg) { return {K::kFailedPrecondition, "CSMS.0107", std::move(msg)}; }
+inline Status NotScheduled(std::string msg) { return {K::kFailedPrecondition, "CSMS.0108", std::move(msg)}; }
+inline Status SecretNotEnabled(std::string msg) { return {K::kPermissionDenied, "CSMS.0109", std::move(msg)}; }
+inline Status SecretQuotaReached(std::string msg) { return {K::kFailedPrecondition, "CSMS.0202", std::move(msg)}; }
+inline Status StageQuotaReached(std::string msg) { return {K::kFailedPrecondition, "CSMS.0203", std::move(msg)}; }
+inline Status StagesExceedQuota(std::string msg) { return {K::kInvalidArgument, "CSMS.0204", std::move(msg)}; }
+inline Status KmsKeyUnusable(std::string msg) { return {K::kInvalidArgument, "CSMS.0401", std::move(msg)}; }
+inline Status SecretNameExists(std::string msg) { return {K::kConflict, "CSMS.0801", std::move(msg)}; }
+inline Status VersionQuotaReached(std::string msg) { return {K::kFailedPrecondition, "CSMS.0802", std::move(msg)}; }
+inline Status RotationUnsupported(std::string msg) { return {K::kFailedPrecondition, "CSMS.0803", std::move(msg)}; }
+inline Status SubscribedEventMissing(std::string msg) { return {K::kInvalidArgument, "CSMS.0804", std::move(msg)}; }
+inline Status InvalidTaskMarker(std::string msg) { return {K::kInvalidArgument, "CSMS.0805", std::move(msg)}; }
 
 // Notification records.
 inline Status InvalidRecordMarker(std::string msg) { return {K::kInvalidArgument, "CSMS.0701", std::move(msg)}; }

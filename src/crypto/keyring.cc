@@ -10,6 +10,7 @@
 #include "common/errors.h"
 #include "crypto/aead.h"
 #include "crypto/encoding.h"
+#include "crypto/hash.h"
 #include "crypto/random.h"
 
 namespace csms::crypto {
@@ -40,6 +41,13 @@ Status Keyring::LoadOrCreate(const std::string& path, Keyring* out) {
   if (!ok) return errors::Internal("cannot write master key file " + path);
   out->key_ = std::move(key);
   return Status::OK();
+}
+
+std::string Keyring::Id() const {
+  auto mac = HmacSha256(key_, "csms kms key id v1");
+  std::string hex = HexEncode(std::string_view(reinterpret_cast<const char*>(mac.data()), 16));
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+         hex.substr(20, 12);
 }
 
 Keyring Keyring::Ephemeral() {

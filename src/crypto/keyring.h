@@ -32,6 +32,9 @@ class Keyring {
   Status OpenEnvelope(const Envelope& envelope, std::string_view aad, std::string* plaintext) const;
 
   bool loaded() const { return key_.size() == 32; }
+  // A stable UUID-shaped id derived from the key (never reveals it): the kms_key_id shown to
+  // clients and recorded with each version, so the right key is found again to decrypt.
+  std::string Id() const;
 
  private:
   std::string key_;

@@ -29,6 +29,9 @@ struct NotificationRecord {
   std::string notification_target_id;
   std::string notification_content;  // the JSON text that is (to be) delivered
   NotificationStatus notification_status = NotificationStatus::kPending;
+  std::string secret_id;
+  int64_t sequence = 0;  // per-secret, increasing: lets receivers order and spot gaps
+  std::optional<int64_t> next_attempt_at;  // PENDING rows: when the dispatcher may deliver it
 };
 
 // Filters and keyset position for listing records, newest first.

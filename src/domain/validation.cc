@@ -17,7 +17,8 @@ bool AllOf(std::string_view s, size_t max_len, Pred ok) {
   return std::all_of(s.begin(), s.end(), ok);
 }
 
-// Accepts http(s)://host[:port][/path...] with a non-empty host and no whitespace or control bytes.
+}  // namespace
+
 bool IsHttpUrl(std::string_view url) {
   std::string_view rest;
   if (url.rfind("http://", 0) == 0) rest = url.substr(7);
@@ -32,8 +33,6 @@ bool IsHttpUrl(std::string_view url) {
   if (authority.front() == ':') return false;
   return true;
 }
-
-}  // namespace
 
 bool IsValidName(std::string_view s) {
   return AllOf(s, limits::kMaxNameLength, [](char c) { return IsAlnum(c) || c == '_' || c == '-'; });

@@ -17,6 +17,9 @@ bool IsValidMarker(std::string_view s);
 
 Status CheckName(std::string_view field, std::string_view value);
 
+// http://host[:port][/...] or https://...: a non-empty host, no user-info, no whitespace or control bytes.
+bool IsHttpUrl(std::string_view url);
+
 // `limit` query parameter: decimal 1..max (string of 1–4 chars). Absent → default.
 Status ParseLimit(std::optional<std::string_view> raw, int default_limit, int max_limit, int* out);
 

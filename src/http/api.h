@@ -13,9 +13,13 @@
 
 namespace csms {
 class TokenService;
+class SignatureAuthenticator;
 class EventService;
 class RecordService;
 class IdentityService;
+class SecretService;
+class Scheduler;
+class DeliveryService;
 }  // namespace csms
 
 namespace csms::http {
@@ -23,9 +27,13 @@ namespace csms::http {
 // Everything a handler may use; owned by the application.
 struct Services {
   TokenService* tokens = nullptr;
+  SignatureAuthenticator* signatures = nullptr;  // AK/SK; null = signed requests are refused
   EventService* events = nullptr;
   RecordService* records = nullptr;
   IdentityService* identity = nullptr;
+  SecretService* secrets = nullptr;
+  Scheduler* scheduler = nullptr;
+  DeliveryService* delivery = nullptr;  // null = no delivery API (503)
   const Clock* clock = nullptr;
   OffsetClock* dev_clock = nullptr;  // set only in --dev mode
 };
@@ -58,9 +66,12 @@ class Api {
 
   void Handle(const HttpRequest& req, HttpResponse& res);
   Router<Route>& router() { return router_; }
+  const Router<Route>& router() const { return router_; }
 
  private:
-  Status Authenticate(const HttpRequest& req, Principal* out);
+  // A signature (Authorization: SDK-HMAC-SHA256 ...) wins over X-Auth-Token when both are sent.
+  // `path_project` is the route's {project_id}, empty outside a project.
+  Status Authenticate(const HttpRequest& req, const std::string& path_project, Principal* out);
 
   Services services_;
   Router<Route> router_;

@@ -24,9 +24,18 @@ class Router {
   // On kFound, *route and *params are set.
   Match Find(std::string_view method, std::string_view path, const Route** route, PathParams* params) const;
 
+  // Every registered route, in registration order (tests iterate over the real route table).
+  struct Listed {
+    std::string_view method;
+    std::string_view path_template;  // as registered, e.g. "/v1/{project_id}/csms/events"
+    const Route* route;
+  };
+  std::vector<Listed> Routes() const;
+
  private:
   struct Entry {
     std::string method;
+    std::string path_template;
     std::vector<std::string> segments;  // "{name}" marks a parameter
     Route route;
   };

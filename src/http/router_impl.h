@@ -9,9 +9,17 @@ template <typename Route>
 void Router<Route>::Add(std::string_view method, std::string_view path_template, Route route) {
   std::vector<std::string_view> parts;
   SplitPath(path_template, &parts);
-  Entry e{std::string(method), {}, std::move(route)};
+  Entry e{std::string(method), std::string(path_template), {}, std::move(route)};
   for (auto p : parts) e.segments.emplace_back(p);
   entries_.push_back(std::move(e));
+}
+
+template <typename Route>
+std::vector<typename Router<Route>::Listed> Router<Route>::Routes() const {
+  std::vector<Listed> out;
+  out.reserve(entries_.size());
+  for (const Entry& e : entries_) out.push_back(Listed{e.method, e.path_template, &e.route});
+  return out;
 }
 
 template <typename Route>

@@ -74,11 +74,13 @@ class SessionBase {
 };
 
 struct Worker {
+  // Declared before ioc so they outlive it: destroying ioc destroys the sessions still pending
+  // (requests running past the shutdown grace), and their destructors unlink from this list.
+  std::list<SessionBase*> sessions;  // touched only on this worker's thread
+  bool draining = false;
   asio::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
   std::thread thread;
-  std::list<SessionBase*> sessions;  // touched only on this worker's thread
-  bool draining = false;
 };
 
 struct Shared {

@@ -3,6 +3,7 @@
 #include "common/errors.h"
 #include "crypto/random.h"
 #include "domain/validation.h"
+#include "service/webhook_secrets.h"
 
 namespace csms {
 namespace {
@@ -13,7 +14,8 @@ Status EventNotFound(const std::string& name) {
 
 }  // namespace
 
-Status EventService::Create(const std::string& project_id, const CreateEventCommand& cmd, Event* out) {
+Status EventService::Create(const std::string& project_id, const CreateEventCommand& cmd, Event* out,
+                            std::string* signing_secret) {
   CSMS_RETURN_IF_ERROR(validation::CheckName("name", cmd.name));
   CSMS_RETURN_IF_ERROR(validation::CheckEventTypes(cmd.event_types));
   CSMS_RETURN_IF_ERROR(validation::CheckNotificationTarget(cmd.notification));
@@ -40,8 +42,10 @@ Status EventService::Create(const std::string& project_id, const CreateEventComm
     }
     s = tx.events().Insert(event);
     if (s.IsConflict()) return errors::EventNameExists("an event named " + cmd.name + " already exists");
-    return s;
+    CSMS_RETURN_IF_ERROR(s);
+    return SyncSigningSecret(tx, event, signing_secret);
   }));
+  if (options_.webhook_secrets) options_.webhook_secrets->Invalidate(project_id, event.name);
   *out = std::move(event);
   return Status::OK();
 }
@@ -53,7 +57,7 @@ Status EventService::Get(const std::string& project_id, const std::string& name,
 }
 
 Status EventService::Update(const std::string& project_id, const std::string& name, const UpdateEventCommand& cmd,
-                            Event* out) {
+                            Event* out, std::string* signing_secret) {
   if (!validation::IsValidName(name)) return EventNotFound(name);
   if (cmd.event_types) CSMS_RETURN_IF_ERROR(validation::CheckEventTypes(*cmd.event_types));
   if (cmd.notification) CSMS_RETURN_IF_ERROR(validation::CheckNotificationTarget(*cmd.notification));
@@ -66,15 +70,40 @@ Status EventService::Update(const std::string& project_id, const std::string& na
     // update_time never goes backwards, even if the clock does.
     event.update_time = std::max(clock_->NowMillis(), event.update_time);
     CSMS_RETURN_IF_ERROR(tx.events().Update(event));
+    CSMS_RETURN_IF_ERROR(SyncSigningSecret(tx, event, signing_secret));
     *out = std::move(event);
     return Status::OK();
   });
+  if (options_.webhook_secrets) options_.webhook_secrets->Invalidate(project_id, name);
   return s.IsNotFound() ? EventNotFound(name) : s;
+}
+
+Status EventService::SyncSigningSecret(Transaction& tx, const Event& event, std::string* signing_secret) {
+  WebhookSecrets* secrets = options_.webhook_secrets;
+  if (!secrets) return Status::OK();
+  if (event.notification.type != TargetType::kWebhook) return secrets->DeleteAll(tx, event.project_id, event.name);
+  bool exists = false;
+  CSMS_RETURN_IF_ERROR(secrets->Exists(tx, event.project_id, event.name, &exists));
+  if (exists) return Status::OK();
+  std::string secret;
+  CSMS_RETURN_IF_ERROR(secrets->Create(tx, event.project_id, event.name, &secret));
+  if (signing_secret) *signing_secret = std::move(secret);
+  return Status::OK();
 }
 
 Status EventService::Delete(const std::string& project_id, const std::string& name) {
   if (!validation::IsValidName(name)) return EventNotFound(name);
-  Status s = store_->Write([&](Transaction& tx) { return tx.events().Delete(project_id, name); });
+  Status s = store_->Write([&](Transaction& tx) -> Status {
+    std::string subscriber;
+    Status found = tx.secrets().FindSubscriber(project_id, name, &subscriber);
+    if (found.ok()) {
+      return errors::EventInUse("event " + name + " is still subscribed by secret " + subscriber +
+                                "; remove the subscription (UpdateSecret with event_subscriptions []) first");
+    }
+    if (!found.IsNotFound()) return found;
+    return tx.events().Delete(project_id, name);  // its webhook secrets go with it (schema trigger)
+  });
+  if (options_.webhook_secrets) options_.webhook_secrets->Invalidate(project_id, name);
   return s.IsNotFound() ? EventNotFound(name) : s;
 }
 

@@ -29,8 +29,12 @@ struct UpdateEventCommand {
   std::optional<NotificationTarget> notification;
 };
 
+class WebhookSecrets;
+
 struct EventServiceOptions {
   int event_quota = 30;
+  // Generates the signing secret of WEBHOOK events (delivery, notify/); null = none.
+  WebhookSecrets* webhook_secrets = nullptr;
 };
 
 class EventService {
@@ -38,14 +42,22 @@ class EventService {
   EventService(Store* store, const Clock* clock, EventServiceOptions options)
       : store_(store), clock_(clock), options_(options) {}
 
-  Status Create(const std::string& project_id, const CreateEventCommand& cmd, Event* out);
+  // For a WEBHOOK event, *signing_secret (if given) receives its new signing secret: shown once.
+  Status Create(const std::string& project_id, const CreateEventCommand& cmd, Event* out,
+                std::string* signing_secret = nullptr);
   Status Get(const std::string& project_id, const std::string& name, Event* out);
-  Status Update(const std::string& project_id, const std::string& name, const UpdateEventCommand& cmd, Event* out);
+  // An event that becomes a WEBHOOK event (or is one without a secret) gets a signing secret,
+  // returned in *signing_secret; one that stops being a WEBHOOK event loses its secrets.
+  Status Update(const std::string& project_id, const std::string& name, const UpdateEventCommand& cmd, Event* out,
+                std::string* signing_secret = nullptr);
   Status Delete(const std::string& project_id, const std::string& name);
   // Events ordered by name, strictly after `marker` (empty = from the start).
   Status List(const std::string& project_id, const std::string& marker, int limit, Page<Event>* out);
 
  private:
+  // Gives a WEBHOOK event a signing secret when it has none; removes a non-WEBHOOK event's.
+  Status SyncSigningSecret(Transaction& tx, const Event& event, std::string* signing_secret);
+
   Store* store_;
   const Clock* clock_;
   EventServiceOptions options_;

@@ -13,6 +13,8 @@ class RecordRepository {
   virtual ~RecordRepository() = default;
   virtual Status Insert(const NotificationRecord& record) = 0;
   virtual Status List(const RecordQuery& query, std::vector<NotificationRecord>* out) = 0;
+  // Deletes up to `limit` records in a final status created before `horizon` (retention).
+  virtual Status PurgeOlderThan(int64_t horizon, int limit, int64_t* deleted) = 0;
 };
 
 }  // namespace csms

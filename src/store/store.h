@@ -13,9 +13,13 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/access_key_repository.h"
+#include "store/delivery_repository.h"
 #include "store/event_repository.h"
 #include "store/identity_repository.h"
 #include "store/record_repository.h"
+#include "store/secret_repository.h"
+#include "store/task_repository.h"
 
 namespace csms {
 
@@ -28,6 +32,10 @@ class Transaction {
   virtual IdentityRepository& identity() = 0;
   virtual EventRepository& events() = 0;
   virtual RecordRepository& records() = 0;
+  virtual SecretRepository& secrets() = 0;
+  virtual TaskRepository& tasks() = 0;
+  virtual AccessKeyRepository& access_keys() = 0;
+  virtual DeliveryRepository& delivery() = 0;
 };
 
 class Store {

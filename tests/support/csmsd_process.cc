@@ -24,6 +24,9 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& log_path) {
     dup2(fd, 2);
     close(fd);
   }
+  // Nothing else of the test process leaks into csmsd: an inherited listening socket (a test's
+  // receiver) would keep accepting connections there after the test closed it.
+  for (int i = 3, max = static_cast<int>(sysconf(_SC_OPEN_MAX)); i < max && i < 65536; ++i) close(i);
   std::vector<char*> argv;
   std::string bin = CSMSD_PATH;
   argv.push_back(bin.data());

@@ -1,11 +1,14 @@
 // --dev only: GET/POST /csms-dev/clock reads, sets or advances the server clock so that clients'
-// tests can exercise token expiry, version expiry and retention without waiting. These routes do
-// not exist unless csmsd runs with --dev.
+// tests can exercise token expiry, version expiry and retention without waiting, and
+// POST /csms-dev/scheduler/tick runs one scheduler pass at once and says what it did. These routes
+// do not exist unless csmsd runs with --dev.
 #include <rapidjson/document.h>
 
 #include "common/errors.h"
 #include "http/handlers/handlers.h"
 #include "json/reader.h"
+#include "scheduler/scheduler.h"
+#include "service/delivery_service.h"
 
 namespace csms::http::handlers {
 namespace {
@@ -27,7 +30,29 @@ Status SetClock(RequestContext& ctx, HttpResponse& res) {
   if (advance.has_value() == now.has_value()) return errors::InvalidParameter("give exactly one of advance_ms, now_ms");
   if (advance) ctx.services.dev_clock->Advance(*advance);
   if (now) ctx.services.dev_clock->Set(*now);
+  if (ctx.services.scheduler) ctx.services.scheduler->Wake();
+  if (ctx.services.delivery) ctx.services.delivery->WakeDispatcher();  // retries may have come due
   return WriteClock(ctx, res);
+}
+
+// Runs one scheduler tick now (including due rotation-function calls) and reports its counts.
+Status SchedulerTick(RequestContext& ctx, HttpResponse& res) {
+  if (!ctx.services.scheduler) return errors::Unavailable("the scheduler is not running");
+  TickStats stats;
+  CSMS_RETURN_IF_ERROR(ctx.services.scheduler->Tick(true, &stats));
+  json::Writer w;
+  w.StartObject();
+  w.Field("now_ms", ctx.services.dev_clock->NowMillis());
+  w.Field("expiries", static_cast<int64_t>(stats.expiries));
+  w.Field("rotations", static_cast<int64_t>(stats.rotations));
+  w.Field("deletions", static_cast<int64_t>(stats.deletions));
+  w.Field("rotation_tasks", static_cast<int64_t>(stats.rotation_tasks));
+  w.Field("records_purged", stats.records_purged);
+  w.Field("tasks_purged", stats.tasks_purged);
+  w.Field("more_due", stats.full);
+  w.EndObject();
+  res.body = w.Take();
+  return Status::OK();
 }
 
 }  // namespace
@@ -35,6 +60,7 @@ Status SetClock(RequestContext& ctx, HttpResponse& res) {
 void RegisterDevRoutes(Router<Route>& r) {
   r.Add("GET", "/csms-dev/clock", {WriteClock, Access::kPublic, ""});
   r.Add("POST", "/csms-dev/clock", {SetClock, Access::kPublic, ""});
+  r.Add("POST", "/csms-dev/scheduler/tick", {SchedulerTick, Access::kPublic, ""});
 }
 
 }  // namespace csms::http::handlers

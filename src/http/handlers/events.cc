@@ -21,7 +21,9 @@ void WritePageInfo(json::Writer& w, const std::optional<std::string>& next, cons
 
 namespace {
 
-void WriteEvent(json::Writer& w, const Event& e) {
+// `signing_secret` (extension): a WEBHOOK event's new signing secret, shown in the response that
+// created it and never again.
+void WriteEvent(json::Writer& w, const Event& e, const std::string& signing_secret = "") {
   w.StartObject();
   w.Field("state", EventStateName(e.state));
   w.Field("name", e.name);
@@ -35,14 +37,15 @@ void WriteEvent(json::Writer& w, const Event& e) {
   w.Field("target_type", TargetTypeName(e.notification.type));
   w.Field("target_id", e.notification.id);
   w.Field("target_name", e.notification.name);
+  if (!signing_secret.empty()) w.Field("signing_secret", signing_secret);
   w.EndObject();
   w.EndObject();
 }
 
-std::string EventBody(const Event& e) {
+std::string EventBody(const Event& e, const std::string& signing_secret = "") {
   json::Writer w;
   w.StartObject().Key("event");
-  WriteEvent(w, e);
+  WriteEvent(w, e, signing_secret);
   w.EndObject();
   return w.Take();
 }
@@ -97,8 +100,9 @@ Status CreateEvent(RequestContext& ctx, HttpResponse& res) {
   CSMS_RETURN_IF_ERROR(ParseState(body, &cmd.state));
   CSMS_RETURN_IF_ERROR(ParseNotification(body, &cmd.notification));
   Event event;
-  CSMS_RETURN_IF_ERROR(ctx.services.events->Create(ctx.project_id(), cmd, &event));
-  res.body = EventBody(event);
+  std::string signing_secret;
+  CSMS_RETURN_IF_ERROR(ctx.services.events->Create(ctx.project_id(), cmd, &event, &signing_secret));
+  res.body = EventBody(event, signing_secret);
   return Status::OK();
 }
 
@@ -148,8 +152,10 @@ Status UpdateEvent(RequestContext& ctx, HttpResponse& res) {
     CSMS_RETURN_IF_ERROR(ParseNotification(body, &*cmd.notification));
   }
   Event event;
-  CSMS_RETURN_IF_ERROR(ctx.services.events->Update(ctx.project_id(), ctx.params.Get("event_name"), cmd, &event));
-  res.body = EventBody(event);
+  std::string signing_secret;
+  CSMS_RETURN_IF_ERROR(
+      ctx.services.events->Update(ctx.project_id(), ctx.params.Get("event_name"), cmd, &event, &signing_secret));
+  res.body = EventBody(event, signing_secret);
   return Status::OK();
 }
 

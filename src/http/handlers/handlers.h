@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/notification_record.h"
 #include "http/api.h"
 #include "json/writer.h"
 
@@ -13,10 +14,18 @@ void RegisterHealthRoutes(Router<Route>& router);
 void RegisterKeystoneRoutes(Router<Route>& router);
 void RegisterEventRoutes(Router<Route>& router);
 void RegisterRecordRoutes(Router<Route>& router);
+void RegisterSecretRoutes(Router<Route>& router);
 void RegisterDevRoutes(Router<Route>& router);
+void RegisterDeliveryRoutes(Router<Route>& router);
 
 // Shared by list handlers: the page_info object of spec §2.8.
 void WritePageInfo(json::Writer& w, const std::optional<std::string>& next, const std::optional<std::string>& previous,
                    size_t count);
+
+// Shared by the records listing and the delivery handlers: a record's listing fields (inside an
+// object the caller opens), and the listing's filters (event_name, secret_name,
+// trigger_event_type, notification_status, start_time, end_time).
+void WriteRecordFields(json::Writer& w, const NotificationRecord& r);
+Status ParseRecordFilters(const QueryParams& q, RecordQuery* query);
 
 }  // namespace csms::http::handlers

@@ -27,8 +27,9 @@ Status ParseName(const QueryParams& q, const char* key, std::optional<std::strin
   return Status::OK();
 }
 
-void WriteRecord(json::Writer& w, const NotificationRecord& r) {
-  w.StartObject();
+}  // namespace
+
+void WriteRecordFields(json::Writer& w, const NotificationRecord& r) {
   w.Field("event_name", r.event_name);
   w.Field("trigger_event_type", EventTypeName(r.trigger_event_type));
   w.Field("create_time", r.create_time);
@@ -39,6 +40,31 @@ void WriteRecord(json::Writer& w, const NotificationRecord& r) {
   w.Field("notification_content", r.notification_content);
   w.Field("notification_status", NotificationStatusName(r.notification_status));
   w.Field("record_id", r.record_id);
+}
+
+Status ParseRecordFilters(const QueryParams& q, RecordQuery* query) {
+  CSMS_RETURN_IF_ERROR(ParseName(q, "event_name", &query->event_name));
+  CSMS_RETURN_IF_ERROR(ParseName(q, "secret_name", &query->secret_name));
+  if (auto t = q.Get("trigger_event_type")) {
+    query->trigger_event_type = ParseEventType(*t);
+    if (!query->trigger_event_type) return errors::InvalidParameter("invalid trigger_event_type: unknown event type");
+  }
+  if (auto s = q.Get("notification_status")) {
+    query->status = ParseNotificationStatus(*s);
+    if (!query->status) {
+      return errors::InvalidParameter("invalid notification_status: must be SUCCESS, FAIL, INVALID or PENDING");
+    }
+  }
+  CSMS_RETURN_IF_ERROR(ParseMillis(q, "start_time", &query->start_time));
+  CSMS_RETURN_IF_ERROR(ParseMillis(q, "end_time", &query->end_time));
+  return Status::OK();
+}
+
+namespace {
+
+void WriteRecord(json::Writer& w, const NotificationRecord& r) {
+  w.StartObject();
+  WriteRecordFields(w, r);
   w.EndObject();
 }
 
@@ -49,20 +75,7 @@ Status ListRecords(RequestContext& ctx, HttpResponse& res) {
   // Without `limit` a caller gets up to the documented array maximum (1000): the current API has
   // no paging parameters, so such clients must see everything in one response.
   CSMS_RETURN_IF_ERROR(validation::ParseLimit(q.Get("limit"), limits::kMaxPageSize, limits::kMaxPageSize, &query.limit));
-  CSMS_RETURN_IF_ERROR(ParseName(q, "event_name", &query.event_name));
-  CSMS_RETURN_IF_ERROR(ParseName(q, "secret_name", &query.secret_name));
-  if (auto t = q.Get("trigger_event_type")) {
-    query.trigger_event_type = ParseEventType(*t);
-    if (!query.trigger_event_type) return errors::InvalidParameter("invalid trigger_event_type: unknown event type");
-  }
-  if (auto s = q.Get("notification_status")) {
-    query.status = ParseNotificationStatus(*s);
-    if (!query.status) {
-      return errors::InvalidParameter("invalid notification_status: must be SUCCESS, FAIL, INVALID or PENDING");
-    }
-  }
-  CSMS_RETURN_IF_ERROR(ParseMillis(q, "start_time", &query.start_time));
-  CSMS_RETURN_IF_ERROR(ParseMillis(q, "end_time", &query.end_time));
+  CSMS_RETURN_IF_ERROR(ParseRecordFilters(q, &query));
   std::string marker(q.Get("marker").value_or(""));
 
   Page<NotificationRecord> page;

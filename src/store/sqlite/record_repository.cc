@@ -8,14 +8,15 @@ namespace csms::sqlite {
 Status SqliteRecordRepository::Insert(const NotificationRecord& r) {
   return Exec(conn_, 
       "INSERT INTO notifications (id, project_id, event_name, trigger_event_type, create_time, secret_name, "
-      "secret_type, target_type, target_id, target_name, content, status) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+      "secret_type, target_type, target_id, target_name, content, status, secret_id, sequence, next_attempt_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
       [&](Statement& s) {
         s.Bind(1, r.record_id).Bind(2, r.project_id).Bind(3, r.event_name)
             .Bind(4, EventTypeName(r.trigger_event_type)).Bind(5, r.create_time).Bind(6, r.secret_name)
             .Bind(7, r.secret_type).Bind(8, r.target_type).Bind(9, r.notification_target_id)
             .Bind(10, r.notification_target_name).Bind(11, r.notification_content)
-            .Bind(12, NotificationStatusName(r.notification_status));
+            .Bind(12, NotificationStatusName(r.notification_status)).Bind(13, r.secret_id).Bind(14, r.sequence)
+            .BindOpt(15, r.next_attempt_at);
       });
 }
 Status SqliteRecordRepository::List(const RecordQuery& q, std::vector<NotificationRecord>* out) {
@@ -23,7 +24,7 @@ Status SqliteRecordRepository::List(const RecordQuery& q, std::vector<Notificati
   // The (project_id, create_time DESC, id DESC) index drives both the order and the cursor.
   static const char* kSql =
       "SELECT id, project_id, event_name, trigger_event_type, create_time, secret_name, secret_type, "
-      "target_type, target_id, target_name, content, status FROM notifications "
+      "target_type, target_id, target_name, content, status, secret_id, sequence, next_attempt_at FROM notifications "
       "WHERE project_id = ?1 AND create_time >= ?2 "
       "AND (?3 IS NULL OR create_time >= ?3) AND (?4 IS NULL OR create_time <= ?4) "
       "AND (?5 IS NULL OR event_name = ?5) AND (?6 IS NULL OR secret_name = ?6) "
@@ -60,8 +61,20 @@ Status SqliteRecordRepository::List(const RecordQuery& q, std::vector<Notificati
         r.notification_target_name = s.Text(9);
         r.notification_content = s.Text(10);
         r.notification_status = ParseNotificationStatus(s.Text(11)).value_or(NotificationStatus::kPending);
+        r.secret_id = s.Text(12);
+        r.sequence = s.Int(13);
+        r.next_attempt_at = s.OptInt(14);
         out->push_back(std::move(r));
       });
+}
+
+Status SqliteRecordRepository::PurgeOlderThan(int64_t horizon, int limit, int64_t* deleted) {
+  Status s = Exec(conn_,
+                  "DELETE FROM notifications WHERE rowid IN (SELECT rowid FROM notifications WHERE create_time < ?1 "
+                  "AND status <> 'PENDING' ORDER BY create_time LIMIT ?2)",
+                  [&](Statement& st) { st.Bind(1, horizon).Bind(2, limit); });
+  *deleted = s.ok() ? sqlite3_changes(conn_.db()) : 0;
+  return s;
 }
 
 }  // namespace csms::sqlite

@@ -1,9 +1,13 @@
 // The SQLite repositories, one per area, each bound to the connection of one transaction.
 #pragma once
 
+#include "store/access_key_repository.h"
+#include "store/delivery_repository.h"
 #include "store/event_repository.h"
 #include "store/identity_repository.h"
 #include "store/record_repository.h"
+#include "store/secret_repository.h"
+#include "store/task_repository.h"
 #include "store/sqlite/connection.h"
 
 namespace csms::sqlite {
@@ -50,6 +54,96 @@ class SqliteRecordRepository final : public RecordRepository {
   explicit SqliteRecordRepository(Connection& conn) : conn_(conn) {}
   Status Insert(const NotificationRecord& record) override;
   Status List(const RecordQuery& query, std::vector<NotificationRecord>* out) override;
+  Status PurgeOlderThan(int64_t horizon, int limit, int64_t* deleted) override;
+
+ private:
+  Connection& conn_;
+};
+
+class SqliteSecretRepository final : public SecretRepository {
+ public:
+  explicit SqliteSecretRepository(Connection& conn) : conn_(conn) {}
+  Status Count(const std::string& project_id, int64_t* count) override;
+  Status Insert(const Secret& secret) override;
+  Status Get(const std::string& project_id, const std::string& name, Secret* out) override;
+  Status GetById(const std::string& secret_id, Secret* out) override;
+  Status Update(const Secret& secret) override;
+  Status SetNotificationSequence(const std::string& secret_id, int64_t sequence) override;
+  Status Delete(const Secret& secret) override;
+  Status List(const std::string& project_id, const std::string& after_name, const std::optional<std::string>& event_name,
+              int limit, std::vector<Secret>* out) override;
+  Status FindSubscriber(const std::string& project_id, const std::string& event_name, std::string* out) override;
+  Status InsertVersion(const SecretVersion& version) override;
+  Status GetVersion(const std::string& secret_id, int64_t number, bool with_value, SecretVersion* out) override;
+  Status UpdateVersionExpiry(const std::string& secret_id, int64_t number, const std::optional<int64_t>& expire_time,
+                             const ExpirySchedule& expiry) override;
+  Status DeleteVersion(const std::string& secret_id, int64_t number) override;
+  Status CountVersions(const std::string& secret_id, int64_t* count) override;
+  Status ListVersions(const std::string& secret_id, int64_t after_number, int limit,
+                      std::vector<SecretVersion>* out) override;
+  Status OldestUnstagedVersion(const std::string& secret_id, int64_t except_number, int64_t* number) override;
+  Status ListStages(const std::string& secret_id, std::vector<Stage>* out) override;
+  Status GetStage(const std::string& secret_id, const std::string& name, Stage* out) override;
+  Status PutStage(const Stage& stage) override;
+  Status DeleteStage(const std::string& secret_id, const std::string& name) override;
+  Status DueVersions(int64_t now, int limit, std::vector<SecretVersion>* out) override;
+  Status DueRotations(int64_t now, int limit, std::vector<Secret>* out) override;
+  Status DueDeletions(int64_t now, int limit, std::vector<Secret>* out) override;
+  Status GetKeyCheck(const std::string& alias, std::string* key_id, std::string* sealed) override;
+  Status InsertKeyCheck(const std::string& key_id, const std::string& alias, const std::string& sealed,
+                        int64_t now) override;
+
+ private:
+  Connection& conn_;
+};
+
+class SqliteTaskRepository final : public TaskRepository {
+ public:
+  explicit SqliteTaskRepository(Connection& conn) : conn_(conn) {}
+  Status Insert(const RotationTask& task) override;
+  Status Update(const RotationTask& task) override;
+  Status Get(const std::string& project_id, const std::string& task_id, RotationTask* out) override;
+  Status List(const TaskQuery& query, std::vector<RotationTask>* out) override;
+  Status Count(const TaskQuery& query, int64_t* count) override;
+  Status DueRunning(int64_t now, int limit, std::vector<RotationTask>* out) override;
+  Status PurgeOlderThan(int64_t horizon, int limit, int64_t* deleted) override;
+
+ private:
+  Connection& conn_;
+};
+
+class SqliteAccessKeyRepository final : public AccessKeyRepository {
+ public:
+  explicit SqliteAccessKeyRepository(Connection& conn) : conn_(conn) {}
+  Status Insert(const AccessKey& key) override;
+  Status Get(const std::string& access_key, AccessKey* out) override;
+  Status List(const std::string& domain_id, const std::string& user_id, std::vector<AccessKey>* out) override;
+  Status Revoke(const std::string& access_key, int64_t now_ms) override;
+  Status DeleteExpiredBefore(int64_t before_ms, int64_t* deleted) override;
+
+ private:
+  Connection& conn_;
+};
+
+class SqliteDeliveryRepository final : public DeliveryRepository {
+ public:
+  explicit SqliteDeliveryRepository(Connection& conn) : conn_(conn) {}
+  Status ClaimDue(int64_t now, int64_t lease_until, const std::string& owner, int limit,
+                  std::vector<ClaimedNotification>* out) override;
+  Status SaveOutcome(const std::string& owner, const DeliveryOutcome& outcome, bool* applied) override;
+  Status ReleaseAllLeases(int64_t now, int64_t* released) override;
+  Status CountPending(int64_t* count) override;
+  Status NextDueTime(std::optional<int64_t>* out) override;
+  Status GetRecord(const std::string& project_id, const std::string& record_id, RecordDetail* out) override;
+  Status Redeliver(const std::string& project_id, const std::string& record_id, int64_t now) override;
+  Status Redrive(const RecordQuery& query, int64_t now, int64_t* count) override;
+  Status InsertWebhookSecret(const std::string& project_id, const std::string& event_name,
+                             const WebhookSecret& secret) override;
+  Status ListWebhookSecrets(const std::string& project_id, const std::string& event_name,
+                            std::vector<WebhookSecret>* out) override;
+  Status ExpireWebhookSecrets(const std::string& project_id, const std::string& event_name, int64_t expires_at) override;
+  Status DeleteWebhookSecrets(const std::string& project_id, const std::string& event_name,
+                              std::optional<int64_t> expired_before) override;
 
  private:
   Connection& conn_;

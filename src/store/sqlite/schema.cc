@@ -66,6 +66,149 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_by_time ON notifications (project_id, create_time DESC, id DESC);
 )sql",
+    // 2: secrets, versions (sealed values), stages, rotation tasks, master-key checks; the
+    // notification outbox gains its secret, per-secret sequence and dispatch time.
+    R"sql(
+CREATE TABLE secrets (
+  project_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  id TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL,
+  kms_key_id TEXT NOT NULL,
+  description TEXT,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  scheduled_delete_time INTEGER,
+  secret_type TEXT NOT NULL,
+  auto_rotation INTEGER NOT NULL,
+  rotation_period TEXT,
+  rotation_config TEXT,
+  rotation_time INTEGER,
+  next_rotation_time INTEGER,
+  event_subscription TEXT,
+  enterprise_project_id TEXT NOT NULL,
+  rotation_func_urn TEXT,
+  last_version INTEGER NOT NULL,
+  notification_sequence INTEGER NOT NULL,
+  PRIMARY KEY (project_id, name)
+) WITHOUT ROWID;
+CREATE INDEX secrets_by_event ON secrets (project_id, event_subscription, name) WHERE event_subscription IS NOT NULL;
+CREATE INDEX secrets_rotation_due ON secrets (next_rotation_time) WHERE next_rotation_time IS NOT NULL;
+CREATE INDEX secrets_deletion_due ON secrets (scheduled_delete_time) WHERE scheduled_delete_time IS NOT NULL;
+
+CREATE TABLE versions (
+  secret_id TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  expire_time INTEGER,
+  kms_key_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  wrapped_key BLOB NOT NULL,
+  ciphertext BLOB NOT NULL,
+  next_lead INTEGER NOT NULL DEFAULT 0,
+  expired_fired INTEGER NOT NULL DEFAULT 0,
+  due_time INTEGER,
+  UNIQUE (secret_id, number)
+);
+CREATE INDEX versions_due ON versions (due_time) WHERE due_time IS NOT NULL;
+
+CREATE TABLE stages (
+  secret_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  version_number INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  PRIMARY KEY (secret_id, name)
+) WITHOUT ROWID;
+CREATE INDEX stages_by_version ON stages (secret_id, version_number);
+
+CREATE TABLE tasks (
+  task_id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  secret_id TEXT NOT NULL,
+  secret_name TEXT NOT NULL,
+  rotation_func_urn TEXT NOT NULL,
+  status TEXT NOT NULL,
+  operate_type TEXT NOT NULL,
+  task_time INTEGER NOT NULL,
+  attempt_nums INTEGER NOT NULL,
+  error_code TEXT NOT NULL,
+  error_msg TEXT NOT NULL,
+  due_time INTEGER,
+  version_id TEXT
+);
+CREATE INDEX tasks_by_time ON tasks (project_id, task_time DESC, task_id DESC);
+CREATE INDEX tasks_due ON tasks (due_time) WHERE status = 'RUNNING';
+CREATE INDEX tasks_by_age ON tasks (task_time);
+
+CREATE TABLE kms_keys (
+  key_id TEXT PRIMARY KEY,
+  alias TEXT NOT NULL UNIQUE,
+  check_value BLOB NOT NULL,
+  create_time INTEGER NOT NULL
+);
+
+ALTER TABLE notifications ADD COLUMN secret_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE notifications ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE notifications ADD COLUMN next_attempt_at INTEGER;
+CREATE INDEX notifications_dispatch ON notifications (next_attempt_at) WHERE status = 'PENDING';
+CREATE INDEX notifications_by_age ON notifications (create_time);
+)sql",
+    // 3: access keys (AK/SK) and temporary credentials. The SK is sealed under the master key with
+    // the AK as associated data (Base64 text); the security token is kept only as a SHA-256.
+    R"sql(
+CREATE TABLE access_keys (
+  access_key TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  sealed_secret TEXT NOT NULL,
+  security_token_hash TEXT,
+  description TEXT NOT NULL,
+  status TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  expires_at INTEGER,
+  revoke_time INTEGER
+) WITHOUT ROWID;
+CREATE INDEX access_keys_by_user ON access_keys (user_id, create_time);
+CREATE INDEX access_keys_by_expiry ON access_keys (expires_at) WHERE expires_at IS NOT NULL;
+)sql",
+    // Delivery (notify/dispatcher.h): each notification's delivery state and lease, the attempt
+    // log, and the events' webhook signing secrets (sealed under the master key). Due PENDING
+    // rows are found through notifications_dispatch (migration 2: next_attempt_at WHERE PENDING).
+    R"sql(
+ALTER TABLE notifications ADD COLUMN attempt_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE notifications ADD COLUMN round_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE notifications ADD COLUMN round_start INTEGER;
+ALTER TABLE notifications ADD COLUMN lease_owner TEXT;
+ALTER TABLE notifications ADD COLUMN last_error TEXT;
+ALTER TABLE notifications ADD COLUMN final_time INTEGER;
+
+CREATE TABLE attempts (
+  record_id TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  http_status INTEGER NOT NULL,
+  latency_us INTEGER NOT NULL,
+  error TEXT NOT NULL,
+  PRIMARY KEY (record_id, number)
+) WITHOUT ROWID;
+CREATE TRIGGER attempts_follow_notifications AFTER DELETE ON notifications
+BEGIN
+  DELETE FROM attempts WHERE record_id = OLD.id;
+END;
+
+CREATE TABLE webhook_secrets (
+  project_id TEXT NOT NULL,
+  event_name TEXT NOT NULL,
+  secret_id TEXT NOT NULL,
+  sealed BLOB NOT NULL,
+  create_time INTEGER NOT NULL,
+  expires_at INTEGER,
+  PRIMARY KEY (project_id, event_name, secret_id)
+) WITHOUT ROWID;
+CREATE TRIGGER webhook_secrets_follow_events AFTER DELETE ON events
+BEGIN
+  DELETE FROM webhook_secrets WHERE project_id = OLD.project_id AND event_name = OLD.name;
+END;
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,50 @@
+#include "auth/actions.h"
+
+#include <algorithm>
+#include <iterator>
+
+namespace csms::auth {
+namespace {
+
+using L = AccessLevel;
+
+// Sorted by name (FindAction does a binary search; the unit test checks the order).
+constexpr ActionInfo kActions[] = {
+    {"csms:event:create", L::kWrite},
+    {"csms:event:delete", L::kWrite},
+    {"csms:event:get", L::kRead},  // ShowSecretEvent: not in Huawei's table, named like the others
+    {"csms:event:list", L::kList},
+    {"csms:event:listNotificationRecords", L::kList},
+    {"csms:event:update", L::kWrite},
+    {"csms:secret:create", L::kWrite},
+    {"csms:secret:createStage", L::kWrite},
+    {"csms:secret:createVersion", L::kWrite},
+    {"csms:secret:delete", L::kWrite},
+    {"csms:secret:deleteStage", L::kWrite},
+    {"csms:secret:get", L::kRead},  // ShowSecret: metadata only, never the value
+    {"csms:secret:getStage", L::kRead},
+    {"csms:secret:getVersion", L::kRead, /*reveals_secret_value=*/true},
+    {"csms:secret:list", L::kList},
+    {"csms:secret:listVersion", L::kList},
+    {"csms:secret:restoreSecret", L::kWrite},
+    {"csms:secret:rotate", L::kWrite},
+    {"csms:secret:scheduleDeletion", L::kWrite},
+    {"csms:secret:update", L::kWrite},
+    {"csms:secret:updateStage", L::kWrite},
+    {"csms:secret:updateVersion", L::kWrite},
+    {"csms:task:list", L::kList},
+    {"iam:projects:list", L::kList},  // GET /v3/projects, the SDKs' project-id lookup
+};
+
+}  // namespace
+
+std::span<const ActionInfo> Actions() { return kActions; }
+
+const ActionInfo* FindAction(std::string_view name) {
+  auto it = std::lower_bound(std::begin(kActions), std::end(kActions), name,
+                             [](const ActionInfo& a, std::string_view n) { return a.name < n; });
+  if (it == std::end(kActions) || it->name != name) return nullptr;
+  return &*it;
+}
+
+}  // namespace csms::auth

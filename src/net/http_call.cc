@@ -1,0 +1,141 @@
+#include <utility>  // Boost 1.74's Asio needs it before its own headers.
+
+#include "net/http_call.h"
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <exception>
+#include <optional>
+
+namespace csms::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+Status CallError(const std::string& msg) { return Status(Status::Kind::kFailedPrecondition, "CSMS.0806", msg); }
+
+template <typename Stream>
+asio::awaitable<void> Exchange(Stream& stream, bhttp::request<bhttp::string_body>& req, size_t limit,
+                               HttpCallResult* out) {
+  co_await bhttp::async_write(stream, req, asio::use_awaitable);
+  beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(limit);
+  co_await bhttp::async_read(stream, buffer, parser, asio::use_awaitable);
+  out->status = static_cast<int>(parser.get().result_int());
+  out->body = std::move(parser.get().body());
+}
+
+asio::awaitable<void> Call(const Url& url, bhttp::request<bhttp::string_body>& req, const HttpCallOptions& options,
+                           asio::ssl::context* tls, HttpCallResult* out) {
+  auto ex = co_await asio::this_coro::executor;
+  tcp::resolver resolver(ex);
+  auto endpoints = co_await resolver.async_resolve(url.host, url.port, asio::use_awaitable);
+  if (!tls) {
+    beast::tcp_stream stream(ex);
+    co_await stream.async_connect(endpoints, asio::use_awaitable);
+    co_await Exchange(stream, req, options.max_response_bytes, out);
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    co_return;
+  }
+  beast::ssl_stream<beast::tcp_stream> stream(ex, *tls);
+  if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
+    throw beast::system_error(beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()));
+  }
+  if (options.verify_peer) stream.set_verify_callback(asio::ssl::host_name_verification(url.host));
+  co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);
+  co_await stream.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+  co_await Exchange(stream, req, options.max_response_bytes, out);
+}
+
+}  // namespace
+
+bool ParseUrl(const std::string& text, Url* out) {
+  std::string rest;
+  if (text.rfind("http://", 0) == 0) {
+    out->tls = false;
+    rest = text.substr(7);
+  } else if (text.rfind("https://", 0) == 0) {
+    out->tls = true;
+    rest = text.substr(8);
+  } else {
+    return false;
+  }
+  size_t end = rest.find_first_of("/?#");
+  std::string authority = rest.substr(0, end);
+  std::string target = end == std::string::npos ? "/" : rest.substr(end);
+  if (size_t hash = target.find('#'); hash != std::string::npos) target.resize(hash);
+  if (target.empty() || target[0] == '?') target = "/" + target;
+  if (authority.empty() || authority.find('@') != std::string::npos) return false;
+  std::string host, port;
+  if (authority[0] == '[') {
+    size_t close = authority.find(']');
+    if (close == std::string::npos) return false;
+    host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return false;
+      port = authority.substr(close + 2);
+    }
+  } else {
+    size_t colon = authority.rfind(':');
+    host = authority.substr(0, colon);
+    if (colon != std::string::npos) port = authority.substr(colon + 1);
+  }
+  if (host.empty()) return false;
+  if (port.empty()) port = out->tls ? "443" : "80";
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
+  out->host = host;
+  out->port = port;
+  out->target = target;
+  return true;
+}
+
+Status PostJson(const std::string& url_text, const std::string& body, const HttpCallOptions& options,
+                HttpCallResult* out) {
+  Url url;
+  if (!ParseUrl(url_text, &url)) return CallError("invalid URL");
+  std::optional<asio::ssl::context> tls;
+  if (url.tls) {
+    tls.emplace(asio::ssl::context::tls_client);
+    beast::error_code ec;
+    if (!options.ca_file.empty()) tls->load_verify_file(options.ca_file, ec);
+    else tls->set_default_verify_paths(ec);
+    if (ec) return CallError("cannot load trusted certificates: " + ec.message());
+    tls->set_verify_mode(options.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
+  }
+  bhttp::request<bhttp::string_body> req{bhttp::verb::post, url.target, 11};
+  bool default_port = url.port == (url.tls ? "443" : "80");
+  std::string host_header = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  req.set(bhttp::field::host, default_port ? host_header : host_header + ":" + url.port);
+  req.set(bhttp::field::user_agent, "csmsd");
+  req.set(bhttp::field::content_type, "application/json;charset=UTF-8");
+  req.set(bhttp::field::connection, "close");
+  req.body() = body;
+  req.prepare_payload();
+
+  asio::io_context ioc;
+  bool finished = false;
+  std::string failure;
+  asio::co_spawn(ioc, Call(url, req, options, tls ? &*tls : nullptr, out), [&](std::exception_ptr e) {
+    finished = true;
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      failure = ex.what();
+    }
+  });
+  ioc.run_for(options.timeout);
+  if (!finished) return CallError("no answer within " + std::to_string(options.timeout.count()) + " ms");
+  if (!failure.empty()) return CallError("request failed: " + failure);
+  return Status::OK();
+}
+
+}  // namespace csms::net

@@ -1,0 +1,91 @@
+#include "service/delivery_service.h"
+
+#include "common/errors.h"
+#include "domain/limits.h"
+#include "domain/validation.h"
+
+namespace csms {
+namespace {
+
+// Record ids are UUIDs; anything else cannot name a record.
+bool LooksLikeRecordId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Status RecordNotFound(const std::string& id) {
+  return errors::ResourceNotFound("notification record " + id.substr(0, 64) + " does not exist");
+}
+
+Status EventNotFound(const std::string& name) { return errors::ResourceNotFound("event " + name + " does not exist"); }
+
+}  // namespace
+
+Status DeliveryService::GetRecord(const std::string& project_id, const std::string& record_id, RecordDetail* out) {
+  if (!LooksLikeRecordId(record_id)) return RecordNotFound(record_id);
+  Status s = store_->Read([&](Transaction& tx) { return tx.delivery().GetRecord(project_id, record_id, out); });
+  return s.IsNotFound() ? RecordNotFound(record_id) : s;
+}
+
+Status DeliveryService::Redeliver(const std::string& project_id, const std::string& record_id, RecordDetail* out) {
+  if (!LooksLikeRecordId(record_id)) return RecordNotFound(record_id);
+  Status s = store_->Write([&](Transaction& tx) -> Status {
+    CSMS_RETURN_IF_ERROR(tx.delivery().Redeliver(project_id, record_id, clock_->NowMillis()));
+    return tx.delivery().GetRecord(project_id, record_id, out);
+  });
+  if (s.IsNotFound()) return RecordNotFound(record_id);
+  CSMS_RETURN_IF_ERROR(s);
+  WakeDispatcher();
+  return Status::OK();
+}
+
+Status DeliveryService::Redrive(RecordQuery query, int64_t* count) {
+  if (query.start_time && query.end_time && *query.start_time > *query.end_time) {
+    return errors::InvalidParameter("invalid start_time: must not be later than end_time");
+  }
+  const int64_t now = clock_->NowMillis();
+  query.min_create_time = now - options_.retention_days * limits::kMillisPerDay;
+  CSMS_RETURN_IF_ERROR(store_->Write([&](Transaction& tx) { return tx.delivery().Redrive(query, now, count); }));
+  if (*count > 0) WakeDispatcher();
+  return Status::OK();
+}
+
+Status DeliveryService::RotateSigningSecret(const std::string& project_id, const std::string& event_name,
+                                            std::optional<int64_t> overlap_ms, RotatedSigningSecret* out) {
+  if (!validation::IsValidName(event_name)) return EventNotFound(event_name);
+  int64_t overlap = overlap_ms.value_or(options_.default_overlap_ms);
+  if (overlap < 0 || overlap > options_.max_overlap_ms) {
+    return errors::InvalidParameter("invalid overlap_seconds: must be between 0 and " +
+                                    std::to_string(options_.max_overlap_ms / 1000));
+  }
+  Status s = store_->Write([&](Transaction& tx) -> Status {
+    Event event;
+    CSMS_RETURN_IF_ERROR(tx.events().Get(project_id, event_name, &event));
+    if (event.notification.type != TargetType::kWebhook) {
+      return errors::NotAWebhookEvent("event " + event_name + " delivers to " +
+                                      std::string(TargetTypeName(event.notification.type)) +
+                                      ", not to a WEBHOOK: it has no signing secret");
+    }
+    out->previous_expire_time = clock_->NowMillis() + overlap;
+    return secrets_->Rotate(tx, project_id, event_name, out->previous_expire_time, &out->signing_secret);
+  });
+  secrets_->Invalidate(project_id, event_name);
+  return s.IsNotFound() ? EventNotFound(event_name) : s;
+}
+
+Status DeliveryService::SendTest(const std::string& project_id, const std::string& event_name,
+                                 TestNotificationResult* out) {
+  if (!validation::IsValidName(event_name)) return EventNotFound(event_name);
+  Event event;
+  Status s = store_->Read([&](Transaction& tx) { return tx.events().Get(project_id, event_name, &event); });
+  if (s.IsNotFound()) return EventNotFound(event_name);
+  CSMS_RETURN_IF_ERROR(s);
+  if (!test_sender_) return errors::Unavailable("notification delivery is not running on this server");
+  return test_sender_(event, out);
+}
+
+}  // namespace csms

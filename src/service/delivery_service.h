@@ -1,0 +1,75 @@
+// DeliveryService: the delivery use cases of the API — a record with its attempts, redelivery of
+// one record, bulk redrive by the listing's filters, rotation of an event's webhook signing
+// secret, and test notifications. The dispatcher (notify/) does the delivering; this service only
+// changes rows and wakes it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "domain/delivery.h"
+#include "domain/event.h"
+#include "service/webhook_secrets.h"
+#include "store/store.h"
+
+namespace csms {
+
+struct DeliveryServiceOptions {
+  int retention_days = 90;                               // as the records listing
+  int64_t default_overlap_ms = 24 * 3'600'000LL;         // old signing secret keeps signing this long
+  int64_t max_overlap_ms = 7 * 24 * 3'600'000LL;
+};
+
+struct RotatedSigningSecret {
+  std::string signing_secret;      // the new current secret, shown once
+  int64_t previous_expire_time = 0;  // when the previous secret(s) stop signing (ms)
+};
+
+// What a test notification did; filled by the dispatcher.
+struct TestNotificationResult {
+  std::string notification_id;
+  NotificationStatus status = NotificationStatus::kFail;  // SUCCESS, FAIL or INVALID: never retried
+  DeliveryAttempt attempt;
+};
+using TestSender = std::function<Status(const Event& event, TestNotificationResult* out)>;
+
+class DeliveryService {
+ public:
+  DeliveryService(Store* store, const Clock* clock, WebhookSecrets* secrets, DeliveryServiceOptions options)
+      : store_(store), clock_(clock), secrets_(secrets), options_(options) {}
+
+  // Wiring: what wakes the dispatcher after a change, and what sends a test notification.
+  void set_wake(std::function<void()> wake) { wake_ = std::move(wake); }
+  void set_test_sender(TestSender sender) { test_sender_ = std::move(sender); }
+  void WakeDispatcher() const {
+    if (wake_) wake_();
+  }
+
+  Status GetRecord(const std::string& project_id, const std::string& record_id, RecordDetail* out);
+  // The record is delivered again (same id, content and target) in a new round; *out is the
+  // record afterwards.
+  Status Redeliver(const std::string& project_id, const std::string& record_id, RecordDetail* out);
+  // Redelivers up to query.limit records matching the listing's filters (FAIL and INVALID unless
+  // query.status says otherwise).
+  Status Redrive(RecordQuery query, int64_t* count);
+  // The event must deliver to a WEBHOOK. overlap_ms unset = the default.
+  Status RotateSigningSecret(const std::string& project_id, const std::string& event_name,
+                             std::optional<int64_t> overlap_ms, RotatedSigningSecret* out);
+  Status SendTest(const std::string& project_id, const std::string& event_name, TestNotificationResult* out);
+
+  const DeliveryServiceOptions& options() const { return options_; }
+
+ private:
+  Store* store_;
+  const Clock* clock_;
+  WebhookSecrets* secrets_;
+  DeliveryServiceOptions options_;
+  std::function<void()> wake_;
+  TestSender test_sender_;
+};
+
+}  // namespace csms

@@ -1,0 +1,214 @@
+// SQLite storage of notification delivery. The dispatcher's hot path is ClaimDue (one UPDATE ...
+// RETURNING over the partial index of PENDING rows by next_attempt_at) and SaveOutcome (one
+// UPDATE guarded by the lease, one INSERT into the attempt log), batched by the caller into few
+// transactions.
+#include <limits>
+
+#include "common/errors.h"
+#include "store/sqlite/query.h"
+#include "store/sqlite/repositories.h"
+
+namespace csms::sqlite {
+
+Status SqliteDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, const std::string& owner, int limit,
+                                          std::vector<ClaimedNotification>* out) {
+  return QueryMany(
+      conn_,
+      "UPDATE notifications SET next_attempt_at = ?2, lease_owner = ?3 WHERE rowid IN (SELECT rowid FROM "
+      "notifications WHERE status = 'PENDING' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?4) "
+      "RETURNING id, project_id, event_name, secret_name, target_type, target_id, content, trigger_event_type, "
+      "attempt_count, round_attempts, round_start",
+      [&](Statement& s) { s.Bind(1, now).Bind(2, lease_until).Bind(3, owner).Bind(4, limit); },
+      [&](Statement& s) {
+        ClaimedNotification n;
+        n.record_id = s.Text(0);
+        n.project_id = s.Text(1);
+        n.event_name = s.Text(2);
+        n.secret_name = s.Text(3);
+        n.target_type = s.Text(4);
+        n.target_id = s.Text(5);
+        n.content = s.Text(6);
+        n.trigger_event_type = ParseEventType(s.TextView(7)).value_or(EventType::kVersionCreated);
+        n.attempt_count = s.Int(8);
+        n.round_attempts = s.Int(9);
+        n.round_start = s.OptInt(10);
+        out->push_back(std::move(n));
+      });
+}
+
+Status SqliteDeliveryRepository::SaveOutcome(const std::string& owner, const DeliveryOutcome& o, bool* applied) {
+  bool final = o.status != NotificationStatus::kPending;
+  CSMS_RETURN_IF_ERROR(Exec(
+      conn_,
+      "UPDATE notifications SET status = ?3, attempt_count = ?4, round_attempts = ?5, round_start = ?6, "
+      "next_attempt_at = ?7, lease_owner = NULL, last_error = ?8, final_time = ?9 WHERE id = ?1 AND lease_owner = ?2",
+      [&](Statement& s) {
+        s.Bind(1, o.record_id).Bind(2, owner).Bind(3, NotificationStatusName(o.status)).Bind(4, o.attempt.number)
+            .Bind(5, o.round_attempts).Bind(6, o.round_start);
+        final ? s.BindNull(7) : s.BindOpt(7, o.next_attempt_at);
+        o.attempt.error.empty() ? s.BindNull(8) : s.Bind(8, o.attempt.error);
+        final ? s.Bind(9, o.attempt.time) : s.BindNull(9);
+      }));
+  *applied = sqlite3_changes(conn_.db()) == 1;
+  if (!*applied) return Status::OK();
+  return Exec(conn_,
+              "INSERT OR REPLACE INTO attempts (record_id, number, time, http_status, latency_us, error) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+              [&](Statement& s) {
+                s.Bind(1, o.record_id).Bind(2, o.attempt.number).Bind(3, o.attempt.time).Bind(4, o.attempt.http_status)
+                    .Bind(5, o.attempt.latency_us).Bind(6, o.attempt.error);
+              });
+}
+
+Status SqliteDeliveryRepository::ReleaseAllLeases(int64_t now, int64_t* released) {
+  Status s = Exec(conn_,
+                  "UPDATE notifications SET next_attempt_at = ?1, lease_owner = NULL "
+                  "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner IS NOT NULL",
+                  [&](Statement& st) { st.Bind(1, now); });
+  *released = s.ok() ? sqlite3_changes(conn_.db()) : 0;
+  return s;
+}
+
+Status SqliteDeliveryRepository::CountPending(int64_t* count) {
+  return QueryOne(
+      conn_, "SELECT count(*) FROM notifications WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL", "count",
+      [](Statement&) {}, [&](Statement& s) { *count = s.Int(0); });
+}
+
+Status SqliteDeliveryRepository::NextDueTime(std::optional<int64_t>* out) {
+  return QueryOne(
+      conn_, "SELECT min(next_attempt_at) FROM notifications WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL",
+      "due time", [](Statement&) {}, [&](Statement& s) { *out = s.OptInt(0); });
+}
+
+Status SqliteDeliveryRepository::GetRecord(const std::string& project_id, const std::string& record_id,
+                                           RecordDetail* out) {
+  CSMS_RETURN_IF_ERROR(QueryOne(
+      conn_,
+      "SELECT id, project_id, event_name, trigger_event_type, create_time, secret_name, secret_type, target_type, "
+      "target_id, target_name, content, status, secret_id, sequence, next_attempt_at, attempt_count, final_time, "
+      "last_error FROM notifications WHERE id = ?1 AND project_id = ?2",
+      "notification record", [&](Statement& s) { s.Bind(1, record_id).Bind(2, project_id); },
+      [&](Statement& s) {
+        NotificationRecord& r = out->record;
+        r.record_id = s.Text(0);
+        r.project_id = s.Text(1);
+        r.event_name = s.Text(2);
+        r.trigger_event_type = ParseEventType(s.TextView(3)).value_or(EventType::kVersionCreated);
+        r.create_time = s.Int(4);
+        r.secret_name = s.Text(5);
+        r.secret_type = s.Text(6);
+        r.target_type = s.Text(7);
+        r.notification_target_id = s.Text(8);
+        r.notification_target_name = s.Text(9);
+        r.notification_content = s.Text(10);
+        r.notification_status = ParseNotificationStatus(s.TextView(11)).value_or(NotificationStatus::kPending);
+        r.secret_id = s.Text(12);
+        r.sequence = s.Int(13);
+        r.next_attempt_at = s.OptInt(14);
+        out->attempt_count = s.Int(15);
+        out->final_time = s.OptInt(16);
+        out->last_error = s.OptText(17);
+      }));
+  out->attempts.clear();
+  return QueryMany(
+      conn_,
+      "SELECT number, time, http_status, latency_us, error FROM attempts WHERE record_id = ?1 ORDER BY number",
+      [&](Statement& s) { s.Bind(1, record_id); },
+      [&](Statement& s) {
+        DeliveryAttempt a;
+        a.number = s.Int(0);
+        a.time = s.Int(1);
+        a.http_status = static_cast<int>(s.Int(2));
+        a.latency_us = s.Int(3);
+        a.error = s.Text(4);
+        out->attempts.push_back(std::move(a));
+      });
+}
+
+Status SqliteDeliveryRepository::Redeliver(const std::string& project_id, const std::string& record_id, int64_t now) {
+  // A notification in flight (leased) is left to its dispatcher: it is being delivered already.
+  CSMS_RETURN_IF_ERROR(Exec(
+      conn_,
+      "UPDATE notifications SET status = 'PENDING', next_attempt_at = ?3, round_attempts = 0, round_start = NULL, "
+      "final_time = NULL WHERE id = ?1 AND project_id = ?2 AND lease_owner IS NULL",
+      [&](Statement& s) { s.Bind(1, record_id).Bind(2, project_id).Bind(3, now); }));
+  if (sqlite3_changes(conn_.db()) == 1) return Status::OK();
+  return QueryOne(
+      conn_, "SELECT 1 FROM notifications WHERE id = ?1 AND project_id = ?2", "notification record",
+      [&](Statement& s) { s.Bind(1, record_id).Bind(2, project_id); }, [](Statement&) {});
+}
+
+Status SqliteDeliveryRepository::Redrive(const RecordQuery& q, int64_t now, int64_t* count) {
+  // The listing's filters (record_repository.cc), except that no status means FAIL and INVALID.
+  Status st = Exec(
+      conn_,
+      "UPDATE notifications SET status = 'PENDING', next_attempt_at = ?10, round_attempts = 0, round_start = NULL, "
+      "final_time = NULL WHERE rowid IN (SELECT rowid FROM notifications "
+      "WHERE project_id = ?1 AND create_time >= ?2 "
+      "AND (?3 IS NULL OR create_time >= ?3) AND (?4 IS NULL OR create_time <= ?4) "
+      "AND (?5 IS NULL OR event_name = ?5) AND (?6 IS NULL OR secret_name = ?6) "
+      "AND (?7 IS NULL OR trigger_event_type = ?7) "
+      "AND (CASE WHEN ?8 IS NULL THEN status IN ('FAIL', 'INVALID') ELSE status = ?8 END) "
+      "AND lease_owner IS NULL "
+      "ORDER BY create_time DESC, id DESC LIMIT ?9)",
+      [&](Statement& s) {
+        s.Bind(1, q.project_id).Bind(2, q.min_create_time);
+        q.start_time ? s.Bind(3, *q.start_time) : s.BindNull(3);
+        q.end_time ? s.Bind(4, *q.end_time) : s.BindNull(4);
+        q.event_name ? s.Bind(5, *q.event_name) : s.BindNull(5);
+        q.secret_name ? s.Bind(6, *q.secret_name) : s.BindNull(6);
+        q.trigger_event_type ? s.Bind(7, EventTypeName(*q.trigger_event_type)) : s.BindNull(7);
+        q.status ? s.Bind(8, NotificationStatusName(*q.status)) : s.BindNull(8);
+        s.Bind(9, q.limit).Bind(10, now);
+      });
+  *count = st.ok() ? sqlite3_changes(conn_.db()) : 0;
+  return st;
+}
+
+Status SqliteDeliveryRepository::InsertWebhookSecret(const std::string& project_id, const std::string& event_name,
+                                                     const WebhookSecret& w) {
+  return Exec(conn_,
+              "INSERT INTO webhook_secrets (project_id, event_name, secret_id, sealed, create_time, expires_at) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+              [&](Statement& s) {
+                s.Bind(1, project_id).Bind(2, event_name).Bind(3, w.secret_id).BindBlob(4, w.sealed)
+                    .Bind(5, w.create_time).BindOpt(6, w.expires_at);
+              });
+}
+
+Status SqliteDeliveryRepository::ListWebhookSecrets(const std::string& project_id, const std::string& event_name,
+                                                    std::vector<WebhookSecret>* out) {
+  // The current secret (no expiry) first, then the newest rotated-out ones.
+  return QueryMany(
+      conn_,
+      "SELECT secret_id, sealed, create_time, expires_at FROM webhook_secrets WHERE project_id = ?1 AND event_name = ?2 "
+      "ORDER BY expires_at IS NOT NULL, create_time DESC",
+      [&](Statement& s) { s.Bind(1, project_id).Bind(2, event_name); },
+      [&](Statement& s) {
+        WebhookSecret w;
+        w.secret_id = s.Text(0);
+        w.sealed = s.Blob(1);
+        w.create_time = s.Int(2);
+        w.expires_at = s.OptInt(3);
+        out->push_back(std::move(w));
+      });
+}
+
+Status SqliteDeliveryRepository::ExpireWebhookSecrets(const std::string& project_id, const std::string& event_name,
+                                                      int64_t expires_at) {
+  return Exec(conn_,
+              "UPDATE webhook_secrets SET expires_at = ?3 WHERE project_id = ?1 AND event_name = ?2 "
+              "AND (expires_at IS NULL OR expires_at > ?3)",
+              [&](Statement& s) { s.Bind(1, project_id).Bind(2, event_name).Bind(3, expires_at); });
+}
+
+Status SqliteDeliveryRepository::DeleteWebhookSecrets(const std::string& project_id, const std::string& event_name,
+                                                      std::optional<int64_t> expired_before) {
+  return Exec(conn_,
+              "DELETE FROM webhook_secrets WHERE project_id = ?1 AND event_name = ?2 "
+              "AND (?3 IS NULL OR (expires_at IS NOT NULL AND expires_at < ?3))",
+              [&](Statement& s) { s.Bind(1, project_id).Bind(2, event_name).BindOpt(3, expired_before); });
+}
+
+}  // namespace csms::sqlite

@@ -1,0 +1,52 @@
+// Helpers shared by the delivery integration tests: WEBHOOK/SMN event bodies, reading records and
+// their attempts, waiting for final statuses, and verifying webhook signatures independently of
+// csmsd's code (the openssl command line, and the stock `standardwebhooks` npm library when
+// installed in tests/webhooks).
+#pragma once
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "support/secrets_helpers.h"
+#include "support/webhook_receiver.h"
+
+namespace csms::test {
+
+std::string WebhookEventJson(const std::string& name, const std::vector<std::string>& types, const std::string& url);
+std::string SmnEventJson(const std::string& name, const std::vector<std::string>& types, const std::string& topic_urn);
+
+// POST /csms/events for a WEBHOOK event; returns notification.signing_secret ("" on failure).
+std::string CreateWebhookEvent(SecretsApi& api, const std::string& name, const std::vector<std::string>& types,
+                               const std::string& url);
+
+struct RecordView {
+  std::string record_id, event_name, type, secret_name, status, content, target_id;
+  int64_t create_time = 0;
+};
+// Every record matching `query` ("" or e.g. "notification_status=PENDING&secret_name=s"), all pages.
+std::vector<RecordView> ListAllRecords(SecretsApi& api, const std::string& query = "");
+// Waits until at least `n` records have `status` (SUCCESS, FAIL, INVALID or PENDING).
+bool WaitForStatusCount(SecretsApi& api, const std::string& status, size_t n, std::chrono::milliseconds timeout,
+                        const std::string& extra_query = "");
+// GET /csms/notification-records/{id}.
+HttpResult RecordDetail(SecretsApi& api, const std::string& record_id);
+
+// Whether `signature_header` ("v1,<b64> v1,<b64>...") holds a valid signature of id.timestamp.body
+// under `secret` ("whsec_..."), computed by the openssl command-line tool.
+bool OpensslVerifies(const std::string& secret, const ReceivedRequest& request);
+
+// The stock Standard Webhooks library (node + tests/webhooks/node_modules) is installed.
+bool StandardWebhooksAvailable();
+struct VerifyItem {
+  std::string secret;
+  ReceivedRequest request;
+  bool expect_fail = false;
+};
+// Runs tests/webhooks/verify.js over the items; true when each verifies (or fails) as expected.
+bool StandardWebhooksVerifies(const std::vector<VerifyItem>& items, std::string* output);
+
+}  // namespace csms::test
