@@ -31,6 +31,8 @@ struct Event {
   NotificationTarget notification;
   int64_t create_time = 0;  // ms
   int64_t update_time = 0;  // ms
+  // The API JSON of this event (json/event_json.h), stored with the row by the event service.
+  std::string representation;
 
   bool Subscribes(EventType type) const;
 };

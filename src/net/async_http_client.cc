@@ -97,6 +97,7 @@ class ClientImpl final : public AsyncHttpClient {
     else tls_.set_default_verify_paths(ec);
     if (ec) return errors::InvalidParameter("cannot load trusted certificates " + options_.ca_file + ": " + ec.message());
     tls_.set_verify_mode(options_.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
+    asio::co_spawn(ioc_, Sweep(), asio::detached);
     thread_ = std::thread([this] { ioc_.run(); });
     return Status::OK();
   }
@@ -345,8 +346,34 @@ class ClientImpl final : public AsyncHttpClient {
     co_return co_await ExchangeOn(*conn.plain, conn, req, info, got_some, keep_alive);
   }
 
+  // Now and then: closes pooled connections idle too long and forgets targets with nothing left,
+  // so thousands of webhook hosts seen once do not keep sockets or memory.
+  awaitable<void> Sweep() {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    sweep_timer_ = &timer;
+    while (!stopping_) {
+      timer.expires_after(std::max<std::chrono::milliseconds>(options_.idle_timeout / 2, std::chrono::milliseconds(100)));
+      beast::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+      if (stopping_) break;
+      auto now = SteadyClock::now();
+      for (auto it = pools_.begin(); it != pools_.end();) {
+        Pool& pool = it->second;
+        std::erase_if(pool.idle, [&](std::unique_ptr<Connection>& c) {
+          if (now - c->idle_since < options_.idle_timeout) return false;
+          c->Close();
+          return true;
+        });
+        if (pool.active == 0 && pool.waiting.empty() && pool.idle.empty()) it = pools_.erase(it);
+        else ++it;
+      }
+    }
+    sweep_timer_ = nullptr;
+  }
+
   void StopAll() {
     stopping_ = true;
+    if (sweep_timer_) sweep_timer_->cancel();
     for (auto& [key, pool] : pools_) {
       for (auto& c : pool.idle) c->Close();
       pool.idle.clear();
@@ -369,6 +396,7 @@ class ClientImpl final : public AsyncHttpClient {
   // Touched only on the event-loop thread.
   std::map<std::string, Pool> pools_;  // node-based: Pool pointers stay valid
   std::set<Connection*> active_;       // connections in use, closed on shutdown
+  asio::steady_timer* sweep_timer_ = nullptr;
   bool stopping_ = false;
 };
 

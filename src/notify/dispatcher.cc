@@ -194,7 +194,8 @@ Status Dispatcher::Commit(const std::vector<DeliveryOutcome>& outcomes, int clai
   const auto steady_now = std::chrono::steady_clock::now();
   const bool count_depth = steady_now - last_depth_count_ >= std::chrono::seconds(1);
   int64_t depth = -1;
-  Status s = store_->Write([&](Transaction& tx) -> Status {
+  // Relaxed durability: a claim or an outcome lost to a power cut only means delivering again.
+  Status s = store_->WriteRelaxed([&](Transaction& tx) -> Status {
     claimed->clear();
     for (size_t i = 0; i < outcomes.size(); ++i) {
       bool a = false;
@@ -242,7 +243,9 @@ bool Dispatcher::BuildWebhook(const std::string& project_id, const std::string& 
     return false;
   }
   if (keys.empty()) {
-    *error = "event " + event_name + " has no webhook signing secret (the event was deleted)";
+    *error = "event " + event_name +
+             " has no webhook signing secret (the event was deleted, or made before signing secrets existed: "
+             "rotate its signing secret)";
     return false;
   }
   const int64_t timestamp = wire_clock_->NowSeconds();

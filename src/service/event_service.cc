@@ -3,6 +3,7 @@
 #include "common/errors.h"
 #include "crypto/random.h"
 #include "domain/validation.h"
+#include "json/event_json.h"
 #include "service/webhook_secrets.h"
 
 namespace csms {
@@ -28,6 +29,7 @@ Status EventService::Create(const std::string& project_id, const CreateEventComm
   event.state = cmd.state;
   event.notification = cmd.notification;
   event.create_time = event.update_time = clock_->NowMillis();
+  event.representation = json::RenderEvent(event);
 
   CSMS_RETURN_IF_ERROR(store_->Write([&](Transaction& tx) -> Status {
     Event existing;
@@ -69,6 +71,7 @@ Status EventService::Update(const std::string& project_id, const std::string& na
     if (cmd.notification) event.notification = *cmd.notification;
     // update_time never goes backwards, even if the clock does.
     event.update_time = std::max(clock_->NowMillis(), event.update_time);
+    event.representation = json::RenderEvent(event);
     CSMS_RETURN_IF_ERROR(tx.events().Update(event));
     CSMS_RETURN_IF_ERROR(SyncSigningSecret(tx, event, signing_secret));
     *out = std::move(event);
@@ -107,21 +110,36 @@ Status EventService::Delete(const std::string& project_id, const std::string& na
   return s.IsNotFound() ? EventNotFound(name) : s;
 }
 
-Status EventService::List(const std::string& project_id, const std::string& marker, int limit, Page<Event>* out) {
+Status EventService::ListRepresentations(const std::string& project_id, const std::string& marker, int limit,
+                                         JsonPage* out) {
   if (!marker.empty() && !validation::IsValidMarker(marker)) {
     return errors::InvalidParameter("invalid marker: must be the name of the last event of the previous page");
   }
-  std::vector<Event> events;
-  events.reserve(limit + 1);
-  // One extra row tells whether a next page exists without a second query.
-  CSMS_RETURN_IF_ERROR(store_->Read([&](Transaction& tx) { return tx.events().List(project_id, marker, limit + 1, &events); }));
-  bool more = static_cast<int>(events.size()) > limit;
-  if (more) events.pop_back();
-  out->previous_marker.reset();
-  out->next_marker.reset();
-  if (!events.empty()) out->previous_marker = events.front().name;
-  if (more) out->next_marker = events.back().name;
-  out->items = std::move(events);
+  *out = JsonPage{};
+  out->joined_items.reserve(static_cast<size_t>(limit) * 400);
+  std::string last_name;
+  CSMS_RETURN_IF_ERROR(store_->Read([&](Transaction& tx) -> Status {
+    // One extra row tells whether a next page exists without a second query.
+    return tx.events().ListRepresentations(
+        project_id, marker, limit + 1, [&](std::string_view name, std::string_view representation) -> Status {
+          if (out->count == static_cast<size_t>(limit)) {
+            out->next_marker = last_name;
+            return Status::OK();
+          }
+          if (out->count == 0) out->previous_marker = std::string(name);
+          if (out->count > 0) out->joined_items += ',';
+          if (representation.empty()) {  // a row from before representations were stored
+            Event event;
+            CSMS_RETURN_IF_ERROR(tx.events().Get(project_id, std::string(name), &event));
+            out->joined_items += json::RenderEvent(event);
+          } else {
+            out->joined_items.append(representation);
+          }
+          last_name.assign(name);
+          ++out->count;
+          return Status::OK();
+        });
+  }));
   return Status::OK();
 }
 

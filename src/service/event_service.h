@@ -51,8 +51,9 @@ class EventService {
   Status Update(const std::string& project_id, const std::string& name, const UpdateEventCommand& cmd, Event* out,
                 std::string* signing_secret = nullptr);
   Status Delete(const std::string& project_id, const std::string& name);
-  // Events ordered by name, strictly after `marker` (empty = from the start).
-  Status List(const std::string& project_id, const std::string& marker, int limit, Page<Event>* out);
+  // Events ordered by name, strictly after `marker` (empty = from the start), each as its
+  // stored API representation (json/event_json.h).
+  Status ListRepresentations(const std::string& project_id, const std::string& marker, int limit, JsonPage* out);
 
  private:
   // Gives a WEBHOOK event a signing secret when it has none; removes a non-WEBHOOK event's.

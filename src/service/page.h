@@ -14,4 +14,13 @@ struct Page {
   std::optional<std::string> previous_marker;  // key of the first item on this page
 };
 
+// A page whose items are already-serialised JSON objects, joined with commas: the body of the
+// list array without its brackets.
+struct JsonPage {
+  std::string joined_items;
+  size_t count = 0;
+  std::optional<std::string> next_marker;
+  std::optional<std::string> previous_marker;
+};
+
 }  // namespace csms

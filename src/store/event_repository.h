@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -18,9 +20,13 @@ class EventRepository {
   virtual Status Get(const std::string& project_id, const std::string& name, Event* out) = 0;
   virtual Status Update(const Event& event) = 0;
   virtual Status Delete(const std::string& project_id, const std::string& name) = 0;
-  // Up to `limit` events with name > after_name (from the first when after_name is empty).
-  virtual Status List(const std::string& project_id, const std::string& after_name, int limit,
-                      std::vector<Event>* out) = 0;
+  // Visits up to `limit` events with name > after_name (from the first when after_name is empty),
+  // in name order, as (name, stored representation): listing decodes no other column. The views
+  // are valid only during the call. A representation may be empty for rows written before
+  // representations were stored.
+  using RepresentationFn = std::function<Status(std::string_view name, std::string_view representation)>;
+  virtual Status ListRepresentations(const std::string& project_id, const std::string& after_name, int limit,
+                                     const RepresentationFn& row) = 0;
 };
 
 }  // namespace csms

@@ -47,6 +47,10 @@ class Store {
   virtual Status Read(const TxFn& fn) = 0;
   // A read-write transaction, committed iff fn returns ok (and the commit succeeds).
   virtual Status Write(const TxFn& fn) = 0;
+  // Like Write, but the commit may skip the flush to stable storage: it survives a crash of the
+  // process, not necessarily a power loss. Only for writes that are safe to lose that way, such as
+  // the dispatcher's claims and outcomes (losing one means delivering again: at-least-once).
+  virtual Status WriteRelaxed(const TxFn& fn) { return Write(fn); }
 };
 
 struct SqliteOptions {

@@ -33,7 +33,7 @@ std::vector<EventType> SplitEventTypes(std::string_view text) {
 void BindEvent(Statement& s, const Event& e) {
   s.Bind(1, e.project_id).Bind(2, e.name).Bind(3, e.event_id).Bind(4, JoinEventTypes(e.event_types))
       .Bind(5, EventStateName(e.state)).Bind(6, TargetTypeName(e.notification.type)).Bind(7, e.notification.id)
-      .Bind(8, e.notification.name).Bind(9, e.create_time).Bind(10, e.update_time);
+      .Bind(8, e.notification.name).Bind(9, e.create_time).Bind(10, e.update_time).Bind(11, e.representation);
 }
 Event ReadEvent(Statement& s) {
   Event e;
@@ -47,6 +47,7 @@ Event ReadEvent(Statement& s) {
   e.notification.name = s.Text(7);
   e.create_time = s.Int(8);
   e.update_time = s.Int(9);
+  e.representation = s.Text(10);
   return e;
 }
 
@@ -59,33 +60,36 @@ Status SqliteEventRepository::Count(const std::string& project_id, int64_t* coun
 Status SqliteEventRepository::Insert(const Event& e) {
   return Exec(conn_, 
       "INSERT INTO events (project_id, name, event_id, event_types, state, target_type, target_id, target_name, "
-      "create_time, update_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+      "create_time, update_time, representation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
       [&](Statement& s) { BindEvent(s, e); });
 }
 Status SqliteEventRepository::Get(const std::string& project_id, const std::string& name, Event* out) {
   return QueryOne(conn_, 
       "SELECT project_id, name, event_id, event_types, state, target_type, target_id, target_name, create_time, "
-      "update_time FROM events WHERE project_id = ?1 AND name = ?2",
+      "update_time, representation FROM events WHERE project_id = ?1 AND name = ?2",
       "event", [&](Statement& s) { s.Bind(1, project_id).Bind(2, name); },
       [&](Statement& s) { *out = ReadEvent(s); });
 }
 Status SqliteEventRepository::Update(const Event& e) {
   return ExecOne(conn_, 
       "UPDATE events SET event_id = ?3, event_types = ?4, state = ?5, target_type = ?6, target_id = ?7, "
-      "target_name = ?8, create_time = ?9, update_time = ?10 WHERE project_id = ?1 AND name = ?2",
+      "target_name = ?8, create_time = ?9, update_time = ?10, representation = ?11 WHERE project_id = ?1 AND name = ?2",
       "event", [&](Statement& s) { BindEvent(s, e); });
 }
 Status SqliteEventRepository::Delete(const std::string& project_id, const std::string& name) {
   return ExecOne(conn_, "DELETE FROM events WHERE project_id = ?1 AND name = ?2", "event",
                 [&](Statement& s) { s.Bind(1, project_id).Bind(2, name); });
 }
-Status SqliteEventRepository::List(const std::string& project_id, const std::string& after_name, int limit,
-                  std::vector<Event>* out) {
-  return QueryMany(conn_, 
-      "SELECT project_id, name, event_id, event_types, state, target_type, target_id, target_name, create_time, "
-      "update_time FROM events WHERE project_id = ?1 AND name > ?2 ORDER BY name LIMIT ?3",
-      [&](Statement& s) { s.Bind(1, project_id).Bind(2, after_name).Bind(3, limit); },
-      [&](Statement& s) { out->push_back(ReadEvent(s)); });
+Status SqliteEventRepository::ListRepresentations(const std::string& project_id, const std::string& after_name,
+                                                 int limit, const RepresentationFn& row) {
+  sqlite3_stmt* raw = nullptr;
+  CSMS_RETURN_IF_ERROR(conn_.Prepare(
+      "SELECT name, representation FROM events WHERE project_id = ?1 AND name > ?2 ORDER BY name LIMIT ?3", &raw));
+  Statement s(raw);
+  s.Bind(1, project_id).Bind(2, after_name).Bind(3, limit);
+  Status st;
+  while (s.Step(&st)) CSMS_RETURN_IF_ERROR(row(s.TextView(0), s.TextView(1)));
+  return st;
 }
 
 }  // namespace csms::sqlite

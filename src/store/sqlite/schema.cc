@@ -209,6 +209,10 @@ BEGIN
   DELETE FROM webhook_secrets WHERE project_id = OLD.project_id AND event_name = OLD.name;
 END;
 )sql",
+    // 5: each event row keeps its API representation, so listing events joins stored texts.
+    R"sql(
+ALTER TABLE events ADD COLUMN representation TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace
