@@ -98,19 +98,21 @@ void Dispatcher::Loop() {
   std::vector<DeliveryOutcome> unsaved;  // decided, not yet committed (kept across a failed commit)
   std::optional<int64_t> next_due;
   bool backlog = true;  // look for due rows at once: some may have waited for a restart
+  bool store_failed = false;  // the last commit failed: pause before trying again
   std::optional<std::chrono::steady_clock::time_point> drain_deadline;
   for (;;) {
     std::deque<Completion> done;
     bool stopping = false, stop = false;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      if (!backlog && unsaved.empty()) {
+      if ((!backlog && unsaved.empty()) || store_failed) {
         auto wait = options_.poll_interval;
         if (next_due) {
           auto until_due = std::chrono::milliseconds(std::max<int64_t>(*next_due - clock_->NowMillis(), 0));
           wait = std::min(wait, until_due);
         }
         if (stop_) wait = std::chrono::milliseconds(20);
+        if (store_failed) wait = std::chrono::milliseconds(200);
         cv_.wait_for(lock, wait, [this] { return wake_ || !completed_.empty(); });
       }
       wake_ = false;
@@ -132,10 +134,10 @@ void Dispatcher::Loop() {
     std::vector<ClaimedNotification> claimed;
     if (!unsaved.empty() || claim > 0) {
       Status s = Commit(unsaved, claim, &claimed, &next_due);
-      if (!s.ok()) {
+      store_failed = !s.ok();
+      if (store_failed) {
         log::Warn("delivery: cannot save outcomes or claim notifications: " + s.ToString());
-        backlog = false;
-        next_due = now + 200;  // the store is busy or broken: try again shortly
+        backlog = false;  // the store is busy or broken: the outcomes are kept and saved later
         if (stop && std::chrono::steady_clock::now() >= *drain_deadline) break;
         continue;
       }
@@ -208,13 +210,14 @@ Status Dispatcher::Commit(const std::vector<DeliveryOutcome>& outcomes, int clai
       next_due->reset();
       if (static_cast<int>(claimed->size()) < claim) CSMS_RETURN_IF_ERROR(tx.delivery().NextDueTime(next_due));
     }
-    if (count_depth) CSMS_RETURN_IF_ERROR(tx.delivery().CountPending(&depth));
     return Status::OK();
   });
   if (!s.ok()) {
     claimed->clear();
     return s;
   }
+  // Counting scans the PENDING rows: in a read transaction, which never holds up writers.
+  if (count_depth && !store_->Read([&](Transaction& tx) { return tx.delivery().CountPending(&depth); }).ok()) depth = -1;
   for (size_t i = 0; i < outcomes.size(); ++i) {
     if (!applied[i]) continue;
     if (outcomes[i].status == NotificationStatus::kPending) metrics_->RecordRetryScheduled();

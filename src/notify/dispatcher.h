@@ -91,8 +91,8 @@ class Dispatcher {
   void Deliver(InFlight job);
   DeliveryOutcome Decide(const InFlight& job, const net::ResponseInfo& response, int64_t now);
   DeliveryOutcome Invalid(const InFlight& job, std::string error, int64_t now);
-  // One transaction: save `outcomes`, claim up to `claim` rows (into *claimed), refresh the queue
-  // depth now and then, and find the next due time.
+  // One transaction: save `outcomes`, claim up to `claim` rows (into *claimed) and find the next
+  // due time; then, about once a second, count the queue depth in a read transaction.
   Status Commit(const std::vector<DeliveryOutcome>& outcomes, int claim, std::vector<ClaimedNotification>* claimed,
                 std::optional<int64_t>* next_due);
 

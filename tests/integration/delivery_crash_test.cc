@@ -77,7 +77,7 @@ TEST_F(DeliveryCrashTest, KillDuringABurstThenRestartDeliversEveryNotificationOn
       if (r.status == 200) {
         ++acked;
       } else {
-        if (r.status == 0) ++unanswered;
+        ++unanswered;  // cut off by the kill (no answer, or a broken one): it may have committed
         return;
       }
     }

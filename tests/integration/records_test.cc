@@ -14,17 +14,6 @@
 namespace csms::test {
 namespace {
 
-std::map<std::string, std::string> ReadCredentials(const std::string& path) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto eq = line.find('=');
-    if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
-}
-
 const char* kSeedContent =
     R"({"eventName":"TestEvent20221112","eventType":"SECRET_VERSION_EXPIRED","eventTime":"2023-04-14T20:25:10.126Z","data":{"secretId":"fde3d6ba-cb31-40b0-b6c4-78757050f8c8","secretName":"Secret20230325","createTime":"2023-03-22T20:43:04.000Z","updateTime":"2023-04-14T20:18:29.000Z","versionId":"v18","versionExpireTime":"2023-03-29T17:07:23.000Z"}})";
 

@@ -90,17 +90,6 @@ TEST_F(TokensTest, TokenExpiresAfter24Hours) {
   EXPECT_EQ(client_->Request("GET", Path("/csms/events")).status, 200);
 }
 
-std::map<std::string, std::string> ReadCredentials(const std::string& path) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto eq = line.find('=');
-    if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
-}
-
 TEST(FirstStart, BootstrapsAccountsOnceAndIsolatesProjects) {
   CsmsdProcess server;
   ASSERT_TRUE(server.Start({"--no-access-log"})) << server.Log();

@@ -144,9 +144,19 @@ bool OpensslVerifies(const std::string& secret, const ReceivedRequest& request) 
 }
 
 bool StandardWebhooksAvailable() {
-  int rc = 0;
-  Capture("node --version >/dev/null 2>&1", &rc);
-  return rc == 0 && std::filesystem::exists(WebhooksDir() + "/node_modules/standardwebhooks/package.json");
+  static const bool available = [] {
+    int rc = 0;
+    Capture("node --version >/dev/null 2>&1 && npm --version >/dev/null 2>&1", &rc);
+    if (rc != 0) return false;
+    const std::string dir = WebhooksDir();
+    // Installed on first use from package-lock.json, like tests/sdk; several test processes
+    // (ctest -j) may get here at once, hence the lock.
+    Capture("cd " + dir + " && flock /tmp/csms-webhooks-npm.lock sh -c "
+            "'test -f node_modules/standardwebhooks/package.json || npm ci --no-audit --no-fund' >/dev/null 2>&1",
+            &rc);
+    return std::filesystem::exists(dir + "/node_modules/standardwebhooks/package.json");
+  }();
+  return available;
 }
 
 bool StandardWebhooksVerifies(const std::vector<VerifyItem>& items, std::string* output) {

@@ -39,7 +39,8 @@ HttpResult RecordDetail(SecretsApi& api, const std::string& record_id);
 // under `secret` ("whsec_..."), computed by the openssl command-line tool.
 bool OpensslVerifies(const std::string& secret, const ReceivedRequest& request);
 
-// The stock Standard Webhooks library (node + tests/webhooks/node_modules) is installed.
+// The stock Standard Webhooks library can be used: node and npm exist, and tests/webhooks'
+// dependencies are installed (npm ci, once, when missing).
 bool StandardWebhooksAvailable();
 struct VerifyItem {
   std::string secret;

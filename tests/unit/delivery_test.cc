@@ -16,9 +16,13 @@
 #include "auth/signature.h"
 #include "crypto/encoding.h"
 #include "net/async_http_client.h"
+#include "crypto/keyring.h"
+#include "notify/dispatcher.h"
+#include "notify/metrics.h"
 #include "notify/retry_policy.h"
 #include "notify/smn.h"
 #include "notify/webhook_signature.h"
+#include "service/webhook_secrets.h"
 #include "store/store.h"
 #include "support/test_pki.h"
 #include "support/webhook_receiver.h"
@@ -150,6 +154,36 @@ TEST(Smn, PublishRequestIsSignedWithTheConfiguredKey) {
                                req.body};
   EXPECT_TRUE(auth::VerifySignature(view, *parsed, "smn-secret-key", 1'800'000'000).ok());
   EXPECT_FALSE(auth::VerifySignature(view, *parsed, "another-key", 1'800'000'000).ok());
+}
+
+// --- metrics --------------------------------------------------------------------------------------
+
+TEST(DeliveryMetrics, CountsOutcomesAndBucketsLatency) {
+  notify::DeliveryMetrics m;
+  m.SetQueueDepth(7);
+  m.AddInFlight(3);
+  m.AddInFlight(-1);
+  m.RecordAttempt(500);        // 0.5 ms: the 1 ms bucket
+  m.RecordAttempt(1000);       // exactly 1 ms: still the 1 ms bucket
+  m.RecordAttempt(7'000);      // 7 ms: the 10 ms bucket
+  m.RecordAttempt(60'000'000); // 60 s: past the last bound
+  m.RecordRetryScheduled();
+  m.RecordFinal(NotificationStatus::kSuccess);
+  m.RecordFinal(NotificationStatus::kFail);
+  m.RecordFinal(NotificationStatus::kInvalid);
+  m.RecordFinal(NotificationStatus::kSuccess);
+  auto s = m.Snapshot();
+  EXPECT_EQ(s.queue_depth, 7);
+  EXPECT_EQ(s.in_flight, 2);
+  EXPECT_EQ(s.attempts, 4);
+  EXPECT_EQ(s.retries_scheduled, 1);
+  EXPECT_EQ(s.success, 2);
+  EXPECT_EQ(s.fail, 1);
+  EXPECT_EQ(s.invalid, 1);
+  EXPECT_EQ(s.latency_buckets[0], 2);
+  EXPECT_EQ(s.latency_buckets[3], 1);
+  EXPECT_EQ(s.latency_buckets.back(), 1);
+  EXPECT_EQ(s.latency_sum_us, 500 + 1000 + 7'000 + 60'000'000);
 }
 
 // --- async HTTP client ------------------------------------------------------------------------------
@@ -554,6 +588,78 @@ TEST_F(DeliveryStoreTest, PurgedRecordsTakeTheirAttemptsAlong) {
   RecordDetail d;
   ASSERT_TRUE(store_->Read([&](Transaction& tx) { return tx.delivery().GetRecord("p", "a", &d); }).ok());
   EXPECT_TRUE(d.attempts.empty());
+}
+
+}  // namespace
+}  // namespace csms
+
+namespace csms {
+namespace {
+
+// Two dispatchers on one database (as two replicas would be): every notification is delivered
+// once, by one of them, and both take part.
+TEST(DispatcherReplicas, ShareTheWorkWithoutDeliveringTwice) {
+  char tmpl[] = "/tmp/csms-replicas-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  SqliteOptions o;
+  o.path = dir + "/csms.db";
+  o.synchronous_full = false;
+  std::unique_ptr<Store> store_a, store_b;
+  ASSERT_TRUE(OpenSqliteStore(o, &store_a).ok());
+  ASSERT_TRUE(OpenSqliteStore(o, &store_b).ok());
+  crypto::Keyring keyring = crypto::Keyring::Ephemeral();
+  SystemClock clock;
+  WebhookSecrets secrets_a(store_a.get(), &keyring, &clock), secrets_b(store_b.get(), &keyring, &clock);
+  std::string secret;
+  ASSERT_TRUE(store_a->Write([&](Transaction& tx) { return secrets_a.Create(tx, "p", "ev", &secret); }).ok());
+  test::WebhookReceiver receiver;
+  const int n = 2000;
+  ASSERT_TRUE(store_a->Write([&](Transaction& tx) -> Status {
+                  for (int i = 0; i < n; ++i) {
+                    NotificationRecord r;
+                    r.record_id = "id-" + std::to_string(i);
+                    r.project_id = "p";
+                    r.event_name = "ev";
+                    r.create_time = clock.NowMillis();
+                    r.secret_name = "s";
+                    r.secret_type = "COMMON";
+                    r.target_type = "WEBHOOK";
+                    r.notification_target_id = receiver.Url();
+                    r.notification_target_name = "t";
+                    r.notification_content = "{}";
+                    r.next_attempt_at = r.create_time;
+                    CSMS_RETURN_IF_ERROR(tx.records().Insert(r));
+                  }
+                  return Status::OK();
+                }).ok());
+  notify::DispatcherOptions opts;
+  opts.release_leases_at_start = false;  // replicas never release each other's claims
+  opts.claim_batch = 50;
+  opts.max_in_flight = 100;
+  notify::DeliveryMetrics metrics_a, metrics_b;
+  {
+    notify::Dispatcher a(store_a.get(), &clock, &clock, &secrets_a, &metrics_a, opts);
+    notify::Dispatcher b(store_b.get(), &clock, &clock, &secrets_b, &metrics_b, opts);
+    ASSERT_TRUE(a.Start().ok());
+    ASSERT_TRUE(b.Start().ok());
+    ASSERT_TRUE(test::WaitUntil(
+        [&] { return metrics_a.Snapshot().success + metrics_b.Snapshot().success >= n; }, 30s));
+  }
+  EXPECT_EQ(metrics_a.Snapshot().success + metrics_b.Snapshot().success, n);
+  EXPECT_GT(metrics_a.Snapshot().success, 0);
+  EXPECT_GT(metrics_b.Snapshot().success, 0);
+  EXPECT_EQ(receiver.Count(), static_cast<size_t>(n));
+  EXPECT_EQ(receiver.DistinctIds().size(), static_cast<size_t>(n));
+  for (const auto& req : receiver.Requests()) {
+    std::string key;
+    ASSERT_TRUE(notify::DecodeSigningSecret(secret, &key));
+    EXPECT_EQ(req.Header("webhook-signature"),
+              notify::SignatureHeader({key}, req.Header("webhook-id"), std::stoll(req.Header("webhook-timestamp")), req.body));
+    break;
+  }
+  store_a.reset();
+  store_b.reset();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
