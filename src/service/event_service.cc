@@ -111,35 +111,57 @@ Status EventService::Delete(const std::string& project_id, const std::string& na
 }
 
 Status EventService::ListRepresentations(const std::string& project_id, const std::string& marker, int limit,
-                                         JsonPage* out) {
+                                         std::shared_ptr<const JsonPage>* out) {
   if (!marker.empty() && !validation::IsValidMarker(marker)) {
     return errors::InvalidParameter("invalid marker: must be the name of the last event of the previous page");
   }
-  *out = JsonPage{};
-  out->joined_items.reserve(static_cast<size_t>(limit) * 400);
-  std::string last_name;
+  std::string key = project_id;
+  key += '\n';
+  key += marker;
+  key += '\n';
+  key += std::to_string(limit);
+  int64_t generation = 0;
+  std::shared_ptr<JsonPage> page;
   CSMS_RETURN_IF_ERROR(store_->Read([&](Transaction& tx) -> Status {
+    CSMS_RETURN_IF_ERROR(tx.events().Generation(project_id, &generation));
+    {
+      std::lock_guard<std::mutex> lock(cache_mu_);
+      auto it = page_cache_.find(key);
+      if (it != page_cache_.end() && it->second.generation == generation) {
+        *out = it->second.page;
+        return Status::OK();
+      }
+    }
+    page = std::make_shared<JsonPage>();
+    page->joined_items.reserve(static_cast<size_t>(limit) * 400);
+    std::string last_name;
     // One extra row tells whether a next page exists without a second query.
     return tx.events().ListRepresentations(
         project_id, marker, limit + 1, [&](std::string_view name, std::string_view representation) -> Status {
-          if (out->count == static_cast<size_t>(limit)) {
-            out->next_marker = last_name;
+          if (page->count == static_cast<size_t>(limit)) {
+            page->next_marker = last_name;
             return Status::OK();
           }
-          if (out->count == 0) out->previous_marker = std::string(name);
-          if (out->count > 0) out->joined_items += ',';
+          if (page->count == 0) page->previous_marker = std::string(name);
+          if (page->count > 0) page->joined_items += ',';
           if (representation.empty()) {  // a row from before representations were stored
             Event event;
             CSMS_RETURN_IF_ERROR(tx.events().Get(project_id, std::string(name), &event));
-            out->joined_items += json::RenderEvent(event);
+            page->joined_items += json::RenderEvent(event);
           } else {
-            out->joined_items.append(representation);
+            page->joined_items.append(representation);
           }
           last_name.assign(name);
-          ++out->count;
+          ++page->count;
           return Status::OK();
         });
   }));
+  if (page) {  // read from the database: remember it for this generation
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (page_cache_.size() >= kMaxCachedPages) page_cache_.clear();  // bounded; refills on demand
+    page_cache_[key] = CachedPage{generation, page};
+    *out = std::move(page);
+  }
   return Status::OK();
 }
 

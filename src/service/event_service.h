@@ -2,7 +2,10 @@
 // enforces the per-project quota and name uniqueness, and runs each change in one transaction.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -53,7 +56,10 @@ class EventService {
   Status Delete(const std::string& project_id, const std::string& name);
   // Events ordered by name, strictly after `marker` (empty = from the start), each as its
   // stored API representation (json/event_json.h).
-  Status ListRepresentations(const std::string& project_id, const std::string& marker, int limit, JsonPage* out);
+  // Pages are cached in memory and reused while the project's event generation is unchanged
+  // (checked in the database on every call, so writes by other processes are seen at once).
+  Status ListRepresentations(const std::string& project_id, const std::string& marker, int limit,
+                             std::shared_ptr<const JsonPage>* out);
 
  private:
   // Gives a WEBHOOK event a signing secret when it has none; removes a non-WEBHOOK event's.
@@ -62,6 +68,14 @@ class EventService {
   Store* store_;
   const Clock* clock_;
   EventServiceOptions options_;
+
+  struct CachedPage {
+    int64_t generation;
+    std::shared_ptr<const JsonPage> page;
+  };
+  static constexpr size_t kMaxCachedPages = 4096;
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, CachedPage> page_cache_;  // key: project, marker, limit
 };
 
 }  // namespace csms

@@ -284,3 +284,48 @@ TEST(EventsDefaults, DefaultQuotaIs30) {
 
 }  // namespace
 }  // namespace csms::test
+
+namespace csms::test {
+namespace {
+
+// Event lists are cached per project generation: every write must show in the next list, both
+// in the server that wrote and in another process sharing the database.
+TEST_F(EventsTest, ListReflectsEveryWriteImmediately) {
+  ASSERT_EQ(Create(EventBody("cache-a")).status, 200);
+  auto first = client_->Request("GET", Path("/csms/events"));
+  ASSERT_EQ(first.json["events"].Size(), 1u);
+  EXPECT_EQ(client_->Request("GET", Path("/csms/events")).body, first.body);  // served again, same bytes
+  ASSERT_EQ(client_->Request("PUT", Path("/csms/events/cache-a"), R"({"state":"DISABLED"})").status, 200);
+  auto updated = client_->Request("GET", Path("/csms/events"));
+  EXPECT_STREQ(updated.json["events"][0]["state"].GetString(), "DISABLED");
+  ASSERT_EQ(Create(EventBody("cache-b")).status, 200);
+  EXPECT_EQ(client_->Request("GET", Path("/csms/events")).json["events"].Size(), 2u);
+  ASSERT_EQ(client_->Request("DELETE", Path("/csms/events/cache-a")).status, 204);
+  auto after_delete = client_->Request("GET", Path("/csms/events"));
+  ASSERT_EQ(after_delete.json["events"].Size(), 1u);
+  EXPECT_STREQ(after_delete.json["events"][0]["name"].GetString(), "cache-b");
+}
+
+TEST(EventsAcrossProcesses, ListInOneServerSeesWritesOfAnother) {
+  CsmsdProcess a, b;
+  ASSERT_TRUE(a.Start({"--no-access-log", "--no-delivery"})) << a.Log();
+  auto cred = ReadCredentials(a.data_dir() + "/initial-credentials");
+  ASSERT_TRUE(b.Start({"--no-access-log", "--no-delivery", "--data-dir", a.data_dir()})) << b.Log();
+  HttpClient ca(a.port()), cb(b.port());
+  std::string token = GetToken(ca, "admin", cred["password"], "csms", cred["project_id"]);
+  ca.set_token(token);
+  cb.set_token(token);
+  std::string base = "/v1/" + cred["project_id"] + "/csms/events";
+  ASSERT_EQ(ca.Request("POST", base, EventBody("shared")).status, 200);
+  auto seen = cb.Request("GET", base);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  ASSERT_EQ(seen.json["events"].Size(), 1u);
+  ASSERT_EQ(ca.Request("PUT", base + "/shared", R"({"state":"DISABLED"})").status, 200);
+  auto again = cb.Request("GET", base);
+  EXPECT_STREQ(again.json["events"][0]["state"].GetString(), "DISABLED");
+  ASSERT_EQ(ca.Request("DELETE", base + "/shared").status, 204);
+  EXPECT_EQ(cb.Request("GET", base).json["events"].Size(), 0u);
+}
+
+}  // namespace
+}  // namespace csms::test

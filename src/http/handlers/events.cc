@@ -93,16 +93,16 @@ Status ListEvents(RequestContext& ctx, HttpResponse& res) {
   int limit = 0;
   CSMS_RETURN_IF_ERROR(validation::ParseLimit(ctx.query.Get("limit"), limits::kDefaultPageSize, limits::kMaxPageSize, &limit));
   std::string marker(ctx.query.Get("marker").value_or(""));
-  JsonPage page;
+  std::shared_ptr<const JsonPage> page;
   CSMS_RETURN_IF_ERROR(ctx.services.events->ListRepresentations(ctx.project_id(), marker, limit, &page));
   json::Writer info;  // page_info, then spliced: the events are stored JSON and need no re-encoding
   info.StartObject();
-  WritePageInfo(info, page.next_marker, page.previous_marker, page.count);
+  WritePageInfo(info, page->next_marker, page->previous_marker, page->count);
   info.EndObject();
   std::string page_info = info.Take();  // {"page_info":{...}}
-  res.body.reserve(page.joined_items.size() + page_info.size() + 16);
+  res.body.reserve(page->joined_items.size() + page_info.size() + 16);
   res.body = "{\"events\":[";
-  res.body += page.joined_items;
+  res.body += page->joined_items;
   res.body += "],";
   res.body.append(page_info, 1);  // without its opening brace
   return Status::OK();

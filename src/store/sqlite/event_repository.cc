@@ -80,6 +80,13 @@ Status SqliteEventRepository::Delete(const std::string& project_id, const std::s
   return ExecOne(conn_, "DELETE FROM events WHERE project_id = ?1 AND name = ?2", "event",
                 [&](Statement& s) { s.Bind(1, project_id).Bind(2, name); });
 }
+Status SqliteEventRepository::Generation(const std::string& project_id, int64_t* out) {
+  *out = 0;
+  Status s = QueryOne(conn_, "SELECT generation FROM event_generations WHERE project_id = ?1", "generation",
+                      [&](Statement& st) { st.Bind(1, project_id); }, [&](Statement& st) { *out = st.Int(0); });
+  return s.IsNotFound() ? Status::OK() : s;
+}
+
 Status SqliteEventRepository::ListRepresentations(const std::string& project_id, const std::string& after_name,
                                                  int limit, const RepresentationFn& row) {
   sqlite3_stmt* raw = nullptr;

@@ -42,6 +42,7 @@ class SqliteEventRepository final : public EventRepository {
   Status Get(const std::string& project_id, const std::string& name, Event* out) override;
   Status Update(const Event& event) override;
   Status Delete(const std::string& project_id, const std::string& name) override;
+  Status Generation(const std::string& project_id, int64_t* out) override;
   Status ListRepresentations(const std::string& project_id, const std::string& after_name, int limit,
                              const RepresentationFn& row) override;
 

@@ -213,6 +213,27 @@ END;
     R"sql(
 ALTER TABLE events ADD COLUMN representation TEXT NOT NULL DEFAULT '';
 )sql",
+    // 6: a per-project generation of the events, moved by every insert, update and delete (by
+    // triggers, so no code path can forget): list caches check it to never serve a stale page.
+    R"sql(
+CREATE TABLE event_generations (
+  project_id TEXT PRIMARY KEY,
+  generation INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO event_generations (project_id, generation) SELECT project_id, 1 FROM events GROUP BY project_id;
+CREATE TRIGGER event_generation_on_insert AFTER INSERT ON events BEGIN
+  INSERT INTO event_generations (project_id, generation) VALUES (NEW.project_id, 1)
+  ON CONFLICT (project_id) DO UPDATE SET generation = generation + 1;
+END;
+CREATE TRIGGER event_generation_on_update AFTER UPDATE ON events BEGIN
+  INSERT INTO event_generations (project_id, generation) VALUES (NEW.project_id, 1)
+  ON CONFLICT (project_id) DO UPDATE SET generation = generation + 1;
+END;
+CREATE TRIGGER event_generation_on_delete AFTER DELETE ON events BEGIN
+  INSERT INTO event_generations (project_id, generation) VALUES (OLD.project_id, 1)
+  ON CONFLICT (project_id) DO UPDATE SET generation = generation + 1;
+END;
+)sql",
 };
 
 }  // namespace
