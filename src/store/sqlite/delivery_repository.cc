@@ -6,6 +6,7 @@
 
 #include "common/errors.h"
 #include "store/sqlite/query.h"
+#include "store/sqlite/record_columns.h"
 #include "store/sqlite/repositories.h"
 
 namespace csms::sqlite {
@@ -90,22 +91,7 @@ Status SqliteDeliveryRepository::GetRecord(const std::string& project_id, const 
       "last_error FROM notifications WHERE id = ?1 AND project_id = ?2",
       "notification record", [&](Statement& s) { s.Bind(1, record_id).Bind(2, project_id); },
       [&](Statement& s) {
-        NotificationRecord& r = out->record;
-        r.record_id = s.Text(0);
-        r.project_id = s.Text(1);
-        r.event_name = s.Text(2);
-        r.trigger_event_type = ParseEventType(s.TextView(3)).value_or(EventType::kVersionCreated);
-        r.create_time = s.Int(4);
-        r.secret_name = s.Text(5);
-        r.secret_type = s.Text(6);
-        r.target_type = s.Text(7);
-        r.notification_target_id = s.Text(8);
-        r.notification_target_name = s.Text(9);
-        r.notification_content = s.Text(10);
-        r.notification_status = ParseNotificationStatus(s.TextView(11)).value_or(NotificationStatus::kPending);
-        r.secret_id = s.Text(12);
-        r.sequence = s.Int(13);
-        r.next_attempt_at = s.OptInt(14);
+        out->record = ReadRecordColumns(s);
         out->attempt_count = s.Int(15);
         out->final_time = s.OptInt(16);
         out->last_error = s.OptText(17);

@@ -1,9 +1,30 @@
 // SQLite storage of notification records.
 #include "common/errors.h"
 #include "store/sqlite/query.h"
+#include "store/sqlite/record_columns.h"
 #include "store/sqlite/repositories.h"
 
 namespace csms::sqlite {
+
+NotificationRecord ReadRecordColumns(const Statement& s) {
+  NotificationRecord r;
+  r.record_id = s.Text(0);
+  r.project_id = s.Text(1);
+  r.event_name = s.Text(2);
+  r.trigger_event_type = ParseEventType(s.TextView(3)).value_or(EventType::kVersionCreated);
+  r.create_time = s.Int(4);
+  r.secret_name = s.Text(5);
+  r.secret_type = s.Text(6);
+  r.target_type = s.Text(7);
+  r.notification_target_id = s.Text(8);
+  r.notification_target_name = s.Text(9);
+  r.notification_content = s.Text(10);
+  r.notification_status = ParseNotificationStatus(s.TextView(11)).value_or(NotificationStatus::kPending);
+  r.secret_id = s.Text(12);
+  r.sequence = s.Int(13);
+  r.next_attempt_at = s.OptInt(14);
+  return r;
+}
 
 Status SqliteRecordRepository::Insert(const NotificationRecord& r) {
   return Exec(conn_, 
@@ -48,23 +69,7 @@ Status SqliteRecordRepository::List(const RecordQuery& q, std::vector<Notificati
         s.Bind(11, q.limit);
       },
       [&](Statement& s) {
-        NotificationRecord r;
-        r.record_id = s.Text(0);
-        r.project_id = s.Text(1);
-        r.event_name = s.Text(2);
-        r.trigger_event_type = ParseEventType(s.Text(3)).value_or(EventType::kVersionCreated);
-        r.create_time = s.Int(4);
-        r.secret_name = s.Text(5);
-        r.secret_type = s.Text(6);
-        r.target_type = s.Text(7);
-        r.notification_target_id = s.Text(8);
-        r.notification_target_name = s.Text(9);
-        r.notification_content = s.Text(10);
-        r.notification_status = ParseNotificationStatus(s.Text(11)).value_or(NotificationStatus::kPending);
-        r.secret_id = s.Text(12);
-        r.sequence = s.Int(13);
-        r.next_attempt_at = s.OptInt(14);
-        out->push_back(std::move(r));
+        out->push_back(ReadRecordColumns(s));
       });
 }
 

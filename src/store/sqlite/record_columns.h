@@ -1,0 +1,14 @@
+// Notification-record queries select these columns first, in this order:
+//   id, project_id, event_name, trigger_event_type, create_time, secret_name, secret_type,
+//   target_type, target_id, target_name, content, status, secret_id, sequence, next_attempt_at
+// and decode them with ReadRecordColumns (defined in record_repository.cc).
+#pragma once
+
+#include "domain/notification_record.h"
+#include "store/sqlite/connection.h"
+
+namespace csms::sqlite {
+
+NotificationRecord ReadRecordColumns(const Statement& s);
+
+}  // namespace csms::sqlite
