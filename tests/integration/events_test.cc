@@ -5,6 +5,7 @@
 #include <set>
 
 #include "support/dev_server.h"
+#include "support/signed_request.h"
 
 namespace csms::test {
 namespace {
@@ -27,7 +28,9 @@ class EventsTest : public DevServerTest {
     ASSERT_TRUE(r.json.HasMember("error")) << r.body;
     EXPECT_EQ(std::string(r.json["error"]["error_code"].GetString()), code);
     EXPECT_EQ(std::string(r.json["error"]["error_msg"].GetString()), std::string(r.json["error_msg"].GetString()));
-    if (!msg_part.empty()) EXPECT_NE(std::string(r.json["error_msg"].GetString()).find(msg_part), std::string::npos) << r.body;
+    if (!msg_part.empty()) {
+      EXPECT_NE(std::string(r.json["error_msg"].GetString()).find(msg_part), std::string::npos) << r.body;
+    }
     EXPECT_FALSE(r.Header("x-request-id").empty());
   }
   int CountEvents() {
@@ -309,7 +312,7 @@ TEST_F(EventsTest, ListReflectsEveryWriteImmediately) {
 TEST(EventsAcrossProcesses, ListInOneServerSeesWritesOfAnother) {
   CsmsdProcess a, b;
   ASSERT_TRUE(a.Start({"--no-access-log", "--no-delivery"})) << a.Log();
-  auto cred = ReadCredentials(a.data_dir() + "/initial-credentials");
+  auto cred = ReadInitialCredentials(a.data_dir());
   ASSERT_TRUE(b.Start({"--no-access-log", "--no-delivery", "--data-dir", a.data_dir()})) << b.Log();
   HttpClient ca(a.port()), cb(b.port());
   std::string token = GetToken(ca, "admin", cred["password"], "csms", cred["project_id"]);

@@ -10,6 +10,7 @@
 #include "domain/limits.h"
 #include "store/store.h"
 #include "support/dev_server.h"
+#include "support/signed_request.h"
 
 namespace csms::test {
 namespace {
@@ -21,7 +22,7 @@ class RecordsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(server_.Start({"--no-access-log"})) << server_.Log();
-    cred_ = ReadCredentials(server_.data_dir() + "/initial-credentials");
+    cred_ = ReadInitialCredentials(server_.data_dir());
     project_ = cred_["project_id"];
     client_ = std::make_unique<HttpClient>(server_.port());
     client_->set_token(GetToken(*client_, "admin", cred_["password"], "csms", project_));

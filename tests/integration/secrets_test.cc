@@ -487,7 +487,13 @@ TEST_F(SecretsTest, RotateAndListTasks) {
   ASSERT_EQ(all.status, 200) << all.body;
   EXPECT_EQ(all.json["total"].GetInt(), 3);
   ASSERT_EQ(all.json["tasks"].Size(), 3u);
-  const auto& t = all.json["tasks"][2];  // newest first: the oldest is last
+  // Newest first; rotations within one millisecond tie on time and order by task id, so the
+  // first task is found by its id rather than assumed to be last.
+  rapidjson::SizeType first = 0;
+  while (first < 3 && all.json["tasks"][first]["task_id"].GetString() != task1) ++first;
+  ASSERT_LT(first, 3u) << all.body;
+  EXPECT_GE(all.json["tasks"][0]["task_time"].GetInt64(), all.json["tasks"][2]["task_time"].GetInt64());
+  const auto& t = all.json["tasks"][first];
   EXPECT_STREQ(t["task_id"].GetString(), task1.c_str());
   EXPECT_STREQ(t["secret_name"].GetString(), "s");
   EXPECT_STREQ(t["task_status"].GetString(), "SUCCESS");

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "support/dev_server.h"
+#include "support/signed_request.h"
 
 namespace csms::test {
 namespace {
@@ -97,7 +98,7 @@ TEST(FirstStart, BootstrapsAccountsOnceAndIsolatesProjects) {
   struct stat st {};
   ASSERT_EQ(stat(cred_path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  auto cred = ReadCredentials(cred_path);
+  auto cred = ReadInitialCredentials(server.data_dir());
   ASSERT_EQ(cred["project_id"].size(), 32u);
   EXPECT_EQ(cred["user_name"], "admin");
   ASSERT_GE(cred["password"].size(), 16u);
@@ -140,7 +141,7 @@ TEST(FirstStart, BootstrapsAccountsOnceAndIsolatesProjects) {
   auto r = again.Request("GET", events_a, "", {{"X-Auth-Token", token_a}});
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.json["events"].Size(), 1u);
-  EXPECT_EQ(ReadCredentials(cred_path)["password"], cred["password"]);
+  EXPECT_EQ(ReadInitialCredentials(server.data_dir())["password"], cred["password"]);
 }
 
 }  // namespace

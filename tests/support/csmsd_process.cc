@@ -122,17 +122,6 @@ std::string CsmsdProcess::Log() const {
   return ss.str();
 }
 
-std::map<std::string, std::string> ReadCredentials(const std::string& path) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto eq = line.find('=');
-    if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
-}
-
 int RunCsmsd(const std::vector<std::string>& args, std::string* output) {
   char tmpl[] = "/tmp/csms-run-XXXXXX";
   std::string dir = mkdtemp(tmpl);

@@ -5,7 +5,6 @@
 #include <sys/types.h>
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -35,9 +34,6 @@ class CsmsdProcess {
   pid_t pid_ = -1;
   uint16_t port_ = 0;
 };
-
-// Reads the key=value lines of a data dir's initial-credentials file (first start).
-std::map<std::string, std::string> ReadCredentials(const std::string& path);
 
 // Runs `csmsd args...` to completion (admin subcommands); returns exit code, fills output.
 int RunCsmsd(const std::vector<std::string>& args, std::string* output);

@@ -2,6 +2,8 @@
 // vectors authenticate end to end, and every rejection has its own code.
 #include <gtest/gtest.h>
 
+#include "support/request_view.h"
+
 #include <map>
 #include <memory>
 #include <set>
@@ -32,25 +34,12 @@ constexpr char kToken[] = "STS-TOKEN-EXAMPLE==";
 constexpr char kDate[] = "20240101T120000Z";
 
 // A received request: headers by lower-case name.
-struct Req {
-  std::string method = "GET";
-  std::string target;
-  std::map<std::string, std::string> headers;
-  std::string body;
+struct Req : test::HeaderMapRequest {
+  Req() { method = "GET"; }
+  Req(std::string m, std::string t, std::map<std::string, std::string> h, std::string b, std::string a)
+      : test::HeaderMapRequest{std::move(m), std::move(t), std::move(h), std::move(b)}, authorization(std::move(a)) {}
   std::string authorization;
 
-  auth::SignedRequestView View() const {
-    auth::SignedRequestView v;
-    v.method = method;
-    v.target = target;
-    v.body = body;
-    v.header = [this](std::string_view name) -> std::optional<std::string_view> {
-      auto it = headers.find(std::string(name));
-      if (it == headers.end()) return std::nullopt;
-      return std::string_view(it->second);
-    };
-    return v;
-  }
   // Signs all current headers (plus x-sdk-date = date) with ak/sk.
   void Sign(const std::string& ak, const std::string& sk, const std::string& date) {
     headers["x-sdk-date"] = date;

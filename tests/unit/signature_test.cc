@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/request_view.h"
+
 #include <map>
 #include <string>
 #include <vector>
@@ -22,27 +24,10 @@ constexpr char kV2Body[] =
     "{\"name\":\"demo-secret\",\"secret_string\":\"p@ss w0rd\",\"description\":\"h\xc3\xa9llo\"}";
 
 // A received request: headers keyed by lower-case name.
-struct FakeRequest {
-  std::string method;
-  std::string target;
-  std::map<std::string, std::string> headers;
-  std::string body;
+struct FakeRequest : test::HeaderMapRequest {
   std::string ak;
   std::string sk;
   std::string authorization;  // expected, from auth.md §4
-
-  SignedRequestView View() const {
-    SignedRequestView v;
-    v.method = method;
-    v.target = target;
-    v.body = body;
-    v.header = [this](std::string_view name) -> std::optional<std::string_view> {
-      auto it = headers.find(std::string(name));
-      if (it == headers.end()) return std::nullopt;
-      return std::string_view(it->second);
-    };
-    return v;
-  }
 
   std::vector<std::pair<std::string, std::string>> SignedHeaderPairs() const {
     return {headers.begin(), headers.end()};
