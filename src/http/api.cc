@@ -65,14 +65,13 @@ void Api::Handle(const HttpRequest& req, HttpResponse& res) {
         return WriteError(errors::MethodNotAllowed("method " + std::string(req.method) + " is not allowed on " +
                                                    std::string(req.path)), res);
       case Router<Route>::Match::kBadPath:
-        return WriteError(errors::InvalidRequest("the request path is not valid percent-encoding"), res);
+        return WriteError(errors::InvalidRequest("the request path is not valid percent-encoding or UTF-8"), res);
       case Router<Route>::Match::kNoPath:
         return WriteError(errors::RouteNotFound("no API at " + std::string(req.path)), res);
     }
+    // Before authentication: neither the authenticator nor a handler sees an ambiguous query.
     QueryParams query;
-    if (!query.Parse(req.query)) {
-      return WriteError(errors::InvalidRequest("the query string is not valid percent-encoding"), res);
-    }
+    if (Status s = query.Parse(req.query); !s.ok()) return WriteError(s, res);
     Principal principal;
     if (route->access != Access::kPublic) {
       const std::string& path_project = route->access == Access::kProject ? params.Get("project_id") : std::string();

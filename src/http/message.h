@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/status.h"
+
 namespace csms::http {
 
 struct HttpRequest {
@@ -29,11 +31,14 @@ struct HttpResponse {
 };
 
 // Decoded query parameters in arrival order. Empty items (a trailing '&', as the official C++ SDK
-// sends) are skipped; a repeated key keeps its first value for Get().
+// sends) are skipped. Every key appears once: CSMS v1 has no multi-valued query parameter, and a
+// repeated key would be ambiguous (the signature's canonical query sorts the values, a reader
+// would take one of them), so Parse refuses it and Get() never has to choose.
 class QueryParams {
  public:
-  // Returns false when the query is not valid percent-encoding.
-  bool Parse(std::string_view query);
+  // Errors: not valid percent-encoding (CSMS.0003); a key or value that is not UTF-8, or a key
+  // given twice, also after decoding ("limit" and "l%69mit") (CSMS.0002, naming the key).
+  Status Parse(std::string_view query);
   std::optional<std::string_view> Get(std::string_view key) const;
   const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
 

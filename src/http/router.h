@@ -1,5 +1,6 @@
 // Router: matches a method and a path against templates such as
-// "/v1/{project_id}/csms/events/{event_name}". Path parameters are percent-decoded. A trailing
+// "/v1/{project_id}/csms/events/{event_name}". Path parameters are percent-decoded and must be
+// UTF-8 (kBadPath otherwise), so no handler echoes ill-formed bytes into a message. A trailing
 // slash is ignored (SDKs canonicalise with one; some clients send it).
 #pragma once
 

@@ -1,6 +1,7 @@
 // Template implementation of Router; included by router.h only.
 #pragma once
 
+#include "common/utf8.h"
 #include "crypto/encoding.h"
 
 namespace csms::http {
@@ -43,7 +44,7 @@ typename Router<Route>::Match Router<Route>::Find(std::string_view method, std::
       const std::string& seg = e.segments[i];
       if (seg.front() != '{') continue;
       auto decoded = crypto::PercentDecode(parts[i]);
-      if (!decoded) return Match::kBadPath;
+      if (!decoded || !utf8::IsValid(*decoded)) return Match::kBadPath;
       params->values.emplace_back(std::string_view(seg).substr(1, seg.size() - 2), std::move(*decoded));
     }
     *route = &e.route;

@@ -1,8 +1,12 @@
 #include "json/reader.h"
 
+#include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 #include "common/errors.h"
+#include "common/utf8.h"
 
 namespace csms::json {
 namespace {
@@ -13,15 +17,119 @@ Status WrongType(const std::string& path, const char* expected) {
 
 Status Missing(const std::string& path) { return errors::InvalidParameter("missing required field " + path); }
 
+// A SAX handler between RapidJSON's reader and the Document it fills: it refuses nesting deeper
+// than kMaxDepth and strings or keys that are not well-formed UTF-8, and knows where it is in the
+// document so the error can name the field. Returning false stops the reader at once.
+class BoundedHandler {
+ public:
+  explicit BoundedHandler(rapidjson::Document& doc) : doc_(doc) {}
+
+  bool Null() { return Value() && doc_.Null(); }
+  bool Bool(bool b) { return Value() && doc_.Bool(b); }
+  bool Int(int i) { return Value() && doc_.Int(i); }
+  bool Uint(unsigned u) { return Value() && doc_.Uint(u); }
+  bool Int64(int64_t i) { return Value() && doc_.Int64(i); }
+  bool Uint64(uint64_t u) { return Value() && doc_.Uint64(u); }
+  bool Double(double d) { return Value() && doc_.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return Value() && doc_.RawNumber(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) {
+    if (!Value()) return false;
+    if (!utf8::IsValid(std::string_view(s, n))) return Fail("invalid " + Where() + ": not valid UTF-8");
+    return doc_.String(s, n, copy);
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+    if (!utf8::IsValid(std::string_view(s, n))) {
+      std::string where = Where(/*with_member=*/false);
+      return Fail("a key " + (where.empty() ? std::string("of the body") : "in " + where) + " is not valid UTF-8");
+    }
+    frames_.back().key.assign(s, n);
+    return doc_.Key(s, n, copy);
+  }
+  bool StartObject() { return Value() && Open(false) && doc_.StartObject(); }
+  bool EndObject(rapidjson::SizeType n) { return Close() && doc_.EndObject(n); }
+  bool StartArray() { return Value() && Open(true) && doc_.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) { return Close() && doc_.EndArray(n); }
+
+  // Set when this handler (not the syntax) stopped the parse.
+  const std::string& error() const { return error_; }
+
+ private:
+  struct Frame {
+    bool array;
+    std::string key;  // objects: the member being read
+    size_t next = 0;  // arrays: the index of the next element
+    size_t index = 0;  // arrays: the index of the element being read
+  };
+
+  // A value starts: inside an array it takes the next index.
+  bool Value() {
+    if (!frames_.empty() && frames_.back().array) frames_.back().index = frames_.back().next++;
+    return true;
+  }
+  bool Open(bool array) {
+    if (frames_.size() >= static_cast<size_t>(kMaxDepth)) {
+      return Fail("nested more deeply than " + std::to_string(kMaxDepth) + " levels");
+    }
+    frames_.push_back(Frame{array, {}, 0, 0});
+    return true;
+  }
+  bool Close() {
+    frames_.pop_back();
+    return true;
+  }
+  bool Fail(std::string message) {
+    error_ = std::move(message);
+    return false;
+  }
+  // The path of the value being read: "notification.target_id", "event_types[1]"; without the
+  // member being read of the innermost object when `with_member` is false (the object itself).
+  std::string Where(bool with_member = true) const {
+    std::string path;
+    for (size_t i = 0; i < frames_.size(); ++i) {
+      const Frame& f = frames_[i];
+      if (f.array) {
+        path += "[" + std::to_string(f.index) + "]";
+      } else if (with_member || i + 1 < frames_.size()) {
+        if (!path.empty()) path += '.';
+        path += utf8::Sanitize(utf8::Truncate(f.key, 64));
+      }
+    }
+    return path;
+  }
+
+  rapidjson::Document& doc_;
+  std::vector<Frame> frames_;
+  std::string error_;
+};
+
 }  // namespace
 
 Status ParseObject(std::string_view body, rapidjson::Document* doc) {
   if (body.empty()) return errors::MalformedBody("request body is empty; a JSON object is required");
-  doc->Parse<rapidjson::kParseFullPrecisionFlag>(body.data(), body.size());
-  if (doc->HasParseError()) {
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag;
+  rapidjson::MemoryStream memory(body.data(), body.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(memory);
+  rapidjson::Reader reader;
+  std::string handler_error;
+  // Populate() moves the parsed root into *doc only when the generator succeeds.
+  auto generate = [&](rapidjson::Document& target) {
+    BoundedHandler handler(target);
+    bool ok = !reader.Parse<kFlags>(in, handler).IsError();
+    handler_error = handler.error();
+    return ok;
+  };
+  doc->SetNull();
+  doc->Populate(generate);
+  if (!handler_error.empty()) return errors::MalformedBody("request body is not valid JSON: " + handler_error);
+  if (reader.HasParseError()) {
     return errors::MalformedBody(std::string("request body is not valid JSON: ") +
-                                 rapidjson::GetParseError_En(doc->GetParseError()) + " at offset " +
-                                 std::to_string(doc->GetErrorOffset()));
+                                 rapidjson::GetParseError_En(reader.GetParseErrorCode()) + " at offset " +
+                                 std::to_string(reader.GetErrorOffset()));
+  }
+  // The memory stream reads a NUL byte as the end of input: whatever follows one is not JSON.
+  if (in.Tell() != body.size()) {
+    return errors::MalformedBody("request body is not valid JSON: unexpected data at offset " +
+                                 std::to_string(in.Tell()));
   }
   if (!doc->IsObject()) return errors::MalformedBody("request body must be a JSON object");
   return Status::OK();

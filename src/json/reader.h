@@ -14,7 +14,16 @@
 
 namespace csms::json {
 
+// Untrusted JSON is never nested deeper than this (objects and arrays; the root counts as 1). Our
+// bodies need 6; the limit only has to stay far below what a thread's stack could hold.
+inline constexpr int kMaxDepth = 64;
+
 // Parses `body` as one JSON object (nothing may follow it). An empty body is a malformed body.
+// The one entry point for JSON from the network (request bodies, rotation-function answers):
+// RapidJSON's iterative parser (no recursion), nesting bounded by kMaxDepth, and every string and
+// key well-formed UTF-8 (neither raw bytes nor escapes may yield ill-formed text, e.g. a lone
+// surrogate). Each failure is a CSMS.0004 error; a bad string is named by its path
+// ("notification.target_id", "event_types[1]").
 Status ParseObject(std::string_view body, rapidjson::Document* doc);
 
 // A view of one JSON object with the path used in error messages ("notification.target_id").

@@ -1,5 +1,7 @@
 // Writing response bodies: a RapidJSON writer over a string buffer, with the small conveniences
-// our handlers need. Keys are string literals; values are escaped by RapidJSON.
+// our handlers need. Keys are string literals; values are escaped by RapidJSON. Every body is valid
+// UTF-8 whatever went in: text that is not (a path id with %FF, an old row, a response prefix) is
+// written with U+FFFD in place of each ill-formed sequence.
 #pragma once
 
 #include <rapidjson/stringbuffer.h>
@@ -8,6 +10,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "common/utf8.h"
 
 namespace csms::json {
 
@@ -19,8 +23,16 @@ class Writer {
   Writer& EndObject() { writer_.EndObject(); return *this; }
   Writer& StartArray() { writer_.StartArray(); return *this; }
   Writer& EndArray() { writer_.EndArray(); return *this; }
-  Writer& Key(std::string_view k) { writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); return *this; }
-  Writer& String(std::string_view v) { writer_.String(v.data(), static_cast<rapidjson::SizeType>(v.size())); return *this; }
+  Writer& Key(std::string_view k) {
+    if (!utf8::IsValid(k)) return Key(std::string_view(utf8::Sanitize(k)));
+    writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    return *this;
+  }
+  Writer& String(std::string_view v) {
+    if (!utf8::IsValid(v)) return String(std::string_view(utf8::Sanitize(v)));
+    writer_.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+    return *this;
+  }
   Writer& Int(int64_t v) { writer_.Int64(v); return *this; }
   Writer& Bool(bool v) { writer_.Bool(v); return *this; }
   Writer& Null() { writer_.Null(); return *this; }

@@ -61,14 +61,14 @@ TEST(Validation, EventTypes) {
 
 TEST(QueryParams, DecodesAndSkipsEmptyItems) {
   http::QueryParams q;
-  ASSERT_TRUE(q.Parse("limit=10&marker=a%20b&&x=1+2&flag&"));
+  ASSERT_TRUE(q.Parse("limit=10&marker=a%20b&&x=1+2&flag&").ok());
   EXPECT_EQ(q.Get("limit"), "10");
   EXPECT_EQ(q.Get("marker"), "a b");
   EXPECT_EQ(q.Get("x"), "1 2");
   EXPECT_EQ(q.Get("flag"), "");
   EXPECT_FALSE(q.Get("nope"));
   EXPECT_EQ(q.items().size(), 4u);
-  EXPECT_FALSE(q.Parse("a=%zz"));
+  EXPECT_FALSE(q.Parse("a=%zz").ok());
 }
 
 TEST(Router, MatchesTemplatesMethodsAndTrailingSlash) {
