@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/errors.h"
+#include "common/utf8.h"
 #include "crypto/constant_time.h"
 #include "crypto/hash.h"
 #include "domain/access_key.h"
@@ -47,7 +48,7 @@ Status SignatureAuthenticator::Authenticate(const auth::SignedRequestView& reque
   if (!parsed) {
     std::string_view scheme = authorization.substr(0, authorization.find(' '));
     if (scheme != auth::kSdkHmacSha256) {
-      return errors::MalformedAuthorization("unsupported signing algorithm '" + std::string(scheme.substr(0, 32)) +
+      return errors::MalformedAuthorization("unsupported signing algorithm '" + std::string(utf8::Truncate(scheme, 32)) +
                                             "': csms accepts SDK-HMAC-SHA256 only");
     }
     return errors::MalformedAuthorization(
@@ -100,11 +101,11 @@ Status SignatureAuthenticator::Authenticate(const auth::SignedRequestView& reque
   }
 
   if (header_project && !path_project.empty() && *header_project != path_project) {
-    return errors::ProjectMismatch("X-Project-Id " + std::string(header_project->substr(0, 64)) +
+    return errors::ProjectMismatch("X-Project-Id " + std::string(utf8::Truncate(*header_project, 64)) +
                                    " does not match the project " + path_project + " of the path");
   }
   if (!project_id.empty() && (!project_found || project.domain_id != user.domain_id)) {
-    return errors::ProjectMismatch("the access key is not valid for project " + project_id.substr(0, 64));
+    return errors::ProjectMismatch("the access key is not valid for project " + std::string(utf8::Truncate(project_id, 64)));
   }
 
   *out = Principal{user.id, user.name, user.domain_id, project_id, user.role};

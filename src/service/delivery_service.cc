@@ -1,6 +1,7 @@
 #include "service/delivery_service.h"
 
 #include "common/errors.h"
+#include "common/utf8.h"
 #include "domain/limits.h"
 #include "domain/validation.h"
 
@@ -18,7 +19,7 @@ bool LooksLikeRecordId(const std::string& id) {
 }
 
 Status RecordNotFound(const std::string& id) {
-  return errors::ResourceNotFound("notification record " + id.substr(0, 64) + " does not exist");
+  return errors::ResourceNotFound("notification record " + std::string(utf8::Truncate(id, 64)) + " does not exist");
 }
 
 Status EventNotFound(const std::string& name) { return errors::ResourceNotFound("event " + name + " does not exist"); }

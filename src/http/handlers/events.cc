@@ -2,6 +2,7 @@
 #include <rapidjson/document.h>
 
 #include "common/errors.h"
+#include "common/utf8.h"
 #include "domain/limits.h"
 #include "domain/validation.h"
 #include "http/handlers/handlers.h"
@@ -40,7 +41,7 @@ Status ParseEventTypes(const json::ObjectReader& body, std::vector<EventType>* o
   for (const auto& n : names) {
     auto t = ParseEventType(n);
     if (!t) {
-      return errors::InvalidParameter("invalid event_types: unknown event type '" + n.substr(0, 64) +
+      return errors::InvalidParameter("invalid event_types: unknown event type '" + std::string(utf8::Truncate(n, 64)) +
                                       "'; allowed: SECRET_VERSION_CREATED, SECRET_VERSION_EXPIRED, "
                                       "SECRET_VERSION_NEAR_EXPIRY, SECRET_ROTATED, SECRET_ROTATED_FAILED, "
                                       "SECRET_DELETED");
