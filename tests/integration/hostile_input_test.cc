@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/utf8.h"
 #include "support/dev_server.h"
+#include "support/http_stub.h"
 #include "support/route_table.h"
 #include "support/secrets_helpers.h"
 #include "support/signed_request.h"
@@ -249,6 +252,58 @@ TEST_F(HostileInputTest, ReorderedRepeatedKeysCannotChangeASignedRequest) {
   HttpResult reordered = p.Send(plain);
   ExpectCsmsError(reordered, 400, "CSMS.0002", "invalid limit");
   EXPECT_FALSE(reordered.ok_json && reordered.json.HasMember("events")) << reordered.body;
+}
+
+// Item 1 and 3 for the other JSON csmsd parses: a rotation function's answer. A deep or ill-formed
+// answer fails the task (CSMS.0806), stores nothing and leaves the server running.
+class HostileRotationTest : public HostileInputTest {
+ protected:
+  std::vector<std::string> ExtraArgs() override { return {"--scheduler-interval-ms", "0", "--no-delivery"}; }
+
+  // Ticks the scheduler (which calls rotation functions) until the task leaves RUNNING.
+  std::string WaitTask(const std::string& task_id) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      client_->Request("POST", "/csms-dev/scheduler/tick", "{}");
+      HttpResult r = client_->Request("GET", Path("/csms/tasks?task_id=" + task_id));
+      if (r.status == 200 && r.json["tasks"].Size() == 1) {
+        std::string status = r.json["tasks"][0]["task_status"].GetString();
+        if (status != "RUNNING") return status;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return "RUNNING";
+  }
+};
+
+TEST_F(HostileRotationTest, DeepOrIllFormedFunctionAnswersFailTheTask) {
+  HttpStub fn;
+  HttpResult made = client_->Request(
+      "POST", Path("/secrets"), R"({"name":"r1","secret_string":"keep-me","rotation_func_urn":")" + fn.Url() + "\"}");
+  ASSERT_EQ(made.status, 200) << made.body;
+  const std::pair<std::string, std::string> answers[] = {
+      {"200,000 '['", std::string(200000, '[')},
+      {"deep objects", Repeat("{\"a\":", 100000)},
+      {"65 levels", "{\"secret_string\":\"x\",\"a\":" + std::string(64, '[') + std::string(64, ']') + "}"},
+      {"stray byte", "{\"secret_string\":\"new\xff\"}"},
+      {"lone surrogate", R"({"secret_string":"new\udc00"})"},
+  };
+  for (const auto& [name, body] : answers) {
+    SCOPED_TRACE(name);
+    fn.Respond(200, body);
+    HttpResult r = client_->Request("POST", Path("/secrets/r1/rotate"), "");
+    ASSERT_EQ(r.status, 200) << r.body;
+    std::string task = r.json["rotation_task_id"].GetString();
+    EXPECT_EQ(WaitTask(task), "FAILED");
+    HttpResult t = client_->Request("GET", Path("/csms/tasks?task_id=" + task));
+    ASSERT_EQ(t.status, 200) << t.body;
+    ExpectStrictJson(t, name);
+    EXPECT_EQ(std::string(t.json["tasks"][0]["task_error_code"].GetString()), "CSMS.0806") << t.body;
+    ExpectAlive("a rotation function answering " + name);
+  }
+  HttpResult v = client_->Request("GET", Path("/secrets/r1/versions/latest"));
+  ASSERT_EQ(v.status, 200) << v.body;
+  EXPECT_EQ(std::string(v.json["version"]["secret_string"].GetString()), "keep-me");
 }
 
 }  // namespace
