@@ -10,7 +10,7 @@
 #include "crypto/random.h"
 #include "json/writer.h"
 #include "net/http_call.h"
-#include "notify/webhook_signature.h"
+#include "notify_format/webhook_signature.h"
 
 namespace csms::notify {
 namespace {
@@ -258,7 +258,7 @@ bool Dispatcher::BuildWebhook(const std::string& project_id, const std::string& 
   req->headers = {{"Content-Type", "application/json"},
                   {"webhook-id", webhook_id},
                   {"webhook-timestamp", std::to_string(timestamp)},
-                  {"webhook-signature", SignatureHeader(keys, webhook_id, timestamp, body)}};
+                  {"webhook-signature", notify_format::SignatureHeader(keys, webhook_id, timestamp, body)}};
   return true;
 }
 

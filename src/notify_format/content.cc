@@ -1,9 +1,9 @@
-#include "notify/content.h"
+#include "notify_format/content.h"
 
 #include "common/time_format.h"
 #include "json/writer.h"
 
-namespace csms::notify {
+namespace csms::notify_format {
 
 std::string RenderContent(const std::string& event_name, EventType type, int64_t event_time, const Secret& secret,
                           const TriggerDetails& d, int64_t sequence, const std::string& notification_id) {
@@ -33,4 +33,4 @@ std::string RenderContent(const std::string& event_name, EventType type, int64_t
   return w.Take();
 }
 
-}  // namespace csms::notify
+}  // namespace csms::notify_format
