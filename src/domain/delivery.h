@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/event.h"
 #include "domain/notification_record.h"
 
 namespace csms {
@@ -22,7 +23,8 @@ struct DeliveryAttempt {
 
 // A PENDING notification claimed for delivery (its lease is held by the claiming dispatcher).
 struct ClaimedNotification {
-  std::string record_id, project_id, event_name, secret_name, target_type, target_id, content;
+  std::string record_id, project_id, event_name, secret_name, target_id, content;
+  std::optional<TargetType> target_type;  // unset: the stored type is unknown (the record ends INVALID)
   EventType trigger_event_type = EventType::kVersionCreated;
   int64_t attempt_count = 0;              // attempts made so far (all rounds)
   int64_t round_attempts = 0;             // failed attempts in the current delivery round

@@ -29,6 +29,10 @@ struct TriggerDetails {
   std::optional<std::string> deletion_type;    // SECRET_DELETED: IMMEDIATE or SCHEDULED
 };
 
+// The message of a test notification (POST .../events/{name}/test): eventType TEST and a fixed
+// `data.message`, never recorded.
+std::string RenderTestContent(const std::string& event_name, int64_t event_time, const std::string& notification_id);
+
 std::string RenderContent(const std::string& event_name, EventType type, int64_t event_time, const Secret& secret,
                           const TriggerDetails& details, int64_t sequence, const std::string& notification_id);
 

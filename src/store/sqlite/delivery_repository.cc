@@ -26,7 +26,7 @@ Status SqliteDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, cons
         n.project_id = s.Text(1);
         n.event_name = s.Text(2);
         n.secret_name = s.Text(3);
-        n.target_type = s.Text(4);
+        n.target_type = ParseTargetType(s.TextView(4));
         n.target_id = s.Text(5);
         n.content = s.Text(6);
         n.trigger_event_type = ParseEventType(s.TextView(7)).value_or(EventType::kVersionCreated);
