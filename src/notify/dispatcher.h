@@ -7,7 +7,8 @@
 //
 // Guarantees: at-least-once delivery with a stable webhook-id (the record id); kill -9 loses
 // nothing (claims are leases, released at the next start of a single-process store or when they
-// end); Stop drains in-flight deliveries within a bounded time.
+// end) and the attempt it cut off stays in the log as in doubt; Stop drains in-flight deliveries
+// within a bounded time.
 #pragma once
 
 #include <chrono>
