@@ -56,10 +56,13 @@ Status SqliteDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, cons
 
 Status SqliteDeliveryRepository::SaveOutcome(const std::string& owner, const DeliveryOutcome& o, bool* applied) {
   bool final = o.status != NotificationStatus::kPending;
+  // attempt_count never goes back: an in-doubt attempt logged after this one (our own lease,
+  // renewed by a claim while we waited) keeps its number.
   CSMS_RETURN_IF_ERROR(Exec(
       conn_,
-      "UPDATE notifications SET status = ?3, attempt_count = ?4, round_attempts = ?5, round_start = ?6, "
-      "next_attempt_at = ?7, lease_owner = NULL, last_error = ?8, final_time = ?9 WHERE id = ?1 AND lease_owner = ?2",
+      "UPDATE notifications SET status = ?3, attempt_count = max(attempt_count, ?4), round_attempts = ?5, "
+      "round_start = ?6, next_attempt_at = ?7, lease_owner = NULL, last_error = ?8, final_time = ?9 "
+      "WHERE id = ?1 AND lease_owner = ?2",
       [&](Statement& s) {
         s.Bind(1, o.record_id).Bind(2, owner).Bind(3, NotificationStatusName(o.status)).Bind(4, o.attempt.number)
             .Bind(5, o.round_attempts).Bind(6, o.round_start);
