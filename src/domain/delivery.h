@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "domain/event.h"
 #include "domain/notification_record.h"
 
 namespace csms {
@@ -14,17 +16,29 @@ namespace csms {
 // One attempt to deliver a notification, as kept in the attempt log.
 struct DeliveryAttempt {
   int64_t number = 0;       // 1, 2, ... per notification, across redeliveries
-  int64_t time = 0;         // ms, when the attempt ended
+  int64_t time = 0;         // ms, when the attempt ended (in doubt: when it was found cut off)
   int http_status = 0;      // 0: no HTTP answer
   int64_t latency_us = 0;
   std::string error;        // why it failed ("" for a 2xx)
+  // The attempt was claimed (and maybe sent) but its dispatcher never saved an outcome: it was
+  // killed, stopped before the answer came, or lost its lease. The receiver may or may not have
+  // got it; the notification is delivered again with the same webhook-id.
+  bool in_doubt = false;
 };
+
+// The error text of in-doubt attempts: found when a process starts (the previous one's claims),
+// and when a lease that ran out is claimed again.
+inline constexpr std::string_view kInDoubtAfterRestart =
+    "in doubt: csmsd stopped while this attempt was in flight; the receiver may or may not have received it";
+inline constexpr std::string_view kInDoubtLeaseExpired =
+    "in doubt: no outcome was saved before the attempt's lease ran out; the receiver may or may not have received it";
 
 // A PENDING notification claimed for delivery (its lease is held by the claiming dispatcher).
 struct ClaimedNotification {
-  std::string record_id, project_id, event_name, secret_name, target_type, target_id, content;
+  std::string record_id, project_id, event_name, secret_name, target_id, content;
+  std::optional<TargetType> target_type;  // unset: the stored type is unknown (the record ends INVALID)
   EventType trigger_event_type = EventType::kVersionCreated;
-  int64_t attempt_count = 0;              // attempts made so far (all rounds)
+  int64_t attempt_count = 0;              // attempts made so far (all rounds, in-doubt ones included)
   int64_t round_attempts = 0;             // failed attempts in the current delivery round
   std::optional<int64_t> round_start;     // first attempt of the current round
 };

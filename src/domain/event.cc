@@ -5,6 +5,11 @@
 namespace csms {
 
 std::string_view TargetTypeName(TargetType t) { return t == TargetType::kSmn ? "SMN" : "WEBHOOK"; }
+std::optional<TargetType> ParseTargetType(std::string_view name) {
+  if (name == "SMN") return TargetType::kSmn;
+  if (name == "WEBHOOK") return TargetType::kWebhook;
+  return std::nullopt;
+}
 std::string_view EventStateName(EventState s) { return s == EventState::kEnabled ? "ENABLED" : "DISABLED"; }
 
 bool Event::Subscribes(EventType type) const {

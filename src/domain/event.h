@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/event_type.h"
@@ -14,6 +16,8 @@ enum class TargetType { kSmn, kWebhook };
 enum class EventState { kEnabled, kDisabled };
 
 std::string_view TargetTypeName(TargetType t);
+// "SMN" / "WEBHOOK"; nullopt for anything else.
+std::optional<TargetType> ParseTargetType(std::string_view name);
 std::string_view EventStateName(EventState s);
 
 struct NotificationTarget {

@@ -6,33 +6,31 @@
 #include "auth/signature.h"
 #include "common/errors.h"
 #include "common/log.h"
-#include "common/time_format.h"
 #include "crypto/random.h"
-#include "json/writer.h"
 #include "net/http_call.h"
-#include "notify/webhook_signature.h"
+#include "notify_format/content.h"
+#include "notify_format/webhook_signature.h"
 
 namespace csms::notify {
 namespace {
 
-constexpr std::string_view kWebhook = "WEBHOOK";
-constexpr std::string_view kSmn = "SMN";
-constexpr size_t kMaxErrorBytes = 300;
-
-// An answer's body goes into the attempt log as a hint: short, one line, printable.
-std::string ErrorFromAnswer(int status, const std::string& body_prefix) {
-  std::string error = "HTTP " + std::to_string(status);
-  if (body_prefix.empty()) return error;
-  error += ": ";
-  for (char c : body_prefix) {
-    if (error.size() >= kMaxErrorBytes) break;
-    error += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
-  }
-  return error;
-}
-
 std::string SmnSubject(EventType type, const std::string& secret_name) {
   return "CSMS " + std::string(EventTypeName(type)) + " " + secret_name;
+}
+
+// A test notification is never retried: what would be tried again is a FAIL, and a request that
+// cannot be made is INVALID.
+NotificationStatus TestStatus(Verdict v) {
+  switch (v) {
+    case Verdict::kSuccess:
+      return NotificationStatus::kSuccess;
+    case Verdict::kInvalid:
+      return NotificationStatus::kInvalid;
+    case Verdict::kFail:
+    case Verdict::kRetryable:
+      break;
+  }
+  return NotificationStatus::kFail;
 }
 
 }  // namespace
@@ -95,99 +93,113 @@ void Dispatcher::Stop() {
 }
 
 void Dispatcher::Loop() {
-  std::vector<DeliveryOutcome> unsaved;  // decided, not yet committed (kept across a failed commit)
-  std::optional<int64_t> next_due;
-  bool backlog = true;  // look for due rows at once: some may have waited for a restart
-  bool store_failed = false;  // the last commit failed: pause before trying again
-  std::optional<std::chrono::steady_clock::time_point> drain_deadline;
+  LoopState st;
   for (;;) {
-    std::deque<Completion> done;
-    bool stopping = false, stop = false;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      if ((!backlog && unsaved.empty()) || store_failed) {
-        auto wait = options_.poll_interval;
-        if (next_due) {
-          auto until_due = std::chrono::milliseconds(std::max<int64_t>(*next_due - clock_->NowMillis(), 0));
-          wait = std::min(wait, until_due);
-        }
-        if (stop_) wait = std::chrono::milliseconds(20);
-        if (store_failed) wait = std::chrono::milliseconds(200);
-        cv_.wait_for(lock, wait, [this] { return wake_ || !completed_.empty(); });
-      }
-      wake_ = false;
-      done.swap(completed_);
-      stopping = stopping_;
-      stop = stop_;
-    }
-    if (stop && !drain_deadline) drain_deadline = std::chrono::steady_clock::now() + options_.drain_timeout;
-
+    Signals sig = Wait(st);
+    if (sig.stop && !st.drain_deadline) st.drain_deadline = std::chrono::steady_clock::now() + options_.drain_timeout;
     const int64_t now = clock_->NowMillis();
-    for (Completion& c : done) {
-      in_flight_ids_.erase(c.job.n.record_id);
-      --in_flight_;
-      metrics_->AddInFlight(-1);
-      metrics_->RecordAttempt(c.response.latency.count());
-      unsaved.push_back(Decide(c.job, c.response, now));
-    }
-    const int claim = stopping ? 0 : std::min(options_.claim_batch, options_.max_in_flight - in_flight_);
+    Collect(sig.done, now, st);
+    const int claim = sig.stopping ? 0 : std::min(options_.claim_batch, options_.max_in_flight - in_flight_);
     std::vector<ClaimedNotification> claimed;
-    if (!unsaved.empty() || claim > 0) {
-      Status s = Commit(unsaved, claim, &claimed, &next_due);
-      store_failed = !s.ok();
-      if (store_failed) {
-        log::Warn("delivery: cannot save outcomes or claim notifications: " + s.ToString());
-        backlog = false;  // the store is busy or broken: the outcomes are kept and saved later
-        if (stop && std::chrono::steady_clock::now() >= *drain_deadline) break;
-        continue;
-      }
-      unsaved.clear();
+    if (!SaveAndClaim(claim, st, &claimed)) {
+      if (sig.stop && std::chrono::steady_clock::now() >= *st.drain_deadline) break;
+      continue;
     }
-    for (ClaimedNotification& n : claimed) {
-      // Our own delivery still in flight whose lease ran out (only a clock moved by --dev does
-      // that): the claim renewed the lease; one delivery at a time is enough.
-      if (in_flight_ids_.count(n.record_id)) continue;
-      InFlight job{std::move(n), now};
-      net::OutgoingRequest req;
-      std::string error;
-      bool retryable = false;
-      if (!BuildRequest(job.n, &req, &error, &retryable)) {
-        if (retryable) {
-          net::ResponseInfo failure;
-          failure.error = std::move(error);
-          unsaved.push_back(Decide(job, failure, now));
-        } else {
-          unsaved.push_back(Invalid(job, std::move(error), now));
-        }
-        continue;
-      }
-      ++in_flight_;
-      in_flight_ids_.insert(job.n.record_id);
-      metrics_->AddInFlight(1);
-      http_->Send(std::move(req), [this, job = std::move(job)](net::ResponseInfo response) mutable {
-        {
-          std::lock_guard<std::mutex> lock(mu_);
-          completed_.push_back(Completion{std::move(job), std::move(response)});
-        }
-        cv_.notify_one();
-      });
-    }
-    backlog = claim > 0 && static_cast<int>(claimed.size()) == claim;
-    if (stop) {
-      if (in_flight_ == 0 && unsaved.empty()) break;
-      if (std::chrono::steady_clock::now() >= *drain_deadline) {
-        if (!unsaved.empty()) {
-          std::vector<ClaimedNotification> none;
-          Commit(unsaved, 0, &none, &next_due);
-        }
-        if (in_flight_ > 0) {
-          log::Warn("delivery: " + std::to_string(in_flight_) +
-                    " deliveries unanswered at shutdown; they will be delivered again after a restart");
-        }
-        break;
-      }
-    }
+    Launch(claimed, now, st);
+    st.backlog = claim > 0 && static_cast<int>(claimed.size()) == claim;
+    if (sig.stop && Drained(st)) break;
   }
+}
+
+Dispatcher::Signals Dispatcher::Wait(const LoopState& st) {
+  Signals sig;
+  std::unique_lock<std::mutex> lock(mu_);
+  // Sleep only when there is nothing to do now: no full claim to follow up, no outcome to save
+  // (unless the store just failed, which deserves a pause).
+  if ((!st.backlog && st.unsaved.empty()) || st.store_failed) {
+    auto wait = options_.poll_interval;
+    if (st.next_due) {
+      auto until_due = std::chrono::milliseconds(std::max<int64_t>(*st.next_due - clock_->NowMillis(), 0));
+      wait = std::min(wait, until_due);
+    }
+    if (stop_) wait = std::chrono::milliseconds(20);
+    if (st.store_failed) wait = std::chrono::milliseconds(200);
+    cv_.wait_for(lock, wait, [this] { return wake_ || !completed_.empty(); });
+  }
+  wake_ = false;
+  sig.done.swap(completed_);
+  sig.stopping = stopping_;
+  sig.stop = stop_;
+  return sig;
+}
+
+void Dispatcher::Collect(std::deque<Completion>& done, int64_t now, LoopState& st) {
+  for (Completion& c : done) {
+    in_flight_ids_.erase(c.job.n.record_id);
+    --in_flight_;
+    metrics_->AddInFlight(-1);
+    metrics_->RecordAttempt(c.response.latency.count());
+    // A claimed row always has a known target type (Launch ends the others at once).
+    st.unsaved.push_back(Outcome(c.job, ClassifyAnswer(*c.job.n.target_type, c.response), now));
+  }
+}
+
+bool Dispatcher::SaveAndClaim(int claim, LoopState& st, std::vector<ClaimedNotification>* claimed) {
+  if (st.unsaved.empty() && claim <= 0) return true;
+  Status s = Commit(st.unsaved, claim, claimed, &st.next_due);
+  st.store_failed = !s.ok();
+  if (st.store_failed) {
+    log::Warn("delivery: cannot save outcomes or claim notifications: " + s.ToString());
+    st.backlog = false;  // the store is busy or broken: the outcomes are kept and saved later
+    return false;
+  }
+  st.unsaved.clear();
+  return true;
+}
+
+void Dispatcher::Launch(std::vector<ClaimedNotification>& claimed, int64_t now, LoopState& st) {
+  for (ClaimedNotification& n : claimed) {
+    // Our own delivery still in flight whose lease ran out (only a clock moved by --dev does
+    // that): the claim renewed the lease; one delivery at a time is enough.
+    if (in_flight_ids_.count(n.record_id)) continue;
+    InFlight job{std::move(n), now};
+    if (!job.n.target_type) {
+      st.unsaved.push_back(Outcome(job, NotSent(Verdict::kInvalid, "unknown target type"), now));
+      continue;
+    }
+    Message m{*job.n.target_type, job.n.project_id, job.n.event_name, job.n.target_id, job.n.record_id,
+              job.n.content, SmnSubject(job.n.trigger_event_type, job.n.secret_name)};
+    Prepared p = Prepare(m);
+    if (p.not_sent) {
+      st.unsaved.push_back(Outcome(job, *p.not_sent, now));
+      continue;
+    }
+    ++in_flight_;
+    in_flight_ids_.insert(job.n.record_id);
+    metrics_->AddInFlight(1);
+    http_->Send(std::move(p.request), [this, job = std::move(job)](net::ResponseInfo response) mutable {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        completed_.push_back(Completion{std::move(job), std::move(response)});
+      }
+      cv_.notify_one();
+    });
+  }
+}
+
+bool Dispatcher::Drained(LoopState& st) {
+  if (in_flight_ == 0 && st.unsaved.empty()) return true;
+  if (std::chrono::steady_clock::now() < *st.drain_deadline) return false;
+  if (!st.unsaved.empty()) {
+    std::vector<ClaimedNotification> none;
+    Status s = Commit(st.unsaved, 0, &none, &st.next_due);
+    if (!s.ok()) log::Warn("delivery: cannot save outcomes at shutdown: " + s.ToString());
+  }
+  if (in_flight_ > 0) {
+    log::Warn("delivery: " + std::to_string(in_flight_) +
+              " deliveries unanswered at shutdown; they will be delivered again after a restart");
+  }
+  return true;
 }
 
 Status Dispatcher::Commit(const std::vector<DeliveryOutcome>& outcomes, int claim,
@@ -230,99 +242,80 @@ Status Dispatcher::Commit(const std::vector<DeliveryOutcome>& outcomes, int clai
   return Status::OK();
 }
 
-bool Dispatcher::BuildWebhook(const std::string& project_id, const std::string& event_name, const std::string& url,
-                              const std::string& webhook_id, const std::string& body, net::OutgoingRequest* req,
-                              std::string* error, bool* retryable) {
+Dispatcher::Prepared Dispatcher::PrepareWebhook(const Message& m) {
+  Prepared p;
+  const std::string url(m.target_id), event_name(m.event_name);
   net::Url parsed;
   if (!net::ParseUrl(url, &parsed)) {
-    *error = "the webhook URL is not a valid http(s) URL";
-    return false;
+    p.not_sent = NotSent(Verdict::kInvalid, "the webhook URL is not a valid http(s) URL");
+    return p;
   }
   std::vector<std::string> keys;
-  Status s = secrets_->LiveKeys(project_id, event_name, &keys);
+  Status s = secrets_->LiveKeys(std::string(m.project_id), event_name, &keys);
   if (!s.ok()) {
-    *error = "cannot read the webhook signing secret of event " + event_name + ": " + s.message();
-    *retryable = s.kind() == Status::Kind::kUnavailable || s.kind() == Status::Kind::kInternal;
-    return false;
+    // The store could not be read: try again later. Anything else about the secret will not mend.
+    const bool retry = s.kind() == Status::Kind::kUnavailable || s.kind() == Status::Kind::kInternal;
+    p.not_sent = NotSent(retry ? Verdict::kRetryable : Verdict::kInvalid,
+                         "cannot read the webhook signing secret of event " + event_name + ": " + s.message());
+    return p;
   }
   if (keys.empty()) {
-    *error = "event " + event_name +
-             " has no webhook signing secret (the event was deleted, or made before signing secrets existed: "
-             "rotate its signing secret)";
-    return false;
+    p.not_sent = NotSent(Verdict::kInvalid,
+                         "event " + event_name +
+                             " has no webhook signing secret (the event was deleted, or made before signing secrets "
+                             "existed: rotate its signing secret)");
+    return p;
   }
   const int64_t timestamp = wire_clock_->NowSeconds();
-  req->method = "POST";
-  req->url = url;
-  req->body = body;
-  req->headers = {{"Content-Type", "application/json"},
-                  {"webhook-id", webhook_id},
-                  {"webhook-timestamp", std::to_string(timestamp)},
-                  {"webhook-signature", SignatureHeader(keys, webhook_id, timestamp, body)}};
-  return true;
+  p.request.method = "POST";
+  p.request.url = url;
+  p.request.body = std::string(m.content);
+  p.request.headers = {{"Content-Type", "application/json"},
+                       {"webhook-id", std::string(m.id)},
+                       {"webhook-timestamp", std::to_string(timestamp)},
+                       {"webhook-signature", notify_format::SignatureHeader(keys, m.id, timestamp, m.content)}};
+  return p;
 }
 
-bool Dispatcher::BuildRequest(const ClaimedNotification& n, net::OutgoingRequest* req, std::string* error,
-                              bool* retryable) {
-  *retryable = false;
-  if (n.target_type == kWebhook) {
-    return BuildWebhook(n.project_id, n.event_name, n.target_id, n.record_id, n.content, req, error, retryable);
+Dispatcher::Prepared Dispatcher::Prepare(const Message& m) {
+  if (m.target_type == TargetType::kWebhook) return PrepareWebhook(m);
+  Prepared p;
+  if (options_.smn.endpoint.empty()) {
+    p.not_sent = NotSent(Verdict::kInvalid, "no SMN endpoint is configured on this server (--smn-endpoint)");
+    return p;
   }
-  if (n.target_type == kSmn) {
-    if (options_.smn.endpoint.empty()) {
-      *error = "no SMN endpoint is configured on this server (--smn-endpoint)";
-      return false;
-    }
-    std::string project = SmnProjectId(options_.smn, n.project_id, n.target_id);
-    *req = BuildSmnPublish(options_.smn, project, n.target_id, SmnSubject(n.trigger_event_type, n.secret_name),
-                           n.content, auth::FormatSdkDate(wire_clock_->NowSeconds()));
-    return true;
-  }
-  *error = "unknown target type " + n.target_type;
-  return false;
+  const std::string topic(m.target_id);
+  p.request = BuildSmnPublish(options_.smn, SmnProjectId(options_.smn, std::string(m.project_id), topic), topic,
+                              m.smn_subject, std::string(m.content), auth::FormatSdkDate(wire_clock_->NowSeconds()));
+  return p;
 }
 
-DeliveryOutcome Dispatcher::Invalid(const InFlight& job, std::string error, int64_t now) {
+DeliveryOutcome Dispatcher::Outcome(const InFlight& job, const AttemptResult& r, int64_t now) {
   DeliveryOutcome o;
   o.record_id = job.n.record_id;
   o.attempt.number = job.n.attempt_count + 1;
   o.attempt.time = now;
-  o.attempt.error = std::move(error);
-  o.status = NotificationStatus::kInvalid;
-  o.round_attempts = job.n.round_attempts;
-  o.round_start = job.n.round_start.value_or(now);
-  return o;
-}
-
-DeliveryOutcome Dispatcher::Decide(const InFlight& job, const net::ResponseInfo& r, int64_t now) {
-  DeliveryOutcome o;
-  o.record_id = job.n.record_id;
-  o.attempt.number = job.n.attempt_count + 1;
-  o.attempt.time = now;
-  o.attempt.http_status = r.status;
-  o.attempt.latency_us = r.latency.count();
+  o.attempt.http_status = r.http_status;
+  o.attempt.latency_us = r.latency_us;
+  o.attempt.error = r.error;
   o.round_attempts = job.n.round_attempts;
   o.round_start = job.n.round_start.value_or(job.started_ms);
-  if (r.status == 0) o.attempt.error = r.error;
-  else if (r.status < 200 || r.status > 299) o.attempt.error = ErrorFromAnswer(r.status, r.body_prefix);
-
-  if (job.n.target_type == kSmn && r.status == 404) {
-    o.status = NotificationStatus::kInvalid;  // the topic does not exist: retrying cannot help
-    return o;
-  }
-  switch (Classify(r.status)) {
-    case AttemptClass::kSuccess:
+  switch (r.verdict) {
+    case Verdict::kSuccess:
       o.status = NotificationStatus::kSuccess;
       return o;
-    case AttemptClass::kPermanent:
+    case Verdict::kFail:
       o.status = NotificationStatus::kFail;
       return o;
-    case AttemptClass::kRetryable:
+    case Verdict::kInvalid:
+      o.status = NotificationStatus::kInvalid;
+      return o;
+    case Verdict::kRetryable:
       break;
   }
   const int failed = static_cast<int>(job.n.round_attempts) + 1;
   std::optional<int64_t> retry_after;
-  if (r.status == 429 || r.status == 503) retry_after = ParseRetryAfter(r.retry_after, wire_clock_->NowMillis());
+  if (!r.retry_after.empty()) retry_after = ParseRetryAfter(r.retry_after, wire_clock_->NowMillis());
   std::optional<int64_t> next = retry_.NextAttempt(failed, o.round_start, now, retry_after);
   if (!next) {
     o.status = NotificationStatus::kFail;
@@ -337,60 +330,34 @@ DeliveryOutcome Dispatcher::Decide(const InFlight& job, const net::ResponseInfo&
 
 Status Dispatcher::SendTest(const Event& event, TestNotificationResult* out) {
   if (!http_) return errors::Unavailable("notification delivery is not running");
-  const int64_t now = clock_->NowMillis();
   out->notification_id = crypto::NewUuid();
-  json::Writer w;
-  w.StartObject();
-  w.Field("eventName", event.name);
-  w.Field("eventType", "TEST");
-  w.Field("eventTime", FormatIso8601Millis(now));
-  w.Key("data").StartObject().Field("message", "a test notification from csms").EndObject();
-  w.Field("notificationId", out->notification_id);
-  w.EndObject();
-  const std::string content = w.Take();
-
+  const std::string content =
+      notify_format::RenderTestContent(event.name, clock_->NowMillis(), out->notification_id);
+  Message m{event.notification.type, event.project_id, event.name, event.notification.id, out->notification_id,
+            content, "CSMS test notification"};
+  Prepared p = Prepare(m);
+  AttemptResult result;
+  if (p.not_sent) {
+    result = std::move(*p.not_sent);
+    result.verdict = Verdict::kInvalid;
+  } else {
+    auto promise = std::make_shared<std::promise<net::ResponseInfo>>();
+    std::future<net::ResponseInfo> answer = promise->get_future();
+    http_->Send(std::move(p.request), [promise](net::ResponseInfo r) { promise->set_value(std::move(r)); });
+    auto limit = options_.http.total_timeout + options_.http.connect_timeout + std::chrono::seconds(1);
+    if (answer.wait_for(limit) == std::future_status::ready) {
+      result = ClassifyAnswer(event.notification.type, answer.get());
+    } else {
+      result = NotSent(Verdict::kFail, "no answer in time");
+    }
+  }
   out->attempt = DeliveryAttempt{};
   out->attempt.number = 1;
-  net::OutgoingRequest req;
-  std::string error;
-  bool built = false;
-  if (event.notification.type == TargetType::kWebhook) {
-    bool retryable = false;
-    built = BuildWebhook(event.project_id, event.name, event.notification.id, out->notification_id, content, &req, &error,
-                         &retryable);
-  } else if (options_.smn.endpoint.empty()) {
-    error = "no SMN endpoint is configured on this server (--smn-endpoint)";
-  } else {
-    built = true;
-    req = BuildSmnPublish(options_.smn, SmnProjectId(options_.smn, event.project_id, event.notification.id),
-                          event.notification.id, "CSMS test notification", content,
-                          auth::FormatSdkDate(wire_clock_->NowSeconds()));
-  }
-  if (!built) {
-    out->attempt.time = clock_->NowMillis();
-    out->attempt.error = error;
-    out->status = NotificationStatus::kInvalid;
-    return Status::OK();
-  }
-  auto promise = std::make_shared<std::promise<net::ResponseInfo>>();
-  std::future<net::ResponseInfo> answer = promise->get_future();
-  http_->Send(std::move(req), [promise](net::ResponseInfo r) { promise->set_value(std::move(r)); });
-  auto limit = options_.http.total_timeout + options_.http.connect_timeout + std::chrono::seconds(1);
-  if (answer.wait_for(limit) != std::future_status::ready) {
-    out->attempt.time = clock_->NowMillis();
-    out->attempt.error = "no answer in time";
-    out->status = NotificationStatus::kFail;
-    return Status::OK();
-  }
-  net::ResponseInfo r = answer.get();
   out->attempt.time = clock_->NowMillis();
-  out->attempt.http_status = r.status;
-  out->attempt.latency_us = r.latency.count();
-  if (r.status == 0) out->attempt.error = r.error;
-  else if (r.status < 200 || r.status > 299) out->attempt.error = ErrorFromAnswer(r.status, r.body_prefix);
-  if (Classify(r.status) == AttemptClass::kSuccess) out->status = NotificationStatus::kSuccess;
-  else if (event.notification.type == TargetType::kSmn && r.status == 404) out->status = NotificationStatus::kInvalid;
-  else out->status = NotificationStatus::kFail;
+  out->attempt.http_status = result.http_status;
+  out->attempt.latency_us = result.latency_us;
+  out->attempt.error = std::move(result.error);
+  out->status = TestStatus(result.verdict);
   return Status::OK();
 }
 

@@ -7,7 +7,8 @@
 //
 // Guarantees: at-least-once delivery with a stable webhook-id (the record id); kill -9 loses
 // nothing (claims are leases, released at the next start of a single-process store or when they
-// end); Stop drains in-flight deliveries within a bounded time.
+// end) and the attempt it cut off stays in the log as in doubt; Stop drains in-flight deliveries
+// within a bounded time.
 #pragma once
 
 #include <chrono>
@@ -16,7 +17,9 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -26,6 +29,7 @@
 #include "domain/delivery.h"
 #include "domain/event.h"
 #include "net/async_http_client.h"
+#include "notify/attempt.h"
 #include "notify/metrics.h"
 #include "notify/retry_policy.h"
 #include "notify/smn.h"
@@ -80,17 +84,48 @@ class Dispatcher {
     InFlight job;
     net::ResponseInfo response;
   };
+  // What is to be sent: a claimed notification, or a test notification.
+  struct Message {
+    TargetType target_type = TargetType::kSmn;
+    std::string_view project_id, event_name, target_id;
+    std::string_view id;  // webhook-id / notificationId
+    std::string_view content;
+    std::string smn_subject;
+  };
+  // The request of a message, or (not_sent) the result of an attempt that could not be made.
+  struct Prepared {
+    net::OutgoingRequest request;
+    std::optional<AttemptResult> not_sent;
+  };
+  // The loop's own state between passes (loop thread only).
+  struct LoopState {
+    std::vector<DeliveryOutcome> unsaved;  // decided, not yet committed (kept across a failed commit)
+    std::optional<int64_t> next_due;       // the earliest PENDING next_attempt_at seen
+    bool backlog = true;        // the last claim was full: look for more at once (also at start)
+    bool store_failed = false;  // the last commit failed: pause before trying again
+    std::optional<std::chrono::steady_clock::time_point> drain_deadline;  // set once Stop is called
+  };
+  // What a wait brought: finished deliveries and the stop requests.
+  struct Signals {
+    std::deque<Completion> done;
+    bool stopping = false;
+    bool stop = false;
+  };
 
+  // The loop: wait for work, turn finished deliveries into outcomes, save them and claim more
+  // in one transaction, send the claimed ones; after Stop, drain and exit.
   void Loop();
-  // Builds the request of a claimed notification; false with *error when it cannot be sent:
-  // INVALID, or retried later when *retryable (the store could not be read).
-  bool BuildRequest(const ClaimedNotification& n, net::OutgoingRequest* req, std::string* error, bool* retryable);
-  bool BuildWebhook(const std::string& project_id, const std::string& event_name, const std::string& url,
-                    const std::string& webhook_id, const std::string& body, net::OutgoingRequest* req,
-                    std::string* error, bool* retryable);
-  void Deliver(InFlight job);
-  DeliveryOutcome Decide(const InFlight& job, const net::ResponseInfo& response, int64_t now);
-  DeliveryOutcome Invalid(const InFlight& job, std::string error, int64_t now);
+  Signals Wait(const LoopState& st);
+  void Collect(std::deque<Completion>& done, int64_t now, LoopState& st);
+  // Saves st.unsaved and claims up to `claim` rows; false when the store failed (outcomes kept).
+  bool SaveAndClaim(int claim, LoopState& st, std::vector<ClaimedNotification>* claimed);
+  void Launch(std::vector<ClaimedNotification>& claimed, int64_t now, LoopState& st);
+  // After Stop: true when the loop may end (drained, or the drain time is over).
+  bool Drained(LoopState& st);
+
+  Prepared Prepare(const Message& m);
+  Prepared PrepareWebhook(const Message& m);
+  DeliveryOutcome Outcome(const InFlight& job, const AttemptResult& result, int64_t now);
   // One transaction: save `outcomes`, claim up to `claim` rows (into *claimed) and find the next
   // due time; then, about once a second, count the queue depth in a read transaction.
   Status Commit(const std::vector<DeliveryOutcome>& outcomes, int claim, std::vector<ClaimedNotification>* claimed,

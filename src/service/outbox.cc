@@ -5,8 +5,8 @@
 
 namespace csms {
 
-Status EmitTrigger(Transaction& tx, Secret* secret, EventType type, int64_t now, const notify::TriggerDetails& details,
-                   bool* emitted) {
+Status EmitTrigger(Transaction& tx, Secret* secret, EventType type, int64_t now,
+                   const notify_format::TriggerDetails& details, bool* emitted) {
   if (emitted) *emitted = false;
   if (!secret->event_subscription) return Status::OK();
   Event event;
@@ -28,7 +28,8 @@ Status EmitTrigger(Transaction& tx, Secret* secret, EventType type, int64_t now,
   r.notification_target_name = event.notification.name;
   r.secret_id = secret->id;
   r.sequence = secret->notification_sequence + 1;
-  r.notification_content = notify::RenderContent(event.name, type, now, *secret, details, r.sequence, r.record_id);
+  r.notification_content =
+      notify_format::RenderContent(event.name, type, now, *secret, details, r.sequence, r.record_id);
   r.notification_status = NotificationStatus::kPending;
   r.next_attempt_at = now;
   CSMS_RETURN_IF_ERROR(tx.records().Insert(r));

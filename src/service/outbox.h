@@ -8,7 +8,7 @@
 #include "common/status.h"
 #include "domain/event_type.h"
 #include "domain/secret.h"
-#include "notify/content.h"
+#include "notify_format/content.h"
 #include "store/store.h"
 
 namespace csms {
@@ -16,7 +16,7 @@ namespace csms {
 // Writes one notification when `secret` subscribes to an ENABLED event whose event_types include
 // `type`; otherwise writes nothing. On a write the secret's notification_sequence advances (in
 // *secret and in the database). `emitted` (optional) tells which happened.
-Status EmitTrigger(Transaction& tx, Secret* secret, EventType type, int64_t now, const notify::TriggerDetails& details,
-                   bool* emitted = nullptr);
+Status EmitTrigger(Transaction& tx, Secret* secret, EventType type, int64_t now,
+                   const notify_format::TriggerDetails& details, bool* emitted = nullptr);
 
 }  // namespace csms

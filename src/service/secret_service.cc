@@ -322,7 +322,7 @@ Status SecretService::AddVersion(Transaction& tx, Secret* secret, const std::str
   secret->update_time = std::max(now, secret->update_time);
   CSMS_RETURN_IF_ERROR(tx.secrets().Update(*secret));
 
-  notify::TriggerDetails d;
+  notify_format::TriggerDetails d;
   d.version_id = v.id();
   d.version_create_time = v.create_time;
   d.version_expire_time = v.expire_time;
@@ -495,7 +495,7 @@ Status SecretService::Delete(const std::string& project_id, const std::string& n
   CSMS_RETURN_IF_ERROR(store_->Write([&](Transaction& tx) -> Status {
     Secret secret;
     CSMS_RETURN_IF_ERROR(LoadSecret(tx, project_id, name, &secret));
-    notify::TriggerDetails d;
+    notify_format::TriggerDetails d;
     d.deletion_type = "IMMEDIATE";
     CSMS_RETURN_IF_ERROR(EmitTrigger(tx, &secret, EventType::kDeleted, now, d));
     return tx.secrets().Delete(secret);
@@ -707,7 +707,7 @@ Status SecretService::FinishRotation(Transaction& tx, Secret* secret, RotationTa
   task->version_id = added.version.id();
   task->error_code.clear();
   task->error_msg.clear();
-  notify::TriggerDetails d;
+  notify_format::TriggerDetails d;
   d.version_id = added.version.id();
   d.version_create_time = added.version.create_time;
   d.task_id = task->task_id;
@@ -720,7 +720,7 @@ Status SecretService::FailRotation(Transaction& tx, Secret* secret, RotationTask
   task->due_time.reset();
   task->error_code = why.code().empty() ? "CSMS.0806" : why.code();
   task->error_msg = why.message().substr(0, 512);
-  notify::TriggerDetails d;
+  notify_format::TriggerDetails d;
   d.task_id = task->task_id;
   d.error_code = task->error_code;
   d.error_msg = task->error_msg;
@@ -991,7 +991,7 @@ Status SecretService::RunDueExpiries(int64_t now, int limit, int* done) {
       }
       auto step = secret_rules::AdvanceExpiry(now, *v.expire_time, v.expiry, options_.near_expiry_leads_ms);
       if (step.kind != secret_rules::ExpiryStep::kNothing) {
-        notify::TriggerDetails d;
+        notify_format::TriggerDetails d;
         d.version_id = v.id();
         d.version_create_time = v.create_time;
         d.version_expire_time = v.expire_time;
@@ -1048,7 +1048,7 @@ Status SecretService::RunDueDeletions(int64_t now, int limit, int* done) {
     CSMS_RETURN_IF_ERROR(tx.secrets().DueDeletions(now, limit, &due));
     *done = static_cast<int>(due.size());
     for (auto& secret : due) {
-      notify::TriggerDetails d;
+      notify_format::TriggerDetails d;
       d.deletion_type = "SCHEDULED";
       CSMS_RETURN_IF_ERROR(EmitTrigger(tx, &secret, EventType::kDeleted, now, d));
       CSMS_RETURN_IF_ERROR(tx.secrets().Delete(secret));

@@ -2,7 +2,7 @@
 
 #include "common/errors.h"
 #include "crypto/random.h"
-#include "notify/webhook_signature.h"
+#include "notify_format/webhook_signature.h"
 
 namespace csms {
 namespace {
@@ -24,7 +24,7 @@ std::string WebhookSecrets::Aad(const std::string& project_id, const std::string
 
 Status WebhookSecrets::Create(Transaction& tx, const std::string& project_id, const std::string& event_name,
                               std::string* secret) {
-  *secret = notify::NewSigningSecret();
+  *secret = notify_format::NewSigningSecret();
   WebhookSecret row;
   row.secret_id = crypto::NewUuid();
   row.sealed = keyring_->Seal(*secret, Aad(project_id, event_name, row.secret_id));
@@ -80,7 +80,9 @@ Status WebhookSecrets::LiveKeys(const std::string& project_id, const std::string
   for (const WebhookSecret& row : rows) {
     std::string text, key;
     CSMS_RETURN_IF_ERROR(keyring_->Open(row.sealed, Aad(project_id, event_name, row.secret_id), &text));
-    if (!notify::DecodeSigningSecret(text, &key)) return errors::Internal("a stored webhook signing secret is unreadable");
+    if (!notify_format::DecodeSigningSecret(text, &key)) {
+      return errors::Internal("a stored webhook signing secret is unreadable");
+    }
     entry.keys.push_back(CachedKey{std::move(key), row.expires_at});
   }
   live(entry);

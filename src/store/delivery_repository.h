@@ -19,14 +19,16 @@ class DeliveryRepository {
 
   // Claims up to `limit` PENDING notifications due at `now` (oldest due first): each gets
   // next_attempt_at = lease_until and lease_owner = owner, so nobody else takes it before the
-  // lease ends. A crashed owner's claims come due again when their lease ends.
+  // lease ends. A crashed owner's claims come due again when their lease ends; claiming one of
+  // those first logs its unfinished attempt as in doubt (kInDoubtLeaseExpired, attempt_count + 1).
   virtual Status ClaimDue(int64_t now, int64_t lease_until, const std::string& owner, int limit,
                           std::vector<ClaimedNotification>* out) = 0;
   // Stores an attempt and its outcome if `owner` still holds the notification's lease
   // (*applied tells); otherwise changes nothing.
   virtual Status SaveOutcome(const std::string& owner, const DeliveryOutcome& outcome, bool* applied) = 0;
   // Makes every leased PENDING notification due at `now` (a single-process store at start: the
-  // previous process's claims died with it).
+  // previous process's claims died with it), logging each one's unfinished attempt as in doubt
+  // (kInDoubtAfterRestart, attempt_count + 1).
   virtual Status ReleaseAllLeases(int64_t now, int64_t* released) = 0;
   virtual Status CountPending(int64_t* count) = 0;
   // The earliest next_attempt_at of a PENDING notification.

@@ -21,7 +21,7 @@
 #include "notify/metrics.h"
 #include "notify/retry_policy.h"
 #include "notify/smn.h"
-#include "notify/webhook_signature.h"
+#include "notify_format/webhook_signature.h"
 #include "service/webhook_secrets.h"
 #include "store/store.h"
 #include "support/test_pki.h"
@@ -91,28 +91,28 @@ TEST(RetryPolicy, DurationLists) {
 
 TEST(WebhookSignature, MatchesTheStandardWebhooksVector) {
   std::string key;
-  ASSERT_TRUE(notify::DecodeSigningSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", &key));
-  EXPECT_EQ(notify::SignatureHeader({key}, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, R"({"test": 2432232314})"),
+  ASSERT_TRUE(notify_format::DecodeSigningSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", &key));
+  EXPECT_EQ(notify_format::SignatureHeader({key}, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, R"({"test": 2432232314})"),
             "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
 }
 
 TEST(WebhookSignature, OneSignaturePerLiveSecretDuringARotation) {
   std::string a, b;
-  ASSERT_TRUE(notify::DecodeSigningSecret(notify::NewSigningSecret(), &a));
-  ASSERT_TRUE(notify::DecodeSigningSecret(notify::NewSigningSecret(), &b));
-  std::string both = notify::SignatureHeader({a, b}, "id", 1, "{}");
-  EXPECT_EQ(both, notify::SignatureHeader({a}, "id", 1, "{}") + " " + notify::SignatureHeader({b}, "id", 1, "{}"));
+  ASSERT_TRUE(notify_format::DecodeSigningSecret(notify_format::NewSigningSecret(), &a));
+  ASSERT_TRUE(notify_format::DecodeSigningSecret(notify_format::NewSigningSecret(), &b));
+  std::string both = notify_format::SignatureHeader({a, b}, "id", 1, "{}");
+  EXPECT_EQ(both, notify_format::SignatureHeader({a}, "id", 1, "{}") + " " + notify_format::SignatureHeader({b}, "id", 1, "{}"));
 }
 
 TEST(WebhookSignature, SecretsAreWhsecBase64Of32RandomBytes) {
-  std::string s1 = notify::NewSigningSecret(), s2 = notify::NewSigningSecret();
+  std::string s1 = notify_format::NewSigningSecret(), s2 = notify_format::NewSigningSecret();
   EXPECT_NE(s1, s2);
   ASSERT_EQ(s1.rfind("whsec_", 0), 0u);
   std::string key;
-  ASSERT_TRUE(notify::DecodeSigningSecret(s1, &key));
+  ASSERT_TRUE(notify_format::DecodeSigningSecret(s1, &key));
   EXPECT_EQ(key.size(), 32u);
-  EXPECT_FALSE(notify::DecodeSigningSecret("whsec_", &key));
-  EXPECT_FALSE(notify::DecodeSigningSecret("whsec_not base64!", &key));
+  EXPECT_FALSE(notify_format::DecodeSigningSecret("whsec_", &key));
+  EXPECT_FALSE(notify_format::DecodeSigningSecret("whsec_not base64!", &key));
 }
 
 // --- SMN --------------------------------------------------------------------------------------------
@@ -652,9 +652,9 @@ TEST(DispatcherReplicas, ShareTheWorkWithoutDeliveringTwice) {
   EXPECT_EQ(receiver.DistinctIds().size(), static_cast<size_t>(n));
   for (const auto& req : receiver.Requests()) {
     std::string key;
-    ASSERT_TRUE(notify::DecodeSigningSecret(secret, &key));
+    ASSERT_TRUE(notify_format::DecodeSigningSecret(secret, &key));
     EXPECT_EQ(req.Header("webhook-signature"),
-              notify::SignatureHeader({key}, req.Header("webhook-id"), std::stoll(req.Header("webhook-timestamp")), req.body));
+              notify_format::SignatureHeader({key}, req.Header("webhook-id"), std::stoll(req.Header("webhook-timestamp")), req.body));
     break;
   }
   store_a.reset();

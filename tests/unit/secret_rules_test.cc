@@ -11,7 +11,7 @@
 #include "crypto/random_password.h"
 #include "domain/secret.h"
 #include "net/http_call.h"
-#include "notify/content.h"
+#include "notify_format/content.h"
 
 namespace csms {
 namespace {
@@ -149,10 +149,10 @@ TEST(NotificationContent, SeedShapePlusExtensionsAndNoValue) {
   s.name = "Secret20230325";
   s.create_time = 1679517784000;  // 2023-03-22T20:43:04.000Z
   s.update_time = 1681503509000;  // 2023-04-14T20:18:29.000Z
-  notify::TriggerDetails d;
+  notify_format::TriggerDetails d;
   d.version_id = "v18";
   d.version_expire_time = 1680109643000;  // 2023-03-29T17:07:23.000Z
-  std::string text = notify::RenderContent("TestEvent20221112", EventType::kVersionExpired, 1681503910126, s, d, 7,
+  std::string text = notify_format::RenderContent("TestEvent20221112", EventType::kVersionExpired, 1681503910126, s, d, 7,
                                            "0b7a3f6e-1111-4222-8333-444455556666");
   rapidjson::Document doc;
   doc.Parse(text.c_str());

@@ -22,6 +22,7 @@ void WriteAttempt(json::Writer& w, const DeliveryAttempt& a) {
   w.Field("http_status", a.http_status);
   w.Field("latency_us", a.latency_us);
   w.Field("error", a.error);
+  w.Field("in_doubt", a.in_doubt);
   w.EndObject();
 }
 

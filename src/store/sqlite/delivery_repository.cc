@@ -1,6 +1,7 @@
 // SQLite storage of notification delivery. The dispatcher's hot path is ClaimDue (one UPDATE ...
-// RETURNING over the partial index of PENDING rows by next_attempt_at) and SaveOutcome (one
-// UPDATE guarded by the lease, one INSERT into the attempt log), batched by the caller into few
+// RETURNING over the partial index of PENDING rows by next_attempt_at, after an INSERT ... SELECT
+// over the same rows that logs reclaimed leases as in-doubt attempts) and SaveOutcome (one UPDATE
+// guarded by the lease, one INSERT into the attempt log), batched by the caller into few
 // transactions.
 #include <limits>
 
@@ -13,20 +14,36 @@ namespace csms::sqlite {
 
 Status SqliteDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, const std::string& owner, int limit,
                                           std::vector<ClaimedNotification>* out) {
+  // A due row that still has a lease owner was claimed before and its outcome never saved: its
+  // attempt goes into the log as in doubt before the row is claimed again. Both statements pick
+  // the same rows (same subquery, same transaction); the first one inserts nothing in the usual
+  // case, where no lease ran out.
+  CSMS_RETURN_IF_ERROR(Exec(
+      conn_,
+      "INSERT OR IGNORE INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
+      "SELECT id, attempt_count + 1, ?1, 0, 0, ?3, 1 FROM notifications WHERE rowid IN (SELECT rowid FROM "
+      "notifications WHERE status = 'PENDING' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2) "
+      "AND lease_owner IS NOT NULL",
+      [&](Statement& s) { s.Bind(1, now).Bind(2, limit).Bind(3, kInDoubtLeaseExpired); }));
   return QueryMany(
       conn_,
-      "UPDATE notifications SET next_attempt_at = ?2, lease_owner = ?3 WHERE rowid IN (SELECT rowid FROM "
+      "UPDATE notifications SET next_attempt_at = ?2, lease_owner = ?3, "
+      "attempt_count = attempt_count + (lease_owner IS NOT NULL), "
+      "last_error = CASE WHEN lease_owner IS NOT NULL THEN ?5 ELSE last_error END "
+      "WHERE rowid IN (SELECT rowid FROM "
       "notifications WHERE status = 'PENDING' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?4) "
       "RETURNING id, project_id, event_name, secret_name, target_type, target_id, content, trigger_event_type, "
       "attempt_count, round_attempts, round_start",
-      [&](Statement& s) { s.Bind(1, now).Bind(2, lease_until).Bind(3, owner).Bind(4, limit); },
+      [&](Statement& s) {
+        s.Bind(1, now).Bind(2, lease_until).Bind(3, owner).Bind(4, limit).Bind(5, kInDoubtLeaseExpired);
+      },
       [&](Statement& s) {
         ClaimedNotification n;
         n.record_id = s.Text(0);
         n.project_id = s.Text(1);
         n.event_name = s.Text(2);
         n.secret_name = s.Text(3);
-        n.target_type = s.Text(4);
+        n.target_type = ParseTargetType(s.TextView(4));
         n.target_id = s.Text(5);
         n.content = s.Text(6);
         n.trigger_event_type = ParseEventType(s.TextView(7)).value_or(EventType::kVersionCreated);
@@ -39,10 +56,13 @@ Status SqliteDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, cons
 
 Status SqliteDeliveryRepository::SaveOutcome(const std::string& owner, const DeliveryOutcome& o, bool* applied) {
   bool final = o.status != NotificationStatus::kPending;
+  // attempt_count never goes back: an in-doubt attempt logged after this one (our own lease,
+  // renewed by a claim while we waited) keeps its number.
   CSMS_RETURN_IF_ERROR(Exec(
       conn_,
-      "UPDATE notifications SET status = ?3, attempt_count = ?4, round_attempts = ?5, round_start = ?6, "
-      "next_attempt_at = ?7, lease_owner = NULL, last_error = ?8, final_time = ?9 WHERE id = ?1 AND lease_owner = ?2",
+      "UPDATE notifications SET status = ?3, attempt_count = max(attempt_count, ?4), round_attempts = ?5, "
+      "round_start = ?6, next_attempt_at = ?7, lease_owner = NULL, last_error = ?8, final_time = ?9 "
+      "WHERE id = ?1 AND lease_owner = ?2",
       [&](Statement& s) {
         s.Bind(1, o.record_id).Bind(2, owner).Bind(3, NotificationStatusName(o.status)).Bind(4, o.attempt.number)
             .Bind(5, o.round_attempts).Bind(6, o.round_start);
@@ -62,12 +82,22 @@ Status SqliteDeliveryRepository::SaveOutcome(const std::string& owner, const Del
 }
 
 Status SqliteDeliveryRepository::ReleaseAllLeases(int64_t now, int64_t* released) {
-  Status s = Exec(conn_,
-                  "UPDATE notifications SET next_attempt_at = ?1, lease_owner = NULL "
-                  "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner IS NOT NULL",
-                  [&](Statement& st) { st.Bind(1, now); });
-  *released = s.ok() ? sqlite3_changes(conn_.db()) : 0;
-  return s;
+  *released = 0;
+  // Each released claim may have been sent before the previous process died: its attempt goes
+  // into the log as in doubt, so the record counts what the receiver may have seen.
+  CSMS_RETURN_IF_ERROR(Exec(
+      conn_,
+      "INSERT OR IGNORE INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
+      "SELECT id, attempt_count + 1, ?1, 0, 0, ?2, 1 FROM notifications "
+      "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner IS NOT NULL",
+      [&](Statement& st) { st.Bind(1, now).Bind(2, kInDoubtAfterRestart); }));
+  CSMS_RETURN_IF_ERROR(Exec(conn_,
+                            "UPDATE notifications SET next_attempt_at = ?1, lease_owner = NULL, "
+                            "attempt_count = attempt_count + 1, last_error = ?2 "
+                            "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner IS NOT NULL",
+                            [&](Statement& st) { st.Bind(1, now).Bind(2, kInDoubtAfterRestart); }));
+  *released = sqlite3_changes(conn_.db());
+  return Status::OK();
 }
 
 Status SqliteDeliveryRepository::CountPending(int64_t* count) {
@@ -99,7 +129,8 @@ Status SqliteDeliveryRepository::GetRecord(const std::string& project_id, const 
   out->attempts.clear();
   return QueryMany(
       conn_,
-      "SELECT number, time, http_status, latency_us, error FROM attempts WHERE record_id = ?1 ORDER BY number",
+      "SELECT number, time, http_status, latency_us, error, in_doubt FROM attempts WHERE record_id = ?1 "
+      "ORDER BY number",
       [&](Statement& s) { s.Bind(1, record_id); },
       [&](Statement& s) {
         DeliveryAttempt a;
@@ -108,6 +139,7 @@ Status SqliteDeliveryRepository::GetRecord(const std::string& project_id, const 
         a.http_status = static_cast<int>(s.Int(2));
         a.latency_us = s.Int(3);
         a.error = s.Text(4);
+        a.in_doubt = s.Int(5) != 0;
         out->attempts.push_back(std::move(a));
       });
 }

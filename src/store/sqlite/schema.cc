@@ -234,6 +234,11 @@ CREATE TRIGGER event_generation_on_delete AFTER DELETE ON events BEGIN
   ON CONFLICT (project_id) DO UPDATE SET generation = generation + 1;
 END;
 )sql",
+    // 7: an attempt whose outcome was never saved (its dispatcher was killed or lost the lease) is
+    // kept in the attempt log as in doubt (domain/delivery.h DeliveryAttempt::in_doubt).
+    R"sql(
+ALTER TABLE attempts ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

@@ -1,10 +1,10 @@
-#include "notify/webhook_signature.h"
+#include "notify_format/webhook_signature.h"
 
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
 
-namespace csms::notify {
+namespace csms::notify_format {
 
 std::string NewSigningSecret() { return std::string(kSigningSecretPrefix) + crypto::Base64Encode(crypto::RandomBytes(32)); }
 
@@ -31,4 +31,4 @@ std::string SignatureHeader(const std::vector<std::string>& keys, std::string_vi
   return header;
 }
 
-}  // namespace csms::notify
+}  // namespace csms::notify_format

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace csms::notify {
+namespace csms::notify_format {
 
 inline constexpr std::string_view kSigningSecretPrefix = "whsec_";
 
@@ -23,4 +23,4 @@ bool DecodeSigningSecret(std::string_view secret, std::string* key);
 std::string SignatureHeader(const std::vector<std::string>& keys, std::string_view webhook_id, int64_t timestamp_seconds,
                             std::string_view body);
 
-}  // namespace csms::notify
+}  // namespace csms::notify_format

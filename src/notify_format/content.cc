@@ -1,9 +1,9 @@
-#include "notify/content.h"
+#include "notify_format/content.h"
 
 #include "common/time_format.h"
 #include "json/writer.h"
 
-namespace csms::notify {
+namespace csms::notify_format {
 
 std::string RenderContent(const std::string& event_name, EventType type, int64_t event_time, const Secret& secret,
                           const TriggerDetails& d, int64_t sequence, const std::string& notification_id) {
@@ -33,4 +33,16 @@ std::string RenderContent(const std::string& event_name, EventType type, int64_t
   return w.Take();
 }
 
-}  // namespace csms::notify
+std::string RenderTestContent(const std::string& event_name, int64_t event_time, const std::string& notification_id) {
+  json::Writer w;
+  w.StartObject();
+  w.Field("eventName", event_name);
+  w.Field("eventType", "TEST");
+  w.Field("eventTime", FormatIso8601Millis(event_time));
+  w.Key("data").StartObject().Field("message", "a test notification from csms").EndObject();
+  w.Field("notificationId", notification_id);
+  w.EndObject();
+  return w.Take();
+}
+
+}  // namespace csms::notify_format
