@@ -13,18 +13,13 @@
 
 #include "json/writer.h"
 #include "support/dev_server.h"
+#include "support/event_bodies.h"
 #include "support/signed_request.h"
 
 namespace csms::test {
 namespace {
 
 const AkSk kDev{kDevAk, kDevSk, ""};
-
-std::string EventBody(const std::string& name) {
-  return "{\"name\":\"" + name +
-         "\",\"event_types\":[\"SECRET_VERSION_CREATED\"],\"state\":\"ENABLED\",\"notification\":{\"target_type\":"
-         "\"SMN\",\"target_id\":\"urn:smn:dev:0123:topic\",\"target_name\":\"topic\"}}";
-}
 
 // One byte changed to another byte that is still valid in its place.
 char Tamper(char c) {
@@ -49,7 +44,7 @@ class AkskTest : public DevServerTest {
 };
 
 TEST_F(AkskTest, DevPairDrivesTheEventsApi) {
-  auto created = SignedRequest(*anon_, kDev, "POST", Path("/csms/events"), EventBody("signed-ev"), kDevProject);
+  auto created = SignedRequest(*anon_, kDev, "POST", Path("/csms/events"), EventBody("signed-ev", {"SECRET_VERSION_CREATED"}), kDevProject);
   ASSERT_EQ(created.status, 200) << created.body;
   EXPECT_EQ(std::string(created.json["event"]["name"].GetString()), "signed-ev");
 
@@ -114,7 +109,7 @@ TEST_F(AkskTest, FifteenMinuteWindowOnTheServerClock) {
 TEST_F(AkskTest, EverySingleByteTamperingIsRejected) {
   std::vector<SignedParts> originals = {
       MakeSigned(*anon_, kDev, "GET", Path("/csms/events?limit=10&marker=abc"), "", kDevProject),
-      MakeSigned(*anon_, kDev, "POST", Path("/csms/events"), EventBody("tamper-ev"), kDevProject),
+      MakeSigned(*anon_, kDev, "POST", Path("/csms/events"), EventBody("tamper-ev", {"SECRET_VERSION_CREATED"}), kDevProject),
   };
   // CSMS.0301: a tampered scheme name ("SDK-" → "SDL-") is no signature at all, so the request
   // has no credentials.
@@ -228,7 +223,7 @@ TEST_F(AkskTest, ProjectLookupWithSignedGetBody) {
 
 // POST /v3/auth/tokens is authenticated by its body; an SDK client with AK/SK signs it anyway.
 TEST_F(AkskTest, TokenIssueToleratesASignature) {
-  std::string body = PasswordAuthBody("admin", "admin", "csms", kDevProject);
+  std::string body = PasswordAuthBody(kDevUser, kDevPassword, kDevDomain, kDevProject);
   auto r = SignedRequest(*anon_, kDev, "POST", "/v3/auth/tokens", body, "");
   EXPECT_EQ(r.status, 201) << r.body;
   EXPECT_FALSE(r.Header("x-subject-token").empty());
@@ -332,11 +327,13 @@ TEST_F(AkskAdminTest, TemporaryCredentialsAndSecurityToken) {
 }
 
 // Expiry follows the server clock; a non-dev server's clock cannot be moved, so this one waits
-// out a 1-second credential (the boundary itself is unit-tested with a settable clock).
+// out a 1-second credential (the boundary itself is unit-tested with a settable clock). It waits
+// for the expires_at `csmsd admin` printed (however long the command took to run), plus slack.
 TEST_F(AkskAdminTest, TemporaryCredentialsExpire) {
-  auto before = std::chrono::steady_clock::now();
   AkSk temp = CreateTemporaryCredentials(server_.data_dir(), "admin", 1);
-  std::this_thread::sleep_until(before + std::chrono::milliseconds(1500));
+  ASSERT_GT(temp.expires_at_ms, 0);
+  std::this_thread::sleep_until(std::chrono::system_clock::time_point(std::chrono::milliseconds(temp.expires_at_ms)) +
+                                std::chrono::milliseconds(200));
   auto r = Get(temp);
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(r.ErrorCode(), "CSMS.0309");

@@ -50,7 +50,7 @@ class SmnDeliveryTest : public DevServerTest {
 };
 
 TEST_F(SmnDeliveryTest, PublishesSignedMessagesToTheTopic) {
-  ASSERT_EQ(api().Post("/csms/events", SmnEventJson("ev", {"SECRET_VERSION_CREATED"}, Topic("alerts"))).status, 200);
+  ASSERT_EQ(api().Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("alerts")))).status, 200);
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
   ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 1, 10s));
   auto records = ListAllRecords(api());
@@ -83,7 +83,7 @@ TEST_F(SmnDeliveryTest, PublishesSignedMessagesToTheTopic) {
 }
 
 TEST_F(SmnDeliveryTest, UnknownTopicIsInvalidAndNotRetried) {
-  ASSERT_EQ(api().Post("/csms/events", SmnEventJson("ev", {"SECRET_VERSION_CREATED"}, Topic("missing-topic"))).status,
+  ASSERT_EQ(api().Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("missing-topic")))).status,
             200);
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
   ASSERT_TRUE(WaitForStatusCount(api(), "INVALID", 1, 10s));
@@ -97,7 +97,7 @@ TEST_F(SmnDeliveryTest, UnknownTopicIsInvalidAndNotRetried) {
 
 TEST_F(SmnDeliveryTest, ServerErrorsAreRetried) {
   flaky_failures_ = 2;
-  ASSERT_EQ(api().Post("/csms/events", SmnEventJson("ev", {"SECRET_VERSION_CREATED"}, Topic("flaky-topic"))).status, 200);
+  ASSERT_EQ(api().Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("flaky-topic")))).status, 200);
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
   ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 1, 10s));
   EXPECT_EQ(smn_.Count(), 3u);
@@ -107,7 +107,7 @@ class NoSmnEndpointTest : public DevServerTest {};
 
 TEST_F(NoSmnEndpointTest, SmnRecordsEndInvalid) {
   SecretsApi api(client_.get(), kDevProject);
-  ASSERT_EQ(api.Post("/csms/events", SmnEventJson("ev", {"SECRET_VERSION_CREATED"}, Topic("alerts"))).status, 200);
+  ASSERT_EQ(api.Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("alerts")))).status, 200);
   ASSERT_EQ(api.CreateSecret("s", "x", "ev").status, 200);
   ASSERT_TRUE(WaitForStatusCount(api, "INVALID", 1, 10s));
   auto d = RecordDetail(api, ListAllRecords(api)[0].record_id);
