@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <climits>
+#include <limits>
 #include <map>
 #include <set>
 #include <thread>
@@ -70,7 +70,7 @@ TEST_F(DeliveryCrashTest, KillDuringABurstThenRestartDeliversEveryNotificationOn
   std::atomic<int> acked{kProducers};     // triggers whose request was answered 200
   std::atomic<int> reserved{kProducers};  // triggers a producer has set out to make
   std::atomic<int> unanswered{0};         // requests cut off by the kill: committed or not
-  std::atomic<int> limit{INT32_MAX};      // before the kill: no limit, the kill ends the burst
+  std::atomic<int> limit{std::numeric_limits<int>::max()};  // none before the kill: the kill ends the burst
   // Each producer creates versions of its own secret until the limit is reached or the server dies.
   auto produce = [&](int p) {
     auto client = NewClient();

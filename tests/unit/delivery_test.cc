@@ -355,7 +355,6 @@ TEST(AsyncHttpClient, BoundsConcurrentConnectionsPerTarget) {
   ASSERT_TRUE(test::WaitUntil([&] { return done.load() >= 3 && listener.accepted() >= 3; }, 30s));
   EXPECT_EQ(listener.accepted(), 3u);
   EXPECT_EQ(done.load(), 3);
-  EXPECT_EQ(client->in_flight(), 9u);
   client.reset();  // shutting down answers every waiting request
   EXPECT_EQ(done.load(), 12);
 }
