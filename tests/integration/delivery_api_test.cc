@@ -67,7 +67,7 @@ TEST_F(DeliveryApiTest, SigningSecretIsShownOnlyWhenCreated) {
                                                      receiver_.Url("/other") + R"(","target_name":"hook"}})");
   EXPECT_FALSE(url_change.json["event"]["notification"].HasMember("signing_secret"));
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
-  ASSERT_TRUE(receiver_.WaitForCount(1, 10s));
+  ASSERT_TRUE(receiver_.WaitForCount(1, 60s));
   EXPECT_EQ(receiver_.Requests()[0].target, "/other");
   EXPECT_TRUE(OpensslVerifies(secret, receiver_.Requests()[0]));
   // Back to SMN: no secret to rotate any more.
@@ -78,7 +78,7 @@ TEST_F(DeliveryApiTest, SigningSecretIsShownOnlyWhenCreated) {
 TEST_F(DeliveryApiTest, RotationOverlapsThenOnlyTheNewSecretSigns) {
   std::string old_secret = CreateWebhookEvent(api(), "ev", {"SECRET_VERSION_CREATED"}, receiver_.Url());
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
-  ASSERT_TRUE(receiver_.WaitForCount(1, 10s));
+  ASSERT_TRUE(receiver_.WaitForCount(1, 60s));
   EXPECT_EQ(Signatures(receiver_.Requests()[0]).size(), 1u);
 
   auto rotated = api().Post("/csms/events/ev/rotate-signing-secret", R"({"overlap_seconds":3600})");
@@ -89,7 +89,7 @@ TEST_F(DeliveryApiTest, RotationOverlapsThenOnlyTheNewSecretSigns) {
               static_cast<double>(api().Now() + 3'600'000), 5000);
 
   ASSERT_EQ(api().CreateVersion("s", "y").status, 200);
-  ASSERT_TRUE(receiver_.WaitForCount(2, 10s));
+  ASSERT_TRUE(receiver_.WaitForCount(2, 60s));
   ReceivedRequest during = receiver_.Requests()[1];
   EXPECT_EQ(Signatures(during).size(), 2u);
   EXPECT_TRUE(OpensslVerifies(old_secret, during));  // receivers not yet switched keep working
@@ -97,7 +97,7 @@ TEST_F(DeliveryApiTest, RotationOverlapsThenOnlyTheNewSecretSigns) {
 
   api().Advance(3'600'000 + 1000);  // the overlap is over
   ASSERT_EQ(api().CreateVersion("s", "z").status, 200);
-  ASSERT_TRUE(receiver_.WaitForCount(3, 10s));
+  ASSERT_TRUE(receiver_.WaitForCount(3, 60s));
   ReceivedRequest after = receiver_.Requests()[2];
   EXPECT_EQ(Signatures(after).size(), 1u);
   EXPECT_TRUE(OpensslVerifies(new_secret, after));
@@ -135,7 +135,7 @@ TEST_F(DeliveryApiTest, RecordDetailRedeliverAndRedrive) {
   ASSERT_EQ(api().CreateSecret("a", "x", "ev").status, 200);
   ASSERT_EQ(api().CreateVersion("a", "y").status, 200);
   ASSERT_EQ(api().CreateSecret("b", "x", "other").status, 200);
-  ASSERT_TRUE(WaitForStatusCount(api(), "FAIL", 3, 10s));
+  ASSERT_TRUE(WaitForStatusCount(api(), "FAIL", 3, 60s));
 
   auto failed = ListAllRecords(api(), "secret_name=b");
   ASSERT_EQ(failed.size(), 1u);
@@ -158,7 +158,7 @@ TEST_F(DeliveryApiTest, RecordDetailRedeliverAndRedrive) {
   auto again = api().Post("/csms/notification-records/" + failed[0].record_id + "/redeliver", "");
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_STREQ(again.json["record"]["notification_status"].GetString(), "PENDING");
-  ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 1, 10s, "secret_name=b"));
+  ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 1, 60s, "secret_name=b"));
   d = RecordDetail(api(), failed[0].record_id);
   EXPECT_EQ(d.json["record"]["attempt_count"].GetInt(), 2);
   EXPECT_EQ(d.json["record"]["attempts"][1]["number"].GetInt(), 2);
@@ -173,7 +173,7 @@ TEST_F(DeliveryApiTest, RecordDetailRedeliverAndRedrive) {
   ASSERT_EQ(redrive.status, 200) << redrive.body;
   EXPECT_EQ(redrive.json["redriven_count"].GetInt(), 2);
   EXPECT_FALSE(redrive.json["more"].GetBool());
-  ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 3, 10s));
+  ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 3, 60s));
   EXPECT_EQ(receiver_.Count(), before + 2);
   // Nothing failed is left; SUCCESS records are redriven only when asked for.
   EXPECT_EQ(api().Post("/csms/notification-records/redrive", "").json["redriven_count"].GetInt(), 0);

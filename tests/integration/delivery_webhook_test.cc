@@ -53,11 +53,11 @@ TEST_F(WebhookDeliveryTest, EveryEventTypeArrivesExactlyAsRecorded) {
   ASSERT_TRUE(WaitUntil([&] {
     api().Tick();
     return !ListAllRecords(api(), "trigger_event_type=SECRET_ROTATED_FAILED&notification_status=SUCCESS").empty();
-  }, 20s));                                                                                 // ROTATED_FAILED
+  }, 60s));                                                                                 // ROTATED_FAILED
   ASSERT_EQ(api().Delete("/secrets/s").status, 200);                                        // DELETED
 
   const size_t expected = 9;
-  ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", expected, 20s)) << ListAllRecords(api()).size();
+  ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", expected, 60s)) << ListAllRecords(api()).size();
   auto records = ListAllRecords(api());
   ASSERT_EQ(records.size(), expected);
   EXPECT_TRUE(ListAllRecords(api(), "notification_status=PENDING").empty());
@@ -92,7 +92,7 @@ TEST_F(WebhookDeliveryTest, SignaturesVerifyWithTheStockStandardWebhooksLibrary)
   std::string secret = CreateWebhookEvent(api(), "ev", {"SECRET_VERSION_CREATED"}, receiver_.Url());
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
   for (int i = 0; i < 3; ++i) ASSERT_EQ(api().CreateVersion("s", "y").status, 200);
-  ASSERT_TRUE(receiver_.WaitForCount(4, 10s));
+  ASSERT_TRUE(receiver_.WaitForCount(4, 60s));
   auto requests = receiver_.Requests();
   for (const auto& req : requests) EXPECT_TRUE(OpensslVerifies(secret, req));
   ReceivedRequest tampered = requests[0];
