@@ -20,7 +20,11 @@ class DeliveryApiTest : public DevServerTest {
     DevServerTest::SetUp();
     api_ = std::make_unique<SecretsApi>(client_.get(), kDevProject);
   }
-  std::vector<std::string> ExtraArgs() override { return {"--delivery-retry-schedule", "100ms", "--delivery-retry-horizon", "300ms"}; }
+  // Failed attempts are retried 100 ms apart for an hour: a PENDING record stays PENDING for as
+  // long as a test looks at it, however loaded the machine (the receivers' 4xx answers fail at once).
+  std::vector<std::string> ExtraArgs() override {
+    return {"--delivery-retry-schedule", "100ms", "--delivery-retry-horizon", "1h"};
+  }
   SecretsApi& api() { return *api_; }
   std::vector<std::string> Signatures(const ReceivedRequest& req) {
     std::vector<std::string> out;
@@ -40,7 +44,7 @@ class DeliveryApiTest : public DevServerTest {
 };
 
 TEST_F(DeliveryApiTest, SigningSecretIsShownOnlyWhenCreated) {
-  auto created = api().Post("/csms/events", WebhookEventJson("ev", {"SECRET_VERSION_CREATED"}, receiver_.Url()));
+  auto created = api().Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, WebhookTargetJson(receiver_.Url())));
   ASSERT_EQ(created.status, 200) << created.body;
   std::string secret = created.json["event"]["notification"]["signing_secret"].GetString();
   EXPECT_EQ(secret.rfind("whsec_", 0), 0u);
@@ -51,7 +55,7 @@ TEST_F(DeliveryApiTest, SigningSecretIsShownOnlyWhenCreated) {
     EXPECT_EQ(r.body.find(secret.substr(6)), std::string::npos);
   }
   // SMN events have none.
-  auto smn = api().Post("/csms/events", SmnEventJson("smn", {"SECRET_VERSION_CREATED"}, "urn:smn:r:p:t"));
+  auto smn = api().Post("/csms/events", EventBody("smn", {"SECRET_VERSION_CREATED"}, SmnTargetJson("urn:smn:r:p:t")));
   EXPECT_FALSE(smn.json["event"]["notification"].HasMember("signing_secret"));
   // An SMN event turned into a WEBHOOK one gets its secret in the update's response.
   auto updated = api().Put("/csms/events/smn", R"({"notification":{"target_type":"WEBHOOK","target_id":")" +
@@ -63,7 +67,7 @@ TEST_F(DeliveryApiTest, SigningSecretIsShownOnlyWhenCreated) {
                                                      receiver_.Url("/other") + R"(","target_name":"hook"}})");
   EXPECT_FALSE(url_change.json["event"]["notification"].HasMember("signing_secret"));
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
-  ASSERT_TRUE(receiver_.WaitForCount(1, 10s));
+  ASSERT_TRUE(receiver_.WaitForCount(1, 60s));
   EXPECT_EQ(receiver_.Requests()[0].target, "/other");
   EXPECT_TRUE(OpensslVerifies(secret, receiver_.Requests()[0]));
   // Back to SMN: no secret to rotate any more.
@@ -74,7 +78,7 @@ TEST_F(DeliveryApiTest, SigningSecretIsShownOnlyWhenCreated) {
 TEST_F(DeliveryApiTest, RotationOverlapsThenOnlyTheNewSecretSigns) {
   std::string old_secret = CreateWebhookEvent(api(), "ev", {"SECRET_VERSION_CREATED"}, receiver_.Url());
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
-  ASSERT_TRUE(receiver_.WaitForCount(1, 10s));
+  ASSERT_TRUE(receiver_.WaitForCount(1, 60s));
   EXPECT_EQ(Signatures(receiver_.Requests()[0]).size(), 1u);
 
   auto rotated = api().Post("/csms/events/ev/rotate-signing-secret", R"({"overlap_seconds":3600})");
@@ -85,7 +89,7 @@ TEST_F(DeliveryApiTest, RotationOverlapsThenOnlyTheNewSecretSigns) {
               static_cast<double>(api().Now() + 3'600'000), 5000);
 
   ASSERT_EQ(api().CreateVersion("s", "y").status, 200);
-  ASSERT_TRUE(receiver_.WaitForCount(2, 10s));
+  ASSERT_TRUE(receiver_.WaitForCount(2, 60s));
   ReceivedRequest during = receiver_.Requests()[1];
   EXPECT_EQ(Signatures(during).size(), 2u);
   EXPECT_TRUE(OpensslVerifies(old_secret, during));  // receivers not yet switched keep working
@@ -93,19 +97,12 @@ TEST_F(DeliveryApiTest, RotationOverlapsThenOnlyTheNewSecretSigns) {
 
   api().Advance(3'600'000 + 1000);  // the overlap is over
   ASSERT_EQ(api().CreateVersion("s", "z").status, 200);
-  ASSERT_TRUE(receiver_.WaitForCount(3, 10s));
+  ASSERT_TRUE(receiver_.WaitForCount(3, 60s));
   ReceivedRequest after = receiver_.Requests()[2];
   EXPECT_EQ(Signatures(after).size(), 1u);
   EXPECT_TRUE(OpensslVerifies(new_secret, after));
   EXPECT_FALSE(OpensslVerifies(old_secret, after));
 
-  if (StandardWebhooksAvailable()) {
-    std::string output;
-    EXPECT_TRUE(StandardWebhooksVerifies({{old_secret, during, false}, {new_secret, during, false},
-                                          {new_secret, after, false}, {old_secret, after, true}},
-                                         &output))
-        << output;
-  }
   // Bad input.
   ExpectCsmsError(api().Post("/csms/events/ev/rotate-signing-secret", R"({"overlap_seconds":-1})"), 400, "CSMS.0002",
                   "overlap_seconds");
@@ -113,6 +110,17 @@ TEST_F(DeliveryApiTest, RotationOverlapsThenOnlyTheNewSecretSigns) {
                   "overlap_seconds");
   ExpectCsmsError(api().Post("/csms/events/ev/rotate-signing-secret", "[1]"), 400, "CSMS.0004");
   ExpectCsmsError(api().Post("/csms/events/nope/rotate-signing-secret", ""), 404, "CSMS.0005", "nope");
+
+  // The stock Standard Webhooks library agrees (last: an explicit opt-out skips only this).
+  if (NodeTestsOptedOut()) GTEST_SKIP() << "CSMS_SKIP_NODE_TESTS=1: the Standard Webhooks library check was left out";
+  std::string why;
+  ASSERT_TRUE(PrepareStandardWebhooks(&why)) << why;
+  std::string output;
+  EXPECT_TRUE(StandardWebhooksVerifies({{old_secret, during, false}, {new_secret, during, false},
+                                        {new_secret, after, false}, {old_secret, after, true}},
+                                       &output))
+      << output;
+  EXPECT_NE(output.find("verified 4"), std::string::npos) << output;
 }
 
 TEST_F(DeliveryApiTest, RecordDetailRedeliverAndRedrive) {
@@ -127,7 +135,7 @@ TEST_F(DeliveryApiTest, RecordDetailRedeliverAndRedrive) {
   ASSERT_EQ(api().CreateSecret("a", "x", "ev").status, 200);
   ASSERT_EQ(api().CreateVersion("a", "y").status, 200);
   ASSERT_EQ(api().CreateSecret("b", "x", "other").status, 200);
-  ASSERT_TRUE(WaitForStatusCount(api(), "FAIL", 3, 10s));
+  ASSERT_TRUE(WaitForStatusCount(api(), "FAIL", 3, 60s));
 
   auto failed = ListAllRecords(api(), "secret_name=b");
   ASSERT_EQ(failed.size(), 1u);
@@ -150,7 +158,7 @@ TEST_F(DeliveryApiTest, RecordDetailRedeliverAndRedrive) {
   auto again = api().Post("/csms/notification-records/" + failed[0].record_id + "/redeliver", "");
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_STREQ(again.json["record"]["notification_status"].GetString(), "PENDING");
-  ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 1, 10s, "secret_name=b"));
+  ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 1, 60s, "secret_name=b"));
   d = RecordDetail(api(), failed[0].record_id);
   EXPECT_EQ(d.json["record"]["attempt_count"].GetInt(), 2);
   EXPECT_EQ(d.json["record"]["attempts"][1]["number"].GetInt(), 2);
@@ -165,7 +173,7 @@ TEST_F(DeliveryApiTest, RecordDetailRedeliverAndRedrive) {
   ASSERT_EQ(redrive.status, 200) << redrive.body;
   EXPECT_EQ(redrive.json["redriven_count"].GetInt(), 2);
   EXPECT_FALSE(redrive.json["more"].GetBool());
-  ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 3, 10s));
+  ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 3, 60s));
   EXPECT_EQ(receiver_.Count(), before + 2);
   // Nothing failed is left; SUCCESS records are redriven only when asked for.
   EXPECT_EQ(api().Post("/csms/notification-records/redrive", "").json["redriven_count"].GetInt(), 0);
@@ -187,13 +195,18 @@ TEST_F(DeliveryApiTest, PendingRecordsAppearOnlyWhenAskedFor) {
   receiver_.Stop();
   CreateWebhookEvent(api(), "ev", {"SECRET_VERSION_CREATED"}, receiver_.Url());
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
-  std::this_thread::sleep_for(150ms);
-  EXPECT_TRUE(ListAllRecords(api()).empty());
   auto pending = ListAllRecords(api(), "notification_status=PENDING");
   ASSERT_EQ(pending.size(), 1u);
   EXPECT_EQ(pending[0].status, "PENDING");
+  // The dispatcher has tried it (the receiver is down) and keeps it PENDING for a retry.
+  ASSERT_TRUE(WaitUntil([&] {
+    auto d = RecordDetail(api(), pending[0].record_id);
+    return d.status == 200 && d.json["record"]["attempt_count"].GetInt() >= 1;
+  }, 60s));
+  EXPECT_TRUE(ListAllRecords(api()).empty());  // not in the default listing
   auto d = RecordDetail(api(), pending[0].record_id);  // by id, PENDING is shown
   EXPECT_STREQ(d.json["record"]["notification_status"].GetString(), "PENDING");
+  EXPECT_TRUE(d.json["record"].HasMember("next_attempt_time")) << d.body;
 }
 
 TEST_F(DeliveryApiTest, TestNotifications) {
@@ -219,7 +232,7 @@ TEST_F(DeliveryApiTest, TestNotifications) {
   EXPECT_STREQ(r.json["test"]["error"].GetString(), "HTTP 500: down");
   EXPECT_EQ(receiver_.Count(), 2u);  // not retried
 
-  ASSERT_EQ(api().Post("/csms/events", SmnEventJson("smn", {"SECRET_DELETED"}, "urn:smn:r:p:t")).status, 200);
+  ASSERT_EQ(api().Post("/csms/events", EventBody("smn", {"SECRET_DELETED"}, SmnTargetJson("urn:smn:r:p:t"))).status, 200);
   r = api().Post("/csms/events/smn/test", "");
   EXPECT_STREQ(r.json["test"]["notification_status"].GetString(), "INVALID");
   EXPECT_NE(std::string(r.json["test"]["error"].GetString()).find("SMN"), std::string::npos);

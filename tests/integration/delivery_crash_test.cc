@@ -4,11 +4,14 @@
 // and never waits longer than --delivery-drain-seconds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <limits>
 #include <map>
 #include <set>
 #include <thread>
 
+#include "notify_format/webhook_signature.h"
 #include "support/delivery_helpers.h"
 #include "support/signed_request.h"
 
@@ -67,12 +70,13 @@ TEST_F(DeliveryCrashTest, KillDuringABurstThenRestartDeliversEveryNotificationOn
   std::atomic<int> acked{kProducers};     // triggers whose request was answered 200
   std::atomic<int> reserved{kProducers};  // triggers a producer has set out to make
   std::atomic<int> unanswered{0};         // requests cut off by the kill: committed or not
-  // Each producer creates versions of its own secret until the total is reached or the server dies.
+  std::atomic<int> limit{std::numeric_limits<int>::max()};  // none before the kill: the kill ends the burst
+  // Each producer creates versions of its own secret until the limit is reached or the server dies.
   auto produce = [&](int p) {
     auto client = NewClient();
     SecretsApi api(client.get(), project_);
     api.set_refresh_dev_token(false);
-    while (reserved.fetch_add(1) < kTotal) {
+    while (reserved.fetch_add(1) < limit.load()) {
       auto r = api.CreateVersion("s" + std::to_string(p), "value");
       if (r.status == 200) {
         ++acked;
@@ -84,26 +88,33 @@ TEST_F(DeliveryCrashTest, KillDuringABurstThenRestartDeliversEveryNotificationOn
   };
   std::vector<std::thread> producers;
   for (int p = 0; p < kProducers; ++p) producers.emplace_back(produce, p);
-  // Kill while triggers are still being written and deliveries are in flight.
-  ASSERT_TRUE(receiver.WaitForDistinctIds(1500, 60s));
+  // Kill while triggers are still being written (the producers have no limit yet, so the kill
+  // always lands mid-burst) and deliveries are in flight: once 1,500 have arrived, or half the
+  // total is acknowledged, whichever comes first on this machine.
+  bool started = WaitUntil([&] { return receiver.DistinctIds().size() >= 1500 || acked.load() >= kTotal / 2; }, 120s);
   server_.Kill();
   for (auto& t : producers) t.join();
+  ASSERT_TRUE(started) << "neither 1,500 deliveries nor " << kTotal / 2 << " writes in 120 s";
+  EXPECT_EQ(unanswered.load(), kProducers) << "every producer was cut off by the kill";
   const int acked_at_kill = acked.load();
-  EXPECT_LT(acked_at_kill, kTotal) << "the burst ended before the kill";
   const size_t delivered_at_kill = receiver.DistinctIds().size();
 
+  // After the restart the producers top the burst up to kTotal (or a little more when the first
+  // phase got far).
   ASSERT_TRUE(StartServer()) << server_.Log();
+  const int total = std::max(kTotal, acked_at_kill + 100);
   reserved = acked.load();
+  limit = total;
   producers.clear();
   for (int p = 0; p < kProducers; ++p) producers.emplace_back(produce, p);
   for (auto& t : producers) t.join();
-  ASSERT_EQ(acked.load(), kTotal);
+  ASSERT_EQ(acked.load(), total);
 
   // Everything reaches a final status: no PENDING left, all SUCCESS.
-  ASSERT_TRUE(WaitUntil([&] { return ListAllRecords(*api_, "notification_status=PENDING").empty(); }, 60s));
+  ASSERT_TRUE(WaitUntil([&] { return ListAllRecords(*api_, "notification_status=PENDING").empty(); }, 180s));
   auto records = ListAllRecords(*api_);
-  EXPECT_GE(records.size(), static_cast<size_t>(kTotal));
-  EXPECT_LE(records.size(), static_cast<size_t>(kTotal + unanswered.load()));  // cut-off requests may have committed
+  EXPECT_GE(records.size(), static_cast<size_t>(total));
+  EXPECT_LE(records.size(), static_cast<size_t>(total + unanswered.load()));  // cut-off requests may have committed
   std::set<std::string> record_ids;
   std::map<std::string, std::set<int64_t>> sequences;
   std::map<std::string, int> per_secret;
@@ -122,13 +133,24 @@ TEST_F(DeliveryCrashTest, KillDuringABurstThenRestartDeliversEveryNotificationOn
     EXPECT_EQ(*seqs.rbegin(), static_cast<int64_t>(seqs.size())) << name;
   }
   // The receiver, de-duplicating by webhook-id, has every notification and nothing else.
-  ASSERT_TRUE(receiver.WaitForDistinctIds(records.size(), 30s));
+  ASSERT_TRUE(receiver.WaitForDistinctIds(records.size(), 60s));
   EXPECT_EQ(receiver.DistinctIds(), record_ids);
   std::map<std::string, std::string> bodies;
   for (const auto& req : receiver.Requests()) bodies[req.Header("webhook-id")] = req.body;
   for (const auto& r : records) EXPECT_EQ(bodies[r.record_id], r.content);
+  // Signatures: a spread of requests through openssl (a process each, so not all of them); every
+  // one of them in-process below.
   auto sample = receiver.Requests();
   for (size_t i = 0; i < sample.size(); i += 997) EXPECT_TRUE(OpensslVerifies(secret, sample[i]));
+  std::string key;
+  ASSERT_TRUE(notify_format::DecodeSigningSecret(secret, &key));
+  size_t bad_signatures = 0;
+  for (const auto& req : sample) {
+    bad_signatures += req.Header("webhook-signature") !=
+                      notify_format::SignatureHeader({key}, req.Header("webhook-id"),
+                                              std::stoll(req.Header("webhook-timestamp")), req.body);
+  }
+  EXPECT_EQ(bad_signatures, 0u) << "of " << sample.size() << " requests";
   std::cout << "acked at kill " << acked_at_kill << ", delivered at kill " << delivered_at_kill << ", records "
             << records.size() << ", requests received " << receiver.Count() << " (redelivered after the crash: "
             << receiver.Count() - receiver.DistinctIds().size() << ")\n";
@@ -148,11 +170,11 @@ TEST_F(DeliveryCrashTest, SigtermLetsInFlightDeliveriesFinish) {
   CreateWebhookEvent(*api_, "ev", {"SECRET_VERSION_CREATED"}, receiver.Url());
   ASSERT_EQ(api_->CreateSecret("s", "x", "ev").status, 200);
   ASSERT_EQ(api_->CreateVersion("s", "y").status, 200);
-  ASSERT_TRUE(receiver.WaitForCount(2, 10s));  // both in flight: the receiver is still answering
+  ASSERT_TRUE(receiver.WaitForCount(2, 60s));  // both in flight: the receiver is still answering
   auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(server_.Stop(), 0) << server_.Log();
   auto took = std::chrono::steady_clock::now() - start;
-  EXPECT_LT(took, 6s);
+  EXPECT_LT(took, 8s + 10s);  // never past the 8 s drain time (plus slack for a loaded machine)
 
   receiver.SetResponder(nullptr);
   ASSERT_TRUE(StartServer()) << server_.Log();
@@ -163,8 +185,12 @@ TEST_F(DeliveryCrashTest, SigtermLetsInFlightDeliveriesFinish) {
     auto d = RecordDetail(*api_, r.record_id);
     EXPECT_EQ(d.json["record"]["attempt_count"].GetInt(), 1);
   }
-  std::this_thread::sleep_for(300ms);
-  EXPECT_EQ(receiver.Count(), 2u);  // nothing delivered twice
+  // Nothing delivered twice: a later notification goes out (the restarted dispatcher has run), and
+  // the receiver still has one request per notification.
+  ASSERT_EQ(api_->CreateVersion("s", "z").status, 200);
+  ASSERT_TRUE(WaitForStatusCount(*api_, "SUCCESS", 3, 60s));
+  EXPECT_EQ(receiver.Count(), 3u);
+  EXPECT_EQ(receiver.DistinctIds().size(), 3u);
 }
 
 TEST_F(DeliveryCrashTest, SigtermDoesNotWaitLongerThanTheDrainTime) {
@@ -173,21 +199,22 @@ TEST_F(DeliveryCrashTest, SigtermDoesNotWaitLongerThanTheDrainTime) {
   WebhookReceiver receiver(ro);
   receiver.SetResponder([](const ReceivedRequest&, size_t i) {
     Reply r;
-    if (i == 0) r.delay = 3000ms;  // the first attempt hangs far longer than the drain time
+    if (i == 0) r.delay = 60s;  // the first attempt hangs far longer than the drain time
     return r;
   });
-  extra_args_ = {"--delivery-drain-seconds", "1", "--delivery-timeout-ms", "30000"};
+  extra_args_ = {"--delivery-drain-seconds", "1", "--delivery-timeout-ms", "120000"};
   ASSERT_TRUE(StartServer()) << server_.Log();
   CreateWebhookEvent(*api_, "ev", {"SECRET_VERSION_CREATED"}, receiver.Url());
   ASSERT_EQ(api_->CreateSecret("s", "x", "ev").status, 200);
-  ASSERT_TRUE(receiver.WaitForCount(1, 10s));
+  ASSERT_TRUE(receiver.WaitForCount(1, 60s));
   auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(server_.Stop(), 0) << server_.Log();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 2500ms);
+  // The 1 s drain time plus slack for a loaded machine, far below the 60 s the attempt would take.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s + 15s);
 
   // The cut-off delivery is still PENDING and goes out again after the restart, same webhook-id.
   ASSERT_TRUE(StartServer()) << server_.Log();
-  ASSERT_TRUE(WaitForStatusCount(*api_, "SUCCESS", 1, 20s));
+  ASSERT_TRUE(WaitForStatusCount(*api_, "SUCCESS", 1, 60s));
   auto ids = receiver.DistinctIds();
   EXPECT_EQ(ids.size(), 1u);
   EXPECT_GE(receiver.Count(), 2u);

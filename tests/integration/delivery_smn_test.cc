@@ -50,9 +50,9 @@ class SmnDeliveryTest : public DevServerTest {
 };
 
 TEST_F(SmnDeliveryTest, PublishesSignedMessagesToTheTopic) {
-  ASSERT_EQ(api().Post("/csms/events", SmnEventJson("ev", {"SECRET_VERSION_CREATED"}, Topic("alerts"))).status, 200);
+  ASSERT_EQ(api().Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("alerts")))).status, 200);
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
-  ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 1, 10s));
+  ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 1, 60s));
   auto records = ListAllRecords(api());
   ASSERT_EQ(records.size(), 1u);
   ASSERT_EQ(smn_.Count(), 1u);
@@ -83,10 +83,10 @@ TEST_F(SmnDeliveryTest, PublishesSignedMessagesToTheTopic) {
 }
 
 TEST_F(SmnDeliveryTest, UnknownTopicIsInvalidAndNotRetried) {
-  ASSERT_EQ(api().Post("/csms/events", SmnEventJson("ev", {"SECRET_VERSION_CREATED"}, Topic("missing-topic"))).status,
+  ASSERT_EQ(api().Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("missing-topic")))).status,
             200);
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
-  ASSERT_TRUE(WaitForStatusCount(api(), "INVALID", 1, 10s));
+  ASSERT_TRUE(WaitForStatusCount(api(), "INVALID", 1, 60s));
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(smn_.Count(), 1u);
   auto d = RecordDetail(api(), ListAllRecords(api())[0].record_id);
@@ -97,9 +97,9 @@ TEST_F(SmnDeliveryTest, UnknownTopicIsInvalidAndNotRetried) {
 
 TEST_F(SmnDeliveryTest, ServerErrorsAreRetried) {
   flaky_failures_ = 2;
-  ASSERT_EQ(api().Post("/csms/events", SmnEventJson("ev", {"SECRET_VERSION_CREATED"}, Topic("flaky-topic"))).status, 200);
+  ASSERT_EQ(api().Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("flaky-topic")))).status, 200);
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
-  ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 1, 10s));
+  ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 1, 60s));
   EXPECT_EQ(smn_.Count(), 3u);
 }
 
@@ -107,9 +107,9 @@ class NoSmnEndpointTest : public DevServerTest {};
 
 TEST_F(NoSmnEndpointTest, SmnRecordsEndInvalid) {
   SecretsApi api(client_.get(), kDevProject);
-  ASSERT_EQ(api.Post("/csms/events", SmnEventJson("ev", {"SECRET_VERSION_CREATED"}, Topic("alerts"))).status, 200);
+  ASSERT_EQ(api.Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("alerts")))).status, 200);
   ASSERT_EQ(api.CreateSecret("s", "x", "ev").status, 200);
-  ASSERT_TRUE(WaitForStatusCount(api, "INVALID", 1, 10s));
+  ASSERT_TRUE(WaitForStatusCount(api, "INVALID", 1, 60s));
   auto d = RecordDetail(api, ListAllRecords(api)[0].record_id);
   ASSERT_EQ(d.json["record"]["attempts"].Size(), 1u);
   EXPECT_EQ(d.json["record"]["attempts"][0]["http_status"].GetInt(), 0);

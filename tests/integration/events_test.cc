@@ -2,20 +2,27 @@
 // paging, and every bad-input class answering a specific CSMS error.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <set>
 
+#include "common/clock.h"
+#include "service/event_service.h"
+#include "store/store.h"
+
 #include "support/dev_server.h"
+#include "support/event_bodies.h"
+#include "support/temp_dir.h"
 #include "support/signed_request.h"
 
 namespace csms::test {
 namespace {
 
-std::string EventBody(const std::string& name, const std::string& types = R"(["SECRET_VERSION_CREATED"])",
-                      const std::string& state = "ENABLED",
-                      const std::string& notification =
-                          R"({"target_type":"SMN","target_id":"urn:smn:cn-north-4:dc3b7c85759141a991da17423c0f2068:smn-target-name","target_name":"smn-target-name"})") {
-  return R"({"name":")" + name + R"(","event_types":)" + types + R"(,"state":")" + state + R"(","notification":)" +
-         notification + "}";
+// The seed's SMN event, with any piece replaced by raw JSON for the bad-input tests.
+std::string SeedEventBody(const std::string& name, const std::string& types = R"(["SECRET_VERSION_CREATED"])",
+                          const std::string& state = "ENABLED",
+                          const std::string& notification = SmnTargetJson(
+                              "urn:smn:cn-north-4:dc3b7c85759141a991da17423c0f2068:smn-target-name", "smn-target-name")) {
+  return RawEventBody(name, types, state, notification);
 }
 
 class EventsTest : public DevServerTest {
@@ -40,7 +47,7 @@ class EventsTest : public DevServerTest {
 };
 
 TEST_F(EventsTest, CreateAndShowMatchTheSeedShapeFieldByField) {
-  std::string body = EventBody("TestEvent1",
+  std::string body = SeedEventBody("TestEvent1",
                                R"(["SECRET_VERSION_CREATED","SECRET_VERSION_EXPIRED","SECRET_VERSION_NEAR_EXPIRY","SECRET_DELETED"])");
   auto created = Create(body);
   ASSERT_EQ(created.status, 200) << created.body;
@@ -76,7 +83,7 @@ TEST_F(EventsTest, CreateAndShowMatchTheSeedShapeFieldByField) {
 }
 
 TEST_F(EventsTest, UpdateChangesOnlySuppliedFields) {
-  ASSERT_EQ(Create(EventBody("ev", R"(["SECRET_DELETED"])")).status, 200);
+  ASSERT_EQ(Create(SeedEventBody("ev", R"(["SECRET_DELETED"])")).status, 200);
   auto before = client_->Request("GET", Path("/csms/events/ev"));
   auto r = client_->Request("PUT", Path("/csms/events/ev"), R"({"state":"DISABLED"})");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -107,7 +114,7 @@ TEST_F(EventsTest, UpdateChangesOnlySuppliedFields) {
 }
 
 TEST_F(EventsTest, DeleteAnswers204AndThenNotFound) {
-  ASSERT_EQ(Create(EventBody("gone")).status, 200);
+  ASSERT_EQ(Create(SeedEventBody("gone")).status, 200);
   auto r = client_->Request("DELETE", Path("/csms/events/gone"), "", {{"Content-Type", "application/json"}});
   EXPECT_EQ(r.status, 204);
   EXPECT_TRUE(r.body.empty());
@@ -126,7 +133,7 @@ TEST_F(ManyEventsTest, PagesThrough120EventsWithLimit50) {
   for (int i = 0; i < 120; ++i) {
     char name[32];
     std::snprintf(name, sizeof name, "event-%03d", (i * 37) % 120);  // created out of order
-    ASSERT_EQ(Create(EventBody(name)).status, 200);
+    ASSERT_EQ(Create(SeedEventBody(name)).status, 200);
     expected.insert(name);
   }
   std::vector<std::string> seen;
@@ -169,7 +176,7 @@ TEST_F(ManyEventsTest, PagesThrough120EventsWithLimit50) {
 }
 
 TEST_F(EventsTest, SdkQuirksAreAccepted) {
-  ASSERT_EQ(client_->Request("POST", Path("/csms/events"), EventBody("q1"),
+  ASSERT_EQ(client_->Request("POST", Path("/csms/events"), SeedEventBody("q1"),
                              {{"Content-Type", "application/json;charset=UTF-8"}}).status, 200);
   // The C++ SDK ends its query with '&' and sends Content-Type on a bodiless GET.
   auto r = client_->Request("GET", Path("/csms/events?limit=10&marker=a&"), "", {{"Content-Type", "application/json"}});
@@ -186,7 +193,7 @@ TEST_F(EventsTest, MalformedBodiesAnswerCsms0004) {
   ExpectError(Create(""), 400, "CSMS.0004");
   ExpectError(Create("{"), 400, "CSMS.0004");
   ExpectError(Create("[]"), 400, "CSMS.0004", "object");
-  ExpectError(Create(EventBody("x") + "garbage"), 400, "CSMS.0004");
+  ExpectError(Create(SeedEventBody("x") + "garbage"), 400, "CSMS.0004");
   ExpectError(Create("\"just a string\""), 400, "CSMS.0004");
   EXPECT_EQ(CountEvents(), 0);
 }
@@ -194,34 +201,34 @@ TEST_F(EventsTest, MalformedBodiesAnswerCsms0004) {
 TEST_F(EventsTest, InvalidFieldsAnswerCsms0002NamingTheField) {
   ExpectError(Create(R"({"event_types":["SECRET_DELETED"],"state":"ENABLED","notification":{"target_type":"SMN","target_id":"urn:x","target_name":"t"}})"),
               400, "CSMS.0002", "name");
-  ExpectError(Create(EventBody("bad name")), 400, "CSMS.0002", "name");
-  ExpectError(Create(EventBody("")), 400, "CSMS.0002", "name");
-  ExpectError(Create(EventBody(std::string(65, 'a'))), 400, "CSMS.0002", "name");
+  ExpectError(Create(SeedEventBody("bad name")), 400, "CSMS.0002", "name");
+  ExpectError(Create(SeedEventBody("")), 400, "CSMS.0002", "name");
+  ExpectError(Create(SeedEventBody(std::string(65, 'a'))), 400, "CSMS.0002", "name");
   ExpectError(Create(R"({"name":42,"event_types":["SECRET_DELETED"],"state":"ENABLED","notification":{"target_type":"SMN","target_id":"u","target_name":"t"}})"),
               400, "CSMS.0002", "name");
-  ExpectError(Create(EventBody("e", "[]")), 400, "CSMS.0002", "event_types");
-  ExpectError(Create(EventBody("e", R"("SECRET_DELETED")")), 400, "CSMS.0002", "event_types");
-  ExpectError(Create(EventBody("e", R"(["SECRET_EXPLODED"])")), 400, "CSMS.0002", "SECRET_EXPLODED");
-  ExpectError(Create(EventBody("e", R"(["SECRET_DELETED","SECRET_DELETED"])")), 400, "CSMS.0002", "duplicate");
-  ExpectError(Create(EventBody("e", R"([1])")), 400, "CSMS.0002", "event_types");
-  ExpectError(Create(EventBody("e", R"(["SECRET_DELETED"])", "ON")), 400, "CSMS.0002", "state");
-  ExpectError(Create(EventBody("e", R"(["SECRET_DELETED"])", "ENABLED", "null")), 400, "CSMS.0002", "notification");
-  ExpectError(Create(EventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"SMS","target_id":"u","target_name":"t"})")),
+  ExpectError(Create(SeedEventBody("e", "[]")), 400, "CSMS.0002", "event_types");
+  ExpectError(Create(SeedEventBody("e", R"("SECRET_DELETED")")), 400, "CSMS.0002", "event_types");
+  ExpectError(Create(SeedEventBody("e", R"(["SECRET_EXPLODED"])")), 400, "CSMS.0002", "SECRET_EXPLODED");
+  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED","SECRET_DELETED"])")), 400, "CSMS.0002", "duplicate");
+  ExpectError(Create(SeedEventBody("e", R"([1])")), 400, "CSMS.0002", "event_types");
+  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ON")), 400, "CSMS.0002", "state");
+  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED", "null")), 400, "CSMS.0002", "notification");
+  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"SMS","target_id":"u","target_name":"t"})")),
               400, "CSMS.0002", "notification.target_type");
-  ExpectError(Create(EventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"SMN","target_id":"has space","target_name":"t"})")),
+  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"SMN","target_id":"has space","target_name":"t"})")),
               400, "CSMS.0002", "notification.target_id");
-  ExpectError(Create(EventBody("e", R"(["SECRET_DELETED"])", "ENABLED",
+  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED",
                                R"({"target_type":"SMN","target_id":")" + std::string(257, 'u') + R"(","target_name":"t"})")),
               400, "CSMS.0002", "notification.target_id");
-  ExpectError(Create(EventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"SMN","target_id":"urn:x","target_name":"a/b"})")),
+  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"SMN","target_id":"urn:x","target_name":"a/b"})")),
               400, "CSMS.0002", "notification.target_name");
-  ExpectError(Create(EventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"SMN","target_id":"urn:x"})")),
+  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"SMN","target_id":"urn:x"})")),
               400, "CSMS.0002", "notification.target_name");
-  ExpectError(Create(EventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"WEBHOOK","target_id":"ftp://x","target_name":"t"})")),
+  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"WEBHOOK","target_id":"ftp://x","target_name":"t"})")),
               400, "CSMS.0002", "notification.target_id");
   EXPECT_EQ(CountEvents(), 0);
 
-  ASSERT_EQ(Create(EventBody("e")).status, 200);
+  ASSERT_EQ(Create(SeedEventBody("e")).status, 200);
   ExpectError(client_->Request("PUT", Path("/csms/events/e"), R"({"state":"PAUSED"})"), 400, "CSMS.0002", "state");
   ExpectError(client_->Request("PUT", Path("/csms/events/e"), R"({"event_types":[]})"), 400, "CSMS.0002", "event_types");
   ExpectError(client_->Request("PUT", Path("/csms/events/e"), R"({"name":"renamed"})"), 400, "CSMS.0002", "name");
@@ -246,9 +253,9 @@ TEST_F(EventsTest, LimitAndMarkerAreValidated) {
 }
 
 TEST_F(EventsTest, DuplicateNameIsAConflictAndNamesAreCaseSensitive) {
-  ASSERT_EQ(Create(EventBody("dup")).status, 200);
-  ExpectError(Create(EventBody("dup", R"(["SECRET_DELETED"])")), 409, "CSMS.0601", "dup");
-  EXPECT_EQ(Create(EventBody("DUP")).status, 200);
+  ASSERT_EQ(Create(SeedEventBody("dup")).status, 200);
+  ExpectError(Create(SeedEventBody("dup", R"(["SECRET_DELETED"])")), 409, "CSMS.0601", "dup");
+  EXPECT_EQ(Create(SeedEventBody("DUP")).status, 200);
   auto r = client_->Request("GET", Path("/csms/events/dup"));
   EXPECT_STREQ(r.json["event"]["event_types"][0].GetString(), "SECRET_VERSION_CREATED");
 }
@@ -266,21 +273,21 @@ class EventQuotaTest : public EventsTest {
 };
 
 TEST_F(EventQuotaTest, QuotaIsEnforcedAndFreedByDelete) {
-  for (int i = 0; i < 3; ++i) ASSERT_EQ(Create(EventBody("q" + std::to_string(i))).status, 200);
-  ExpectError(Create(EventBody("q3")), 400, "CSMS.0602", "3");
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(Create(SeedEventBody("q" + std::to_string(i))).status, 200);
+  ExpectError(Create(SeedEventBody("q3")), 400, "CSMS.0602", "3");
   EXPECT_EQ(CountEvents(), 3);
   ASSERT_EQ(client_->Request("DELETE", Path("/csms/events/q0")).status, 204);
-  EXPECT_EQ(Create(EventBody("q3")).status, 200);
+  EXPECT_EQ(Create(SeedEventBody("q3")).status, 200);
 }
 
 TEST(EventsDefaults, DefaultQuotaIs30) {
   CsmsdProcess server;
   ASSERT_TRUE(server.Start({"--dev", "--no-access-log"}));
   HttpClient client(server.port());
-  client.set_token(GetToken(client, "admin", "admin", "csms", kDevProject));
+  client.set_token(GetToken(client, kDevUser, kDevPassword, kDevDomain, kDevProject));
   std::string base = std::string("/v1/") + kDevProject + "/csms/events";
-  for (int i = 0; i < 30; ++i) ASSERT_EQ(client.Request("POST", base, EventBody("d" + std::to_string(i))).status, 200);
-  auto r = client.Request("POST", base, EventBody("d30"));
+  for (int i = 0; i < 30; ++i) ASSERT_EQ(client.Request("POST", base, SeedEventBody("d" + std::to_string(i))).status, 200);
+  auto r = client.Request("POST", base, SeedEventBody("d30"));
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.ErrorCode(), "CSMS.0602");
 }
@@ -294,19 +301,62 @@ namespace {
 // Event lists are cached per project generation: every write must show in the next list, both
 // in the server that wrote and in another process sharing the database.
 TEST_F(EventsTest, ListReflectsEveryWriteImmediately) {
-  ASSERT_EQ(Create(EventBody("cache-a")).status, 200);
+  ASSERT_EQ(Create(SeedEventBody("cache-a")).status, 200);
   auto first = client_->Request("GET", Path("/csms/events"));
   ASSERT_EQ(first.json["events"].Size(), 1u);
-  EXPECT_EQ(client_->Request("GET", Path("/csms/events")).body, first.body);  // served again, same bytes
+  EXPECT_EQ(client_->Request("GET", Path("/csms/events")).body, first.body);  // unchanged: same bytes (the cache
+                                                                             // itself: EventListCache below)
   ASSERT_EQ(client_->Request("PUT", Path("/csms/events/cache-a"), R"({"state":"DISABLED"})").status, 200);
   auto updated = client_->Request("GET", Path("/csms/events"));
   EXPECT_STREQ(updated.json["events"][0]["state"].GetString(), "DISABLED");
-  ASSERT_EQ(Create(EventBody("cache-b")).status, 200);
+  ASSERT_EQ(Create(SeedEventBody("cache-b")).status, 200);
   EXPECT_EQ(client_->Request("GET", Path("/csms/events")).json["events"].Size(), 2u);
   ASSERT_EQ(client_->Request("DELETE", Path("/csms/events/cache-a")).status, 204);
   auto after_delete = client_->Request("GET", Path("/csms/events"));
   ASSERT_EQ(after_delete.json["events"].Size(), 1u);
   EXPECT_STREQ(after_delete.json["events"][0]["name"].GetString(), "cache-b");
+}
+
+// The list cache itself, with two services on one database file (two processes): an unchanged
+// project is served from the cache (the very same page object, not one read again), and a write
+// by either side makes the next list a fresh read that shows it.
+TEST(EventListCache, ServesUnchangedPagesFromMemoryAndRereadsAfterAnyWrite) {
+  TempDir dir("csms-event-cache");
+  SqliteOptions o;
+  o.path = dir.File("csms.db");
+  o.synchronous_full = false;
+  std::unique_ptr<Store> store_a, store_b;
+  ASSERT_TRUE(OpenSqliteStore(o, &store_a).ok());
+  ASSERT_TRUE(OpenSqliteStore(o, &store_b).ok());
+  SystemClock clock;
+  EventService a(store_a.get(), &clock, EventServiceOptions{}), b(store_b.get(), &clock, EventServiceOptions{});
+  CreateEventCommand cmd;
+  cmd.name = "cache-a";
+  cmd.event_types = {EventType::kVersionCreated};
+  cmd.notification = NotificationTarget{TargetType::kSmn, "urn:smn:cn-north-4:0123:topic", "topic"};
+  Event created;
+  ASSERT_TRUE(a.Create(kDevProject, cmd, &created).ok());
+
+  std::shared_ptr<const JsonPage> first, second, third;
+  ASSERT_TRUE(a.ListRepresentations(kDevProject, "", 10, &first).ok());
+  ASSERT_EQ(first->count, 1u);
+  ASSERT_TRUE(a.ListRepresentations(kDevProject, "", 10, &second).ok());
+  EXPECT_EQ(second.get(), first.get()) << "an unchanged project's page must come from the cache";
+
+  // Another process disables the event: the next list is read again and shows it.
+  UpdateEventCommand disable;
+  disable.state = EventState::kDisabled;
+  Event updated;
+  ASSERT_TRUE(b.Update(kDevProject, "cache-a", disable, &updated).ok());
+  ASSERT_TRUE(a.ListRepresentations(kDevProject, "", 10, &third).ok());
+  EXPECT_NE(third.get(), first.get());
+  EXPECT_NE(third->joined_items.find("DISABLED"), std::string::npos) << third->joined_items;
+  EXPECT_EQ(first->joined_items.find("DISABLED"), std::string::npos);
+  // And the writer's own delete shows at once too.
+  ASSERT_TRUE(a.Delete(kDevProject, "cache-a").ok());
+  std::shared_ptr<const JsonPage> after_delete;
+  ASSERT_TRUE(a.ListRepresentations(kDevProject, "", 10, &after_delete).ok());
+  EXPECT_EQ(after_delete->count, 0u);
 }
 
 TEST(EventsAcrossProcesses, ListInOneServerSeesWritesOfAnother) {
@@ -319,7 +369,7 @@ TEST(EventsAcrossProcesses, ListInOneServerSeesWritesOfAnother) {
   ca.set_token(token);
   cb.set_token(token);
   std::string base = "/v1/" + cred["project_id"] + "/csms/events";
-  ASSERT_EQ(ca.Request("POST", base, EventBody("shared")).status, 200);
+  ASSERT_EQ(ca.Request("POST", base, SeedEventBody("shared")).status, 200);
   auto seen = cb.Request("GET", base);
   ASSERT_EQ(seen.status, 200) << seen.body;
   ASSERT_EQ(seen.json["events"].Size(), 1u);

@@ -16,6 +16,7 @@
 #include "crypto/random.h"
 #include "support/secrets_helpers.h"
 #include "support/signed_request.h"
+#include "support/wait.h"
 
 namespace csms::test {
 namespace {
@@ -170,6 +171,7 @@ TEST_F(SecretsOnDiskTest, KillDuringBurstLosesNoAcknowledgedNotification) {
   for (int t = 0; t < kThreads; ++t) ASSERT_EQ(api().CreateSecret("s" + std::to_string(t), "v1", "ev").status, 200);
 
   std::atomic<int> acked{0};
+  std::atomic<int> finished{0};  // writers that stopped (server gone, an error, or all 2,000 written)
   std::atomic<bool> killed{false};
   std::mutex mu;
   std::set<std::string> acknowledged;  // "secret/version"
@@ -187,13 +189,17 @@ TEST_F(SecretsOnDiskTest, KillDuringBurstLosesNoAcknowledgedNotification) {
         acknowledged.insert(secret + "/" + r.json["version_metadata"]["id"].GetString());
         ++acked;
       }
+      ++finished;
     });
   }
-  while (acked < 300) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // Kill once 300 writes are acknowledged; give up (and fail) if the writers stop first or the
+  // machine is too slow for even that within a generous deadline.
+  bool reached = WaitUntil([&] { return acked >= 300 || finished == kThreads; }, std::chrono::seconds(120));
   server_.Kill();  // kill -9 with requests in flight
   killed = true;
   for (auto& th : threads) th.join();
-  ASSERT_GE(acknowledged.size(), 300u);
+  ASSERT_TRUE(reached) << "only " << acked << " writes acknowledged in 120 s";
+  ASSERT_GE(acknowledged.size(), 300u) << "the writers stopped before the kill: " << server_.Log();
 
   Start();
   std::set<std::string> in_outbox;

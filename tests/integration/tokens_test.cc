@@ -14,7 +14,7 @@ namespace {
 class TokensTest : public DevServerTest {};
 
 TEST_F(TokensTest, IssuedTokenHasKeystoneShape) {
-  auto r = client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("admin", "admin", "csms", kDevProject),
+  auto r = client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody(kDevUser, kDevPassword, kDevDomain, kDevProject),
                             {{"Content-Type", "application/json;charset=UTF-8"}});
   ASSERT_EQ(r.status, 201) << r.body;
   std::string token = r.Header("x-subject-token");
@@ -33,12 +33,12 @@ TEST_F(TokensTest, IssuedTokenHasKeystoneShape) {
   EXPECT_STREQ(t["project"]["name"].GetString(), "dev");
   EXPECT_TRUE(t.HasMember("catalog"));
 
-  auto nocat = client_->Request("POST", "/v3/auth/tokens?nocatalog=true", PasswordAuthBody("admin", "admin", "csms", kDevProject));
+  auto nocat = client_->Request("POST", "/v3/auth/tokens?nocatalog=true", PasswordAuthBody(kDevUser, kDevPassword, kDevDomain, kDevProject));
   ASSERT_EQ(nocat.status, 201);
   EXPECT_FALSE(nocat.json["token"].HasMember("catalog"));
 
   // Scope by project name works too.
-  auto by_name = client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("admin", "admin", "csms", "", "dev"));
+  auto by_name = client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody(kDevUser, kDevPassword, kDevDomain, "", "dev"));
   ASSERT_EQ(by_name.status, 201) << by_name.body;
   EXPECT_STREQ(by_name.json["token"]["project"]["id"].GetString(), kDevProject);
 }
@@ -53,7 +53,7 @@ TEST_F(TokensTest, BadCredentialsAre401WithoutSayingWhich) {
     EXPECT_TRUE(r->Header("x-subject-token").empty());
   }
   EXPECT_EQ(wrong_pw.json["error_msg"], no_user.json["error_msg"]);
-  auto bad_project = client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("admin", "admin", "csms", "ffffffffffffffffffffffffffffffff"));
+  auto bad_project = client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody(kDevUser, kDevPassword, kDevDomain, "ffffffffffffffffffffffffffffffff"));
   EXPECT_EQ(bad_project.status, 400);
   auto malformed = client_->Request("POST", "/v3/auth/tokens", R"({"auth":{"identity":{"methods":["token"]}}})");
   EXPECT_EQ(malformed.status, 400);
@@ -87,7 +87,7 @@ TEST_F(TokensTest, TokenExpiresAfter24Hours) {
   EXPECT_EQ(r.ErrorCode(), "CSMS.0301");
   EXPECT_NE(r.body.find("expired"), std::string::npos);
   // A fresh token works again.
-  client_->set_token(GetToken(*client_, "admin", "admin", "csms", kDevProject));
+  client_->set_token(GetToken(*client_, kDevUser, kDevPassword, kDevDomain, kDevProject));
   EXPECT_EQ(client_->Request("GET", Path("/csms/events")).status, 200);
 }
 

@@ -48,19 +48,14 @@ bool WaitExit(pid_t pid, int timeout_ms, int* status) {
 
 }  // namespace
 
-CsmsdProcess::CsmsdProcess() {
-  char tmpl[] = "/tmp/csms-test-XXXXXX";
-  dir_ = mkdtemp(tmpl);
-}
+CsmsdProcess::CsmsdProcess() = default;
 
 CsmsdProcess::~CsmsdProcess() {
   if (pid_ > 0) Kill();
-  std::error_code ec;
-  if (!getenv("CSMS_KEEP_TEST_DIRS")) std::filesystem::remove_all(dir_, ec);
 }
 
 bool CsmsdProcess::Start(const std::vector<std::string>& args) {
-  std::string port_file = dir_ + "/port";
+  std::string port_file = dir_.File("port");
   std::filesystem::remove(port_file);
   std::vector<std::string> full = {"--listen", "127.0.0.1:0", "--port-file", port_file};
   bool has_dir = false;
@@ -70,7 +65,7 @@ bool CsmsdProcess::Start(const std::vector<std::string>& args) {
     full.push_back(data_dir());
   }
   full.insert(full.end(), args.begin(), args.end());
-  pid_ = Spawn(full, dir_ + "/csmsd.log");
+  pid_ = Spawn(full, dir_.File("csmsd.log"));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
     std::ifstream in(port_file);
@@ -116,16 +111,15 @@ bool CsmsdProcess::Running() {
 }
 
 std::string CsmsdProcess::Log() const {
-  std::ifstream in(dir_ + "/csmsd.log");
+  std::ifstream in(dir_.File("csmsd.log"));
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
 int RunCsmsd(const std::vector<std::string>& args, std::string* output) {
-  char tmpl[] = "/tmp/csms-run-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
-  std::string log = dir + "/out";
+  TempDir dir("csms-run");
+  std::string log = dir.File("out");
   pid_t pid = Spawn(args, log);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -133,7 +127,6 @@ int RunCsmsd(const std::vector<std::string>& args, std::string* output) {
   std::stringstream ss;
   ss << in.rdbuf();
   if (output) *output = ss.str();
-  std::filesystem::remove_all(dir);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.h"
+
 namespace csms::test {
 
 class CsmsdProcess {
@@ -25,12 +27,12 @@ class CsmsdProcess {
   bool Running();
 
   uint16_t port() const { return port_; }
-  const std::string& dir() const { return dir_; }
-  std::string data_dir() const { return dir_ + "/data"; }
+  const std::string& dir() const { return dir_.path(); }
+  std::string data_dir() const { return dir_.File("data"); }
   std::string Log() const;  // stdout+stderr so far
 
  private:
-  std::string dir_;
+  TempDir dir_{"csms-test"};
   pid_t pid_ = -1;
   uint16_t port_ = 0;
 };

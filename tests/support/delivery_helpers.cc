@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <stdlib.h>
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -12,12 +14,6 @@
 
 namespace csms::test {
 namespace {
-
-std::string TypesJson(const std::vector<std::string>& types) {
-  std::string t;
-  for (const auto& x : types) t += (t.empty() ? "" : ",") + JsonString(x);
-  return "[" + t + "]";
-}
 
 // Runs a shell command, returns its stdout; *rc gets the exit status.
 std::string Capture(const std::string& command, int* rc) {
@@ -49,52 +45,12 @@ std::string WebhooksDir() {
 
 }  // namespace
 
-std::string WebhookEventJson(const std::string& name, const std::vector<std::string>& types, const std::string& url) {
-  return R"({"name":")" + name + R"(","event_types":)" + TypesJson(types) +
-         R"(,"state":"ENABLED","notification":{"target_type":"WEBHOOK","target_id":)" + JsonString(url) +
-         R"(,"target_name":"hook"}})";
-}
-
-std::string SmnEventJson(const std::string& name, const std::vector<std::string>& types, const std::string& topic_urn) {
-  return R"({"name":")" + name + R"(","event_types":)" + TypesJson(types) +
-         R"(,"state":"ENABLED","notification":{"target_type":"SMN","target_id":)" + JsonString(topic_urn) +
-         R"(,"target_name":"topic"}})";
-}
-
 std::string CreateWebhookEvent(SecretsApi& api, const std::string& name, const std::vector<std::string>& types,
                                const std::string& url) {
-  auto r = api.Post("/csms/events", WebhookEventJson(name, types, url));
+  auto r = api.Post("/csms/events", EventBody(name, types, WebhookTargetJson(url)));
   EXPECT_EQ(r.status, 200) << r.body;
   if (r.status != 200 || !r.json["event"]["notification"].HasMember("signing_secret")) return "";
   return r.json["event"]["notification"]["signing_secret"].GetString();
-}
-
-std::vector<RecordView> ListAllRecords(SecretsApi& api, const std::string& query) {
-  std::vector<RecordView> out;
-  std::string marker;
-  for (int page = 0; page < 1000; ++page) {
-    std::string q = "/csms/notification-records?limit=1000";
-    if (!query.empty()) q += "&" + query;
-    if (!marker.empty()) q += "&marker=" + marker;
-    auto r = api.Get(q);
-    EXPECT_EQ(r.status, 200) << r.body;
-    if (r.status != 200) break;
-    for (const auto& rec : r.json["records"].GetArray()) {
-      RecordView v;
-      v.record_id = rec["record_id"].GetString();
-      v.event_name = rec["event_name"].GetString();
-      v.type = rec["trigger_event_type"].GetString();
-      v.secret_name = rec["secret_name"].GetString();
-      v.status = rec["notification_status"].GetString();
-      v.content = rec["notification_content"].GetString();
-      v.target_id = rec["notification_target_id"].GetString();
-      v.create_time = rec["create_time"].GetInt64();
-      out.push_back(std::move(v));
-    }
-    if (!r.json["page_info"].HasMember("next_marker")) break;
-    marker = r.json["page_info"]["next_marker"].GetString();
-  }
-  return out;
 }
 
 bool WaitForStatusCount(SecretsApi& api, const std::string& status, size_t n, std::chrono::milliseconds timeout,
@@ -143,20 +99,35 @@ bool OpensslVerifies(const std::string& secret, const ReceivedRequest& request) 
   return false;
 }
 
-bool StandardWebhooksAvailable() {
-  static const bool available = [] {
+bool NodeTestsOptedOut() {
+  const char* v = getenv("CSMS_SKIP_NODE_TESTS");
+  return v != nullptr && std::string(v) == "1";
+}
+
+bool PrepareStandardWebhooks(std::string* why) {
+  static std::string failure;
+  static const bool ready = [] {
     int rc = 0;
-    Capture("node --version >/dev/null 2>&1 && npm --version >/dev/null 2>&1", &rc);
-    if (rc != 0) return false;
+    std::string versions = Capture("node --version 2>&1 && npm --version 2>&1", &rc);
+    if (rc != 0) {
+      failure = "node or npm is missing (scripts/install-deps.sh installs them; CSMS_SKIP_NODE_TESTS=1 opts out): " +
+                versions;
+      return false;
+    }
     const std::string dir = WebhooksDir();
     // Installed on first use from package-lock.json, like tests/sdk; several test processes
     // (ctest -j) may get here at once, hence the lock.
-    Capture("cd " + dir + " && flock /tmp/csms-webhooks-npm.lock sh -c "
-            "'test -f node_modules/standardwebhooks/package.json || npm ci --no-audit --no-fund' >/dev/null 2>&1",
-            &rc);
-    return std::filesystem::exists(dir + "/node_modules/standardwebhooks/package.json");
+    std::string output = Capture("cd " + dir + " && flock /tmp/csms-webhooks-npm.lock sh -c "
+                                 "'test -f node_modules/standardwebhooks/package.json || npm ci --no-audit --no-fund' 2>&1",
+                                 &rc);
+    if (rc != 0 || !std::filesystem::exists(dir + "/node_modules/standardwebhooks/package.json")) {
+      failure = "npm ci in " + dir + " failed (exit " + std::to_string(rc) + "):\n" + output;
+      return false;
+    }
+    return true;
   }();
-  return available;
+  if (!ready) *why = failure;
+  return ready;
 }
 
 bool StandardWebhooksVerifies(const std::vector<VerifyItem>& items, std::string* output) {

@@ -16,19 +16,14 @@
 
 namespace csms::test {
 
-std::string WebhookEventJson(const std::string& name, const std::vector<std::string>& types, const std::string& url);
-std::string SmnEventJson(const std::string& name, const std::vector<std::string>& types, const std::string& topic_urn);
-
 // POST /csms/events for a WEBHOOK event; returns notification.signing_secret ("" on failure).
 std::string CreateWebhookEvent(SecretsApi& api, const std::string& name, const std::vector<std::string>& types,
                                const std::string& url);
 
-struct RecordView {
-  std::string record_id, event_name, type, secret_name, status, content, target_id;
-  int64_t create_time = 0;
-};
-// Every record matching `query` ("" or e.g. "notification_status=PENDING&secret_name=s"), all pages.
-std::vector<RecordView> ListAllRecords(SecretsApi& api, const std::string& query = "");
+// Every record matching `query`, all pages (SecretsApi::Records).
+inline std::vector<RecordView> ListAllRecords(SecretsApi& api, const std::string& query = "") {
+  return api.Records(query);
+}
 // Waits until at least `n` records have `status` (SUCCESS, FAIL, INVALID or PENDING).
 bool WaitForStatusCount(SecretsApi& api, const std::string& status, size_t n, std::chrono::milliseconds timeout,
                         const std::string& extra_query = "");
@@ -39,9 +34,13 @@ HttpResult RecordDetail(SecretsApi& api, const std::string& record_id);
 // under `secret` ("whsec_..."), computed by the openssl command-line tool.
 bool OpensslVerifies(const std::string& secret, const ReceivedRequest& request);
 
-// The stock Standard Webhooks library can be used: node and npm exist, and tests/webhooks'
-// dependencies are installed (npm ci, once, when missing).
-bool StandardWebhooksAvailable();
+// The Node-based checks are switched off: CSMS_SKIP_NODE_TESTS=1 (docs/running.md), for a machine
+// without node. Never by default: node and npm are project dependencies (scripts/install-deps.sh).
+bool NodeTestsOptedOut();
+// Makes the stock Standard Webhooks library usable: node and npm exist, and tests/webhooks'
+// dependencies are installed (npm ci, once, when missing). False with *why, which holds npm's
+// output when the install failed: the caller fails the test with it.
+bool PrepareStandardWebhooks(std::string* why);
 struct VerifyItem {
   std::string secret;
   ReceivedRequest request;

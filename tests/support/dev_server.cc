@@ -34,7 +34,7 @@ void DevServerTest::SetUp() {
   args.insert(args.end(), extra.begin(), extra.end());
   ASSERT_TRUE(server_.Start(args)) << server_.Log();
   client_ = std::make_unique<HttpClient>(server_.port());
-  token_ = GetToken(*client_, "admin", "admin", "csms", kDevProject);
+  token_ = GetToken(*client_, kDevUser, kDevPassword, kDevDomain, kDevProject);
   ASSERT_FALSE(token_.empty());
   client_->set_token(token_);
 }

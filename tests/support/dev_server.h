@@ -7,11 +7,10 @@
 #include <string>
 
 #include "support/csmsd_process.h"
+#include "support/dev_fixture.h"
 #include "support/http_client.h"
 
 namespace csms::test {
-
-inline constexpr const char* kDevProject = "0123456789abcdef0123456789abcdef";
 
 // The Keystone password-auth body for a user/domain/project.
 std::string PasswordAuthBody(const std::string& user, const std::string& password, const std::string& domain,

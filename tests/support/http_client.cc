@@ -118,4 +118,38 @@ std::string HttpClient::RawExchange(const std::string& bytes, int timeout_ms) {
   return out;
 }
 
+std::vector<RawResponse> ParseResponses(const std::string& raw) {
+  std::vector<RawResponse> out;
+  size_t pos = 0;
+  while (pos < raw.size()) {
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.eager(true);
+    parser.body_limit(64 * 1024 * 1024);
+    beast::error_code ec;
+    while (!parser.is_done()) {
+      size_t n = parser.put(asio::buffer(raw.data() + pos, raw.size() - pos), ec);
+      pos += n;
+      if (ec == bhttp::error::need_more) {
+        ec = {};
+        if (pos < raw.size() && n > 0) continue;
+        parser.put_eof(ec);  // a body delimited by the end of the connection
+        if (ec || !parser.is_done()) return out;
+        break;
+      }
+      if (ec || n == 0) return out;
+    }
+    auto msg = parser.release();
+    RawResponse r;
+    r.status = static_cast<int>(msg.result_int());
+    r.body = std::move(msg.body());
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers[name] = std::string(field.value());
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace csms::test

@@ -30,6 +30,16 @@ struct HttpResult {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// One response read off the wire by RawExchange.
+struct RawResponse {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+};
+// The HTTP/1.x responses in `raw`, in order, parsed by Beast (interim 1xx responses included);
+// stops at the first bytes that are not a complete response.
+std::vector<RawResponse> ParseResponses(const std::string& raw);
+
 class HttpClient {
  public:
   explicit HttpClient(uint16_t port, std::string host = "127.0.0.1");
@@ -38,7 +48,7 @@ class HttpClient {
   HttpResult Request(const std::string& method, const std::string& target, const std::string& body = "",
                      const Headers& headers = {});
   // Sends raw bytes on a fresh connection and returns whatever comes back until close (or timeout).
-  std::string RawExchange(const std::string& bytes, int timeout_ms = 3000);
+  std::string RawExchange(const std::string& bytes, int timeout_ms = 10000);
 
   void set_token(std::string token) { token_ = std::move(token); }
   uint16_t port() const { return port_; }

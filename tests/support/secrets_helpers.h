@@ -9,27 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "json/writer.h"
 #include "support/dev_server.h"
+#include "support/event_bodies.h"
 #include "support/http_client.h"
 
 namespace csms::test {
 
 inline constexpr int64_t kDayMs = 86'400'000;
-
-inline std::string JsonString(const std::string& s) {
-  json::Writer w;
-  w.String(s);
-  return w.Take();
-}
-
-inline std::string EventJson(const std::string& name, const std::vector<std::string>& types,
-                             const std::string& state = "ENABLED") {
-  std::string t;
-  for (const auto& x : types) t += (t.empty() ? "" : ",") + JsonString(x);
-  return R"({"name":")" + name + R"(","event_types":[)" + t + R"(],"state":")" + state +
-         R"(","notification":{"target_type":"SMN","target_id":"urn:smn:cn-north-4:0123:topic","target_name":"topic"}})";
-}
 
 inline const std::vector<std::string>& AllEventTypes() {
   static const std::vector<std::string> all = {"SECRET_VERSION_CREATED", "SECRET_VERSION_EXPIRED",
@@ -52,6 +38,12 @@ inline void ExpectCsmsError(const HttpResult& r, int status, const std::string& 
   EXPECT_FALSE(r.Header("x-request-id").empty());
 }
 
+// One notification record as GET /csms/notification-records lists it.
+struct RecordView {
+  std::string record_id, event_name, type, secret_name, status, content, target_id;
+  int64_t create_time = 0;
+};
+
 struct OutboxRow {
   std::string event_name, type, secret_name, status, content_text, record_id;
   int64_t create_time = 0;
@@ -72,7 +64,7 @@ class SecretsApi {
 
   HttpResult CreateEvent(const std::string& name, const std::vector<std::string>& types,
                          const std::string& state = "ENABLED") {
-    return Post("/csms/events", EventJson(name, types, state));
+    return Post("/csms/events", EventBody(name, types, SmnTargetJson(), state));
   }
   HttpResult CreateSecret(const std::string& name, const std::string& value, const std::string& event = "",
                           const std::string& extra = "") {
@@ -85,36 +77,57 @@ class SecretsApi {
     return Post("/secrets/" + secret + "/versions", R"({"secret_string":)" + JsonString(value) + extra + "}");
   }
 
+  // Every record matching `query` ("" or e.g. "notification_status=PENDING&secret_name=s"), all
+  // pages: the one reader of the record listing.
+  std::vector<RecordView> Records(const std::string& query = "") {
+    std::vector<RecordView> out;
+    std::string marker;
+    for (int page = 0; page < 1000; ++page) {
+      std::string q = "/csms/notification-records?limit=1000";
+      if (!query.empty()) q += "&" + query;
+      if (!marker.empty()) q += "&marker=" + marker;
+      auto r = Get(q);
+      EXPECT_EQ(r.status, 200) << r.body;
+      if (r.status != 200) break;
+      for (const auto& rec : r.json["records"].GetArray()) {
+        RecordView v;
+        v.record_id = rec["record_id"].GetString();
+        v.event_name = rec["event_name"].GetString();
+        v.type = rec["trigger_event_type"].GetString();
+        v.secret_name = rec["secret_name"].GetString();
+        v.status = rec["notification_status"].GetString();
+        v.content = rec["notification_content"].GetString();
+        v.target_id = rec["notification_target_id"].GetString();
+        v.create_time = rec["create_time"].GetInt64();
+        out.push_back(std::move(v));
+      }
+      if (!r.json["page_info"].HasMember("next_marker")) break;
+      marker = r.json["page_info"]["next_marker"].GetString();
+    }
+    return out;
+  }
+
   // Every notification the triggers wrote (the outbox), newest first, optionally of one secret:
   // those still PENDING and those the dispatcher has already finished (SUCCESS / FAIL / INVALID),
   // so the tests hold whether or not delivery runs.
   std::vector<OutboxRow> Outbox(const std::string& secret = "") {
     std::vector<OutboxRow> out;
     for (const char* filter : {"notification_status=PENDING", ""}) {
-      std::string marker;
-      for (;;) {
-        std::string q = std::string("/csms/notification-records?limit=1000&") + filter;
-        if (!secret.empty()) q += "&secret_name=" + secret;
-        if (!marker.empty()) q += "&marker=" + marker;
-        auto r = Get(q);
-        EXPECT_EQ(r.status, 200) << r.body;
-        if (r.status != 200) return out;
-        for (const auto& rec : r.json["records"].GetArray()) {
-          OutboxRow row;
-          row.event_name = rec["event_name"].GetString();
-          row.type = rec["trigger_event_type"].GetString();
-          row.secret_name = rec["secret_name"].GetString();
-          row.status = rec["notification_status"].GetString();
-          row.content_text = rec["notification_content"].GetString();
-          row.record_id = rec["record_id"].GetString();
-          row.create_time = rec["create_time"].GetInt64();
-          row.content.Parse(row.content_text.c_str());
-          row.sequence =
-              row.content.IsObject() && row.content.HasMember("sequence") ? row.content["sequence"].GetInt64() : 0;
-          out.push_back(std::move(row));
-        }
-        if (!r.json["page_info"].HasMember("next_marker")) break;
-        marker = r.json["page_info"]["next_marker"].GetString();
+      std::string query = filter;
+      if (!secret.empty()) query += std::string(query.empty() ? "" : "&") + "secret_name=" + secret;
+      for (RecordView& rec : Records(query)) {
+        OutboxRow row;
+        row.event_name = std::move(rec.event_name);
+        row.type = std::move(rec.type);
+        row.secret_name = std::move(rec.secret_name);
+        row.status = std::move(rec.status);
+        row.content_text = std::move(rec.content);
+        row.record_id = std::move(rec.record_id);
+        row.create_time = rec.create_time;
+        row.content.Parse(row.content_text.c_str());
+        row.sequence =
+            row.content.IsObject() && row.content.HasMember("sequence") ? row.content["sequence"].GetInt64() : 0;
+        out.push_back(std::move(row));
       }
     }
     // A row finished between the two listings shows twice: keep one.
@@ -148,7 +161,7 @@ class SecretsApi {
   void Advance(int64_t ms) {
     auto r = client_->Request("POST", "/csms-dev/clock", R"({"advance_ms":)" + std::to_string(ms) + "}");
     EXPECT_EQ(r.status, 200) << r.body;
-    if (refresh_dev_token_) client_->set_token(GetToken(*client_, "admin", "admin", "csms", project_));
+    if (refresh_dev_token_) client_->set_token(GetToken(*client_, kDevUser, kDevPassword, kDevDomain, project_));
   }
   void set_refresh_dev_token(bool on) { refresh_dev_token_ = on; }
   HttpResult Tick() {

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <ctime>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 
 #include "auth/signature.h"
@@ -93,7 +95,16 @@ AkSk CreateTemporaryCredentials(const std::string& data_dir, const std::string& 
   auto kv = RunAdmin(data_dir, {"create-temporary-credentials", "--user", user, "--duration-seconds",
                                 std::to_string(duration_seconds)});
   EXPECT_FALSE(kv["security_token"].empty());
-  return AkSk{kv["access_key"], kv["secret_key"], kv["security_token"]};
+  // expires_at=2026-12-01T11:30:00.123Z
+  std::tm tm{};
+  int millis = 0;
+  std::istringstream in(kv["expires_at"]);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+  char dot = 0;
+  in >> dot >> millis;
+  EXPECT_TRUE(!in.fail() && dot == '.') << "expires_at=" << kv["expires_at"];
+  int64_t expires_at_ms = static_cast<int64_t>(timegm(&tm)) * 1000 + millis;
+  return AkSk{kv["access_key"], kv["secret_key"], kv["security_token"], expires_at_ms};
 }
 
 std::map<std::string, std::string> ReadInitialCredentials(const std::string& data_dir) {

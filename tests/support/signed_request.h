@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/dev_fixture.h"
 #include "support/http_client.h"
 
 namespace csms::test {
@@ -16,10 +17,8 @@ namespace csms::test {
 struct AkSk {
   std::string ak, sk;
   std::string security_token;  // temporary credentials only
+  int64_t expires_at_ms = 0;   // temporary credentials: the expires_at `csmsd admin` printed
 };
-
-inline constexpr const char* kDevAk = "DEVACCESSKEY0000CSMS";
-inline constexpr const char* kDevSk = "devSecretKey0000000000000000000000000CSMS";
 
 // A request before and after signing; tests may tamper with any part after Sign().
 struct SignedParts {

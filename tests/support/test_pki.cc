@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/temp_dir.h"
+
 namespace csms::test {
 namespace {
 
@@ -53,6 +55,22 @@ bool MakeTestPki(const std::string& dir, TestPki* out, std::string* error) {
          Run("openssl req -x509 " + ec + " -keyout " + out->rogue_key + " -out " + out->rogue_cert +
                  " -days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1",
              log, error);
+}
+
+}  // namespace csms::test
+
+namespace csms::test {
+
+const TestPki* SharedTestPki(std::string* error) {
+  static TempDir dir("csms-pki");
+  static TestPki pki;
+  static std::string failure;
+  static const bool ok = MakeTestPki(dir.path(), &pki, &failure);
+  if (!ok) {
+    *error = failure;
+    return nullptr;
+  }
+  return &pki;
 }
 
 }  // namespace csms::test

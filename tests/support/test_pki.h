@@ -20,4 +20,8 @@ struct TestPki {
 // Creates the files under `dir` (created if needed); false with *error when openssl fails.
 bool MakeTestPki(const std::string& dir, TestPki* out, std::string* error);
 
+// One PKI per test process, in its own TempDir (removed at exit), made on first use; null with
+// *error when openssl failed.
+const TestPki* SharedTestPki(std::string* error);
+
 }  // namespace csms::test

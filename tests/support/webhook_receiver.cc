@@ -1,5 +1,9 @@
 #include "support/webhook_receiver.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <thread>
 
 namespace csms::test {
@@ -12,24 +16,22 @@ constexpr const char* kRecordedHeaders[] = {
 
 }  // namespace
 
-bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
-
 WebhookReceiver::WebhookReceiver(Options options) : options_(std::move(options)) {
   port_ = options_.port;
   Start();
 }
 
-WebhookReceiver::~WebhookReceiver() { Stop(); }
+WebhookReceiver::~WebhookReceiver() {
+  Stop();
+  if (reserved_fd_ >= 0) ::close(reserved_fd_);
+}
 
 bool WebhookReceiver::Start() {
   if (server_) return true;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = false;
+  }
   http::ServerOptions so;
   so.host = "127.0.0.1";
   so.port = port_;
@@ -43,13 +45,36 @@ bool WebhookReceiver::Start() {
     return false;
   }
   port_ = server_->port();
+  // The server has the port now (both sockets allow address reuse, and the reserving one never
+  // listened): the reservation can go.
+  if (reserved_fd_ >= 0) ::close(reserved_fd_);
+  reserved_fd_ = -1;
   return true;
 }
 
 void WebhookReceiver::Stop() {
   if (!server_) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  stopping_cv_.notify_all();
   server_->Shutdown(std::chrono::milliseconds(500));
   server_.reset();
+  // Keep the port: a socket bound to it but not listening makes connections fail with "connection
+  // refused" (a receiver that is down), and keeps other tests' listeners off the port until Start.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port_);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    reserved_fd_ = fd;
+  } else {
+    ::close(fd);
+  }
 }
 
 std::string WebhookReceiver::Url(const std::string& path, const std::string& host) const {
@@ -87,7 +112,10 @@ void WebhookReceiver::Handle(const http::HttpRequest& req, http::HttpResponse& r
     if (responder_) reply = responder_(r, index);
     requests_.push_back(std::move(r));
   }
-  if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
+  if (reply.delay.count() > 0) {
+    std::unique_lock<std::mutex> lock(mu_);
+    stopping_cv_.wait_for(lock, reply.delay, [this] { return stopping_; });
+  }
   res.status = reply.status;
   res.body = reply.body;
   res.headers = reply.headers;

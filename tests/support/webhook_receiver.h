@@ -1,10 +1,12 @@
 // WebhookReceiver: a real HTTP(S) receiver for delivery tests, built on the project's own
 // http::HttpServer in the test process. It records every request (with the headers delivery
 // tests look at) and answers as the test scripts it; it can be stopped and started again on the
-// same port to play a receiver that is down for a while.
+// same port to play a receiver that is down for a while. While stopped it keeps the port bound
+// (without listening), so connections are refused and no other test can take the port meanwhile.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "http/server.h"
+#include "support/wait.h"
 
 namespace csms::test {
 
@@ -52,6 +55,8 @@ class WebhookReceiver {
   ~WebhookReceiver();
 
   bool Start();  // again after Stop, on the same port
+  // Stops serving; the port stays reserved (connections to it are refused) until Start or the end.
+  // A reply still waiting out its delay is cut short.
   void Stop();
   bool running() const { return server_ != nullptr; }
   uint16_t port() const { return port_; }
@@ -74,12 +79,12 @@ class WebhookReceiver {
   Options options_;
   uint16_t port_ = 0;
   std::unique_ptr<http::HttpServer> server_;
+  int reserved_fd_ = -1;  // while stopped: bound to port_, not listening
   std::mutex mu_;
+  std::condition_variable stopping_cv_;
+  bool stopping_ = false;
   Responder responder_;
   std::vector<ReceivedRequest> requests_;
 };
-
-// Polls `done` every few milliseconds until it holds or `timeout` passes.
-bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout);
 
 }  // namespace csms::test

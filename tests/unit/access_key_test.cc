@@ -17,13 +17,14 @@
 #include "service/access_key_service.h"
 #include "service/identity_service.h"
 #include "store/store.h"
+#include "support/dev_fixture.h"
 
 namespace csms {
 namespace {
 
 constexpr int64_t kVectorTimeMs = 1704110400000;  // 2024-01-01T12:00:00Z, the vectors' X-Sdk-Date
 constexpr char kDomainId[] = "fedcba9876543210fedcba9876543210";
-constexpr char kProject[] = "0123456789abcdef0123456789abcdef";
+constexpr const char* kProject = test::kDevProject;  // also the project of the auth.md vectors
 constexpr char kOtherDomainId[] = "99999999999999999999999999999999";
 constexpr char kOtherProject[] = "88888888888888888888888888888888";
 constexpr char kAk[] = "HPUAEXAMPLEAK0000001";

@@ -9,12 +9,13 @@
 #include "service/event_service.h"
 #include "service/secret_service.h"
 #include "store/store.h"
+#include "support/dev_fixture.h"
 
 namespace csms {
 namespace {
 
 constexpr int64_t kDay = 86'400'000;
-const std::string kProject = "0123456789abcdef0123456789abcdef";
+const std::string kProject = test::kDevProject;
 
 class SchedulerTest : public ::testing::Test {
  protected:
