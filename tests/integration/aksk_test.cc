@@ -331,16 +331,5 @@ TEST_F(AkskAdminTest, TemporaryCredentialsAndSecurityToken) {
   EXPECT_NE(Listing().find(temp.ak + " user=admin type=temporary status=active"), std::string::npos);
 }
 
-// Expiry follows the server clock; a non-dev server's clock cannot be moved, so this one waits
-// out a 1-second credential (the boundary itself is unit-tested with a settable clock).
-TEST_F(AkskAdminTest, TemporaryCredentialsExpire) {
-  auto before = std::chrono::steady_clock::now();
-  AkSk temp = CreateTemporaryCredentials(server_.data_dir(), "admin", 1);
-  std::this_thread::sleep_until(before + std::chrono::milliseconds(1500));
-  auto r = Get(temp);
-  EXPECT_EQ(r.status, 401);
-  EXPECT_EQ(r.ErrorCode(), "CSMS.0309");
-}
-
 }  // namespace
 }  // namespace csms::test
