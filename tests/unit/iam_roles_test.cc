@@ -40,7 +40,7 @@ TEST(Roles, AdminMayDoEverythingInTheCatalogue) {
 
 TEST(Roles, ReadonlyReadsMetadataButNeverValuesOrWrites) {
   for (const ActionInfo& a : Actions()) {
-    bool expected = a.level != AccessLevel::kWrite && !a.reveals_secret_value;
+    bool expected = a.self_service || (a.level != AccessLevel::kWrite && !a.reveals_secret_value);
     EXPECT_EQ(RoleAllows(kRoleReadonly, a.name), expected) << a.name;
   }
   EXPECT_TRUE(RoleAllows(kRoleReadonly, "csms:event:list"));
@@ -49,6 +49,7 @@ TEST(Roles, ReadonlyReadsMetadataButNeverValuesOrWrites) {
   EXPECT_FALSE(RoleAllows(kRoleReadonly, "csms:secret:getVersion"));
   EXPECT_FALSE(RoleAllows(kRoleReadonly, "csms:event:create"));
   EXPECT_FALSE(RoleAllows(kRoleReadonly, "csms:secret:delete"));
+  EXPECT_TRUE(RoleAllows(kRoleReadonly, "iam:tokens:revoke"));  // its own tokens only (TokenService::Revoke)
 }
 
 TEST(Roles, UnknownRolesAndActionsFailClosed) {
