@@ -9,7 +9,7 @@
 namespace csms {
 
 // Makes `path` ready to hold csmsd's files:
-//  - absent: created with mode 0700 (missing parents with the usual mode);
+//  - absent: created with mode 0700 (missing parents too);
 //  - present: must be a directory owned by this user that neither group nor others can access
 //    (no bit of 077); otherwise an error saying what is wrong and what to do, and nothing changes.
 // Also sets the process umask to 077, so every file csmsd creates afterwards (csms.db, its -wal
