@@ -288,7 +288,7 @@ TEST_F(AkskAdminTest, CreateUseRevoke) {
 
 TEST_F(AkskAdminTest, SecretKeyIsNeverStoredInClear) {
   AkSk key = CreateAccessKey(server_.data_dir(), "admin");
-  AkSk temp = CreateTemporaryCredentials(server_.data_dir(), "admin", 600);
+  AkSk temp = CreateTemporaryCredentials(server_.data_dir(), "admin", 900);
   ASSERT_EQ(Get(key).status, 200);
   std::string db;
   for (const char* f : {"/csms.db", "/csms.db-wal"}) {
@@ -308,7 +308,7 @@ TEST_F(AkskAdminTest, SecretKeyIsNeverStoredInClear) {
 }
 
 TEST_F(AkskAdminTest, TemporaryCredentialsAndSecurityToken) {
-  AkSk temp = CreateTemporaryCredentials(server_.data_dir(), "admin", 600);
+  AkSk temp = CreateTemporaryCredentials(server_.data_dir(), "admin", 900);
   ASSERT_EQ(temp.ak.rfind("CSMT", 0), 0u);
   auto r = Get(temp);
   EXPECT_EQ(r.status, 200) << r.body;
