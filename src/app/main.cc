@@ -97,10 +97,16 @@ int main(int argc, char** argv) {
   create_user->add_option("--password", password, "password (at least 8 characters)")->required();
   create_user->add_option("--role", role, "built-in role: admin or readonly")->capture_default_str()
       ->check(CLI::IsMember({"admin", "readonly"}));
-  CLI::App* set_password = admin->add_subcommand("set-password", "change a user's password");
+  CLI::App* set_password = admin->add_subcommand("set-password", "change a user's password (revokes its tokens)");
   set_password->add_option("--domain", domain, "domain name")->capture_default_str();
   set_password->add_option("--name", name, "user name")->required();
   set_password->add_option("--password", password, "new password")->required();
+  CLI::App* disable_user = admin->add_subcommand("disable-user", "refuse a user's logins, tokens and access keys");
+  disable_user->add_option("--domain", domain, "domain name")->capture_default_str();
+  disable_user->add_option("--name", name, "user name")->required();
+  CLI::App* enable_user = admin->add_subcommand("enable-user", "let a disabled user log in again");
+  enable_user->add_option("--domain", domain, "domain name")->capture_default_str();
+  enable_user->add_option("--name", name, "user name")->required();
   CLI::App* list_projects = admin->add_subcommand("list-projects", "list a domain's projects");
   list_projects->add_option("--domain", domain, "domain name")->capture_default_str();
   std::string access_key, description;
@@ -119,8 +125,8 @@ int main(int argc, char** argv) {
       "create-temporary-credentials", "create a temporary AK/SK and security token for a user (shown once)");
   create_temporary->add_option("--domain", domain, "domain name")->capture_default_str();
   create_temporary->add_option("--user", name, "user name")->required();
-  create_temporary->add_option("--duration-seconds", duration_seconds, "lifetime (1 s to 24 h)")
-      ->capture_default_str()->check(CLI::Range(1, 86400));
+  create_temporary->add_option("--duration-seconds", duration_seconds, "lifetime (900 s to 24 h, as Huawei's)")
+      ->capture_default_str()->check(CLI::Range(900, 86400));
   admin->require_subcommand(1);
 
   CLI11_PARSE(cli, argc, argv);
@@ -140,6 +146,8 @@ int main(int argc, char** argv) {
     if (create_project->parsed()) cmd.kind = AdminCommand::kCreateProject;
     if (create_user->parsed()) cmd.kind = AdminCommand::kCreateUser;
     if (set_password->parsed()) cmd.kind = AdminCommand::kSetPassword;
+    if (disable_user->parsed()) cmd.kind = AdminCommand::kDisableUser;
+    if (enable_user->parsed()) cmd.kind = AdminCommand::kEnableUser;
     if (list_projects->parsed()) cmd.kind = AdminCommand::kListProjects;
     if (create_access_key->parsed()) cmd.kind = AdminCommand::kCreateAccessKey;
     if (list_access_keys->parsed()) cmd.kind = AdminCommand::kListAccessKeys;

@@ -1,5 +1,7 @@
 #include "app/server_app.h"
 
+#include "app/data_dir.h"
+
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -42,10 +44,7 @@ Status OpenStore(const AppConfig& config, std::unique_ptr<Store>* out) {
   if (config.dev) {
     options.path = ":memory:";
   } else {
-    std::error_code ec;
-    std::filesystem::create_directories(config.data_dir, ec);
-    if (ec) return Status(Status::Kind::kInternal, "CSMS.0001", "cannot create " + config.data_dir + ": " + ec.message());
-    ::chmod(config.data_dir.c_str(), 0700);
+    CSMS_RETURN_IF_ERROR(PrepareDataDir(config.data_dir));  // 0700, never chmods; umask 077 for the files
     options.path = config.data_dir + "/csms.db";
   }
   return OpenSqliteStore(options, out);
@@ -392,8 +391,15 @@ int RunAdmin(const AppConfig& config, const AdminCommand& cmd) {
       }
       case AdminCommand::kSetPassword:
         s = identity.SetPassword(cmd.domain, cmd.name, cmd.password);
-        if (s.ok()) std::cout << "password changed\n";
+        if (s.ok()) std::cout << "password changed, the user's tokens revoked\n";
         break;
+      case AdminCommand::kDisableUser:
+      case AdminCommand::kEnableUser: {
+        bool enable = cmd.kind == AdminCommand::kEnableUser;
+        s = identity.SetUserEnabled(cmd.domain, cmd.name, enable);
+        if (s.ok()) std::cout << "user " << cmd.name << (enable ? " enabled" : " disabled, its tokens revoked") << "\n";
+        break;
+      }
       case AdminCommand::kListProjects: {
         std::vector<Project> projects;
         s = identity.ListProjects(cmd.domain, &projects);

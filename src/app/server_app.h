@@ -58,6 +58,8 @@ struct AdminCommand {
     kListAccessKeys,
     kRevokeAccessKey,
     kCreateTemporaryCredentials,
+    kDisableUser,
+    kEnableUser,
   } kind = kListProjects;
   std::string domain, name, password, role;
   std::string access_key, description;  // access-key subcommands (`name` is the user name)

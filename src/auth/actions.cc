@@ -34,6 +34,8 @@ constexpr ActionInfo kActions[] = {
     {"csms:secret:updateVersion", L::kWrite},
     {"csms:task:list", L::kList},
     {"iam:projects:list", L::kList},  // GET /v3/projects, the SDKs' project-id lookup
+    // DELETE /v3/auth/tokens: anyone may revoke their own tokens (TokenService::Revoke decides whose).
+    {"iam:tokens:revoke", L::kWrite, /*reveals_secret_value=*/false, /*self_service=*/true},
 };
 
 }  // namespace

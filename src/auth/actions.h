@@ -24,6 +24,9 @@ struct ActionInfo {
   // True when the response carries secret material (a secret value, a backup blob that can be
   // restored to plaintext). Read-only users must not see it.
   bool reveals_secret_value = false;
+  // True when the action only touches the caller's own credentials (revoking one's own token):
+  // every role may perform it, whatever its level.
+  bool self_service = false;
 };
 
 // Every known action, sorted by name.
@@ -33,5 +36,6 @@ const ActionInfo* FindAction(std::string_view name);
 
 // Action names used by code outside the route table.
 inline constexpr std::string_view kListProjects = "iam:projects:list";
+inline constexpr std::string_view kRevokeToken = "iam:tokens:revoke";
 
 }  // namespace csms::auth

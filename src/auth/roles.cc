@@ -10,7 +10,9 @@ bool RoleAllows(std::string_view role, std::string_view action) {
   const ActionInfo* info = FindAction(action);
   if (info == nullptr) return false;
   if (role == kRoleAdmin) return true;
-  if (role == kRoleReadonly) return info->level != AccessLevel::kWrite && !info->reveals_secret_value;
+  if (role == kRoleReadonly) {
+    return info->self_service || (info->level != AccessLevel::kWrite && !info->reveals_secret_value);
+  }
   return false;
 }
 

@@ -85,6 +85,7 @@ Status SignatureAuthenticator::Authenticate(const auth::SignedRequestView& reque
 
   // Only a caller holding the SK gets this far, so the key's state may be told precisely.
   if (key.status == AccessKeyStatus::kRevoked) return errors::AccessKeyRevoked("the access key has been revoked");
+  if (!user.enabled) return errors::AccessKeyRevoked("the access key's user is disabled");
   if (key.expired(now_ms)) return errors::AccessKeyExpired("the temporary access key has expired");
 
   std::optional<std::string_view> token = request.header ? request.header("x-security-token") : std::nullopt;

@@ -1,5 +1,6 @@
 #include "auth/token_service.h"
 
+#include "auth/roles.h"
 #include "common/errors.h"
 #include "crypto/hash.h"
 #include "crypto/password.h"
@@ -12,20 +13,31 @@ namespace {
 // Tokens are long random strings; the prefix makes them recognisable in a leaked-secret scan.
 std::string NewTokenText() { return "CSMSv1." + crypto::RandomHex(32); }
 
+int64_t SteadyMillis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace
+
+// The decoy is hashed like every password stored today (crypto::HashPassword's default cost), once.
+TokenService::TokenService(Store* store, const Clock* clock)
+    : store_(store), clock_(clock), decoy_hash_(crypto::HashPassword(crypto::RandomHex(16))) {}
 
 Status TokenService::Issue(const PasswordAuthRequest& req, IssuedToken* out) {
   const Status bad_credentials = errors::BadCredentials("the user name, password or domain is incorrect");
+  bool found = false;
   Status s = store_->Read([&](Transaction& tx) -> Status {
     Domain domain;
     Status st = req.user_domain_id ? tx.identity().GetDomainById(*req.user_domain_id, &domain)
                                    : tx.identity().GetDomainByName(req.user_domain_name.value_or(""), &domain);
-    if (st.IsNotFound()) return bad_credentials;
+    if (st.IsNotFound()) return Status::OK();
     CSMS_RETURN_IF_ERROR(st);
     User user;
     st = tx.identity().GetUserByName(domain.id, req.user_name, &user);
-    if (st.IsNotFound()) return bad_credentials;
+    if (st.IsNotFound()) return Status::OK();
     CSMS_RETURN_IF_ERROR(st);
+    found = true;
     out->user = user;
     out->domain = domain;
     Project project;
@@ -40,12 +52,11 @@ Status TokenService::Issue(const PasswordAuthRequest& req, IssuedToken* out) {
     out->project = project;
     return Status::OK();
   });
-  if (!s.ok()) {
-    // Spend the same time on unknown users as on wrong passwords.
-    if (s.code() == bad_credentials.code()) crypto::VerifyPassword(req.password, crypto::HashPassword("x", 1000));
-    return s;
-  }
-  if (!crypto::VerifyPassword(req.password, out->user.password_hash)) return bad_credentials;
+  CSMS_RETURN_IF_ERROR(s);
+  // Exactly one password check on every path: an unknown domain or user is checked against the
+  // decoy (same cost as a stored hash), a disabled user against its own hash.
+  bool password_ok = crypto::VerifyPassword(req.password, found ? out->user.password_hash : decoy_hash_);
+  if (!found || !password_ok || !out->user.enabled) return bad_credentials;
   if (out->project.id.empty()) {
     return errors::InvalidParameter("the project in auth.scope.project does not exist in the user's domain");
   }
@@ -57,11 +68,36 @@ Status TokenService::Issue(const PasswordAuthRequest& req, IssuedToken* out) {
   return store_->Write([&](Transaction& tx) { return tx.identity().InsertToken(record); });
 }
 
+void TokenService::AdoptGenerationLocked(int64_t generation) {
+  if (generation > generation_) {
+    cache_.clear();
+    generation_ = generation;
+  }
+}
+
+void TokenService::CheckGeneration() {
+  int64_t now = SteadyMillis();
+  int64_t due = next_generation_check_.load(std::memory_order_relaxed);
+  if (now < due) return;
+  // One caller does the check; the others go on with the cache as it is.
+  if (!next_generation_check_.compare_exchange_strong(due, now + kGenerationCheckMillis)) return;
+  int64_t generation = 0;
+  Status s = store_->Read([&](Transaction& tx) { return tx.identity().GetTokenRevocationGeneration(&generation); });
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!s.ok()) {
+    cache_.clear();  // cannot tell what was revoked: trust nothing cached
+    next_generation_check_.store(0);
+    return;
+  }
+  AdoptGenerationLocked(generation);
+}
+
 Status TokenService::Validate(std::string_view token, Principal* out) {
   if (token.empty()) return errors::InvalidToken("X-Auth-Token is missing");
   if (token.size() > 4096) return errors::InvalidToken("X-Auth-Token is invalid");
   std::string hash = crypto::Sha256Hex(token);
   int64_t now = clock_->NowMillis();
+  CheckGeneration();
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = cache_.find(hash);
@@ -73,22 +109,63 @@ Status TokenService::Validate(std::string_view token, Principal* out) {
   }
   TokenRecord record;
   Principal principal;
+  int64_t generation = 0;
+  bool enabled = true;
   Status s = store_->Read([&](Transaction& tx) -> Status {
+    // Read with the token, so an entry cached below is never older than the generation it carries.
+    CSMS_RETURN_IF_ERROR(tx.identity().GetTokenRevocationGeneration(&generation));
     CSMS_RETURN_IF_ERROR(tx.identity().GetToken(hash, &record));
     User user;
     CSMS_RETURN_IF_ERROR(tx.identity().GetUserById(record.user_id, &user));
+    enabled = user.enabled;
     principal = Principal{user.id, user.name, user.domain_id, record.project_id, user.role};
     return Status::OK();
   });
-  if (s.IsNotFound()) return errors::InvalidToken("X-Auth-Token is invalid");
+  if (s.IsNotFound() || (s.ok() && !enabled)) return errors::InvalidToken("X-Auth-Token is invalid");
   CSMS_RETURN_IF_ERROR(s);
   if (now >= record.expires_at) return errors::InvalidToken("X-Auth-Token has expired");
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (cache_.size() >= kMaxCacheEntries) cache_.clear();  // crude but bounded; refills on demand
-    cache_[hash] = CacheEntry{principal, record.expires_at, std::min(record.expires_at, now + kCacheMillis)};
+    AdoptGenerationLocked(generation);
+    // A read older than what the cache already knows may predate a revocation: use it, don't keep it.
+    if (generation == generation_) {
+      if (cache_.size() >= kMaxCacheEntries) cache_.clear();  // crude but bounded; refills on demand
+      cache_[hash] = CacheEntry{principal, record.expires_at, std::min(record.expires_at, now + kCacheMillis)};
+    }
   }
   *out = std::move(principal);
+  return Status::OK();
+}
+
+Status TokenService::Revoke(const Principal& caller, std::string_view subject_token) {
+  const Status not_found = errors::ResourceNotFound("the token in X-Subject-Token does not exist");
+  if (subject_token.empty()) return errors::InvalidParameter("X-Subject-Token is missing");
+  if (subject_token.size() > 4096) return not_found;
+  std::string hash = crypto::Sha256Hex(subject_token);
+  int64_t now = clock_->NowMillis();
+  int64_t generation = 0;
+  Status s = store_->Write([&](Transaction& tx) -> Status {
+    TokenRecord record;
+    Status st = tx.identity().GetToken(hash, &record);
+    if (st.IsNotFound()) return not_found;
+    CSMS_RETURN_IF_ERROR(st);
+    if (now >= record.expires_at) return not_found;
+    if (record.user_id != caller.user_id) {
+      User owner;
+      st = tx.identity().GetUserById(record.user_id, &owner);
+      if (st.IsNotFound()) return not_found;
+      CSMS_RETURN_IF_ERROR(st);
+      if (caller.role != auth::kRoleAdmin || owner.domain_id != caller.domain_id) return not_found;
+    }
+    CSMS_RETURN_IF_ERROR(tx.identity().RevokeToken(hash));
+    return tx.identity().GetTokenRevocationGeneration(&generation);
+  });
+  CSMS_RETURN_IF_ERROR(s);
+  // Adopting the new generation empties the cache at once, and keeps a validation that read the
+  // token just before the revocation from caching it afterwards.
+  std::lock_guard<std::mutex> lock(mu_);
+  cache_.erase(hash);
+  AdoptGenerationLocked(generation);
   return Status::OK();
 }
 

@@ -1,8 +1,16 @@
 // TokenService: Keystone-v3 style password authentication. Issues 24 h bearer tokens scoped to
 // one project and validates them on every request. Only the SHA-256 of a token is stored; valid
 // tokens are cached in memory for a short while so the request path rarely touches the database.
+//
+// Revocation (DELETE /v3/auth/tokens, a changed password, a disabled user) deletes token rows and
+// moves a revocation generation in the store. The cache forgets a revoked token at once when the
+// revocation went through this object, and within kGenerationCheckMillis when it happened
+// elsewhere (`csmsd admin`, another csmsd on the same database): the cache re-reads the
+// generation at most that often and drops everything it holds when it has moved.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -37,11 +45,20 @@ struct IssuedToken {
 
 class TokenService {
  public:
-  TokenService(Store* store, const Clock* clock) : store_(store), clock_(clock) {}
+  static constexpr int64_t kGenerationCheckMillis = 1'000;
 
+  TokenService(Store* store, const Clock* clock);
+
+  // Every failure costs one password check of the current iteration count, whatever failed
+  // (unknown domain or user, disabled user, wrong password), so timing tells nothing.
   Status Issue(const PasswordAuthRequest& request, IssuedToken* out);
-  // Resolves a token into its principal; missing, unknown and expired tokens are 401s.
+  // Resolves a token into its principal; missing, unknown, revoked and expired tokens, and tokens
+  // of a disabled user, are 401s.
   Status Validate(std::string_view token, Principal* out);
+  // Keystone's DELETE /v3/auth/tokens: `caller` revokes `subject_token`. A user may revoke its own
+  // tokens, an admin also those of its domain's users; anything else (unknown, expired, someone
+  // else's) is a 404 that does not say which.
+  Status Revoke(const Principal& caller, std::string_view subject_token);
 
  private:
   struct CacheEntry {
@@ -52,10 +69,19 @@ class TokenService {
   static constexpr int64_t kCacheMillis = 60'000;
   static constexpr size_t kMaxCacheEntries = 100'000;
 
+  // Drops the cache when the store's revocation generation moved (looked at most every
+  // kGenerationCheckMillis of steady time).
+  void CheckGeneration();
+  // Under mu_: adopts a generation read from the store; a newer one empties the cache.
+  void AdoptGenerationLocked(int64_t generation);
+
   Store* store_;
   const Clock* clock_;
+  std::string decoy_hash_;  // what an unknown user's login is checked against: same cost as a real one
   std::mutex mu_;
   std::unordered_map<std::string, CacheEntry> cache_;  // keyed by token hash
+  int64_t generation_ = 0;                             // of the entries in cache_; under mu_
+  std::atomic<int64_t> next_generation_check_{0};      // steady-clock ms
 };
 
 }  // namespace csms

@@ -3,20 +3,25 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/clock.h"
+
 namespace csms {
 namespace {
 
+// Times outside [kMinTimeMillis, kMaxTimeMillis] are clamped to it: every caller gets a
+// four-digit year, and no arithmetic here can overflow.
+int64_t Clamp(int64_t epoch_millis) {
+  return epoch_millis < kMinTimeMillis ? kMinTimeMillis : epoch_millis > kMaxTimeMillis ? kMaxTimeMillis : epoch_millis;
+}
+
 struct tm ToUtc(int64_t epoch_millis) {
-  time_t secs = static_cast<time_t>(epoch_millis >= 0 ? epoch_millis / 1000 : (epoch_millis - 999) / 1000);
+  time_t secs = static_cast<time_t>(Clamp(epoch_millis) / 1000);
   struct tm out {};
   gmtime_r(&secs, &out);
   return out;
 }
 
-int MillisPart(int64_t epoch_millis) {
-  int64_t m = epoch_millis % 1000;
-  return static_cast<int>(m < 0 ? m + 1000 : m);
-}
+int MillisPart(int64_t epoch_millis) { return static_cast<int>(Clamp(epoch_millis) % 1000); }
 
 }  // namespace
 

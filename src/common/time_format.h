@@ -1,4 +1,5 @@
-// Time text formats used on the wire.
+// Time text formats used on the wire. Times before 1970 or after 9999 (common/clock.h's range)
+// are written as the nearest end of that range.
 #pragma once
 
 #include <cstdint>

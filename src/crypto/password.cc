@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <atomic>
 #include <charconv>
 #include <climits>
 #include <optional>
@@ -19,6 +20,8 @@ constexpr size_t kSaltSize = 16;
 constexpr size_t kHashSize = 32;
 constexpr int kMaxIterations = 10'000'000;
 
+std::atomic<uint64_t> iterations_computed{0};
+
 std::optional<std::string> Derive(std::string_view password, std::string_view salt,
                                   int iterations) {
   if (password.size() > static_cast<size_t>(INT_MAX) ||
@@ -26,6 +29,7 @@ std::optional<std::string> Derive(std::string_view password, std::string_view sa
     return std::nullopt;
   }
   std::string out(kHashSize, '\0');
+  iterations_computed.fetch_add(static_cast<uint64_t>(iterations), std::memory_order_relaxed);
   if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
                         reinterpret_cast<const unsigned char*>(salt.data()),
                         static_cast<int>(salt.size()), iterations, EVP_sha256(),
@@ -61,27 +65,50 @@ std::string HashPassword(std::string_view password, int iterations) {
          "$" + Base64Encode(*hash);
 }
 
-bool VerifyPassword(std::string_view password, std::string_view encoded) {
+namespace {
+
+struct Decoded {
+  int iterations = 0;
+  std::string salt, hash;
+};
+
+std::optional<Decoded> Decode(std::string_view encoded) {
   std::string_view rest = encoded;
   auto scheme = NextField(rest);
   auto iter_text = NextField(rest);
   auto salt_b64 = NextField(rest);
-  if (!scheme || !iter_text || !salt_b64 || *scheme != kScheme) return false;
+  if (!scheme || !iter_text || !salt_b64 || *scheme != kScheme) return std::nullopt;
   std::string_view hash_b64 = rest;  // the last field; a further '$' makes it invalid base64
 
-  int iterations = 0;
-  if (iter_text->empty() || iter_text->front() == '0') return false;  // canonical decimal only
+  Decoded out;
+  if (iter_text->empty() || iter_text->front() == '0') return std::nullopt;  // canonical decimal only
   auto [end, ec] =
-      std::from_chars(iter_text->data(), iter_text->data() + iter_text->size(), iterations);
-  if (ec != std::errc() || end != iter_text->data() + iter_text->size()) return false;
-  if (iterations < 1 || iterations > kMaxIterations) return false;
+      std::from_chars(iter_text->data(), iter_text->data() + iter_text->size(), out.iterations);
+  if (ec != std::errc() || end != iter_text->data() + iter_text->size()) return std::nullopt;
+  if (out.iterations < 1 || out.iterations > kMaxIterations) return std::nullopt;
 
   std::optional<std::string> salt = Base64Decode(*salt_b64);
   std::optional<std::string> expected = Base64Decode(hash_b64);
-  if (!salt || salt->empty() || !expected || expected->size() != kHashSize) return false;
-
-  std::optional<std::string> actual = Derive(password, *salt, iterations);
-  return actual && ConstantTimeEquals(*actual, *expected);
+  if (!salt || salt->empty() || !expected || expected->size() != kHashSize) return std::nullopt;
+  out.salt = std::move(*salt);
+  out.hash = std::move(*expected);
+  return out;
 }
+
+}  // namespace
+
+bool VerifyPassword(std::string_view password, std::string_view encoded) {
+  std::optional<Decoded> d = Decode(encoded);
+  if (!d) return false;
+  std::optional<std::string> actual = Derive(password, d->salt, d->iterations);
+  return actual && ConstantTimeEquals(*actual, d->hash);
+}
+
+int PasswordIterations(std::string_view encoded) {
+  std::optional<Decoded> d = Decode(encoded);
+  return d ? d->iterations : 0;
+}
+
+uint64_t PasswordIterationsComputed() { return iterations_computed.load(std::memory_order_relaxed); }
 
 }  // namespace csms::crypto

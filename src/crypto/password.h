@@ -2,6 +2,7 @@
 // "pbkdf2-sha256$<iterations>$<base64 salt>$<base64 hash>" so the cost can be raised later.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,5 +18,13 @@ std::string HashPassword(std::string_view password, int iterations);
 // encoding, including iteration counts outside [1, 10'000'000] (so a stored value cannot be
 // used to make a login arbitrarily slow).
 bool VerifyPassword(std::string_view password, std::string_view encoded);
+
+// The PBKDF2 iteration count of a well-formed encoding, or 0. Lets a caller spend exactly what a
+// real check costs on a decoy (an unknown user must not answer faster than a wrong password).
+int PasswordIterations(std::string_view encoded);
+
+// PBKDF2 iterations computed by this process so far (HashPassword and VerifyPassword together).
+// A cost meter for tests: the work of a login path is counted, not timed.
+uint64_t PasswordIterationsComputed();
 
 }  // namespace csms::crypto

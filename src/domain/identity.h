@@ -24,6 +24,7 @@ struct User {
   std::string domain_id;
   std::string password_hash;  // crypto/password.h encoding
   std::string role = "admin";  // built-in role name; see auth/ for its actions
+  bool enabled = true;         // a disabled user can neither log in nor use its tokens or keys
 };
 
 // A token as stored: only the SHA-256 of the token text is kept.

@@ -79,9 +79,9 @@ Status AccessKeyService::Create(const std::string& domain_name, const std::strin
 
 Status AccessKeyService::CreateTemporary(const std::string& domain_name, const std::string& user_name,
                                          int64_t duration_seconds, CreatedAccessKey* out) {
-  if (duration_seconds < 1 || duration_seconds > kMaxTemporarySeconds) {
-    return errors::InvalidParameter("duration must be between 1 and " + std::to_string(kMaxTemporarySeconds) +
-                                    " seconds");
+  if (duration_seconds < kMinTemporarySeconds || duration_seconds > kMaxTemporarySeconds) {
+    return errors::InvalidParameter("duration must be between " + std::to_string(kMinTemporarySeconds) + " and " +
+                                    std::to_string(kMaxTemporarySeconds) + " seconds");
   }
   AccessKey key;
   key.access_key = NewAccessKeyId(/*temporary=*/true);

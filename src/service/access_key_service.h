@@ -31,9 +31,11 @@ struct AccessKeyListing {
 
 class AccessKeyService {
  public:
-  // Temporary credentials live 15 min by default (Huawei's default) and at most 24 h. Durations
-  // down to 1 s are accepted so that expiry can be tested without waiting.
+  // Temporary credentials live 15 min by default and at least 15 min, at most 24 h, as Huawei's
+  // (duration_seconds 900..86400). Tests of expiry move a settable clock instead of asking for
+  // shorter ones.
   static constexpr int64_t kDefaultTemporarySeconds = 900;
+  static constexpr int64_t kMinTemporarySeconds = 900;
   static constexpr int64_t kMaxTemporarySeconds = 86'400;
   static constexpr size_t kMaxDescriptionBytes = 255;
 

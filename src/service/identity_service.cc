@@ -94,8 +94,22 @@ Status IdentityService::SetPassword(const std::string& domain_name, const std::s
     Domain d;
     CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
     User u;
-    CSMS_RETURN_IF_ERROR(tx.identity().GetUserByName(d.id, user_name, &u));
+    Status s = tx.identity().GetUserByName(d.id, user_name, &u);
+    if (s.IsNotFound()) return errors::ResourceNotFound("user " + user_name + " does not exist");
+    CSMS_RETURN_IF_ERROR(s);
     return tx.identity().UpdateUserPassword(u.id, hash);
+  });
+}
+
+Status IdentityService::SetUserEnabled(const std::string& domain_name, const std::string& user_name, bool enabled) {
+  return store_->Write([&](Transaction& tx) -> Status {
+    Domain d;
+    CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
+    User u;
+    Status s = tx.identity().GetUserByName(d.id, user_name, &u);
+    if (s.IsNotFound()) return errors::ResourceNotFound("user " + user_name + " does not exist");
+    CSMS_RETURN_IF_ERROR(s);
+    return tx.identity().SetUserEnabled(u.id, enabled);
   });
 }
 

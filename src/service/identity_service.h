@@ -32,7 +32,11 @@ class IdentityService {
   Status CreateProject(const std::string& domain_name, const std::string& project_name, Project* out);
   Status CreateUser(const std::string& domain_name, const std::string& user_name, const std::string& password,
                     const std::string& role, User* out);
+  // Changing the password revokes every token of the user (the store does it in the same
+  // transaction; servers' token caches follow within TokenService::kGenerationCheckMillis).
   Status SetPassword(const std::string& domain_name, const std::string& user_name, const std::string& password);
+  // A disabled user cannot log in, and its tokens are revoked and its access keys refused.
+  Status SetUserEnabled(const std::string& domain_name, const std::string& user_name, bool enabled);
   Status ListProjects(const std::string& domain_name, std::vector<Project>* out);
   Status ListProjectsOfDomain(const std::string& domain_id, std::vector<Project>* out);
 

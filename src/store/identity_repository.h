@@ -23,9 +23,16 @@ class IdentityRepository {
   virtual Status InsertUser(const User& user) = 0;
   virtual Status GetUserByName(const std::string& domain_id, const std::string& name, User* out) = 0;
   virtual Status GetUserById(const std::string& id, User* out) = 0;
+  // Both revoke the user's tokens (deleted, and the revocation generation moves) when they change
+  // the password or disable the user.
   virtual Status UpdateUserPassword(const std::string& user_id, const std::string& password_hash) = 0;
+  virtual Status SetUserEnabled(const std::string& user_id, bool enabled) = 0;
   virtual Status InsertToken(const TokenRecord& token) = 0;
   virtual Status GetToken(const std::string& token_hash, TokenRecord* out) = 0;
+  // Revokes one token: deletes it and moves the revocation generation. kNotFound if absent.
+  virtual Status RevokeToken(const std::string& token_hash) = 0;
+  // A number that grows with every revocation, so a cache of valid tokens knows when to forget.
+  virtual Status GetTokenRevocationGeneration(int64_t* out) = 0;
   virtual Status DeleteTokensExpiredBefore(int64_t now_ms, int64_t* deleted) = 0;
 };
 

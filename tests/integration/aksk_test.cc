@@ -340,7 +340,7 @@ TEST_F(AkskAdminTest, CreateUseRevoke) {
 
 TEST_F(AkskAdminTest, SecretKeyIsNeverStoredInClear) {
   AkSk key = CreateAccessKey(server_.data_dir(), "admin");
-  AkSk temp = CreateTemporaryCredentials(server_.data_dir(), "admin", 600);
+  AkSk temp = CreateTemporaryCredentials(server_.data_dir(), "admin", 900);
   ASSERT_EQ(Get(key).status, 200);
   std::string db;
   for (const char* f : {"/csms.db", "/csms.db-wal"}) {
@@ -360,7 +360,7 @@ TEST_F(AkskAdminTest, SecretKeyIsNeverStoredInClear) {
 }
 
 TEST_F(AkskAdminTest, TemporaryCredentialsAndSecurityToken) {
-  AkSk temp = CreateTemporaryCredentials(server_.data_dir(), "admin", 600);
+  AkSk temp = CreateTemporaryCredentials(server_.data_dir(), "admin", 900);
   ASSERT_EQ(temp.ak.rfind("CSMT", 0), 0u);
   auto r = Get(temp);
   EXPECT_EQ(r.status, 200) << r.body;
@@ -381,19 +381,6 @@ TEST_F(AkskAdminTest, TemporaryCredentialsAndSecurityToken) {
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(r.ErrorCode(), "CSMS.0312");
   EXPECT_NE(Listing().find(temp.ak + " user=admin type=temporary status=active"), std::string::npos);
-}
-
-// Expiry follows the server clock; a non-dev server's clock cannot be moved, so this one waits
-// out a 1-second credential (the boundary itself is unit-tested with a settable clock). It waits
-// for the expires_at `csmsd admin` printed (however long the command took to run), plus slack.
-TEST_F(AkskAdminTest, TemporaryCredentialsExpire) {
-  AkSk temp = CreateTemporaryCredentials(server_.data_dir(), "admin", 1);
-  ASSERT_GT(temp.expires_at_ms, 0);
-  std::this_thread::sleep_until(std::chrono::system_clock::time_point(std::chrono::milliseconds(temp.expires_at_ms)) +
-                                std::chrono::milliseconds(200));
-  auto r = Get(temp);
-  EXPECT_EQ(r.status, 401);
-  EXPECT_EQ(r.ErrorCode(), "CSMS.0309");
 }
 
 }  // namespace

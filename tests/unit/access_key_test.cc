@@ -279,14 +279,14 @@ TEST_F(AccessKeyTest, RevocationIsImmediate) {
 TEST_F(AccessKeyTest, TemporaryCredentialsExpire) {
   CreatedAccessKey k;
   int64_t before = clock_.NowMillis();
-  ASSERT_TRUE(keys_->CreateTemporary("csms", "admin", 60, &k).ok());
+  ASSERT_TRUE(keys_->CreateTemporary("csms", "admin", 900, &k).ok());
   int64_t after = clock_.NowMillis();
   EXPECT_EQ(k.key.access_key.rfind("CSMT", 0), 0u);
   EXPECT_EQ(k.security_token.size(), 64u);
   ASSERT_TRUE(k.key.expires_at.has_value());
   // The clock follows real time, so the expiry lies between the two readings.
-  EXPECT_GE(*k.key.expires_at, before + 60'000);
-  EXPECT_LE(*k.key.expires_at, after + 60'000);
+  EXPECT_GE(*k.key.expires_at, before + 900'000);
+  EXPECT_LE(*k.key.expires_at, after + 900'000);
   EXPECT_EQ(k.key.security_token_hash, crypto::Sha256Hex(k.security_token));
 
   auto request = [&] {
@@ -296,12 +296,14 @@ TEST_F(AccessKeyTest, TemporaryCredentialsExpire) {
     return Code(r);
   };
   EXPECT_EQ(request(), "ok");
-  clock_.Advance(59'000);
+  clock_.Advance(899'000);
   EXPECT_EQ(request(), "ok");
   clock_.Advance(1'000);
   EXPECT_EQ(request(), "CSMS.0309");
 
   EXPECT_EQ(keys_->CreateTemporary("csms", "admin", 0, &k).code(), "CSMS.0002");
+  EXPECT_EQ(keys_->CreateTemporary("csms", "admin", 1, &k).code(), "CSMS.0002");  // Huawei's minimum is 900 s
+  EXPECT_EQ(keys_->CreateTemporary("csms", "admin", 899, &k).code(), "CSMS.0002");
   EXPECT_EQ(keys_->CreateTemporary("csms", "admin", 86'401, &k).code(), "CSMS.0002");
 }
 

@@ -71,6 +71,7 @@ TEST(Roles, ReadonlyReadsMetadataButNeverValuesOrWrites) {
       {"csms:secret:updateVersion", false},
       {"csms:task:list", true},
       {"iam:projects:list", true},
+      {"iam:tokens:revoke", true},  // its own tokens only (TokenService::Revoke)
   };
   std::set<std::string> in_table;
   for (const Row& row : kExpected) {

@@ -4,6 +4,7 @@
 // do not exist unless csmsd runs with --dev.
 #include <rapidjson/document.h>
 
+#include "common/clock.h"
 #include "common/errors.h"
 #include "http/handlers/handlers.h"
 #include "json/reader.h"
@@ -28,8 +29,14 @@ Status SetClock(RequestContext& ctx, HttpResponse& res) {
   CSMS_RETURN_IF_ERROR(body.OptionalInt64("advance_ms", &advance));
   CSMS_RETURN_IF_ERROR(body.OptionalInt64("now_ms", &now));
   if (advance.has_value() == now.has_value()) return errors::InvalidParameter("give exactly one of advance_ms, now_ms");
-  if (advance) ctx.services.dev_clock->Advance(*advance);
-  if (now) ctx.services.dev_clock->Set(*now);
+  // The clock stays within 1970..9000 (common/clock.h): anything else is refused, so no later
+  // addition of a duration to "now" can overflow or leave the four-digit years.
+  const std::string range = "the clock must stay between 1970-01-01T00:00:00Z (0) and 9000-01-01T00:00:00Z (" +
+                            std::to_string(kMaxClockMillis) + ")";
+  if (advance && !ctx.services.dev_clock->Advance(*advance)) {
+    return errors::InvalidParameter("invalid advance_ms: " + range);
+  }
+  if (now && !ctx.services.dev_clock->Set(*now)) return errors::InvalidParameter("invalid now_ms: " + range);
   if (ctx.services.scheduler) ctx.services.scheduler->Wake();
   if (ctx.services.delivery) ctx.services.delivery->WakeDispatcher();  // retries may have come due
   return WriteClock(ctx, res);

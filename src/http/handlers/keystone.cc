@@ -1,5 +1,6 @@
 // The Keystone-v3 surface the SDKs and curl users need: POST /v3/auth/tokens (password method,
-// project scope) and GET /v3/projects (the SDKs' project-id lookup).
+// project scope), DELETE /v3/auth/tokens (revocation) and GET /v3/projects (the SDKs' project-id
+// lookup).
 #include <rapidjson/document.h>
 
 #include "auth/token_service.h"
@@ -77,6 +78,17 @@ Status IssueToken(RequestContext& ctx, HttpResponse& res) {
   return Status::OK();
 }
 
+// Keystone's token revocation: X-Auth-Token (or an AK/SK signature) authenticates the caller,
+// X-Subject-Token names the token to revoke. 204 with no body.
+Status RevokeToken(RequestContext& ctx, HttpResponse& res) {
+  auto subject = ctx.req.header("x-subject-token");
+  if (!subject || subject->empty()) return errors::InvalidParameter("X-Subject-Token is missing");
+  CSMS_RETURN_IF_ERROR(ctx.services.tokens->Revoke(*ctx.principal, *subject));
+  res.status = 204;
+  res.body.clear();
+  return Status::OK();
+}
+
 // The SDKs resolve a region name to a project id with GET /v3/projects?name=<region>; we answer
 // with the caller's own domain's projects, filtered by name.
 Status ListProjects(RequestContext& ctx, HttpResponse& res) {
@@ -102,6 +114,7 @@ Status ListProjects(RequestContext& ctx, HttpResponse& res) {
 
 void RegisterKeystoneRoutes(Router<Route>& r) {
   r.Add("POST", "/v3/auth/tokens", {IssueToken, Access::kPublic, ""});
+  r.Add("DELETE", "/v3/auth/tokens", {RevokeToken, Access::kAnyUser, "iam:tokens:revoke"});
   r.Add("GET", "/v3/projects", {ListProjects, Access::kAnyUser, "iam:projects:list"});
 }
 

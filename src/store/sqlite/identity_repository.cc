@@ -44,18 +44,23 @@ Status SqliteIdentityRepository::InsertUser(const User& u) {
       [&](Statement& s) { s.Bind(1, u.id).Bind(2, u.domain_id).Bind(3, u.name).Bind(4, u.password_hash).Bind(5, u.role); });
 }
 Status SqliteIdentityRepository::GetUserByName(const std::string& domain_id, const std::string& name, User* out) {
-  return QueryOne(conn_, "SELECT id, name, domain_id, password_hash, role FROM users WHERE domain_id = ?1 AND name = ?2",
+  return QueryOne(conn_,
+             "SELECT id, name, domain_id, password_hash, role, enabled FROM users WHERE domain_id = ?1 AND name = ?2",
              "user", [&](Statement& s) { s.Bind(1, domain_id).Bind(2, name); },
-             [&](Statement& s) { *out = User{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)}; });
+             [&](Statement& s) { *out = User{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5) != 0}; });
 }
 Status SqliteIdentityRepository::GetUserById(const std::string& id, User* out) {
-  return QueryOne(conn_, "SELECT id, name, domain_id, password_hash, role FROM users WHERE id = ?1", "user",
+  return QueryOne(conn_, "SELECT id, name, domain_id, password_hash, role, enabled FROM users WHERE id = ?1", "user",
              [&](Statement& s) { s.Bind(1, id); },
-             [&](Statement& s) { *out = User{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)}; });
+             [&](Statement& s) { *out = User{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5) != 0}; });
 }
 Status SqliteIdentityRepository::UpdateUserPassword(const std::string& user_id, const std::string& hash) {
   return ExecOne(conn_, "UPDATE users SET password_hash = ?2 WHERE id = ?1", "user",
                 [&](Statement& s) { s.Bind(1, user_id).Bind(2, hash); });
+}
+Status SqliteIdentityRepository::SetUserEnabled(const std::string& user_id, bool enabled) {
+  return ExecOne(conn_, "UPDATE users SET enabled = ?2 WHERE id = ?1", "user",
+                [&](Statement& s) { s.Bind(1, user_id).Bind(2, static_cast<int64_t>(enabled ? 1 : 0)); });
 }
 Status SqliteIdentityRepository::InsertToken(const TokenRecord& t) {
   return Exec(conn_, 
@@ -68,6 +73,15 @@ Status SqliteIdentityRepository::GetToken(const std::string& hash, TokenRecord* 
   return QueryOne(conn_, "SELECT token_hash, user_id, project_id, issued_at, expires_at FROM tokens WHERE token_hash = ?1",
              "token", [&](Statement& s) { s.Bind(1, hash); },
              [&](Statement& s) { *out = TokenRecord{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4)}; });
+}
+Status SqliteIdentityRepository::RevokeToken(const std::string& hash) {
+  CSMS_RETURN_IF_ERROR(
+      ExecOne(conn_, "DELETE FROM tokens WHERE token_hash = ?1", "token", [&](Statement& s) { s.Bind(1, hash); }));
+  return Exec(conn_, "UPDATE token_revocations SET generation = generation + 1 WHERE id = 1", [](Statement&) {});
+}
+Status SqliteIdentityRepository::GetTokenRevocationGeneration(int64_t* out) {
+  return QueryOne(conn_, "SELECT generation FROM token_revocations WHERE id = 1", "token revocation generation",
+                  [](Statement&) {}, [&](Statement& s) { *out = s.Int(0); });
 }
 Status SqliteIdentityRepository::DeleteTokensExpiredBefore(int64_t now_ms, int64_t* deleted) {
   Status s = Exec(conn_, "DELETE FROM tokens WHERE expires_at < ?1", [&](Statement& st) { st.Bind(1, now_ms); });

@@ -26,8 +26,11 @@ class SqliteIdentityRepository final : public IdentityRepository {
   Status GetUserByName(const std::string& domain_id, const std::string& name, User* out) override;
   Status GetUserById(const std::string& id, User* out) override;
   Status UpdateUserPassword(const std::string& user_id, const std::string& password_hash) override;
+  Status SetUserEnabled(const std::string& user_id, bool enabled) override;
   Status InsertToken(const TokenRecord& token) override;
   Status GetToken(const std::string& token_hash, TokenRecord* out) override;
+  Status RevokeToken(const std::string& token_hash) override;
+  Status GetTokenRevocationGeneration(int64_t* out) override;
   Status DeleteTokensExpiredBefore(int64_t now_ms, int64_t* deleted) override;
 
  private:

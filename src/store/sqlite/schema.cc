@@ -239,6 +239,27 @@ END;
     R"sql(
 ALTER TABLE attempts ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 8: token revocation. A user can be disabled; a changed password or a disabled user takes
+    // the user's tokens with it (by trigger, so no code path can forget), and every revocation
+    // moves one generation that token caches (also in other processes) check before trusting
+    // what they hold.
+    R"sql(
+ALTER TABLE users ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX tokens_by_user ON tokens (user_id);
+CREATE TABLE token_revocations (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  generation INTEGER NOT NULL
+);
+INSERT INTO token_revocations (id, generation) VALUES (1, 1);
+CREATE TRIGGER tokens_revoked_on_password_change AFTER UPDATE OF password_hash ON users BEGIN
+  DELETE FROM tokens WHERE user_id = NEW.id;
+  UPDATE token_revocations SET generation = generation + 1 WHERE id = 1;
+END;
+CREATE TRIGGER tokens_revoked_on_disable AFTER UPDATE OF enabled ON users WHEN NEW.enabled = 0 BEGIN
+  DELETE FROM tokens WHERE user_id = NEW.id;
+  UPDATE token_revocations SET generation = generation + 1 WHERE id = 1;
+END;
+)sql",
 };
 
 }  // namespace
