@@ -20,9 +20,9 @@ int64_t SteadyMillis() {
 
 }  // namespace
 
-// The decoy is hashed like every password stored today (crypto::HashPassword's default cost), once.
+// The decoy has the cost of every password stored today (crypto::HashPassword's default).
 TokenService::TokenService(Store* store, const Clock* clock)
-    : store_(store), clock_(clock), decoy_hash_(crypto::HashPassword(crypto::RandomHex(16))) {}
+    : store_(store), clock_(clock), decoy_hash_(crypto::DecoyPasswordHash()) {}
 
 Status TokenService::Issue(const PasswordAuthRequest& req, IssuedToken* out) {
   const Status bad_credentials = errors::BadCredentials("the user name, password or domain is incorrect");

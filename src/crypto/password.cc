@@ -65,6 +65,13 @@ std::string HashPassword(std::string_view password, int iterations) {
          "$" + Base64Encode(*hash);
 }
 
+std::string DecoyPasswordHash(int iterations) {
+  if (iterations < 1) iterations = 1;
+  if (iterations > kMaxIterations) iterations = kMaxIterations;
+  return std::string(kScheme) + "$" + std::to_string(iterations) + "$" + Base64Encode(RandomBytes(kSaltSize)) + "$" +
+         Base64Encode(RandomBytes(kHashSize));
+}
+
 namespace {
 
 struct Decoded {

@@ -19,6 +19,11 @@ std::string HashPassword(std::string_view password, int iterations);
 // used to make a login arbitrarily slow).
 bool VerifyPassword(std::string_view password, std::string_view encoded);
 
+// A well-formed encoding of `iterations` with a random salt and a random hash: verifying any
+// password against it costs exactly a real check and never succeeds. Costs nothing to make (no
+// key derivation), so a decoy does not slow down start-up.
+std::string DecoyPasswordHash(int iterations = kDefaultPasswordIterations);
+
 // The PBKDF2 iteration count of a well-formed encoding, or 0. Lets a caller spend exactly what a
 // real check costs on a decoy (an unknown user must not answer faster than a wrong password).
 int PasswordIterations(std::string_view encoded);
