@@ -35,6 +35,24 @@ Status CheckStageQuota(Transaction& tx, const Secret& secret, const std::vector<
   return Status::OK();
 }
 
+// Removes the oldest versions without a stage while the secret has more than the limit.
+Status PurgeBeyondLimit(Transaction& tx, const Secret& secret, int64_t newest) {
+  int64_t count = 0;
+  CSMS_RETURN_IF_ERROR(tx.secrets().CountVersions(secret.id, &count));
+  while (count > limits::kMaxVersionsPerSecret) {
+    int64_t oldest = 0;
+    Status s = tx.secrets().OldestUnstagedVersion(secret.id, newest, &oldest);
+    if (s.IsNotFound()) {
+      return errors::VersionQuotaReached("secret " + secret.name +
+                                         " has 20 versions and each carries a stage; remove a stage first");
+    }
+    CSMS_RETURN_IF_ERROR(s);
+    CSMS_RETURN_IF_ERROR(tx.secrets().DeleteVersion(secret.id, oldest));
+    --count;
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status SecretNotFound(const std::string& name) {
@@ -151,19 +169,7 @@ Status SecretVault::AddVersion(Transaction& tx, Secret* secret, const std::strin
   CSMS_RETURN_IF_ERROR(tx.secrets().InsertVersion(v));
   for (const auto& st : stages) CSMS_RETURN_IF_ERROR(MoveStage(tx, *secret, st, v.number, now, names_previous));
 
-  int64_t count = 0;
-  CSMS_RETURN_IF_ERROR(tx.secrets().CountVersions(secret->id, &count));
-  while (count > limits::kMaxVersionsPerSecret) {
-    int64_t oldest = 0;
-    Status s = tx.secrets().OldestUnstagedVersion(secret->id, v.number, &oldest);
-    if (s.IsNotFound()) {
-      return errors::VersionQuotaReached("secret " + secret->name +
-                                         " has 20 versions and each carries a stage; remove a stage first");
-    }
-    CSMS_RETURN_IF_ERROR(s);
-    CSMS_RETURN_IF_ERROR(tx.secrets().DeleteVersion(secret->id, oldest));
-    --count;
-  }
+  CSMS_RETURN_IF_ERROR(PurgeBeyondLimit(tx, *secret, v.number));
 
   secret->last_version = v.number;
   secret->update_time = std::max(now, secret->update_time);
