@@ -17,7 +17,6 @@
 #include <set>
 #include <thread>
 
-#include "common/errors.h"
 #include "net/http_call.h"
 
 namespace csms::net {
@@ -89,17 +88,21 @@ class ClientImpl final : public AsyncHttpClient {
     if (thread_.joinable()) thread_.join();
   }
 
-  Status Init() {
+  // False, with *error saying why, when the trusted certificates cannot be loaded.
+  bool Init(std::string* error) {
     beast::error_code ec;
     tls_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
     if (!options_.ca_file.empty()) tls_.load_verify_file(options_.ca_file, ec);
     else tls_.set_default_verify_paths(ec);
-    if (ec) return errors::InvalidParameter("cannot load trusted certificates " + options_.ca_file + ": " + ec.message());
+    if (ec) {
+      *error = "cannot load trusted certificates " + options_.ca_file + ": " + ec.message();
+      return false;
+    }
     tls_.set_verify_mode(options_.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
     asio::co_spawn(ioc_, Sweep(), asio::detached);
     thread_ = std::thread([this] { ioc_.run(); });
-    return Status::OK();
+    return true;
   }
 
   void Send(OutgoingRequest request, ResponseCallback done) override {
@@ -411,11 +414,10 @@ class ClientImpl final : public AsyncHttpClient {
 
 }  // namespace
 
-Status AsyncHttpClient::Create(const AsyncHttpOptions& options, std::unique_ptr<AsyncHttpClient>* out) {
+std::unique_ptr<AsyncHttpClient> AsyncHttpClient::Create(const AsyncHttpOptions& options, std::string* error) {
   auto client = std::make_unique<ClientImpl>(options);
-  CSMS_RETURN_IF_ERROR(client->Init());
-  *out = std::move(client);
-  return Status::OK();
+  if (!client->Init(error)) return nullptr;
+  return client;
 }
 
 }  // namespace csms::net
