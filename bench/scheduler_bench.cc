@@ -13,7 +13,9 @@
 #include "common/clock.h"
 #include "crypto/key_store.h"
 #include "crypto/random.h"
-#include "service/secret_service.h"
+#include "scheduler/lifecycle_jobs.h"
+#include "service/rotation_service.h"
+#include "service/secret_vault.h"
 #include "store/store.h"
 
 namespace csms {
@@ -30,7 +32,9 @@ struct World {
   std::unique_ptr<Store> store;
   crypto::KeyStore keys;
   OffsetClock clock;
-  std::unique_ptr<SecretService> secrets;
+  std::unique_ptr<SecretVault> vault;
+  std::unique_ptr<RotationService> rotations;
+  std::unique_ptr<LifecycleJobs> jobs;
   std::vector<std::pair<std::string, int64_t>> due;  // (secret id, version number) of the due ones
 
   World() {
@@ -42,8 +46,9 @@ struct World {
     if (!OpenSqliteStore(o, &store).ok()) std::abort();
     keys.Add("csms/default", crypto::Keyring::Ephemeral());
     clock.Set(kNow);
-    SecretServiceOptions so;  // default lead times: 30 d, 7 d, 1 d
-    secrets = std::make_unique<SecretService>(store.get(), &clock, &keys, so);
+    vault = std::make_unique<SecretVault>(&keys, kDefaultNearExpiryLeadsMs);
+    rotations = std::make_unique<RotationService>(store.get(), &clock, vault.get(), nullptr, RotationServiceOptions{});
+    jobs = std::make_unique<LifecycleJobs>(store.get(), vault.get(), rotations.get(), nullptr);
 
     // Every version has an armed expiry; all but kDue are due in 1..365 days.
     std::string wrapped = crypto::RandomBytes(60), sealed = crypto::RandomBytes(48);
@@ -71,7 +76,7 @@ struct World {
             bool is_due = version_index % (kSecrets * kVersionsPerSecret / kDue) == 0;
             // Due ones expire a minute ago; the rest at 31..395 days from now, past every lead time.
             v.expire_time = is_due ? kNow - 60'000 : kNow + (31 + version_index % 365) * kDay;
-            v.expiry = secret_rules::ArmExpiry(*v.expire_time, so.near_expiry_leads_ms);
+            v.expiry = ArmExpiry(*v.expire_time, vault->near_expiry_leads_ms());
             if (is_due) {
               v.expiry.next_lead = 3;
               v.expiry.due_time = *v.expire_time;
@@ -131,7 +136,7 @@ void BM_TickDueExpiries(benchmark::State& state) {
     state.PauseTiming();
     w.RearmDue();
     state.ResumeTiming();
-    if (!w.secrets->RunDueExpiries(kNow, kDue, &done).ok()) state.SkipWithError("tick failed");
+    if (!w.jobs->RunDueExpiries(kNow, kDue, &done).ok()) state.SkipWithError("tick failed");
   }
   state.counters["handled"] = done;
   state.counters["versions"] = kSecrets * kVersionsPerSecret;

@@ -1,24 +1,28 @@
 // csmsd: the csms server, and `csmsd admin ...` for offline administration of a data dir.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
+// main() reads like a table of parts: each flag group below fills its part of AppConfig.
 #include <CLI/CLI.hpp>
-#include <cstdio>
-#include <fstream>
+#include <cstdint>
 #include <iostream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "app/server_app.h"
-#include "common/log.h"
 
-int main(int argc, char** argv) {
-  using namespace csms;
-  CLI::App cli{"csmsd: self-hosted secret manager compatible with Huawei Cloud CSMS v1"};
-  cli.set_version_flag("--version", "csmsd 0.1.0");
-  AppConfig config;
+namespace csms {
+namespace {
+
+// Flag values that are not AppConfig fields as they are typed on the command line.
+struct CliExtras {
   std::string listen = "127.0.0.1:8080";
-  cli.add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free port)")->capture_default_str();
+  bool no_delivery = false;
+  bool no_access_log = false;
+  std::string sqlite_sync = "full";
+};
+
+void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
+  cli.add_option("--listen", x.listen, "HOST:PORT to listen on (port 0 picks a free port)")->capture_default_str();
   cli.add_option("--data-dir", config.data_dir, "directory of the database and generated credentials")->capture_default_str();
   cli.add_flag("--dev", config.dev,
                "development mode: in-memory database, fixed credentials (admin/admin, project "
@@ -27,12 +31,22 @@ int main(int argc, char** argv) {
   cli.add_option("--tls-cert", config.server.tls_cert_file, "PEM certificate chain: serve HTTPS");
   cli.add_option("--tls-key", config.server.tls_key_file, "PEM private key for --tls-cert");
   cli.add_option("--port-file", config.port_file, "write the bound port to this file once listening");
-  cli.add_option("--event-quota", config.event_quota, "events per project")->capture_default_str()->check(CLI::Range(1, 100000));
-  cli.add_option("--record-retention-days", config.record_retention_days, "days notification records are kept")
-      ->capture_default_str()->check(CLI::Range(1, 3650));
   cli.add_option("--max-body-bytes", config.server.body_limit, "largest accepted request body")->capture_default_str();
   cli.add_option("--shutdown-grace-seconds", config.shutdown_grace_seconds,
                  "how long SIGTERM waits for in-flight requests")->capture_default_str();
+  cli.add_flag("--no-access-log", x.no_access_log, "do not write one line per request to stdout");
+  cli.add_option("--sqlite-sync", x.sqlite_sync,
+                 "full: fsync every commit (survives power loss); normal: survives process crashes only")
+      ->check(CLI::IsMember({"full", "normal"}))->capture_default_str();
+}
+
+void AddEventFlags(CLI::App& cli, AppConfig& config) {
+  cli.add_option("--event-quota", config.event_quota, "events per project")->capture_default_str()->check(CLI::Range(1, 100000));
+  cli.add_option("--record-retention-days", config.record_retention_days, "days notification records are kept")
+      ->capture_default_str()->check(CLI::Range(1, 3650));
+}
+
+void AddSecretFlags(CLI::App& cli, AppConfig& config) {
   cli.add_option("--secret-quota", config.secret_quota, "secrets per project")->capture_default_str()->check(CLI::Range(1, 1000000));
   cli.add_option("--near-expiry-lead-times", config.near_expiry_lead_times,
                  "when SECRET_VERSION_NEAR_EXPIRY fires before expire_time: comma-separated <int><d|h|m|s>")
@@ -44,14 +58,18 @@ int main(int argc, char** argv) {
   cli.add_option("--rotation-timeout-ms", config.rotation_timeout_ms, "time limit of a call to an http(s) rotation function")
       ->capture_default_str()->check(CLI::Range(100, 600000));
   cli.add_option("--rotation-ca-file", config.rotation_ca_file, "PEM CA bundle trusted for https rotation functions");
+}
+
+void AddSchedulerFlags(CLI::App& cli, AppConfig& config) {
   cli.add_option("--scheduler-interval-ms", config.scheduler_interval_ms,
                  "scheduler tick interval (0: no background scheduler; --dev can still tick it by hand)")
       ->capture_default_str()->check(CLI::Range(0, 3600000));
   cli.add_option("--scheduler-batch", config.scheduler_batch, "items of each kind of due work per scheduler tick")
       ->capture_default_str()->check(CLI::Range(1, 100000));
-  // Notification delivery.
-  bool no_delivery = false;
-  cli.add_flag("--no-delivery", no_delivery,
+}
+
+void AddDeliveryFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
+  cli.add_flag("--no-delivery", x.no_delivery,
                "do not deliver notifications: they stay PENDING in the outbox (an API-only replica, tests)");
   cli.add_option("--smn-endpoint", config.smn_endpoint,
                  "SMN-compatible endpoint, e.g. https://smn.cn-north-4.myhuaweicloud.com (none: SMN records end INVALID)");
@@ -78,100 +96,114 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(10, 3600000));
   cli.add_option("--delivery-drain-seconds", config.delivery_drain_seconds,
                  "how long SIGTERM waits for in-flight deliveries")->capture_default_str()->check(CLI::Range(0, 3600));
-  bool no_access_log = false;
-  cli.add_flag("--no-access-log", no_access_log, "do not write one line per request to stdout");
-  std::string sync = "full";
-  cli.add_option("--sqlite-sync", sync, "full: fsync every commit (survives power loss); normal: survives process crashes only")
-      ->check(CLI::IsMember({"full", "normal"}))->capture_default_str();
+}
 
-  // csmsd admin ...: works directly on the data dir's database.
-  CLI::App* admin = cli.add_subcommand("admin", "administer accounts in --data-dir (the server may be running)");
-  admin->add_option("--data-dir", config.data_dir, "directory of the database")->capture_default_str();
-  std::string domain = "csms", name, password, role = "admin";
-  CLI::App* create_project = admin->add_subcommand("create-project", "create a project in a domain");
-  create_project->add_option("--domain", domain, "domain name")->capture_default_str();
-  create_project->add_option("--name", name, "project name")->required();
-  CLI::App* create_user = admin->add_subcommand("create-user", "create a user in a domain");
-  create_user->add_option("--domain", domain, "domain name")->capture_default_str();
-  create_user->add_option("--name", name, "user name")->required();
-  create_user->add_option("--password", password, "password (at least 8 characters)")->required();
-  create_user->add_option("--role", role, "built-in role: admin or readonly")->capture_default_str()
-      ->check(CLI::IsMember({"admin", "readonly"}));
-  CLI::App* set_password = admin->add_subcommand("set-password", "change a user's password (revokes its tokens)");
-  set_password->add_option("--domain", domain, "domain name")->capture_default_str();
-  set_password->add_option("--name", name, "user name")->required();
-  set_password->add_option("--password", password, "new password")->required();
-  CLI::App* disable_user = admin->add_subcommand("disable-user", "refuse a user's logins, tokens and access keys");
-  disable_user->add_option("--domain", domain, "domain name")->capture_default_str();
-  disable_user->add_option("--name", name, "user name")->required();
-  CLI::App* enable_user = admin->add_subcommand("enable-user", "let a disabled user log in again");
-  enable_user->add_option("--domain", domain, "domain name")->capture_default_str();
-  enable_user->add_option("--name", name, "user name")->required();
-  CLI::App* list_projects = admin->add_subcommand("list-projects", "list a domain's projects");
-  list_projects->add_option("--domain", domain, "domain name")->capture_default_str();
-  std::string access_key, description;
-  int64_t duration_seconds = 900;
-  CLI::App* create_access_key =
-      admin->add_subcommand("create-access-key", "create a permanent AK/SK for a user (the SK is shown once)");
-  create_access_key->add_option("--domain", domain, "domain name")->capture_default_str();
-  create_access_key->add_option("--user", name, "user name")->required();
-  create_access_key->add_option("--description", description, "free text, at most 255 bytes");
-  CLI::App* list_access_keys = admin->add_subcommand("list-access-keys", "list the access keys of a domain or user");
-  list_access_keys->add_option("--domain", domain, "domain name")->capture_default_str();
-  list_access_keys->add_option("--user", name, "only this user's keys");
-  CLI::App* revoke_access_key = admin->add_subcommand("revoke-access-key", "revoke an access key at once");
-  revoke_access_key->add_option("--access-key", access_key, "the AK")->required();
-  CLI::App* create_temporary = admin->add_subcommand(
-      "create-temporary-credentials", "create a temporary AK/SK and security token for a user (shown once)");
-  create_temporary->add_option("--domain", domain, "domain name")->capture_default_str();
-  create_temporary->add_option("--user", name, "user name")->required();
-  create_temporary->add_option("--duration-seconds", duration_seconds, "lifetime (900 s to 24 h, as Huawei's)")
-      ->capture_default_str()->check(CLI::Range(900, 86400));
-  admin->require_subcommand(1);
-
-  CLI11_PARSE(cli, argc, argv);
-  config.sqlite_synchronous_full = sync == "full";
-  config.access_log = !no_access_log;
-  config.delivery = !no_delivery;
-
-  if (admin->parsed()) {
-    AdminCommand cmd;
-    cmd.domain = domain;
-    cmd.name = name;
-    cmd.password = password;
-    cmd.role = role;
-    cmd.access_key = access_key;
-    cmd.description = description;
-    cmd.duration_seconds = duration_seconds;
-    if (create_project->parsed()) cmd.kind = AdminCommand::kCreateProject;
-    if (create_user->parsed()) cmd.kind = AdminCommand::kCreateUser;
-    if (set_password->parsed()) cmd.kind = AdminCommand::kSetPassword;
-    if (disable_user->parsed()) cmd.kind = AdminCommand::kDisableUser;
-    if (enable_user->parsed()) cmd.kind = AdminCommand::kEnableUser;
-    if (list_projects->parsed()) cmd.kind = AdminCommand::kListProjects;
-    if (create_access_key->parsed()) cmd.kind = AdminCommand::kCreateAccessKey;
-    if (list_access_keys->parsed()) cmd.kind = AdminCommand::kListAccessKeys;
-    if (revoke_access_key->parsed()) cmd.kind = AdminCommand::kRevokeAccessKey;
-    if (create_temporary->parsed()) cmd.kind = AdminCommand::kCreateTemporaryCredentials;
-    return RunAdmin(config, cmd);
+// `csmsd admin ...`: works directly on the data dir's database. Each subcommand sets the kind it
+// stands for; the options fill the shared AdminCommand.
+class AdminCli {
+ public:
+  AdminCli(CLI::App& cli, AppConfig& config) {
+    admin_ = cli.add_subcommand("admin", "administer accounts in --data-dir (the server may be running)");
+    admin_->add_option("--data-dir", config.data_dir, "directory of the database")->capture_default_str();
+    cmd_.domain = "csms";
+    cmd_.role = "admin";
+    CLI::App* c = Add(AdminCommand::kCreateProject, "create-project", "create a project in a domain");
+    c->add_option("--name", cmd_.name, "project name")->required();
+    c = Add(AdminCommand::kCreateUser, "create-user", "create a user in a domain");
+    c->add_option("--name", cmd_.name, "user name")->required();
+    c->add_option("--password", cmd_.password, "password (at least 8 characters)")->required();
+    c->add_option("--role", cmd_.role, "built-in role: admin or readonly")->capture_default_str()
+        ->check(CLI::IsMember({"admin", "readonly"}));
+    c = Add(AdminCommand::kSetPassword, "set-password", "change a user's password (revokes its tokens)");
+    c->add_option("--name", cmd_.name, "user name")->required();
+    c->add_option("--password", cmd_.password, "new password")->required();
+    c = Add(AdminCommand::kDisableUser, "disable-user", "refuse a user's logins, tokens and access keys");
+    c->add_option("--name", cmd_.name, "user name")->required();
+    c = Add(AdminCommand::kEnableUser, "enable-user", "let a disabled user log in again");
+    c->add_option("--name", cmd_.name, "user name")->required();
+    Add(AdminCommand::kListProjects, "list-projects", "list a domain's projects");
+    c = Add(AdminCommand::kCreateAccessKey, "create-access-key", "create a permanent AK/SK for a user (the SK is shown once)");
+    c->add_option("--user", cmd_.name, "user name")->required();
+    c->add_option("--description", cmd_.description, "free text, at most 255 bytes");
+    c = Add(AdminCommand::kListAccessKeys, "list-access-keys", "list the access keys of a domain or user");
+    c->add_option("--user", cmd_.name, "only this user's keys");
+    c = Add(AdminCommand::kRevokeAccessKey, "revoke-access-key", "revoke an access key at once", false);
+    c->add_option("--access-key", cmd_.access_key, "the AK")->required();
+    c = Add(AdminCommand::kCreateTemporaryCredentials, "create-temporary-credentials",
+            "create a temporary AK/SK and security token for a user (shown once)");
+    c->add_option("--user", cmd_.name, "user name")->required();
+    c->add_option("--duration-seconds", cmd_.duration_seconds, "lifetime (900 s to 24 h, as Huawei's)")
+        ->capture_default_str()->check(CLI::Range(900, 86400));
+    admin_->require_subcommand(1);
   }
 
+  bool parsed() const { return admin_->parsed(); }
+
+  AdminCommand Command() const {
+    AdminCommand cmd = cmd_;
+    for (const auto& [kind, sub] : subcommands_) {
+      if (sub->parsed()) cmd.kind = kind;
+    }
+    return cmd;
+  }
+
+ private:
+  CLI::App* Add(AdminCommand::Kind kind, const char* name, const char* help, bool with_domain = true) {
+    CLI::App* sub = admin_->add_subcommand(name, help);
+    if (with_domain) sub->add_option("--domain", cmd_.domain, "domain name")->capture_default_str();
+    subcommands_.emplace_back(kind, sub);
+    return sub;
+  }
+
+  CLI::App* admin_;
+  AdminCommand cmd_;
+  std::vector<std::pair<AdminCommand::Kind, CLI::App*>> subcommands_;
+};
+
+// HOST:PORT (IPv6 hosts in brackets) into the server options; false with a message on stderr.
+bool ParseListen(const std::string& listen, http::ServerOptions* server) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos) {
     std::cerr << "--listen must be HOST:PORT\n";
-    return 2;
+    return false;
   }
-  config.server.host = listen.substr(0, colon);
-  if (config.server.host.size() > 2 && config.server.host.front() == '[') {
-    config.server.host = config.server.host.substr(1, config.server.host.size() - 2);
+  server->host = listen.substr(0, colon);
+  if (server->host.size() > 2 && server->host.front() == '[') {
+    server->host = server->host.substr(1, server->host.size() - 2);
   }
   try {
     int port = std::stoi(listen.substr(colon + 1));
     if (port < 0 || port > 65535) throw std::out_of_range("port");
-    config.server.port = static_cast<uint16_t>(port);
+    server->port = static_cast<uint16_t>(port);
   } catch (const std::exception&) {
     std::cerr << "--listen: invalid port\n";
-    return 2;
+    return false;
   }
+  return true;
+}
+
+}  // namespace
+}  // namespace csms
+
+int main(int argc, char** argv) {
+  using namespace csms;
+  CLI::App cli{"csmsd: self-hosted secret manager compatible with Huawei Cloud CSMS v1"};
+  cli.set_version_flag("--version", "csmsd 0.1.0");
+  AppConfig config;
+  CliExtras extras;
+  AddServerFlags(cli, config, extras);
+  AddEventFlags(cli, config);
+  AddSecretFlags(cli, config);
+  AddSchedulerFlags(cli, config);
+  AddDeliveryFlags(cli, config, extras);
+  AdminCli admin(cli, config);
+
+  CLI11_PARSE(cli, argc, argv);
+  config.sqlite_synchronous_full = extras.sqlite_sync == "full";
+  config.access_log = !extras.no_access_log;
+  config.delivery = !extras.no_delivery;
+
+  if (admin.parsed()) return RunAdmin(config, admin.Command());
+  if (!ParseListen(extras.listen, &config.server)) return 2;
   return RunServer(config);
 }

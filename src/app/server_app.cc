@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "auth/signature_authenticator.h"
 #include "auth/token_service.h"
 #include "common/clock.h"
+#include "common/doorbell.h"
 #include "common/duration.h"
 #include "common/errors.h"
 #include "common/log.h"
@@ -24,14 +26,18 @@
 #include "crypto/key_store.h"
 #include "http/api.h"
 #include "net/http_call.h"
+#include "notify/dispatcher.h"
+#include "rotation/http_rotation_function.h"
+#include "scheduler/lifecycle_jobs.h"
 #include "scheduler/scheduler.h"
 #include "service/access_key_service.h"
+#include "service/delivery_service.h"
 #include "service/event_service.h"
 #include "service/identity_service.h"
 #include "service/record_service.h"
-#include "notify/dispatcher.h"
-#include "service/delivery_service.h"
+#include "service/rotation_service.h"
 #include "service/secret_service.h"
+#include "service/secret_vault.h"
 #include "service/webhook_secrets.h"
 #include "store/store.h"
 
@@ -205,6 +211,173 @@ Status DispatcherOptionsFrom(const AppConfig& config, notify::DispatcherOptions*
   return Status::OK();
 }
 
+// Logs a failed start-up step; true when `s` is ok.
+bool Check(const Status& s, const std::string& what) {
+  if (!s.ok()) log::Error(what + s.ToString());
+  return s.ok();
+}
+
+// Every part of a running server, in the order it is built. Members are destroyed in reverse
+// order, so no part outlives the parts it uses.
+struct Server {
+  OffsetClock clock;
+  SystemClock wire_clock;  // webhook-timestamp and X-Sdk-Date: receivers compare them with real time
+  std::unique_ptr<Store> store;
+  crypto::Keyring keyring;  // csms/default
+  crypto::KeyStore keys;    // every master key a secret can name
+  // Identity and authentication.
+  std::unique_ptr<IdentityService> identity;
+  std::unique_ptr<AccessKeyService> access_keys;
+  std::unique_ptr<SignatureAuthenticator> signatures;
+  std::unique_ptr<TokenService> tokens;
+  // Events, notification delivery and records.
+  std::unique_ptr<WebhookSecrets> webhook_secrets;
+  std::unique_ptr<EventService> events;
+  notify::DeliveryMetrics delivery_metrics;
+  std::unique_ptr<notify::Dispatcher> dispatcher;
+  std::unique_ptr<DeliveryService> delivery;
+  std::unique_ptr<RecordService> records;
+  // Secrets, rotation and the work of time.
+  std::unique_ptr<SecretVault> vault;
+  std::unique_ptr<rotation::HttpRotationFunction> rotation_function;
+  Doorbell rotation_bell;  // RotationService rings it, the scheduler's rotation worker waits on it
+  std::unique_ptr<SecretService> secrets;
+  std::unique_ptr<RotationService> rotations;
+  std::unique_ptr<LifecycleJobs> lifecycle;
+  std::unique_ptr<Scheduler> scheduler;
+  // The API.
+  std::unique_ptr<http::Api> api;
+  std::unique_ptr<http::HttpServer> http;
+
+  // Wakes the dispatcher after a commit that wrote notifications (nothing with --no-delivery).
+  std::function<void()> NotificationsWritten(const AppConfig& config) {
+    if (!config.delivery) return {};
+    return [this] { dispatcher->Wake(); };
+  }
+};
+
+// The database, the accounts of a first start (or the --dev fixtures) and the master keys.
+bool BuildStorage(const AppConfig& config, Server& x) {
+  if (!Check(OpenStore(config, &x.store), "cannot open the database: ")) return false;
+  x.identity = std::make_unique<IdentityService>(x.store.get());
+  if (!Check(Bootstrap(config, *x.identity), "bootstrap failed: ")) return false;
+  if (!Check(LoadMasterKey(config, &x.keyring), "cannot load the master key: ")) return false;
+  return Check(LoadKeys(config, x.keyring, &x.keys), "cannot load the master keys: ");
+}
+
+bool BuildAuth(const AppConfig& config, Server& x) {
+  x.access_keys = std::make_unique<AccessKeyService>(x.store.get(), &x.keyring, &x.clock);
+  if (config.dev && !Check(x.access_keys->EnsureFixture(kDevDomainId, kDevUserName, kDevAccessKey, kDevSecretKey),
+                           "cannot create the --dev access key: ")) {
+    return false;
+  }
+  x.signatures = std::make_unique<SignatureAuthenticator>(x.store.get(), &x.keyring, &x.clock);
+  x.tokens = std::make_unique<TokenService>(x.store.get(), &x.clock);
+  return true;
+}
+
+bool BuildEventsAndDelivery(const AppConfig& config, Server& x) {
+  x.webhook_secrets = std::make_unique<WebhookSecrets>(x.store.get(), &x.keyring, &x.clock);
+  x.events = std::make_unique<EventService>(x.store.get(), &x.clock,
+                                            EventServiceOptions{config.event_quota, x.webhook_secrets.get()});
+  notify::DispatcherOptions dispatch_options;
+  if (!Check(DispatcherOptionsFrom(config, &dispatch_options), "")) return false;
+  x.dispatcher = std::make_unique<notify::Dispatcher>(x.store.get(), &x.clock, &x.wire_clock, x.webhook_secrets.get(),
+                                                      &x.delivery_metrics, dispatch_options);
+  if (!Check(x.dispatcher->Init(), "cannot set up notification delivery: ")) return false;
+  x.delivery = std::make_unique<DeliveryService>(x.store.get(), &x.clock, x.webhook_secrets.get(),
+                                                 DeliveryServiceOptions{config.record_retention_days});
+  notify::Dispatcher* dispatcher = x.dispatcher.get();
+  x.delivery->set_test_sender(
+      [dispatcher](const Event& event, TestNotificationResult* out) { return dispatcher->SendTest(event, out); });
+  if (config.delivery) x.delivery->set_wake([dispatcher] { dispatcher->Wake(); });
+  x.records = std::make_unique<RecordService>(x.store.get(), &x.clock, RecordServiceOptions{config.record_retention_days});
+  return true;
+}
+
+bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
+  std::vector<int64_t> leads;
+  if (!ParseLeadTimes(config.near_expiry_lead_times, &leads)) {
+    log::Error("--near-expiry-lead-times must be a comma-separated list such as 30d,7d,1d");
+    return false;
+  }
+  x.vault = std::make_unique<SecretVault>(&x.keys, std::move(leads));
+  net::HttpCallOptions call_options;
+  call_options.timeout = std::chrono::milliseconds(config.rotation_timeout_ms);
+  call_options.ca_file = config.rotation_ca_file;
+  x.rotation_function = std::make_unique<rotation::HttpRotationFunction>(call_options);
+
+  x.secrets = std::make_unique<SecretService>(x.store.get(), &x.clock, x.vault.get(),
+                                              SecretServiceOptions{config.secret_quota, x.NotificationsWritten(config)});
+  if (!Check(x.secrets->VerifyMasterKeys(), "refusing to start (a lost or different master key file; restore the "
+                                            "original key): ")) {
+    return false;
+  }
+  RotationServiceOptions rotation_options;
+  rotation_options.rotation_lease_ms = config.rotation_timeout_ms + 30'000;
+  rotation_options.on_notifications = x.NotificationsWritten(config);
+  rotation_options.on_task_queued = [bell = &x.rotation_bell] { bell->Ring(); };
+  x.rotations = std::make_unique<RotationService>(x.store.get(), &x.clock, x.vault.get(), x.rotation_function.get(),
+                                                  rotation_options);
+  x.lifecycle = std::make_unique<LifecycleJobs>(x.store.get(), x.vault.get(), x.rotations.get(),
+                                                x.NotificationsWritten(config));
+  SchedulerOptions scheduler_options;
+  scheduler_options.interval = std::chrono::milliseconds(std::max(config.scheduler_interval_ms, 1));
+  scheduler_options.batch = config.scheduler_batch;
+  scheduler_options.record_retention_days = config.record_retention_days;
+  x.scheduler = std::make_unique<Scheduler>(x.store.get(), &x.clock, x.lifecycle.get(), x.rotations.get(),
+                                            &x.rotation_bell, scheduler_options);
+  return true;
+}
+
+bool BuildApi(const AppConfig& config, Server& x) {
+  http::Services services;
+  services.tokens = x.tokens.get();
+  services.signatures = x.signatures.get();
+  services.events = x.events.get();
+  services.records = x.records.get();
+  services.identity = x.identity.get();
+  services.secrets = x.secrets.get();
+  services.rotations = x.rotations.get();
+  services.scheduler = x.scheduler.get();
+  services.delivery = x.delivery.get();
+  services.clock = &x.clock;
+  services.dev_clock = config.dev ? &x.clock : nullptr;
+  x.api = std::make_unique<http::Api>(services);
+  return true;
+}
+
+// Starts the background threads, then the HTTP server; announces the port.
+bool Start(const AppConfig& config, Server& x) {
+  if (config.scheduler_interval_ms > 0) x.scheduler->Start();
+  if (config.delivery && !Check(x.dispatcher->Start(), "cannot start notification delivery: ")) return false;
+  log::EnableAccessLog(config.access_log);
+  http::Api* api = x.api.get();
+  Status s = http::HttpServer::Start(
+      config.server, [api](const http::HttpRequest& req, http::HttpResponse& res) { api->Handle(req, res); }, &x.http);
+  if (!s.ok()) {
+    log::Error(s.message());
+    return false;
+  }
+  log::Info("csmsd listening on " + config.server.host + ":" + std::to_string(x.http->port()) +
+            (config.server.tls_cert_file.empty() ? " (http)" : " (https)") + (config.dev ? " in --dev mode" : ""));
+  if (!config.port_file.empty()) {
+    std::string tmp = config.port_file + ".tmp";
+    std::ofstream(tmp) << x.http->port() << "\n";
+    std::rename(tmp.c_str(), config.port_file.c_str());  // atomic: readers never see a partial file
+  }
+  return true;
+}
+
+// In-flight deliveries and requests finish within their grace periods, then the threads stop.
+void Stop(const AppConfig& config, Server& x) {
+  x.dispatcher->BeginStop();  // no new claims; in-flight deliveries finish while the server drains
+  x.http->Shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
+  x.scheduler->Stop();
+  x.dispatcher->Stop();
+  log::FlushAccessLog();
+}
+
 }  // namespace
 
 int RunServer(const AppConfig& config) {
@@ -216,149 +389,15 @@ int RunServer(const AppConfig& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  OffsetClock clock;
-  std::unique_ptr<Store> store;
-  Status s = OpenStore(config, &store);
-  if (!s.ok()) {
-    log::Error("cannot open the database: " + s.ToString());
-    return 1;
-  }
-  IdentityService identity(store.get());
-  s = Bootstrap(config, identity);
-  if (!s.ok()) {
-    log::Error("bootstrap failed: " + s.ToString());
-    return 1;
-  }
-  crypto::Keyring keyring;
-  s = LoadMasterKey(config, &keyring);
-  if (!s.ok()) {
-    log::Error("cannot load the master key: " + s.ToString());
-    return 1;
-  }
-  AccessKeyService access_keys(store.get(), &keyring, &clock);
-  if (config.dev) {
-    s = access_keys.EnsureFixture(kDevDomainId, kDevUserName, kDevAccessKey, kDevSecretKey);
-    if (!s.ok()) {
-      log::Error("cannot create the --dev access key: " + s.ToString());
-      return 1;
-    }
-  }
-  SignatureAuthenticator signatures(store.get(), &keyring, &clock);
-  TokenService tokens(store.get(), &clock);
-  WebhookSecrets webhook_secrets(store.get(), &keyring, &clock);
-  EventService events(store.get(), &clock, EventServiceOptions{config.event_quota, &webhook_secrets});
-  notify::DispatcherOptions dispatch_options;
-  s = DispatcherOptionsFrom(config, &dispatch_options);
-  if (!s.ok()) {
-    log::Error(s.message());
-    return 1;
-  }
-  SystemClock wire_clock;  // webhook-timestamp and X-Sdk-Date: receivers compare them with real time
-  notify::DeliveryMetrics delivery_metrics;
-  notify::Dispatcher dispatcher(store.get(), &clock, &wire_clock, &webhook_secrets, &delivery_metrics,
-                                dispatch_options);
-  s = dispatcher.Init();
-  if (!s.ok()) {
-    log::Error("cannot set up notification delivery: " + s.message());
-    return 1;
-  }
-  DeliveryService delivery(store.get(), &clock, &webhook_secrets, DeliveryServiceOptions{config.record_retention_days});
-  delivery.set_test_sender(
-      [&dispatcher](const Event& event, TestNotificationResult* out) { return dispatcher.SendTest(event, out); });
-  if (config.delivery) delivery.set_wake([&dispatcher] { dispatcher.Wake(); });
-  RecordService records(store.get(), &clock, RecordServiceOptions{config.record_retention_days});
-
-  crypto::KeyStore keys;
-  s = LoadKeys(config, keyring, &keys);
-  if (!s.ok()) {
-    log::Error("cannot load the master keys: " + s.ToString());
-    return 1;
-  }
-  SecretServiceOptions secret_options;
-  secret_options.secret_quota = config.secret_quota;
-  if (!ParseLeadTimes(config.near_expiry_lead_times, &secret_options.near_expiry_leads_ms)) {
-    log::Error("--near-expiry-lead-times must be a comma-separated list such as 30d,7d,1d");
-    return 1;
-  }
-  net::HttpCallOptions call_options;
-  call_options.timeout = std::chrono::milliseconds(config.rotation_timeout_ms);
-  call_options.ca_file = config.rotation_ca_file;
-  secret_options.rotation_lease_ms = config.rotation_timeout_ms + 30'000;
-  secret_options.call_rotation_function = [call_options](const std::string& url, const std::string& request,
-                                                         std::string* response) -> Status {
-    net::HttpCallResult result;
-    CSMS_RETURN_IF_ERROR(net::PostJson(url, request, call_options, &result));
-    if (result.status < 200 || result.status > 299) {
-      return Status(Status::Kind::kFailedPrecondition, "CSMS.0806",
-                    "rotation function answered HTTP " + std::to_string(result.status));
-    }
-    *response = std::move(result.body);
-    return Status::OK();
-  };
-  if (config.delivery) secret_options.on_notifications = [&dispatcher] { dispatcher.Wake(); };
-  Scheduler* scheduler_ptr = nullptr;
-  secret_options.on_rotation_task = [&scheduler_ptr] {
-    if (scheduler_ptr) scheduler_ptr->WakeRotations();
-  };
-  SecretService secrets(store.get(), &clock, &keys, secret_options);
-  s = secrets.VerifyMasterKeys();
-  if (!s.ok()) {
-    log::Error("refusing to start: " + s.message() +
-               " (a lost or different master key file; restore the original key)");
-    return 1;
-  }
-  SchedulerOptions scheduler_options;
-  scheduler_options.interval = std::chrono::milliseconds(std::max(config.scheduler_interval_ms, 1));
-  scheduler_options.batch = config.scheduler_batch;
-  scheduler_options.record_retention_days = config.record_retention_days;
-  Scheduler scheduler(store.get(), &clock, &secrets, scheduler_options);
-  scheduler_ptr = &scheduler;
-  if (config.scheduler_interval_ms > 0) scheduler.Start();
-  if (config.delivery) {
-    s = dispatcher.Start();
-    if (!s.ok()) {
-      log::Error("cannot start notification delivery: " + s.ToString());
-      return 1;
-    }
-  }
-
-  http::Services services;
-  services.tokens = &tokens;
-  services.signatures = &signatures;
-  services.events = &events;
-  services.records = &records;
-  services.identity = &identity;
-  services.secrets = &secrets;
-  services.scheduler = &scheduler;
-  services.delivery = &delivery;
-  services.clock = &clock;
-  services.dev_clock = config.dev ? &clock : nullptr;
-  http::Api api(services);
-
-  log::EnableAccessLog(config.access_log);
-  std::unique_ptr<http::HttpServer> server;
-  s = http::HttpServer::Start(config.server, [&api](const http::HttpRequest& req, http::HttpResponse& res) { api.Handle(req, res); },
-                              &server);
-  if (!s.ok()) {
-    log::Error(s.message());
-    return 1;
-  }
-  log::Info("csmsd listening on " + config.server.host + ":" + std::to_string(server->port()) +
-            (config.server.tls_cert_file.empty() ? " (http)" : " (https)") + (config.dev ? " in --dev mode" : ""));
-  if (!config.port_file.empty()) {
-    std::string tmp = config.port_file + ".tmp";
-    std::ofstream(tmp) << server->port() << "\n";
-    std::rename(tmp.c_str(), config.port_file.c_str());  // atomic: readers never see a partial file
-  }
+  Server server;
+  bool built = BuildStorage(config, server) && BuildAuth(config, server) && BuildEventsAndDelivery(config, server) &&
+               BuildSecretsAndScheduler(config, server) && BuildApi(config, server);
+  if (!built || !Start(config, server)) return 1;
 
   int sig = 0;
   sigwait(&signals, &sig);
   log::Info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", draining");
-  dispatcher.BeginStop();  // no new claims; in-flight deliveries finish while the server drains
-  server->Shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
-  scheduler.Stop();
-  dispatcher.Stop();
-  log::FlushAccessLog();
+  Stop(config, server);
   log::Info("csmsd stopped");
   return 0;
 }

@@ -61,6 +61,8 @@ inline Status VersionQuotaReached(std::string msg) { return {K::kFailedPrecondit
 inline Status RotationUnsupported(std::string msg) { return {K::kFailedPrecondition, "CSMS.0803", std::move(msg)}; }
 inline Status SubscribedEventMissing(std::string msg) { return {K::kInvalidArgument, "CSMS.0804", std::move(msg)}; }
 inline Status InvalidTaskMarker(std::string msg) { return {K::kInvalidArgument, "CSMS.0805", std::move(msg)}; }
+// A rotation function failed, timed out or answered badly (a failed task's task_error_code).
+inline Status RotationFunctionFailed(std::string msg) { return {K::kFailedPrecondition, "CSMS.0806", std::move(msg)}; }
 
 // Notification records.
 inline Status InvalidRecordMarker(std::string msg) { return {K::kInvalidArgument, "CSMS.0701", std::move(msg)}; }

@@ -4,9 +4,6 @@
 #include <charconv>
 
 #include "common/duration.h"
-
-#include "common/errors.h"
-#include "crypto/encoding.h"
 #include "domain/limits.h"
 
 namespace csms {
@@ -44,8 +41,6 @@ std::optional<TaskStatus> ParseTaskStatus(std::string_view name) {
   return std::nullopt;
 }
 
-namespace secret_rules {
-
 std::optional<int64_t> ParseRotationPeriod(std::string_view text) {
   // The spec's units are d, h, m and s; "ms" is not one of them.
   if (text.size() > limits::kMaxRotationPeriodLength || (text.size() > 2 && text.substr(text.size() - 2) == "ms")) {
@@ -54,28 +49,6 @@ std::optional<int64_t> ParseRotationPeriod(std::string_view text) {
   std::optional<int64_t> ms = ParseDurationMillis(text);
   if (!ms || *ms < limits::kMinRotationPeriodMillis || *ms > limits::kMaxRotationPeriodMillis) return std::nullopt;
   return ms;
-}
-
-Status CheckValue(const std::optional<std::string>& secret_string, const std::optional<std::string>& secret_binary,
-                  ValueKind* kind) {
-  if (secret_string.has_value() == secret_binary.has_value()) {
-    return errors::InvalidParameter("invalid secret value: give exactly one of secret_string and secret_binary");
-  }
-  if (secret_string) {
-    if (secret_string->size() > limits::kMaxSecretValueBytes) {
-      return errors::InvalidParameter("invalid secret_string: must be at most 32768 bytes");
-    }
-    *kind = ValueKind::kString;
-    return Status::OK();
-  }
-  if (secret_binary->size() > limits::kMaxSecretValueBytes) {
-    return errors::InvalidParameter("invalid secret_binary: must be at most 32768 bytes of Base64 text");
-  }
-  if (!crypto::Base64Decode(*secret_binary)) {
-    return errors::InvalidParameter("invalid secret_binary: must be standard Base64 with padding");
-  }
-  *kind = ValueKind::kBinary;
-  return Status::OK();
 }
 
 std::optional<int64_t> ParseVersionId(std::string_view id) {
@@ -139,7 +112,5 @@ ExpiryStep AdvanceExpiry(int64_t now, int64_t expire_time, const ExpirySchedule&
   step.next.due_time = DueFor(expire_time, step.next.next_lead, leads_ms);
   return step;
 }
-
-}  // namespace secret_rules
 
 }  // namespace csms

@@ -9,8 +9,6 @@
 #include <string_view>
 #include <vector>
 
-#include "common/status.h"
-
 namespace csms {
 
 enum class SecretState { kEnabled, kDisabled, kPendingDelete, kFrozen };
@@ -98,13 +96,10 @@ struct RotationTask {
   std::optional<std::string> version_id;  // the version the rotation created
 };
 
-namespace secret_rules {
+// ---- rules that need no storage ----
 
 // "<int><unit>" with unit d, h, m or s (spec §6); nullopt when malformed or outside 6 h .. 365 d.
 std::optional<int64_t> ParseRotationPeriod(std::string_view text);
-// A secret value as sent: exactly one of secret_string / secret_binary (Base64), ≤ 32 KiB.
-Status CheckValue(const std::optional<std::string>& secret_string, const std::optional<std::string>& secret_binary,
-                  ValueKind* kind);
 // "v<digits>" → number; nullopt otherwise.
 std::optional<int64_t> ParseVersionId(std::string_view id);
 bool IsSupportedSecretType(std::string_view type);
@@ -123,7 +118,5 @@ struct ExpiryStep {
 };
 ExpiryStep AdvanceExpiry(int64_t now, int64_t expire_time, const ExpirySchedule& current,
                          const std::vector<int64_t>& leads_ms);
-
-}  // namespace secret_rules
 
 }  // namespace csms

@@ -18,6 +18,7 @@ class EventService;
 class RecordService;
 class IdentityService;
 class SecretService;
+class RotationService;
 class Scheduler;
 class DeliveryService;
 }  // namespace csms
@@ -32,6 +33,7 @@ struct Services {
   RecordService* records = nullptr;
   IdentityService* identity = nullptr;
   SecretService* secrets = nullptr;
+  RotationService* rotations = nullptr;
   Scheduler* scheduler = nullptr;
   DeliveryService* delivery = nullptr;  // null = no delivery API (503)
   const Clock* clock = nullptr;

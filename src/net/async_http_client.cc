@@ -17,7 +17,6 @@
 #include <set>
 #include <thread>
 
-#include "common/errors.h"
 #include "net/http_call.h"
 
 namespace csms::net {
@@ -89,17 +88,21 @@ class ClientImpl final : public AsyncHttpClient {
     if (thread_.joinable()) thread_.join();
   }
 
-  Status Init() {
+  // False, with *error saying why, when the trusted certificates cannot be loaded.
+  bool Init(std::string* error) {
     beast::error_code ec;
     tls_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
     if (!options_.ca_file.empty()) tls_.load_verify_file(options_.ca_file, ec);
     else tls_.set_default_verify_paths(ec);
-    if (ec) return errors::InvalidParameter("cannot load trusted certificates " + options_.ca_file + ": " + ec.message());
+    if (ec) {
+      *error = "cannot load trusted certificates " + options_.ca_file + ": " + ec.message();
+      return false;
+    }
     tls_.set_verify_mode(options_.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
     asio::co_spawn(ioc_, Sweep(), asio::detached);
     thread_ = std::thread([this] { ioc_.run(); });
-    return Status::OK();
+    return true;
   }
 
   void Send(OutgoingRequest request, ResponseCallback done) override {
@@ -227,6 +230,39 @@ class ClientImpl final : public AsyncHttpClient {
     Finish(job, std::move(info));
   }
 
+  // The addresses of pool->host, found by `deadline` (an IP literal needs no lookup); none, with
+  // info->error saying why, when the lookup fails or times out.
+  awaitable<std::vector<tcp::endpoint>> Resolve(Pool* pool, SteadyClock::time_point deadline, ResponseInfo* info) {
+    std::vector<tcp::endpoint> endpoints;
+    if (IsIpLiteral(pool->host)) {
+      endpoints.emplace_back(asio::ip::make_address(pool->host), static_cast<uint16_t>(std::stoul(pool->port)));
+      co_return endpoints;
+    }
+    auto ex = co_await asio::this_coro::executor;
+    beast::error_code ec;
+    tcp::resolver resolver(ex);
+    asio::steady_timer timer(ex, deadline);
+    bool resolve_timed_out = false;
+    timer.async_wait([&resolver, &resolve_timed_out](beast::error_code e) {
+      if (e) return;
+      resolve_timed_out = true;
+      resolver.cancel();
+    });
+    auto results = co_await resolver.async_resolve(pool->host, pool->port, asio::redirect_error(use_awaitable, ec));
+    timer.cancel();
+    for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+    if (resolve_timed_out) {
+      info->timed_out = true;
+      info->error = "connect timeout: no address for " + pool->host + " within " +
+                    std::to_string(options_.connect_timeout.count()) + " ms";
+      endpoints.clear();
+    } else if (ec || endpoints.empty()) {
+      info->error = "cannot resolve " + pool->host + (ec ? ": " + ec.message() : "");
+      endpoints.clear();
+    }
+    co_return endpoints;
+  }
+
   awaitable<std::unique_ptr<Connection>> Connect(Pool* pool, SteadyClock::time_point deadline, ResponseInfo* info) {
     auto ex = co_await asio::this_coro::executor;
     auto connect_deadline = std::min(deadline, SteadyClock::now() + options_.connect_timeout);
@@ -235,33 +271,9 @@ class ClientImpl final : public AsyncHttpClient {
     else conn->plain.emplace(ex);
     connections_opened_.fetch_add(1);
 
+    std::vector<tcp::endpoint> endpoints = co_await Resolve(pool, connect_deadline, info);
+    if (endpoints.empty()) co_return nullptr;
     beast::error_code ec;
-    std::vector<tcp::endpoint> endpoints;
-    if (IsIpLiteral(pool->host)) {
-      endpoints.emplace_back(asio::ip::make_address(pool->host), static_cast<uint16_t>(std::stoul(pool->port)));
-    } else {
-      tcp::resolver resolver(ex);
-      asio::steady_timer timer(ex, connect_deadline);
-      bool resolve_timed_out = false;
-      timer.async_wait([&resolver, &resolve_timed_out](beast::error_code e) {
-        if (e) return;
-        resolve_timed_out = true;
-        resolver.cancel();
-      });
-      auto results = co_await resolver.async_resolve(pool->host, pool->port, asio::redirect_error(use_awaitable, ec));
-      timer.cancel();
-      for (const auto& entry : results) endpoints.push_back(entry.endpoint());
-      if (resolve_timed_out) {
-        info->timed_out = true;
-        info->error = "connect timeout: no address for " + pool->host + " within " +
-                      std::to_string(options_.connect_timeout.count()) + " ms";
-        co_return nullptr;
-      }
-      if (ec || endpoints.empty()) {
-        info->error = "cannot resolve " + pool->host + (ec ? ": " + ec.message() : "");
-        co_return nullptr;
-      }
-    }
     active_.insert(conn.get());
     struct Untrack {
       std::set<Connection*>* set;
@@ -402,11 +414,10 @@ class ClientImpl final : public AsyncHttpClient {
 
 }  // namespace
 
-Status AsyncHttpClient::Create(const AsyncHttpOptions& options, std::unique_ptr<AsyncHttpClient>* out) {
+std::unique_ptr<AsyncHttpClient> AsyncHttpClient::Create(const AsyncHttpOptions& options, std::string* error) {
   auto client = std::make_unique<ClientImpl>(options);
-  CSMS_RETURN_IF_ERROR(client->Init());
-  *out = std::move(client);
-  return Status::OK();
+  if (!client->Init(error)) return nullptr;
+  return client;
 }
 
 }  // namespace csms::net

@@ -13,8 +13,6 @@
 #include <utility>
 #include <vector>
 
-#include "common/status.h"
-
 namespace csms::net {
 
 struct AsyncHttpOptions {
@@ -51,8 +49,8 @@ using ResponseCallback = std::function<void(ResponseInfo)>;
 
 class AsyncHttpClient {
  public:
-  // Fails when the CA file cannot be loaded.
-  static Status Create(const AsyncHttpOptions& options, std::unique_ptr<AsyncHttpClient>* out);
+  // Null, with *error saying why, when the CA file cannot be loaded.
+  static std::unique_ptr<AsyncHttpClient> Create(const AsyncHttpOptions& options, std::string* error);
   // Cancels whatever is still running (their callbacks get the error "client shut down") and
   // joins the event-loop thread.
   virtual ~AsyncHttpClient() = default;

@@ -18,7 +18,12 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
-Status CallError(const std::string& msg) { return Status(Status::Kind::kFailedPrecondition, "CSMS.0806", msg); }
+bool Failed(HttpCallResult* out, std::string error) {
+  out->status = 0;
+  out->body.clear();
+  out->error = std::move(error);
+  return false;
+}
 
 template <typename Stream>
 asio::awaitable<void> Exchange(Stream& stream, bhttp::request<bhttp::string_body>& req, size_t limit,
@@ -97,17 +102,18 @@ bool ParseUrl(const std::string& text, Url* out) {
   return true;
 }
 
-Status PostJson(const std::string& url_text, const std::string& body, const HttpCallOptions& options,
-                HttpCallResult* out) {
+bool PostJson(const std::string& url_text, const std::string& body, const HttpCallOptions& options,
+              HttpCallResult* out) {
+  *out = HttpCallResult{};
   Url url;
-  if (!ParseUrl(url_text, &url)) return CallError("invalid URL");
+  if (!ParseUrl(url_text, &url)) return Failed(out, "invalid URL");
   std::optional<asio::ssl::context> tls;
   if (url.tls) {
     tls.emplace(asio::ssl::context::tls_client);
     beast::error_code ec;
     if (!options.ca_file.empty()) tls->load_verify_file(options.ca_file, ec);
     else tls->set_default_verify_paths(ec);
-    if (ec) return CallError("cannot load trusted certificates: " + ec.message());
+    if (ec) return Failed(out, "cannot load trusted certificates: " + ec.message());
     tls->set_verify_mode(options.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
   }
   bhttp::request<bhttp::string_body> req{bhttp::verb::post, url.target, 11};
@@ -133,9 +139,9 @@ Status PostJson(const std::string& url_text, const std::string& body, const Http
     }
   });
   ioc.run_for(options.timeout);
-  if (!finished) return CallError("no answer within " + std::to_string(options.timeout.count()) + " ms");
-  if (!failure.empty()) return CallError("request failed: " + failure);
-  return Status::OK();
+  if (!finished) return Failed(out, "no answer within " + std::to_string(options.timeout.count()) + " ms");
+  if (!failure.empty()) return Failed(out, "request failed: " + failure);
+  return true;
 }
 
 }  // namespace csms::net

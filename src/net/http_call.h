@@ -6,8 +6,6 @@
 #include <cstddef>
 #include <string>
 
-#include "common/status.h"
-
 namespace csms::net {
 
 struct HttpCallOptions {
@@ -18,8 +16,9 @@ struct HttpCallOptions {
 };
 
 struct HttpCallResult {
-  int status = 0;
+  int status = 0;     // the HTTP status of the answer; 0 when none came back
   std::string body;
+  std::string error;  // when no answer came back: what failed (URL, TLS setup, transport, deadline)
 };
 
 struct Url {
@@ -31,8 +30,8 @@ struct Url {
 // http://host[:port][/path][?query] and https://...; false when malformed.
 bool ParseUrl(const std::string& text, Url* out);
 
-// POSTs `body` as application/json. Transport failures, TLS failures and the deadline are errors
-// (CSMS.0806) naming what failed; any HTTP status is a result.
-Status PostJson(const std::string& url, const std::string& body, const HttpCallOptions& options, HttpCallResult* out);
+// POSTs `body` as application/json. True when an answer came back, whatever its HTTP status;
+// false when none did, with out->error naming what failed. The caller decides what either means.
+bool PostJson(const std::string& url, const std::string& body, const HttpCallOptions& options, HttpCallResult* out);
 
 }  // namespace csms::net

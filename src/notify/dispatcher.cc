@@ -48,7 +48,11 @@ Dispatcher::Dispatcher(Store* store, const Clock* clock, const Clock* wire_clock
 
 Dispatcher::~Dispatcher() { Stop(); }
 
-Status Dispatcher::Init() { return net::AsyncHttpClient::Create(options_.http, &http_); }
+Status Dispatcher::Init() {
+  std::string error;
+  http_ = net::AsyncHttpClient::Create(options_.http, &error);
+  return http_ ? Status::OK() : errors::InvalidParameter(error);
+}
 
 Status Dispatcher::Start() {
   if (!http_) CSMS_RETURN_IF_ERROR(Init());

@@ -5,8 +5,14 @@
 
 namespace csms {
 
-Scheduler::Scheduler(Store* store, const Clock* clock, SecretService* secrets, SchedulerOptions options)
-    : store_(store), clock_(clock), secrets_(secrets), options_(options) {}
+Scheduler::Scheduler(Store* store, const Clock* clock, LifecycleJobs* jobs, RotationService* rotations,
+                     Doorbell* rotation_bell, SchedulerOptions options)
+    : store_(store),
+      clock_(clock),
+      jobs_(jobs),
+      rotations_(rotations),
+      rotation_bell_(rotation_bell),
+      options_(options) {}
 
 Scheduler::~Scheduler() { Stop(); }
 
@@ -16,30 +22,13 @@ void Scheduler::Start() {
 }
 
 void Scheduler::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
+  tick_bell_.Close();
+  rotation_bell_->Close();
   if (loop_.joinable()) loop_.join();
   if (rotation_loop_.joinable()) rotation_loop_.join();
 }
 
-void Scheduler::Wake() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    wake_ = true;
-  }
-  cv_.notify_all();
-}
-
-void Scheduler::WakeRotations() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    wake_rotations_ = true;
-  }
-  cv_.notify_all();
-}
+void Scheduler::Wake() { tick_bell_.Ring(); }
 
 Status Scheduler::Tick(bool run_rotation_tasks, TickStats* stats) {
   *stats = TickStats{};
@@ -47,9 +36,9 @@ Status Scheduler::Tick(bool run_rotation_tasks, TickStats* stats) {
     std::lock_guard<std::mutex> lock(tick_mu_);
     int64_t now = clock_->NowMillis();
     const int batch = options_.batch;
-    CSMS_RETURN_IF_ERROR(secrets_->RunDueExpiries(now, batch, &stats->expiries));
-    CSMS_RETURN_IF_ERROR(secrets_->RunDueDeletions(now, batch, &stats->deletions));
-    CSMS_RETURN_IF_ERROR(secrets_->RunDueRotations(now, batch, &stats->rotations));
+    CSMS_RETURN_IF_ERROR(jobs_->RunDueExpiries(now, batch, &stats->expiries));
+    CSMS_RETURN_IF_ERROR(jobs_->RunDueDeletions(now, batch, &stats->deletions));
+    CSMS_RETURN_IF_ERROR(jobs_->RunDueRotations(now, batch, &stats->rotations));
     int64_t horizon = now - options_.record_retention_days * limits::kMillisPerDay;
     CSMS_RETURN_IF_ERROR(store_->Write([&](Transaction& tx) -> Status {
       CSMS_RETURN_IF_ERROR(tx.records().PurgeOlderThan(horizon, batch, &stats->records_purged));
@@ -62,7 +51,7 @@ Status Scheduler::Tick(bool run_rotation_tasks, TickStats* stats) {
   }
   if (run_rotation_tasks) {
     std::lock_guard<std::mutex> lock(rotation_mu_);
-    CSMS_RETURN_IF_ERROR(secrets_->RunRotationTasks(clock_->NowMillis(), options_.rotation_batch, &stats->rotation_tasks));
+    CSMS_RETURN_IF_ERROR(rotations_->RunTasks(clock_->NowMillis(), options_.rotation_batch, &stats->rotation_tasks));
   }
   return Status::OK();
 }
@@ -70,12 +59,7 @@ Status Scheduler::Tick(bool run_rotation_tasks, TickStats* stats) {
 void Scheduler::Loop() {
   bool backlog = false;
   for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      if (!backlog) cv_.wait_for(lock, options_.interval, [this] { return stop_ || wake_; });
-      if (stop_) return;
-      wake_ = false;
-    }
+    if (backlog ? tick_bell_.closed() : !tick_bell_.Wait(options_.interval)) return;
     TickStats stats;
     Status s = Tick(false, &stats);
     if (!s.ok()) log::Warn("scheduler tick failed: " + s.ToString());
@@ -86,17 +70,12 @@ void Scheduler::Loop() {
 void Scheduler::RotationLoop() {
   bool backlog = true;  // tasks left RUNNING by a previous process are picked up at start
   for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      if (!backlog) cv_.wait_for(lock, options_.interval, [this] { return stop_ || wake_rotations_; });
-      if (stop_) return;
-      wake_rotations_ = false;
-    }
+    if (backlog ? rotation_bell_->closed() : !rotation_bell_->Wait(options_.interval)) return;
     int done = 0;
     Status s;
     {
       std::lock_guard<std::mutex> lock(rotation_mu_);
-      s = secrets_->RunRotationTasks(clock_->NowMillis(), options_.rotation_batch, &done);
+      s = rotations_->RunTasks(clock_->NowMillis(), options_.rotation_batch, &done);
     }
     if (!s.ok()) log::Warn("rotation worker failed: " + s.ToString());
     backlog = s.ok() && done >= options_.rotation_batch;

@@ -1,19 +1,21 @@
-// Scheduler: the time-driven work of csms — version expiries and near expiries, automatic
-// rotations, scheduled deletions, calls to rotation functions, and retention of notification
-// records and tasks. Due work is found through time indexes (never by scanning all rows); a tick
-// handles at most `batch` items of each kind, each kind in its own transaction. Time comes from the
-// injected Clock, so --dev tests move it instead of waiting.
+// Scheduler: the threads of time-driven work. A tick runs the secrets' lifecycle jobs (expiries
+// and near expiries, automatic rotations, scheduled deletions: scheduler/lifecycle_jobs.h) and the
+// retention of notification records, tasks and expired tokens; the rotation worker runs the
+// rotation-function tasks of RotationService. Due work is found through time indexes (never by
+// scanning all rows); a tick handles at most `batch` items of each kind, each kind in its own
+// transaction. Time comes from the injected Clock, so --dev tests move it instead of waiting.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <thread>
 
 #include "common/clock.h"
+#include "common/doorbell.h"
 #include "common/status.h"
-#include "service/secret_service.h"
+#include "scheduler/lifecycle_jobs.h"
+#include "service/rotation_service.h"
 #include "store/store.h"
 
 namespace csms {
@@ -38,7 +40,9 @@ struct TickStats {
 
 class Scheduler {
  public:
-  Scheduler(Store* store, const Clock* clock, SecretService* secrets, SchedulerOptions options);
+  // `rotation_bell` is rung when rotation tasks are queued (RotationServiceOptions::on_task_queued).
+  Scheduler(Store* store, const Clock* clock, LifecycleJobs* jobs, RotationService* rotations, Doorbell* rotation_bell,
+            SchedulerOptions options);
   ~Scheduler();
 
   // Starts the tick loop and the rotation worker; Stop (or the destructor) ends them.
@@ -50,8 +54,6 @@ class Scheduler {
   Status Tick(bool run_rotation_tasks, TickStats* stats);
   // Runs the next tick now (the clock moved, or new work was committed).
   void Wake();
-  // Runs due rotation-function tasks now.
-  void WakeRotations();
 
  private:
   void Loop();
@@ -59,16 +61,14 @@ class Scheduler {
 
   Store* store_;
   const Clock* clock_;
-  SecretService* secrets_;
+  LifecycleJobs* jobs_;
+  RotationService* rotations_;
+  Doorbell* rotation_bell_;
   SchedulerOptions options_;
 
   std::mutex tick_mu_;      // one tick at a time (loop thread or the --dev endpoint)
   std::mutex rotation_mu_;  // one rotation pass at a time
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool wake_ = false;
-  bool wake_rotations_ = false;
+  Doorbell tick_bell_;
   std::thread loop_, rotation_loop_;
 };
 

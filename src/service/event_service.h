@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "auth/principal.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "domain/event.h"

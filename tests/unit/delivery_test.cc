@@ -250,9 +250,9 @@ TEST(DeliveryMetrics, CountsOutcomesAndBucketsLatency) {
 // --- async HTTP client ------------------------------------------------------------------------------
 
 std::unique_ptr<net::AsyncHttpClient> NewClient(net::AsyncHttpOptions o = {}) {
-  std::unique_ptr<net::AsyncHttpClient> c;
-  Status s = net::AsyncHttpClient::Create(o, &c);
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  std::string error;
+  std::unique_ptr<net::AsyncHttpClient> c = net::AsyncHttpClient::Create(o, &error);
+  EXPECT_TRUE(c) << error;
   return c;
 }
 
@@ -611,8 +611,9 @@ TEST_F(AsyncHttpsClient, CertificateForAnotherNameIsRefused) {
 TEST(AsyncHttpClientOptions, UnreadableCaFileIsAnError) {
   net::AsyncHttpOptions o;
   o.ca_file = "/nonexistent/ca.pem";
-  std::unique_ptr<net::AsyncHttpClient> c;
-  EXPECT_FALSE(net::AsyncHttpClient::Create(o, &c).ok());
+  std::string error;
+  EXPECT_FALSE(net::AsyncHttpClient::Create(o, &error));
+  EXPECT_NE(error.find("/nonexistent/ca.pem"), std::string::npos) << error;
 }
 
 // --- store: claims, leases, outcomes ---------------------------------------------------------------

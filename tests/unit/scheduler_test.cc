@@ -5,8 +5,10 @@
 #include "common/clock.h"
 #include "crypto/key_store.h"
 #include "crypto/random.h"
+#include "scheduler/lifecycle_jobs.h"
 #include "scheduler/scheduler.h"
 #include "service/event_service.h"
+#include "service/rotation_service.h"
 #include "service/secret_service.h"
 #include "store/store.h"
 #include "support/dev_fixture.h"
@@ -22,14 +24,15 @@ class SchedulerTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(OpenSqliteStore(SqliteOptions{":memory:", false, 1}, &store_).ok());
     keys_.Add("csms/default", crypto::Keyring::Ephemeral());
-    SecretServiceOptions so;
-    so.near_expiry_leads_ms = {};  // only the expiries themselves come due here
-    secrets_ = std::make_unique<SecretService>(store_.get(), &clock_, &keys_, so);
+    vault_ = std::make_unique<SecretVault>(&keys_, std::vector<int64_t>{});  // only expiries themselves come due
+    secrets_ = std::make_unique<SecretService>(store_.get(), &clock_, vault_.get(), SecretServiceOptions{});
+    rotations_ = std::make_unique<RotationService>(store_.get(), &clock_, vault_.get(), nullptr, RotationServiceOptions{});
+    jobs_ = std::make_unique<LifecycleJobs>(store_.get(), vault_.get(), rotations_.get(), nullptr);
     ASSERT_TRUE(secrets_->VerifyMasterKeys().ok());
     events_ = std::make_unique<EventService>(store_.get(), &clock_, EventServiceOptions{});
     SchedulerOptions o;
     o.batch = 10;
-    scheduler_ = std::make_unique<Scheduler>(store_.get(), &clock_, secrets_.get(), o);
+    scheduler_ = std::make_unique<Scheduler>(store_.get(), &clock_, jobs_.get(), rotations_.get(), &rotation_bell_, o);
   }
   int64_t CountPending() {
     RecordQuery q;
@@ -43,7 +46,11 @@ class SchedulerTest : public ::testing::Test {
   OffsetClock clock_;
   std::unique_ptr<Store> store_;
   crypto::KeyStore keys_;
+  std::unique_ptr<SecretVault> vault_;
   std::unique_ptr<SecretService> secrets_;
+  std::unique_ptr<RotationService> rotations_;
+  std::unique_ptr<LifecycleJobs> jobs_;
+  Doorbell rotation_bell_;
   std::unique_ptr<EventService> events_;
   std::unique_ptr<Scheduler> scheduler_;
 };

@@ -9,6 +9,7 @@
 #include "domain/validation.h"
 #include "http/handlers/handlers.h"
 #include "json/reader.h"
+#include "service/rotation_service.h"
 #include "service/secret_service.h"
 
 namespace csms::http::handlers {
@@ -263,7 +264,7 @@ Status DeleteStage(RequestContext& ctx, HttpResponse& res) {
 
 Status RotateSecret(RequestContext& ctx, HttpResponse& res) {
   RotateResult r;
-  CSMS_RETURN_IF_ERROR(ctx.services.secrets->Rotate(ctx.project_id(), SecretName(ctx), &r));
+  CSMS_RETURN_IF_ERROR(ctx.services.rotations->Rotate(ctx.project_id(), SecretName(ctx), &r));
   json::Writer w;
   w.StartObject();
   w.Field("rotation_task_id", r.task_id);
@@ -308,7 +309,7 @@ Status ListTasks(RequestContext& ctx, HttpResponse& res) {
     if (!req.status) return errors::InvalidParameter("invalid status: must be SUCCESS, FAILED or RUNNING");
   }
   TaskListResult result;
-  CSMS_RETURN_IF_ERROR(ctx.services.secrets->ListTasks(ctx.project_id(), req, &result));
+  CSMS_RETURN_IF_ERROR(ctx.services.rotations->ListTasks(ctx.project_id(), req, &result));
   json::Writer w;
   w.StartObject();
   w.Field("total", result.total);
