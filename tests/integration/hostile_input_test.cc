@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/utf8.h"
+#include "support/event_bodies.h"
 #include "support/dev_server.h"
 #include "support/http_stub.h"
 #include "support/route_table.h"
@@ -187,7 +188,7 @@ TEST_F(HostileInputTest, EveryAnswerIsValidUtf8WhateverTheRequestHeld) {
   EXPECT_EQ(record.status, 404) << record.body;
   ExpectStrictJson(record, "record id");
   EXPECT_EQ(record.body.find("\xef\xbf\xbd"), std::string::npos) << record.body;
-  HttpResult types = client_->Request("POST", Path("/csms/events"), EventJson("t1", {odd}));
+  HttpResult types = client_->Request("POST", Path("/csms/events"), EventBody("t1", {odd}));
   ExpectCsmsError(types, 400, "CSMS.0002", "unknown event type 'x\xc3\xa9");
   ExpectStrictJson(types, "event type");
   EXPECT_EQ(types.body.find("\xef\xbf\xbd"), std::string::npos) << types.body;
@@ -230,7 +231,7 @@ TEST_F(HostileInputTest, RepeatedQueryKeysAreRefusedOnEveryRoute) {
 // sorts values, so the signature matches either order; the server must refuse both.
 TEST_F(HostileInputTest, ReorderedRepeatedKeysCannotChangeASignedRequest) {
   for (const char* name : {"e1", "e2", "e3"}) {
-    ASSERT_EQ(client_->Request("POST", Path("/csms/events"), EventJson(name, {"SECRET_DELETED"})).status, 200);
+    ASSERT_EQ(client_->Request("POST", Path("/csms/events"), EventBody(name, {"SECRET_DELETED"})).status, 200);
   }
   HttpClient plain(server_.port());
   AkSk dev{kDevAk, kDevSk, ""};
