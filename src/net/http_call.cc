@@ -18,7 +18,8 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
-Status CallError(const std::string& msg) { return Status(Status::Kind::kFailedPrecondition, "CSMS.0806", msg); }
+// net/ knows no CSMS codes: the caller maps a failed call to its own error.
+Status CallError(const std::string& msg) { return Status::Failure(Status::Kind::kUnavailable, msg); }
 
 template <typename Stream>
 asio::awaitable<void> Exchange(Stream& stream, bhttp::request<bhttp::string_body>& req, size_t limit,

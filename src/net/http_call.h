@@ -32,7 +32,8 @@ struct Url {
 bool ParseUrl(const std::string& text, Url* out);
 
 // POSTs `body` as application/json. Transport failures, TLS failures and the deadline are errors
-// (CSMS.0806) naming what failed; any HTTP status is a result.
+// (Status::Failure, kind kUnavailable, no CSMS code: the caller maps them) naming what failed; any
+// HTTP status is a result.
 Status PostJson(const std::string& url, const std::string& body, const HttpCallOptions& options, HttpCallResult* out);
 
 }  // namespace csms::net
