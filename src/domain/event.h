@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ enum class EventState { kEnabled, kDisabled };
 
 std::string_view TargetTypeName(TargetType t);
 std::string_view EventStateName(EventState s);
+// "SMN" / "WEBHOOK" and "ENABLED" / "DISABLED"; nullopt for anything else.
+std::optional<TargetType> ParseTargetType(std::string_view name);
+std::optional<EventState> ParseEventState(std::string_view name);
 
 struct NotificationTarget {
   TargetType type = TargetType::kSmn;

@@ -21,11 +21,11 @@ std::string_view SecretStateName(SecretState s) {
   return "ENABLED";
 }
 
-SecretState ParseSecretState(std::string_view name) {
+std::optional<SecretState> ParseSecretState(std::string_view name) {
   for (auto s : {SecretState::kEnabled, SecretState::kDisabled, SecretState::kPendingDelete, SecretState::kFrozen}) {
     if (SecretStateName(s) == name) return s;
   }
-  return SecretState::kEnabled;
+  return std::nullopt;
 }
 
 std::string_view TaskStatusName(TaskStatus s) {
@@ -63,13 +63,15 @@ Status CheckValue(const std::optional<std::string>& secret_string, const std::op
   }
   if (secret_string) {
     if (secret_string->size() > limits::kMaxSecretValueBytes) {
-      return errors::InvalidParameter("invalid secret_string: must be at most 32768 bytes");
+      return errors::InvalidParameter("invalid secret_string: must be at most " +
+                                      std::to_string(limits::kMaxSecretValueBytes) + " bytes");
     }
     *kind = ValueKind::kString;
     return Status::OK();
   }
   if (secret_binary->size() > limits::kMaxSecretValueBytes) {
-    return errors::InvalidParameter("invalid secret_binary: must be at most 32768 bytes of Base64 text");
+    return errors::InvalidParameter("invalid secret_binary: must be at most " +
+                                    std::to_string(limits::kMaxSecretValueBytes) + " bytes of Base64 text");
   }
   if (!crypto::Base64Decode(*secret_binary)) {
     return errors::InvalidParameter("invalid secret_binary: must be standard Base64 with padding");
