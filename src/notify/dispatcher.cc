@@ -178,7 +178,12 @@ void Dispatcher::Loop() {
       if (std::chrono::steady_clock::now() >= *drain_deadline) {
         if (!unsaved.empty()) {
           std::vector<ClaimedNotification> none;
-          Commit(unsaved, 0, &none, &next_due);
+          Status saved = Commit(unsaved, 0, &none, &next_due);
+          if (!saved.ok()) {
+            // Their leases run out and the next start delivers them again: at least once, never lost.
+            log::Warn("delivery: cannot save " + std::to_string(unsaved.size()) +
+                      " outcomes at shutdown; those notifications will be delivered again: " + saved.ToString());
+          }
         }
         if (in_flight_ > 0) {
           log::Warn("delivery: " + std::to_string(in_flight_) +
