@@ -18,7 +18,7 @@ Status ReadRecordColumns(const Statement& s, NotificationRecord* out) {
   r.create_time = s.Int(4);
   r.secret_name = s.Text(5);
   r.secret_type = s.Text(6);
-  TargetType target_type;
+  TargetType target_type = TargetType::kSmn;  // set by DecodeColumn, or the row is refused
   CSMS_RETURN_IF_ERROR(
       DecodeColumn(s.TextView(7), ParseTargetType, "notifications", r.record_id, "target_type", &target_type));
   r.target_type = std::string(TargetTypeName(target_type));
