@@ -146,20 +146,6 @@ Status LoadMasterKey(const AppConfig& config, crypto::Keyring* out) {
 namespace {
 
 // "30d,7d,1d" → milliseconds; false on a malformed or zero item.
-bool ParseLeadTimes(const std::string& text, std::vector<int64_t>* out) {
-  out->clear();
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t comma = text.find(',', pos);
-    std::string_view item = std::string_view(text).substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    pos = comma == std::string::npos ? text.size() : comma + 1;
-    std::optional<int64_t> ms = ParseDurationMillis(item);
-    if (!ms || *ms <= 0) return false;
-    out->push_back(*ms);
-  }
-  return true;
-}
-
 // The master keys secrets can name as kms_key_id: `main` as csms/default, plus each --kms-key ALIAS=FILE.
 Status LoadKeys(const AppConfig& config, const crypto::Keyring& main, crypto::KeyStore* keys) {
   keys->Add(std::string(kDefaultKmsKeyAlias), main);
@@ -188,12 +174,16 @@ Status DispatcherOptionsFrom(const AppConfig& config, notify::DispatcherOptions*
   out->http.ca_file = config.delivery_ca_file;
   // A claim outlives any attempt by a wide margin, so only a dead process loses its claims.
   out->lease_ms = config.delivery_connect_timeout_ms + config.delivery_timeout_ms + 30'000;
-  if (!notify::ParseDurationList(config.delivery_retry_schedule, &out->retry.delays_ms)) {
+  std::optional<std::vector<int64_t>> delays = ParsePositiveDurationList(config.delivery_retry_schedule);
+  if (!delays || delays->empty()) {
     return errors::InvalidParameter("--delivery-retry-schedule must be a comma-separated list such as 1s,5s,30s,2m,1h");
   }
-  if (!notify::ParseDuration(config.delivery_retry_horizon, &out->retry.horizon_ms)) {
+  out->retry.delays_ms = std::move(*delays);
+  std::optional<int64_t> horizon = ParseDurationMillis(config.delivery_retry_horizon);
+  if (!horizon || *horizon <= 0) {
     return errors::InvalidParameter("--delivery-retry-horizon must be a duration such as 24h");
   }
+  out->retry.horizon_ms = *horizon;
   out->smn.endpoint = config.smn_endpoint;
   out->smn.access_key = config.smn_access_key;
   out->smn.secret_key = config.smn_secret_key;
@@ -296,12 +286,12 @@ bool BuildEventsAndDelivery(const AppConfig& config, Server& x) {
 }
 
 bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
-  std::vector<int64_t> leads;
-  if (!ParseLeadTimes(config.near_expiry_lead_times, &leads)) {
+  std::optional<std::vector<int64_t>> leads = ParsePositiveDurationList(config.near_expiry_lead_times);
+  if (!leads) {
     log::Error("--near-expiry-lead-times must be a comma-separated list such as 30d,7d,1d");
     return false;
   }
-  x.vault = std::make_unique<SecretVault>(&x.keys, std::move(leads));
+  x.vault = std::make_unique<SecretVault>(&x.keys, std::move(*leads));
   net::HttpCallOptions call_options;
   call_options.timeout = std::chrono::milliseconds(config.rotation_timeout_ms);
   call_options.ca_file = config.rotation_ca_file;

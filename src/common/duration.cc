@@ -34,4 +34,17 @@ std::optional<int64_t> ParseDurationMillis(std::string_view text) {
   return n * unit;
 }
 
+std::optional<std::vector<int64_t>> ParsePositiveDurationList(std::string_view text) {
+  std::vector<int64_t> out;
+  if (text.empty()) return out;
+  for (;;) {
+    size_t comma = text.find(',');
+    std::optional<int64_t> ms = ParseDurationMillis(text.substr(0, comma));
+    if (!ms || *ms <= 0) return std::nullopt;
+    out.push_back(*ms);
+    if (comma == std::string_view::npos) return out;
+    text.remove_prefix(comma + 1);
+  }
+}
+
 }  // namespace csms

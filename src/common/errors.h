@@ -1,5 +1,6 @@
 // The table of CSMS error codes: every error a client can see is built here, so the codes live in
-// one place (mirrored in docs/errors.md). Codes up to CSMS.0401 are Huawei's documented ones; the
+// one place (mirrored in docs/errors.md). No other file spells a "CSMS.x" code: layers below the API
+// that have no code of their own (net/) return Status::Failure and their callers map it here. Codes up to CSMS.0401 are Huawei's documented ones; the
 // CSMS.06xx (events), CSMS.07xx (records), CSMS.08xx (secrets) and CSMS.03xx additions are ours,
 // for cases the public table does not cover.
 #pragma once
@@ -22,6 +23,7 @@ inline Status MethodNotAllowed(std::string msg) { return {K::kMethodNotAllowed, 
 inline Status MalformedBody(std::string msg) { return {K::kInvalidArgument, "CSMS.0004", std::move(msg)}; }
 inline Status BodyTooLarge(std::string msg) { return {K::kPayloadTooLarge, "CSMS.0004", std::move(msg)}; }
 inline Status ResourceNotFound(std::string msg) { return {K::kNotFound, "CSMS.0005", std::move(msg)}; }
+inline Status NameTaken(std::string msg) { return {K::kConflict, "CSMS.0009", std::move(msg)}; }
 inline Status Unavailable(std::string msg) { return {K::kUnavailable, "CSMS.0010", std::move(msg)}; }
 
 // Authentication and authorization.
@@ -56,6 +58,9 @@ inline Status SecretQuotaReached(std::string msg) { return {K::kFailedPreconditi
 inline Status StageQuotaReached(std::string msg) { return {K::kFailedPrecondition, "CSMS.0203", std::move(msg)}; }
 inline Status StagesExceedQuota(std::string msg) { return {K::kInvalidArgument, "CSMS.0204", std::move(msg)}; }
 inline Status KmsKeyUnusable(std::string msg) { return {K::kInvalidArgument, "CSMS.0401", std::move(msg)}; }
+// A stored value that its master key cannot open: corrupted data or a wrong key file, never the
+// caller's mistake, hence 500 (with the code Huawei uses for KMS decryption failures).
+inline Status StoredValueUndecryptable(std::string msg) { return {K::kInternal, "CSMS.0401", std::move(msg)}; }
 inline Status SecretNameExists(std::string msg) { return {K::kConflict, "CSMS.0801", std::move(msg)}; }
 inline Status VersionQuotaReached(std::string msg) { return {K::kFailedPrecondition, "CSMS.0802", std::move(msg)}; }
 inline Status RotationUnsupported(std::string msg) { return {K::kFailedPrecondition, "CSMS.0803", std::move(msg)}; }

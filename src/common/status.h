@@ -1,6 +1,9 @@
 // Status: the one error type of csms. A Status is either ok, or carries a kind (what went wrong,
 // which decides the HTTP status), a CSMS error code (what API clients see and match on) and a
 // message that names the offending field or resource. Nothing in csms throws across a layer.
+//
+// Status is [[nodiscard]] (as in Abseil and LevelDB): a dropped result is a compiler warning.
+// Where dropping one is truly right, say so with IgnoreError() and a comment giving the reason.
 #pragma once
 
 #include <string>
@@ -9,7 +12,7 @@
 
 namespace csms {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Kind {
     kOk,
@@ -30,6 +33,9 @@ class Status {
       : kind_(kind), code_(std::move(code)), message_(std::move(message)) {}
 
   static Status OK() { return Status(); }
+  // A failure without a CSMS code, for layers below the API (net/) that must not know the codes;
+  // their callers map it to one from common/errors.h.
+  static Status Failure(Kind kind, std::string message) { return Status(kind, "", std::move(message)); }
 
   bool ok() const { return kind_ == Kind::kOk; }
   Kind kind() const { return kind_; }
@@ -41,6 +47,9 @@ class Status {
   bool IsConflict() const { return kind_ == Kind::kConflict; }
 
   std::string ToString() const;
+
+  // Marks a result as deliberately dropped (a best-effort step whose failure changes nothing).
+  void IgnoreError() const {}
 
  private:
   Kind kind_ = Kind::kOk;

@@ -62,7 +62,7 @@ std::string Keyring::Seal(std::string_view plaintext, std::string_view aad) cons
 
 Status Keyring::Open(std::string_view sealed, std::string_view aad, std::string* plaintext) const {
   auto opened = crypto::Open(key_, sealed, aad);
-  if (!opened) return Status(Status::Kind::kInternal, "CSMS.0401", "stored value cannot be decrypted with the master key");
+  if (!opened) return errors::StoredValueUndecryptable("stored value cannot be decrypted with the master key");
   *plaintext = std::move(*opened);
   return Status::OK();
 }
@@ -79,7 +79,7 @@ Status Keyring::OpenEnvelope(const Envelope& envelope, std::string_view aad, std
   std::string data_key;
   CSMS_RETURN_IF_ERROR(Open(envelope.wrapped_key, aad, &data_key));
   auto opened = crypto::Open(data_key, envelope.ciphertext, aad);
-  if (!opened) return Status(Status::Kind::kInternal, "CSMS.0401", "stored value cannot be decrypted");
+  if (!opened) return errors::StoredValueUndecryptable("stored value cannot be decrypted");
   *plaintext = std::move(*opened);
   return Status::OK();
 }

@@ -37,7 +37,7 @@ inline constexpr std::string_view kInDoubtLeaseExpired =
 struct ClaimedNotification {
   std::string record_id, project_id, event_name, secret_name, target_id, content;
   std::optional<TargetType> target_type;  // unset: the stored type is unknown (the record ends INVALID)
-  EventType trigger_event_type = EventType::kVersionCreated;
+  std::optional<EventType> trigger_event_type;  // unset: the stored type is unknown (the record ends INVALID)
   int64_t attempt_count = 0;              // attempts made so far (all rounds, in-doubt ones included)
   int64_t round_attempts = 0;             // failed attempts in the current delivery round
   std::optional<int64_t> round_start;     // first attempt of the current round

@@ -16,9 +16,10 @@ enum class TargetType { kSmn, kWebhook };
 enum class EventState { kEnabled, kDisabled };
 
 std::string_view TargetTypeName(TargetType t);
-// "SMN" / "WEBHOOK"; nullopt for anything else.
-std::optional<TargetType> ParseTargetType(std::string_view name);
 std::string_view EventStateName(EventState s);
+// "SMN" / "WEBHOOK" and "ENABLED" / "DISABLED"; nullopt for anything else.
+std::optional<TargetType> ParseTargetType(std::string_view name);
+std::optional<EventState> ParseEventState(std::string_view name);
 
 struct NotificationTarget {
   TargetType type = TargetType::kSmn;

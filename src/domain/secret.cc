@@ -18,11 +18,11 @@ std::string_view SecretStateName(SecretState s) {
   return "ENABLED";
 }
 
-SecretState ParseSecretState(std::string_view name) {
+std::optional<SecretState> ParseSecretState(std::string_view name) {
   for (auto s : {SecretState::kEnabled, SecretState::kDisabled, SecretState::kPendingDelete, SecretState::kFrozen}) {
     if (SecretStateName(s) == name) return s;
   }
-  return SecretState::kEnabled;
+  return std::nullopt;
 }
 
 std::string_view TaskStatusName(TaskStatus s) {

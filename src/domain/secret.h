@@ -13,7 +13,7 @@ namespace csms {
 
 enum class SecretState { kEnabled, kDisabled, kPendingDelete, kFrozen };
 std::string_view SecretStateName(SecretState s);
-SecretState ParseSecretState(std::string_view name);  // unknown text reads as ENABLED
+std::optional<SecretState> ParseSecretState(std::string_view name);
 
 inline constexpr std::string_view kSecretTypeCommon = "COMMON";
 inline constexpr std::string_view kStageCurrent = "SYSCURRENT";

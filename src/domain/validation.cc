@@ -44,8 +44,8 @@ bool IsValidMarker(std::string_view s) {
 
 Status CheckName(std::string_view field, std::string_view value) {
   if (IsValidName(value)) return Status::OK();
-  return errors::InvalidParameter("invalid " + std::string(field) +
-                                  ": must match ^[a-zA-Z0-9_-]{1,64}$");
+  return errors::InvalidParameter("invalid " + std::string(field) + ": must match ^[a-zA-Z0-9_-]{1," +
+                                  std::to_string(limits::kMaxNameLength) + "}$");
 }
 
 Status ParseLimit(std::optional<std::string_view> raw, int default_limit, int max_limit, int* out) {
@@ -69,12 +69,14 @@ Status CheckNotificationTarget(const NotificationTarget& target) {
                     [](char c) { return IsAlnum(c) || c == '-' || c == '.' || c == '_' || c == ':'; });
     if (!ok) {
       return errors::InvalidParameter(
-          "invalid notification.target_id: an SMN topic URN must match ^[a-zA-Z0-9\\-._:]{1,256}$");
+          "invalid notification.target_id: an SMN topic URN must match ^[a-zA-Z0-9\\-._:]{1," +
+          std::to_string(limits::kMaxTargetIdLength) + "}$");
     }
   } else {
     if (target.id.size() > limits::kMaxWebhookUrlLength || !IsHttpUrl(target.id)) {
       return errors::InvalidParameter(
-          "invalid notification.target_id: a WEBHOOK target must be an http:// or https:// URL of at most 2048 bytes");
+          "invalid notification.target_id: a WEBHOOK target must be an http:// or https:// URL of at most " +
+          std::to_string(limits::kMaxWebhookUrlLength) + " bytes");
     }
   }
   return CheckName("notification.target_name", target.name);
@@ -82,7 +84,8 @@ Status CheckNotificationTarget(const NotificationTarget& target) {
 
 Status CheckEventTypes(const std::vector<EventType>& types) {
   if (types.empty() || types.size() > limits::kMaxEventTypes) {
-    return errors::InvalidParameter("invalid event_types: must hold 1 to 12 event types");
+    return errors::InvalidParameter("invalid event_types: must hold 1 to " + std::to_string(limits::kMaxEventTypes) +
+                                    " event types");
   }
   for (size_t i = 0; i < types.size(); ++i) {
     for (size_t j = i + 1; j < types.size(); ++j) {

@@ -162,25 +162,26 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void OnReadError(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
-      return WriteRawError(bhttp::status::payload_too_large, "CSMS.0004", "request body is too large");
+      return WriteRawError(bhttp::status::payload_too_large, errors::BodyTooLarge("request body is too large"));
     }
     if (ec == bhttp::error::header_limit) {
-      return WriteRawError(bhttp::status::request_header_fields_too_large, "CSMS.0003", "request header is too large");
+      return WriteRawError(bhttp::status::request_header_fields_too_large,
+                           errors::InvalidRequest("request header is too large"));
     }
     if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
-      return WriteRawError(bhttp::status::bad_request, "CSMS.0003", "malformed HTTP request");
+      return WriteRawError(bhttp::status::bad_request, errors::InvalidRequest("malformed HTTP request"));
     }
     Close();
   }
 
-  void WriteRawError(bhttp::status status, const char* code, const char* msg) {
+  void WriteRawError(bhttp::status status, const Status& error) {
     res_ = {};
     res_.result(status);
     res_.version(11);
     res_.set(bhttp::field::content_type, "application/json;charset=UTF-8");
     res_.set("X-Request-Id", NewRequestId());
-    res_.body() = ErrorBody(code, msg);
+    res_.body() = ErrorBody(error.code(), error.message());
     res_.keep_alive(false);
     res_.prepare_payload();
     Write();

@@ -167,12 +167,13 @@ void Dispatcher::Launch(std::vector<ClaimedNotification>& claimed, int64_t now, 
     // that): the claim renewed the lease; one delivery at a time is enough.
     if (in_flight_ids_.count(n.record_id)) continue;
     InFlight job{std::move(n), now};
-    if (!job.n.target_type) {
-      st.unsaved.push_back(Outcome(job, NotSent(Verdict::kInvalid, "unknown target type"), now));
+    if (!job.n.target_type || !job.n.trigger_event_type) {
+      const char* what = job.n.target_type ? "unknown trigger event type" : "unknown target type";
+      st.unsaved.push_back(Outcome(job, NotSent(Verdict::kInvalid, what), now));
       continue;
     }
     Message m{*job.n.target_type, job.n.project_id, job.n.event_name, job.n.target_id, job.n.record_id,
-              job.n.content, SmnSubject(job.n.trigger_event_type, job.n.secret_name)};
+              job.n.content, SmnSubject(*job.n.trigger_event_type, job.n.secret_name)};
     Prepared p = Prepare(m);
     if (p.not_sent) {
       st.unsaved.push_back(Outcome(job, *p.not_sent, now));

@@ -53,44 +53,4 @@ std::optional<int64_t> RetryPolicy::NextAttempt(int failed_attempts, int64_t fir
   return next;
 }
 
-bool ParseDuration(std::string_view item, int64_t* out) {
-  int64_t unit = 0;
-  size_t digits = item.size();
-  if (item.size() > 2 && item.substr(item.size() - 2) == "ms") {
-    unit = 1;
-    digits -= 2;
-  } else if (!item.empty()) {
-    switch (item.back()) {
-      case 's': unit = 1'000; break;
-      case 'm': unit = 60'000; break;
-      case 'h': unit = 3'600'000; break;
-      case 'd': unit = 86'400'000; break;
-      default: return false;
-    }
-    digits -= 1;
-  }
-  if (digits == 0 || digits > 9) return false;
-  int64_t n = 0;
-  auto [p, ec] = std::from_chars(item.data(), item.data() + digits, n);
-  if (ec != std::errc() || p != item.data() + digits || n <= 0) return false;
-  *out = n * unit;
-  return true;
-}
-
-bool ParseDurationList(std::string_view text, std::vector<int64_t>* out) {
-  out->clear();
-  if (text.empty()) return false;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t comma = text.find(',', pos);
-    std::string_view item = text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
-    int64_t ms = 0;
-    if (!ParseDuration(item, &ms)) return false;
-    out->push_back(ms);
-    if (comma == std::string_view::npos) break;
-    pos = comma + 1;
-  }
-  return true;
-}
-
 }  // namespace csms::notify

@@ -48,9 +48,4 @@ class RetryPolicy {
   RetryOptions options_;
 };
 
-// "1s,5s,30s,2m,10m,30m,1h" → milliseconds (units ms, s, m, h, d; each item > 0); false when malformed.
-bool ParseDurationList(std::string_view text, std::vector<int64_t>* out);
-// One duration as above ("24h").
-bool ParseDuration(std::string_view text, int64_t* out_ms);
-
 }  // namespace csms::notify

@@ -66,7 +66,7 @@ Status IdentityService::CreateProject(const std::string& domain_name, const std:
     CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
     *out = Project{crypto::RandomHex(16), project_name, d.id};
     Status s = tx.identity().InsertProject(*out);
-    if (s.IsConflict()) return Status(Status::Kind::kConflict, "CSMS.0009", "project " + project_name + " already exists");
+    if (s.IsConflict()) return errors::NameTaken("project " + project_name + " already exists");
     return s;
   });
 }
@@ -81,7 +81,7 @@ Status IdentityService::CreateUser(const std::string& domain_name, const std::st
     CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
     *out = User{crypto::RandomHex(16), user_name, d.id, hash, role};
     Status s = tx.identity().InsertUser(*out);
-    if (s.IsConflict()) return Status(Status::Kind::kConflict, "CSMS.0009", "user " + user_name + " already exists");
+    if (s.IsConflict()) return errors::NameTaken("user " + user_name + " already exists");
     return s;
   });
 }

@@ -13,6 +13,7 @@ class TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
+  bool ok() const { return !path_.empty(); }
   const std::string& path() const { return path_; }
   // path() + "/" + name
   std::string File(const std::string& name) const { return path_ + "/" + name; }

@@ -79,17 +79,6 @@ TEST(RetryPolicy, RetryAfterReplacesTheScheduleAndIsCapped) {
   EXPECT_FALSE(notify::ParseRetryAfter("-5", 0));
 }
 
-TEST(RetryPolicy, DurationLists) {
-  std::vector<int64_t> v;
-  ASSERT_TRUE(notify::ParseDurationList("1s,5s,30s,2m,10m,30m,1h", &v));
-  EXPECT_EQ(v, (std::vector<int64_t>{1000, 5000, 30000, 120000, 600000, 1800000, 3600000}));
-  ASSERT_TRUE(notify::ParseDurationList("50ms,1d", &v));
-  EXPECT_EQ(v, (std::vector<int64_t>{50, 86'400'000}));
-  for (const char* bad : {"", ",", "1s,", "0s", "1", "s", "1x", "-1s", "1.5s", "1s 2s", "9999999999s"}) {
-    EXPECT_FALSE(notify::ParseDurationList(bad, &v)) << bad;
-  }
-}
-
 // --- signatures -------------------------------------------------------------------------------------
 
 TEST(WebhookSignature, MatchesTheStandardWebhooksVector) {

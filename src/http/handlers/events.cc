@@ -34,6 +34,16 @@ std::string EventBody(const Event& e, const std::string& signing_secret = "") {
   return w.Take();
 }
 
+// "A, B, C": every event type, in the domain's order (the list in error messages).
+std::string AllEventTypeNames() {
+  std::string out;
+  for (EventType t : kAllEventTypes) {
+    if (!out.empty()) out += ", ";
+    out += EventTypeName(t);
+  }
+  return out;
+}
+
 Status ParseEventTypes(const json::ObjectReader& body, std::vector<EventType>* out) {
   std::vector<std::string> names;
   CSMS_RETURN_IF_ERROR(body.RequireStringArray("event_types", &names));
@@ -42,9 +52,7 @@ Status ParseEventTypes(const json::ObjectReader& body, std::vector<EventType>* o
     auto t = ParseEventType(n);
     if (!t) {
       return errors::InvalidParameter("invalid event_types: unknown event type '" + std::string(utf8::Truncate(n, 64)) +
-                                      "'; allowed: SECRET_VERSION_CREATED, SECRET_VERSION_EXPIRED, "
-                                      "SECRET_VERSION_NEAR_EXPIRY, SECRET_ROTATED, SECRET_ROTATED_FAILED, "
-                                      "SECRET_DELETED");
+                                      "'; allowed: " + AllEventTypeNames());
     }
     out->push_back(*t);
   }
@@ -54,9 +62,9 @@ Status ParseEventTypes(const json::ObjectReader& body, std::vector<EventType>* o
 Status ParseState(const json::ObjectReader& body, EventState* out) {
   std::string s;
   CSMS_RETURN_IF_ERROR(body.RequireString("state", &s));
-  if (s == "ENABLED") *out = EventState::kEnabled;
-  else if (s == "DISABLED") *out = EventState::kDisabled;
-  else return errors::InvalidParameter("invalid state: must be ENABLED or DISABLED");
+  std::optional<EventState> state = ParseEventState(s);
+  if (!state) return errors::InvalidParameter("invalid state: must be ENABLED or DISABLED");
+  *out = *state;
   return Status::OK();
 }
 
@@ -65,9 +73,9 @@ Status ParseNotification(const json::ObjectReader& body, NotificationTarget* out
   CSMS_RETURN_IF_ERROR(body.RequireObject("notification", &n));
   std::string type;
   CSMS_RETURN_IF_ERROR(n.RequireString("target_type", &type));
-  if (type == "SMN") out->type = TargetType::kSmn;
-  else if (type == "WEBHOOK") out->type = TargetType::kWebhook;
-  else return errors::InvalidParameter("invalid notification.target_type: must be SMN or WEBHOOK");
+  std::optional<TargetType> target_type = ParseTargetType(type);
+  if (!target_type) return errors::InvalidParameter("invalid notification.target_type: must be SMN or WEBHOOK");
+  out->type = *target_type;
   CSMS_RETURN_IF_ERROR(n.RequireString("target_id", &out->id));
   CSMS_RETURN_IF_ERROR(n.RequireString("target_name", &out->name));
   return Status::OK();

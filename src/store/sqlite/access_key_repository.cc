@@ -1,5 +1,6 @@
 // SQLite storage of access keys. The sealed SK is binary; it is stored as Base64 text.
 #include "crypto/encoding.h"
+#include "store/sqlite/decode.h"
 #include "store/sqlite/query.h"
 #include "store/sqlite/repositories.h"
 
@@ -10,18 +11,29 @@ namespace {
   "k.access_key, k.user_id, k.sealed_secret, k.security_token_hash, k.description, k.status, k.create_time, " \
   "k.expires_at, k.revoke_time"
 
-AccessKey ReadAccessKey(Statement& s) {
-  AccessKey k;
+std::optional<AccessKeyStatus> ParseAccessKeyStatus(std::string_view text) {
+  for (AccessKeyStatus st : {AccessKeyStatus::kActive, AccessKeyStatus::kRevoked}) {
+    if (AccessKeyStatusName(st) == text) return st;
+  }
+  return std::nullopt;
+}
+
+Status ReadAccessKey(Statement& s, AccessKey* out) {
+  AccessKey& k = *out;
+  k = AccessKey();
   k.access_key = s.Text(0);
   k.user_id = s.Text(1);
-  k.sealed_secret = crypto::Base64Decode(s.Text(2)).value_or("");
+  std::optional<std::string> sealed = crypto::Base64Decode(s.TextView(2));
+  if (!sealed) return UnreadableColumn("access_keys", k.access_key, "sealed_secret", "(not Base64)");
+  k.sealed_secret = std::move(*sealed);
   k.security_token_hash = s.IsNull(3) ? "" : s.Text(3);
   k.description = s.Text(4);
-  k.status = s.Text(5) == "revoked" ? AccessKeyStatus::kRevoked : AccessKeyStatus::kActive;
+  CSMS_RETURN_IF_ERROR(
+      DecodeColumn(s.TextView(5), ParseAccessKeyStatus, "access_keys", k.access_key, "status", &k.status));
   k.create_time = s.Int(6);
   if (!s.IsNull(7)) k.expires_at = s.Int(7);
   if (!s.IsNull(8)) k.revoke_time = s.Int(8);
-  return k;
+  return Status::OK();
 }
 
 }  // namespace
@@ -44,7 +56,7 @@ Status SqliteAccessKeyRepository::Insert(const AccessKey& k) {
 
 Status SqliteAccessKeyRepository::Get(const std::string& access_key, AccessKey* out) {
   return QueryOne(conn_, "SELECT " CSMS_ACCESS_KEY_COLUMNS " FROM access_keys k WHERE k.access_key = ?1", "access key",
-                  [&](Statement& s) { s.Bind(1, access_key); }, [&](Statement& s) { *out = ReadAccessKey(s); });
+                  [&](Statement& s) { s.Bind(1, access_key); }, [&](Statement& s) { return ReadAccessKey(s, out); });
 }
 
 Status SqliteAccessKeyRepository::List(const std::string& domain_id, const std::string& user_id,
@@ -53,7 +65,7 @@ Status SqliteAccessKeyRepository::List(const std::string& domain_id, const std::
                    "SELECT " CSMS_ACCESS_KEY_COLUMNS " FROM access_keys k JOIN users u ON u.id = k.user_id "
                    "WHERE u.domain_id = ?1 AND (?2 = '' OR k.user_id = ?2) ORDER BY k.create_time, k.access_key",
                    [&](Statement& s) { s.Bind(1, domain_id).Bind(2, user_id); },
-                   [&](Statement& s) { out->push_back(ReadAccessKey(s)); });
+                   [&](Statement& s) { return ReadAccessKey(s, &out->emplace_back()); });
 }
 
 Status SqliteAccessKeyRepository::Revoke(const std::string& access_key, int64_t now_ms) {

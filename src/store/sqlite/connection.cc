@@ -9,7 +9,7 @@ namespace csms::sqlite {
 Status SqliteError(sqlite3* db, std::string_view what) {
   int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "no database");
-  if ((code & 0xff) == SQLITE_CONSTRAINT) return Status(Status::Kind::kConflict, "CSMS.0009", msg);
+  if ((code & 0xff) == SQLITE_CONSTRAINT) return errors::NameTaken(msg);
   if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) return errors::Unavailable(msg);
   return errors::Internal(msg);
 }
@@ -54,17 +54,18 @@ Connection::~Connection() {
   sqlite3_close_v2(db_);
 }
 
-Status Connection::Prepare(const char* sql, sqlite3_stmt** out) {
+Status Connection::Prepare(std::string_view sql, sqlite3_stmt** out) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
     *out = it->second;
     return Status::OK();
   }
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                         nullptr) != SQLITE_OK) {
     return SqliteError(db_, "prepare");
   }
-  cache_.emplace(sql, stmt);
+  cache_.emplace(std::string(sql), stmt);
   *out = stmt;
   return Status::OK();
 }

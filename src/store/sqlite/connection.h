@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,15 +86,21 @@ class Connection {
   static Status Open(const std::string& path, bool synchronous_full, Connection** out);
   ~Connection();
 
-  // Returns the cached prepared statement for `sql` (which must outlive the connection: a literal).
-  Status Prepare(const char* sql, sqlite3_stmt** out);
+  // Returns the prepared statement for `sql`, from the cache keyed by the SQL text (so a statement
+  // built at run time is prepared once per connection, like a literal).
+  Status Prepare(std::string_view sql, sqlite3_stmt** out);
   Status ExecScript(std::string_view sql);
   sqlite3* db() { return db_; }
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
-  std::unordered_map<const char*, sqlite3_stmt*> cache_;
+  // Transparent hash and equality: a lookup by string_view allocates nothing.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> cache_;
 };
 
 Status SqliteError(sqlite3* db, std::string_view what);

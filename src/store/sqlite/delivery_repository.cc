@@ -6,8 +6,10 @@
 #include <limits>
 
 #include "common/errors.h"
+#include "store/sqlite/decode.h"
 #include "store/sqlite/query.h"
 #include "store/sqlite/record_columns.h"
+#include "store/sqlite/record_filter.h"
 #include "store/sqlite/repositories.h"
 
 namespace csms::sqlite {
@@ -46,11 +48,14 @@ Status SqliteDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, cons
         n.target_type = ParseTargetType(s.TextView(4));
         n.target_id = s.Text(5);
         n.content = s.Text(6);
-        n.trigger_event_type = ParseEventType(s.TextView(7)).value_or(EventType::kVersionCreated);
+        // An unreadable type is not invented, nor does it stop the claim of the other rows: the
+        // dispatcher ends that record INVALID (Dispatcher::Launch).
+        n.trigger_event_type = ParseEventType(s.TextView(7));
         n.attempt_count = s.Int(8);
         n.round_attempts = s.Int(9);
         n.round_start = s.OptInt(10);
         out->push_back(std::move(n));
+        return Status::OK();
       });
 }
 
@@ -121,10 +126,10 @@ Status SqliteDeliveryRepository::GetRecord(const std::string& project_id, const 
       "last_error FROM notifications WHERE id = ?1 AND project_id = ?2",
       "notification record", [&](Statement& s) { s.Bind(1, record_id).Bind(2, project_id); },
       [&](Statement& s) {
-        out->record = ReadRecordColumns(s);
         out->attempt_count = s.Int(15);
         out->final_time = s.OptInt(16);
         out->last_error = s.OptText(17);
+        return ReadRecordColumns(s, &out->record);
       }));
   out->attempts.clear();
   return QueryMany(
@@ -158,28 +163,17 @@ Status SqliteDeliveryRepository::Redeliver(const std::string& project_id, const 
 }
 
 Status SqliteDeliveryRepository::Redrive(const RecordQuery& q, int64_t now, int64_t* count) {
-  // The listing's filters (record_repository.cc), except that no status means FAIL and INVALID.
-  Status st = Exec(
-      conn_,
+  // The listing's filters (record_filter.h), except that no status means FAIL and INVALID.
+  static const std::string kSql =
       "UPDATE notifications SET status = 'PENDING', next_attempt_at = ?10, round_attempts = 0, round_start = NULL, "
-      "final_time = NULL WHERE rowid IN (SELECT rowid FROM notifications "
-      "WHERE project_id = ?1 AND create_time >= ?2 "
-      "AND (?3 IS NULL OR create_time >= ?3) AND (?4 IS NULL OR create_time <= ?4) "
-      "AND (?5 IS NULL OR event_name = ?5) AND (?6 IS NULL OR secret_name = ?6) "
-      "AND (?7 IS NULL OR trigger_event_type = ?7) "
-      "AND (CASE WHEN ?8 IS NULL THEN status IN ('FAIL', 'INVALID') ELSE status = ?8 END) "
-      "AND lease_owner IS NULL "
-      "ORDER BY create_time DESC, id DESC LIMIT ?9)",
-      [&](Statement& s) {
-        s.Bind(1, q.project_id).Bind(2, q.min_create_time);
-        q.start_time ? s.Bind(3, *q.start_time) : s.BindNull(3);
-        q.end_time ? s.Bind(4, *q.end_time) : s.BindNull(4);
-        q.event_name ? s.Bind(5, *q.event_name) : s.BindNull(5);
-        q.secret_name ? s.Bind(6, *q.secret_name) : s.BindNull(6);
-        q.trigger_event_type ? s.Bind(7, EventTypeName(*q.trigger_event_type)) : s.BindNull(7);
-        q.status ? s.Bind(8, NotificationStatusName(*q.status)) : s.BindNull(8);
-        s.Bind(9, q.limit).Bind(10, now);
-      });
+      "final_time = NULL WHERE rowid IN (SELECT rowid FROM notifications WHERE " +
+      RecordFilterSql(NoStatusMeans::kFailed) +
+      " AND lease_owner IS NULL ORDER BY create_time DESC, id DESC LIMIT ?9)";
+  static_assert(kRecordFilterParams == 8);
+  Status st = Exec(conn_, kSql, [&](Statement& s) {
+    BindRecordFilter(s, q);
+    s.Bind(9, q.limit).Bind(10, now);
+  });
   *count = st.ok() ? sqlite3_changes(conn_.db()) : 0;
   return st;
 }

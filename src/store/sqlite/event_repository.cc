@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "common/errors.h"
+#include "store/sqlite/decode.h"
 #include "store/sqlite/query.h"
 #include "store/sqlite/repositories.h"
 
@@ -17,17 +18,19 @@ std::string JoinEventTypes(const std::vector<EventType>& types) {
   return out;
 }
 
-std::vector<EventType> SplitEventTypes(std::string_view text) {
-  std::vector<EventType> out;
-  out.reserve(std::count(text.begin(), text.end(), ',') + 1);  // one allocation per row, not three
+// The stored list as JoinEventTypes wrote it; an unknown name fails (ParseEventType decodes each).
+Status SplitEventTypes(std::string_view text, const std::string& row, std::vector<EventType>* out) {
+  out->clear();
+  out->reserve(std::count(text.begin(), text.end(), ',') + 1);  // one allocation per row, not three
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find(',', start);
     if (end == std::string_view::npos) end = text.size();
-    if (auto t = ParseEventType(text.substr(start, end - start))) out.push_back(*t);
+    CSMS_RETURN_IF_ERROR(
+        DecodeColumn(text.substr(start, end - start), ParseEventType, "events", row, "event_types", &out->emplace_back()));
     start = end + 1;
   }
-  return out;
+  return Status::OK();
 }
 
 void BindEvent(Statement& s, const Event& e) {
@@ -35,20 +38,23 @@ void BindEvent(Statement& s, const Event& e) {
       .Bind(5, EventStateName(e.state)).Bind(6, TargetTypeName(e.notification.type)).Bind(7, e.notification.id)
       .Bind(8, e.notification.name).Bind(9, e.create_time).Bind(10, e.update_time).Bind(11, e.representation);
 }
-Event ReadEvent(Statement& s) {
-  Event e;
+Status ReadEvent(Statement& s, Event* out) {
+  Event& e = *out;
+  e = Event();
   e.project_id = s.Text(0);
   e.name = s.Text(1);
   e.event_id = s.Text(2);
-  e.event_types = SplitEventTypes(s.TextView(3));
-  e.state = s.TextView(4) == "DISABLED" ? EventState::kDisabled : EventState::kEnabled;
-  e.notification.type = s.TextView(5) == "WEBHOOK" ? TargetType::kWebhook : TargetType::kSmn;
+  const std::string row = e.project_id + "/" + e.name;
+  CSMS_RETURN_IF_ERROR(SplitEventTypes(s.TextView(3), row, &e.event_types));
+  CSMS_RETURN_IF_ERROR(DecodeColumn(s.TextView(4), ParseEventState, "events", row, "state", &e.state));
+  CSMS_RETURN_IF_ERROR(
+      DecodeColumn(s.TextView(5), ParseTargetType, "events", row, "target_type", &e.notification.type));
   e.notification.id = s.Text(6);
   e.notification.name = s.Text(7);
   e.create_time = s.Int(8);
   e.update_time = s.Int(9);
   e.representation = s.Text(10);
-  return e;
+  return Status::OK();
 }
 
 }  // namespace
@@ -68,7 +74,7 @@ Status SqliteEventRepository::Get(const std::string& project_id, const std::stri
       "SELECT project_id, name, event_id, event_types, state, target_type, target_id, target_name, create_time, "
       "update_time, representation FROM events WHERE project_id = ?1 AND name = ?2",
       "event", [&](Statement& s) { s.Bind(1, project_id).Bind(2, name); },
-      [&](Statement& s) { *out = ReadEvent(s); });
+      [&](Statement& s) { return ReadEvent(s, out); });
 }
 Status SqliteEventRepository::Update(const Event& e) {
   return ExecOne(conn_, 

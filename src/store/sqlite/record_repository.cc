@@ -1,29 +1,37 @@
 // SQLite storage of notification records.
 #include "common/errors.h"
+#include "store/sqlite/decode.h"
 #include "store/sqlite/query.h"
 #include "store/sqlite/record_columns.h"
+#include "store/sqlite/record_filter.h"
 #include "store/sqlite/repositories.h"
 
 namespace csms::sqlite {
 
-NotificationRecord ReadRecordColumns(const Statement& s) {
+Status ReadRecordColumns(const Statement& s, NotificationRecord* out) {
   NotificationRecord r;
   r.record_id = s.Text(0);
   r.project_id = s.Text(1);
   r.event_name = s.Text(2);
-  r.trigger_event_type = ParseEventType(s.TextView(3)).value_or(EventType::kVersionCreated);
+  CSMS_RETURN_IF_ERROR(DecodeColumn(s.TextView(3), ParseEventType, "notifications", r.record_id,
+                                    "trigger_event_type", &r.trigger_event_type));
   r.create_time = s.Int(4);
   r.secret_name = s.Text(5);
   r.secret_type = s.Text(6);
-  r.target_type = s.Text(7);
+  TargetType target_type = TargetType::kSmn;  // set by DecodeColumn, or the row is refused
+  CSMS_RETURN_IF_ERROR(
+      DecodeColumn(s.TextView(7), ParseTargetType, "notifications", r.record_id, "target_type", &target_type));
+  r.target_type = std::string(TargetTypeName(target_type));
   r.notification_target_id = s.Text(8);
   r.notification_target_name = s.Text(9);
   r.notification_content = s.Text(10);
-  r.notification_status = ParseNotificationStatus(s.TextView(11)).value_or(NotificationStatus::kPending);
+  CSMS_RETURN_IF_ERROR(DecodeColumn(s.TextView(11), ParseNotificationStatus, "notifications", r.record_id, "status",
+                                    &r.notification_status));
   r.secret_id = s.Text(12);
   r.sequence = s.Int(13);
   r.next_attempt_at = s.OptInt(14);
-  return r;
+  *out = std::move(r);
+  return Status::OK();
 }
 
 Status SqliteRecordRepository::Insert(const NotificationRecord& r) {
@@ -41,36 +49,25 @@ Status SqliteRecordRepository::Insert(const NotificationRecord& r) {
       });
 }
 Status SqliteRecordRepository::List(const RecordQuery& q, std::vector<NotificationRecord>* out) {
-  // One statement serves every filter combination: an absent filter binds NULL and drops out.
+  // The filters (record_filter.h) bind ?1 to ?8; the cursor and limit follow.
   // The (project_id, create_time DESC, id DESC) index drives both the order and the cursor.
-  static const char* kSql =
+  static const std::string kSql =
       "SELECT id, project_id, event_name, trigger_event_type, create_time, secret_name, secret_type, "
       "target_type, target_id, target_name, content, status, secret_id, sequence, next_attempt_at FROM notifications "
-      "WHERE project_id = ?1 AND create_time >= ?2 "
-      "AND (?3 IS NULL OR create_time >= ?3) AND (?4 IS NULL OR create_time <= ?4) "
-      "AND (?5 IS NULL OR event_name = ?5) AND (?6 IS NULL OR secret_name = ?6) "
-      "AND (?7 IS NULL OR trigger_event_type = ?7) "
-      "AND (CASE WHEN ?8 IS NULL THEN status <> 'PENDING' ELSE status = ?8 END) "
-      "AND (?9 IS NULL OR create_time < ?9 OR (create_time = ?9 AND id < ?10)) "
+      "WHERE " + RecordFilterSql(NoStatusMeans::kFinished) +
+      " AND (?9 IS NULL OR create_time < ?9 OR (create_time = ?9 AND id < ?10)) "
       "ORDER BY create_time DESC, id DESC LIMIT ?11";
+  static_assert(kRecordFilterParams == 8);
   return QueryMany(conn_, 
       kSql,
       [&](Statement& s) {
-        s.Bind(1, q.project_id).Bind(2, q.min_create_time);
-        q.start_time ? s.Bind(3, *q.start_time) : s.BindNull(3);
-        q.end_time ? s.Bind(4, *q.end_time) : s.BindNull(4);
-        q.event_name ? s.Bind(5, *q.event_name) : s.BindNull(5);
-        q.secret_name ? s.Bind(6, *q.secret_name) : s.BindNull(6);
-        q.trigger_event_type ? s.Bind(7, EventTypeName(*q.trigger_event_type)) : s.BindNull(7);
-        q.status ? s.Bind(8, NotificationStatusName(*q.status)) : s.BindNull(8);
-        q.before_time ? s.Bind(9, *q.before_time) : s.BindNull(9);
+        BindRecordFilter(s, q);
+        s.BindOpt(9, q.before_time);
         // Without an id the cursor is a plain time bound (the legacy 13-digit marker).
         s.Bind(10, q.before_id.value_or(""));
         s.Bind(11, q.limit);
       },
-      [&](Statement& s) {
-        out->push_back(ReadRecordColumns(s));
-      });
+      [&](Statement& s) { return ReadRecordColumns(s, &out->emplace_back()); });
 }
 
 Status SqliteRecordRepository::PurgeOlderThan(int64_t horizon, int limit, int64_t* deleted) {

@@ -1,5 +1,6 @@
 // SQLite storage of secrets, versions, stages and master-key checks.
 #include "common/errors.h"
+#include "store/sqlite/decode.h"
 #include "store/sqlite/query.h"
 #include "store/sqlite/repositories.h"
 
@@ -20,12 +21,13 @@ void BindSecret(Statement& s, const Secret& x) {
   s.Bind(19, x.last_version).Bind(20, x.notification_sequence);
 }
 
-Secret ReadSecret(Statement& s) {
-  Secret x;
+Status ReadSecret(Statement& s, Secret* out) {
+  Secret& x = *out;
+  x = Secret();
   x.project_id = s.Text(0);
   x.name = s.Text(1);
   x.id = s.Text(2);
-  x.state = ParseSecretState(s.Text(3));
+  CSMS_RETURN_IF_ERROR(DecodeColumn(s.TextView(3), ParseSecretState, "secrets", x.id, "state", &x.state));
   x.kms_key_id = s.Text(4);
   x.description = s.OptText(5);
   x.create_time = s.Int(6);
@@ -42,24 +44,35 @@ Secret ReadSecret(Statement& s) {
   x.rotation_func_urn = s.OptText(17);
   x.last_version = s.Int(18);
   x.notification_sequence = s.Int(19);
-  return x;
+  return Status::OK();
 }
 
 #define VERSION_META_COLUMNS \
   "secret_id, number, create_time, expire_time, kms_key_id, kind, next_lead, expired_fired, due_time"
 
-SecretVersion ReadVersionMeta(Statement& s) {
-  SecretVersion v;
+// How a version's value kind is stored (not an API name).
+std::string_view ValueKindName(ValueKind k) { return k == ValueKind::kBinary ? "binary" : "string"; }
+std::optional<ValueKind> ParseValueKind(std::string_view text) {
+  for (ValueKind k : {ValueKind::kString, ValueKind::kBinary}) {
+    if (ValueKindName(k) == text) return k;
+  }
+  return std::nullopt;
+}
+
+Status ReadVersionMeta(Statement& s, SecretVersion* out) {
+  SecretVersion& v = *out;
+  v = SecretVersion();
   v.secret_id = s.Text(0);
   v.number = s.Int(1);
   v.create_time = s.Int(2);
   v.expire_time = s.OptInt(3);
   v.kms_key_id = s.Text(4);
-  v.kind = s.Text(5) == "binary" ? ValueKind::kBinary : ValueKind::kString;
+  CSMS_RETURN_IF_ERROR(DecodeColumn(s.TextView(5), ParseValueKind, "versions",
+                                    v.secret_id + "/" + std::to_string(v.number), "kind", &v.kind));
   v.expiry.next_lead = static_cast<int>(s.Int(6));
   v.expiry.expired_fired = s.Int(7) != 0;
   v.expiry.due_time = s.OptInt(8);
-  return v;
+  return Status::OK();
 }
 
 Stage ReadStage(Statement& s) {
@@ -83,12 +96,12 @@ Status SqliteSecretRepository::Insert(const Secret& x) {
 Status SqliteSecretRepository::Get(const std::string& project_id, const std::string& name, Secret* out) {
   return QueryOne(conn_, "SELECT " SECRET_COLUMNS " FROM secrets WHERE project_id = ?1 AND name = ?2", "secret",
                   [&](Statement& s) { s.Bind(1, project_id).Bind(2, name); },
-                  [&](Statement& s) { *out = ReadSecret(s); });
+                  [&](Statement& s) { return ReadSecret(s, out); });
 }
 
 Status SqliteSecretRepository::GetById(const std::string& secret_id, Secret* out) {
   return QueryOne(conn_, "SELECT " SECRET_COLUMNS " FROM secrets WHERE id = ?1", "secret",
-                  [&](Statement& s) { s.Bind(1, secret_id); }, [&](Statement& s) { *out = ReadSecret(s); });
+                  [&](Statement& s) { s.Bind(1, secret_id); }, [&](Statement& s) { return ReadSecret(s, out); });
 }
 
 Status SqliteSecretRepository::Update(const Secret& x) {
@@ -116,7 +129,7 @@ Status SqliteSecretRepository::Delete(const Secret& x) {
 Status SqliteSecretRepository::List(const std::string& project_id, const std::string& after_name,
                                     const std::optional<std::string>& event_name, int limit,
                                     std::vector<Secret>* out) {
-  auto row = [&](Statement& s) { out->push_back(ReadSecret(s)); };
+  auto row = [&](Statement& s) { return ReadSecret(s, &out->emplace_back()); };
   if (event_name) {
     return QueryMany(conn_,
                      "SELECT " SECRET_COLUMNS " FROM secrets WHERE project_id = ?1 AND event_subscription = ?2 "
@@ -143,7 +156,7 @@ Status SqliteSecretRepository::InsertVersion(const SecretVersion& v) {
               "ciphertext, next_lead, expired_fired, due_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
               [&](Statement& s) {
                 s.Bind(1, v.secret_id).Bind(2, v.number).Bind(3, v.create_time).BindOpt(4, v.expire_time);
-                s.Bind(5, v.kms_key_id).Bind(6, v.kind == ValueKind::kBinary ? "binary" : "string");
+                s.Bind(5, v.kms_key_id).Bind(6, ValueKindName(v.kind));
                 s.BindBlob(7, v.wrapped_key).BindBlob(8, v.ciphertext).Bind(9, v.expiry.next_lead);
                 s.Bind(10, v.expiry.expired_fired ? 1 : 0).BindOpt(11, v.expiry.due_time);
               });
@@ -154,15 +167,16 @@ Status SqliteSecretRepository::GetVersion(const std::string& secret_id, int64_t 
   auto bind = [&](Statement& s) { s.Bind(1, secret_id).Bind(2, number); };
   if (!with_value) {
     return QueryOne(conn_, "SELECT " VERSION_META_COLUMNS " FROM versions WHERE secret_id = ?1 AND number = ?2",
-                    "version", bind, [&](Statement& s) { *out = ReadVersionMeta(s); });
+                    "version", bind, [&](Statement& s) { return ReadVersionMeta(s, out); });
   }
   return QueryOne(conn_,
                   "SELECT " VERSION_META_COLUMNS ", wrapped_key, ciphertext FROM versions "
                   "WHERE secret_id = ?1 AND number = ?2",
                   "version", bind, [&](Statement& s) {
-                    *out = ReadVersionMeta(s);
+                    CSMS_RETURN_IF_ERROR(ReadVersionMeta(s, out));
                     out->wrapped_key = s.Blob(9);
                     out->ciphertext = s.Blob(10);
+                    return Status::OK();
                   });
 }
 
@@ -194,7 +208,7 @@ Status SqliteSecretRepository::ListVersions(const std::string& secret_id, int64_
                    "SELECT " VERSION_META_COLUMNS " FROM versions WHERE secret_id = ?1 AND number > ?2 "
                    "ORDER BY number LIMIT ?3",
                    [&](Statement& s) { s.Bind(1, secret_id).Bind(2, after_number).Bind(3, limit); },
-                   [&](Statement& s) { out->push_back(ReadVersionMeta(s)); });
+                   [&](Statement& s) { return ReadVersionMeta(s, &out->emplace_back()); });
 }
 
 Status SqliteSecretRepository::OldestUnstagedVersion(const std::string& secret_id, int64_t except_number,
@@ -238,7 +252,7 @@ Status SqliteSecretRepository::DueVersions(int64_t now, int limit, std::vector<S
                    "SELECT " VERSION_META_COLUMNS " FROM versions WHERE due_time IS NOT NULL AND due_time <= ?1 "
                    "ORDER BY due_time LIMIT ?2",
                    [&](Statement& s) { s.Bind(1, now).Bind(2, limit); },
-                   [&](Statement& s) { out->push_back(ReadVersionMeta(s)); });
+                   [&](Statement& s) { return ReadVersionMeta(s, &out->emplace_back()); });
 }
 
 Status SqliteSecretRepository::DueRotations(int64_t now, int limit, std::vector<Secret>* out) {
@@ -246,7 +260,7 @@ Status SqliteSecretRepository::DueRotations(int64_t now, int limit, std::vector<
                    "SELECT " SECRET_COLUMNS " FROM secrets WHERE next_rotation_time IS NOT NULL AND "
                    "next_rotation_time <= ?1 ORDER BY next_rotation_time LIMIT ?2",
                    [&](Statement& s) { s.Bind(1, now).Bind(2, limit); },
-                   [&](Statement& s) { out->push_back(ReadSecret(s)); });
+                   [&](Statement& s) { return ReadSecret(s, &out->emplace_back()); });
 }
 
 Status SqliteSecretRepository::DueDeletions(int64_t now, int limit, std::vector<Secret>* out) {
@@ -254,7 +268,7 @@ Status SqliteSecretRepository::DueDeletions(int64_t now, int limit, std::vector<
                    "SELECT " SECRET_COLUMNS " FROM secrets WHERE scheduled_delete_time IS NOT NULL AND "
                    "scheduled_delete_time <= ?1 ORDER BY scheduled_delete_time LIMIT ?2",
                    [&](Statement& s) { s.Bind(1, now).Bind(2, limit); },
-                   [&](Statement& s) { out->push_back(ReadSecret(s)); });
+                   [&](Statement& s) { return ReadSecret(s, &out->emplace_back()); });
 }
 
 Status SqliteSecretRepository::GetKeyCheck(const std::string& alias, std::string* key_id, std::string* sealed) {

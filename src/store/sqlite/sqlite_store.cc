@@ -80,7 +80,11 @@ class SqliteStore final : public Store {
     Connection* conn = nullptr;
     CSMS_RETURN_IF_ERROR(Acquire(&conn));
     Status s = Migrate(conn);
-    Release(conn);
+    if (s.ok()) {
+      Release(conn);
+    } else {
+      Discard(conn);  // a failed migration may have left it inside its transaction
+    }
     return s;
   }
 
@@ -99,13 +103,18 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // A connection goes back to the pool only in the state every caller expects: outside any
+  // transaction and, when the store is durable, at synchronous=FULL. One that cannot be brought
+  // back to that state (a failed ROLLBACK, a failed restore of synchronous=FULL) is closed instead:
+  // reused, it would run the next caller's statements inside a stale transaction, or commit its
+  // "durable" writes without fsync.
   Status RunTx(const TxFn& fn, const char* begin, bool relaxed = false) {
     Connection* conn = nullptr;
     CSMS_RETURN_IF_ERROR(Acquire(&conn));
     if (relaxed) {
       Status s = RunControl(conn, "PRAGMA synchronous=NORMAL");
       if (!s.ok()) {
-        Release(conn);
+        Discard(conn);  // its synchronous setting is unknown
         return s;
       }
     }
@@ -113,17 +122,21 @@ class SqliteStore final : public Store {
     if (s.ok()) {
       SqliteTransaction tx(*conn);
       s = fn(tx);
-      if (s.ok()) {
-        s = RunControl(conn, "COMMIT");
-        if (!s.ok()) RunControl(conn, "ROLLBACK");
-      } else {
-        RunControl(conn, "ROLLBACK");
-      }
+      if (s.ok()) s = RunControl(conn, "COMMIT");
+      // After a failed body or COMMIT the outcome is s; a failed ROLLBACK shows in InTransaction.
+      if (!s.ok()) RunControl(conn, "ROLLBACK").IgnoreError();
     }
-    if (relaxed) RunControl(conn, "PRAGMA synchronous=FULL");
-    Release(conn);
+    bool reusable = !InTransaction(conn);
+    if (relaxed && !RunControl(conn, "PRAGMA synchronous=FULL").ok()) reusable = false;
+    if (reusable) {
+      Release(conn);
+    } else {
+      Discard(conn);
+    }
     return s;
   }
+
+  static bool InTransaction(Connection* conn) { return sqlite3_get_autocommit(conn->db()) == 0; }
 
   // BEGIN / COMMIT / ROLLBACK (string literals) from the connection's statement cache: they run
   // twice per request, and sqlite3_exec would parse them anew each time (~14% of the instructions
@@ -165,6 +178,17 @@ class SqliteStore final : public Store {
     cv_.notify_one();
   }
 
+  // Closes a connection that must not be reused; a later Acquire opens a fresh one in its place.
+  // (The ephemeral ":memory:" store has no later: its one connection is its database. Closing it
+  // would lose everything, so it is kept, rolled back as far as SQLite allows.)
+  void Discard(Connection* conn) {
+    if (options_.path == ":memory:") return Release(conn);
+    delete conn;
+    std::lock_guard<std::mutex> lock(mu_);
+    --open_;
+    cv_.notify_one();
+  }
+
   Status Migrate(Connection* conn) {
     CSMS_RETURN_IF_ERROR(conn->ExecScript("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
     int64_t version = 0;
@@ -187,7 +211,8 @@ class SqliteStore final : public Store {
       script += ";INSERT INTO schema_version (version) VALUES (" + std::to_string(i + 1) + ");COMMIT;";
       Status s = conn->ExecScript(script);
       if (!s.ok()) {
-        conn->ExecScript("ROLLBACK");
+        // Init discards this connection whatever the ROLLBACK does; the migration's error is the news.
+        conn->ExecScript("ROLLBACK").IgnoreError();
         return s;
       }
     }

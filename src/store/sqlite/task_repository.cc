@@ -1,5 +1,6 @@
 // SQLite storage of rotation tasks.
 #include "common/errors.h"
+#include "store/sqlite/decode.h"
 #include "store/sqlite/query.h"
 #include "store/sqlite/repositories.h"
 
@@ -16,14 +17,15 @@ void BindTask(Statement& s, const RotationTask& t) {
   s.Bind(10, t.error_code).Bind(11, t.error_msg).BindOpt(12, t.due_time).BindOpt(13, t.version_id);
 }
 
-RotationTask ReadTask(Statement& s) {
-  RotationTask t;
+Status ReadTask(Statement& s, RotationTask* out) {
+  RotationTask& t = *out;
+  t = RotationTask();
   t.task_id = s.Text(0);
   t.project_id = s.Text(1);
   t.secret_id = s.Text(2);
   t.secret_name = s.Text(3);
   t.rotation_func_urn = s.Text(4);
-  t.status = ParseTaskStatus(s.Text(5)).value_or(TaskStatus::kRunning);
+  CSMS_RETURN_IF_ERROR(DecodeColumn(s.TextView(5), ParseTaskStatus, "tasks", t.task_id, "status", &t.status));
   t.operate_type = s.Text(6);
   t.task_time = s.Int(7);
   t.attempt_nums = static_cast<int>(s.Int(8));
@@ -31,7 +33,7 @@ RotationTask ReadTask(Statement& s) {
   t.error_msg = s.Text(10);
   t.due_time = s.OptInt(11);
   t.version_id = s.OptText(12);
-  return t;
+  return Status::OK();
 }
 
 // Filters shared by List and Count: an absent filter binds NULL and drops out.
@@ -61,7 +63,7 @@ Status SqliteTaskRepository::Update(const RotationTask& t) {
 Status SqliteTaskRepository::Get(const std::string& project_id, const std::string& task_id, RotationTask* out) {
   return QueryOne(conn_, "SELECT " TASK_COLUMNS " FROM tasks WHERE task_id = ?1 AND project_id = ?2", "task",
                   [&](Statement& s) { s.Bind(1, task_id).Bind(2, project_id); },
-                  [&](Statement& s) { *out = ReadTask(s); });
+                  [&](Statement& s) { return ReadTask(s, out); });
 }
 
 Status SqliteTaskRepository::List(const TaskQuery& q, std::vector<RotationTask>* out) {
@@ -73,7 +75,7 @@ Status SqliteTaskRepository::List(const TaskQuery& q, std::vector<RotationTask>*
                      BindFilter(s, q);
                      s.BindOpt(4, q.before_time).Bind(5, q.before_id.value_or("")).Bind(6, q.limit);
                    },
-                   [&](Statement& s) { out->push_back(ReadTask(s)); });
+                   [&](Statement& s) { return ReadTask(s, &out->emplace_back()); });
 }
 
 Status SqliteTaskRepository::Count(const TaskQuery& q, int64_t* count) {
@@ -86,7 +88,7 @@ Status SqliteTaskRepository::DueRunning(int64_t now, int limit, std::vector<Rota
                    "SELECT " TASK_COLUMNS " FROM tasks WHERE status = 'RUNNING' AND due_time <= ?1 "
                    "ORDER BY due_time LIMIT ?2",
                    [&](Statement& s) { s.Bind(1, now).Bind(2, limit); },
-                   [&](Statement& s) { out->push_back(ReadTask(s)); });
+                   [&](Statement& s) { return ReadTask(s, &out->emplace_back()); });
 }
 
 Status SqliteTaskRepository::PurgeOlderThan(int64_t horizon, int limit, int64_t* deleted) {
