@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -31,6 +32,23 @@ int main(int argc, char** argv) {
   cli.add_option("--record-retention-days", config.record_retention_days, "days notification records are kept")
       ->capture_default_str()->check(CLI::Range(1, 3650));
   cli.add_option("--max-body-bytes", config.server.body_limit, "largest accepted request body")->capture_default_str();
+  cli.add_option("--max-connections", config.server.max_connections,
+                 "open HTTP connections at most (0 = the descriptor limit minus a reserve for the database, "
+                 "delivery and files); the longest-idle keep-alive connections are closed first at the cap")
+      ->capture_default_str()->check(CLI::Range(0, 10000000));
+  int header_timeout = static_cast<int>(config.server.header_timeout.count());
+  cli.add_option("--header-timeout", header_timeout,
+                 "seconds from the first byte of a request until its whole header must have arrived")
+      ->capture_default_str()->check(CLI::Range(1, 3600));
+  int idle_timeout = static_cast<int>(config.server.idle_timeout.count());
+  cli.add_option("--idle-timeout", idle_timeout, "seconds a keep-alive connection may wait for its next request")
+      ->capture_default_str()->check(CLI::Range(1, 86400));
+  cli.add_option("--worker-threads", config.api.worker_threads,
+                 "threads for requests that wait on the network (e.g. test notifications), off the I/O threads")
+      ->capture_default_str()->check(CLI::Range(1, 1024));
+  cli.add_option("--worker-queue", config.api.worker_queue,
+                 "such requests that may wait for a worker thread; beyond, 503 with Retry-After")
+      ->capture_default_str()->check(CLI::Range(0, 100000));
   cli.add_option("--shutdown-grace-seconds", config.shutdown_grace_seconds,
                  "how long SIGTERM waits for in-flight requests")->capture_default_str();
   cli.add_option("--secret-quota", config.secret_quota, "secrets per project")->capture_default_str()->check(CLI::Range(1, 1000000));
@@ -127,6 +145,8 @@ int main(int argc, char** argv) {
   config.sqlite_synchronous_full = sync == "full";
   config.access_log = !no_access_log;
   config.delivery = !no_delivery;
+  config.server.header_timeout = std::chrono::seconds(header_timeout);
+  config.server.idle_timeout = std::chrono::seconds(idle_timeout);
 
   if (admin->parsed()) {
     AdminCommand cmd;

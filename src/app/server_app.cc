@@ -216,6 +216,15 @@ int RunServer(const AppConfig& config) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // Connections, the database, delivery and files all need descriptors: take all we may.
+  int64_t open_files = http::RaiseOpenFileLimit();
+  http::ServerOptions server_options = config.server;
+  if (server_options.max_connections <= 0) server_options.max_connections = http::DefaultMaxConnections(open_files);
+  if (server_options.max_connections >= open_files) {
+    log::Warn("--max-connections " + std::to_string(server_options.max_connections) +
+              " is not below the descriptor limit " + std::to_string(open_files) +
+              ": the database and delivery may run out of descriptors");
+  }
 
   OffsetClock clock;
   std::unique_ptr<Store> store;
@@ -334,18 +343,20 @@ int RunServer(const AppConfig& config) {
   services.delivery = &delivery;
   services.clock = &clock;
   services.dev_clock = config.dev ? &clock : nullptr;
-  http::Api api(services);
+  http::Api api(services, config.api);
 
   log::EnableAccessLog(config.access_log);
   std::unique_ptr<http::HttpServer> server;
-  s = http::HttpServer::Start(config.server, [&api](const http::HttpRequest& req, http::HttpResponse& res) { api.Handle(req, res); },
-                              &server);
+  s = http::HttpServer::StartAsync(
+      server_options, [&api](std::shared_ptr<http::Exchange> exchange) { api.Handle(std::move(exchange)); }, &server);
   if (!s.ok()) {
     log::Error(s.message());
     return 1;
   }
   log::Info("csmsd listening on " + config.server.host + ":" + std::to_string(server->port()) +
-            (config.server.tls_cert_file.empty() ? " (http)" : " (https)") + (config.dev ? " in --dev mode" : ""));
+            (config.server.tls_cert_file.empty() ? " (http)" : " (https)") + (config.dev ? " in --dev mode" : "") +
+            ", at most " + std::to_string(server->max_connections()) + " connections (descriptor limit " +
+            std::to_string(open_files) + ")");
   if (!config.port_file.empty()) {
     std::string tmp = config.port_file + ".tmp";
     std::ofstream(tmp) << server->port() << "\n";
