@@ -23,6 +23,8 @@ class CsmsdProcess {
   // SIGKILL and wait: a crash.
   void Kill();
   bool Running();
+  // RLIMIT_NOFILE (soft and hard) csmsd starts with, for tests of descriptor exhaustion; 0 = inherited.
+  void set_open_file_limit(long limit) { open_file_limit_ = limit; }
 
   uint16_t port() const { return port_; }
   const std::string& dir() const { return dir_; }
@@ -33,6 +35,7 @@ class CsmsdProcess {
   std::string dir_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;
+  long open_file_limit_ = 0;
 };
 
 // Runs `csmsd args...` to completion (admin subcommands); returns exit code, fills output.
