@@ -69,7 +69,7 @@ TEST(WorkerPool, QueueOfZeroRefusesAsSoonAsTheThreadsAreBusy) {
 TEST(ConnectionCap, LeavesDescriptorsForTheRestOfTheProcess) {
   EXPECT_EQ(DefaultMaxConnections(128), 96);
   EXPECT_EQ(DefaultMaxConnections(1024), 768);
-  EXPECT_EQ(DefaultMaxConnections(1 << 20), (1 << 20) - 1024);
+  EXPECT_EQ(DefaultMaxConnections(1 << 19), (1 << 19) - 1024);
   EXPECT_GE(DefaultMaxConnections(20), 16);
   for (int64_t limit : {256, 4096, 65536}) EXPECT_LT(DefaultMaxConnections(limit), limit);
 }
