@@ -1,6 +1,7 @@
 // csmsd: the csms server, and `csmsd admin ...` for offline administration of a data dir.
 // main() reads like a table of parts: each flag group below fills its part of AppConfig.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <stdexcept>
@@ -19,6 +20,7 @@ struct CliExtras {
   bool no_delivery = false;
   bool no_access_log = false;
   std::string sqlite_sync = "full";
+  int header_timeout_s = 0, idle_timeout_s = 0;  // seconds, from the ServerOptions defaults
 };
 
 void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
@@ -32,6 +34,23 @@ void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
   cli.add_option("--tls-key", config.server.tls_key_file, "PEM private key for --tls-cert");
   cli.add_option("--port-file", config.port_file, "write the bound port to this file once listening");
   cli.add_option("--max-body-bytes", config.server.body_limit, "largest accepted request body")->capture_default_str();
+  cli.add_option("--max-connections", config.server.max_connections,
+                 "open HTTP connections at most (0 = the descriptor limit minus a reserve for the database, "
+                 "delivery and files); the longest-idle keep-alive connections are closed first at the cap")
+      ->capture_default_str()->check(CLI::Range(0, 10000000));
+  x.header_timeout_s = static_cast<int>(config.server.header_timeout.count());
+  cli.add_option("--header-timeout", x.header_timeout_s,
+                 "seconds from the first byte of a request until its whole header must have arrived")
+      ->capture_default_str()->check(CLI::Range(1, 3600));
+  x.idle_timeout_s = static_cast<int>(config.server.idle_timeout.count());
+  cli.add_option("--idle-timeout", x.idle_timeout_s, "seconds a keep-alive connection may wait for its next request")
+      ->capture_default_str()->check(CLI::Range(1, 86400));
+  cli.add_option("--worker-threads", config.api.worker_threads,
+                 "threads for requests that wait on the network (e.g. test notifications), off the I/O threads")
+      ->capture_default_str()->check(CLI::Range(1, 1024));
+  cli.add_option("--worker-queue", config.api.worker_queue,
+                 "such requests that may wait for a worker thread; beyond, 503 with Retry-After")
+      ->capture_default_str()->check(CLI::Range(0, 100000));
   cli.add_option("--shutdown-grace-seconds", config.shutdown_grace_seconds,
                  "how long SIGTERM waits for in-flight requests")->capture_default_str();
   cli.add_flag("--no-access-log", x.no_access_log, "do not write one line per request to stdout");
@@ -200,6 +219,8 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(cli, argc, argv);
   config.sqlite_synchronous_full = extras.sqlite_sync == "full";
+  config.server.header_timeout = std::chrono::seconds(extras.header_timeout_s);
+  config.server.idle_timeout = std::chrono::seconds(extras.idle_timeout_s);
   config.access_log = !extras.no_access_log;
   config.delivery = !extras.no_delivery;
 

@@ -333,8 +333,21 @@ bool BuildApi(const AppConfig& config, Server& x) {
   services.delivery = x.delivery.get();
   services.clock = &x.clock;
   services.dev_clock = config.dev ? &x.clock : nullptr;
-  x.api = std::make_unique<http::Api>(services);
+  x.api = std::make_unique<http::Api>(services, config.api);
   return true;
+}
+
+// The HTTP server's options: connections, the database, delivery and files all need descriptors,
+// so the process takes all it may and keeps a reserve below the connection cap.
+http::ServerOptions HttpOptions(const AppConfig& config, int64_t* open_files) {
+  *open_files = http::RaiseOpenFileLimit();
+  http::ServerOptions options = config.server;
+  if (options.max_connections <= 0) options.max_connections = http::DefaultMaxConnections(*open_files);
+  if (options.max_connections >= *open_files) {
+    log::Warn("--max-connections " + std::to_string(options.max_connections) + " is not below the descriptor limit " +
+              std::to_string(*open_files) + ": the database and delivery may run out of descriptors");
+  }
+  return options;
 }
 
 // Starts the background threads, then the HTTP server; announces the port.
@@ -342,15 +355,19 @@ bool Start(const AppConfig& config, Server& x) {
   if (config.scheduler_interval_ms > 0) x.scheduler->Start();
   if (config.delivery && !Check(x.dispatcher->Start(), "cannot start notification delivery: ")) return false;
   log::EnableAccessLog(config.access_log);
+  int64_t open_files = 0;
+  http::ServerOptions options = HttpOptions(config, &open_files);
   http::Api* api = x.api.get();
-  Status s = http::HttpServer::Start(
-      config.server, [api](const http::HttpRequest& req, http::HttpResponse& res) { api->Handle(req, res); }, &x.http);
+  Status s = http::HttpServer::StartAsync(
+      options, [api](std::shared_ptr<http::Exchange> exchange) { api->Handle(std::move(exchange)); }, &x.http);
   if (!s.ok()) {
     log::Error(s.message());
     return false;
   }
   log::Info("csmsd listening on " + config.server.host + ":" + std::to_string(x.http->port()) +
-            (config.server.tls_cert_file.empty() ? " (http)" : " (https)") + (config.dev ? " in --dev mode" : ""));
+            (config.server.tls_cert_file.empty() ? " (http)" : " (https)") + (config.dev ? " in --dev mode" : "") +
+            ", at most " + std::to_string(x.http->max_connections()) + " connections (descriptor limit " +
+            std::to_string(open_files) + ")");
   if (!config.port_file.empty()) {
     std::string tmp = config.port_file + ".tmp";
     std::ofstream(tmp) << x.http->port() << "\n";

@@ -8,6 +8,7 @@
 
 #include "common/status.h"
 #include "crypto/keyring.h"
+#include "http/api.h"
 #include "http/server.h"
 
 namespace csms {
@@ -16,6 +17,7 @@ struct AppConfig {
   std::string data_dir = "data";
   bool dev = false;
   http::ServerOptions server;
+  http::ApiOptions api;
   std::string port_file;
   int event_quota = 30;
   int record_retention_days = 90;

@@ -7,22 +7,20 @@
 #include "auth/token_service.h"
 #include "common/errors.h"
 #include "common/log.h"
+#include "http/error_body.h"
 #include "http/handlers/handlers.h"
+#include "http/worker_pool.h"
 #include "json/writer.h"
 
 namespace csms::http {
 
 void WriteError(const Status& status, HttpResponse& res) {
-  json::Writer w;
-  w.StartObject();
-  w.Field("error_code", status.code()).Field("error_msg", status.message());
-  w.Key("error").StartObject().Field("error_code", status.code()).Field("error_msg", status.message()).EndObject();
-  w.EndObject();
   res.status = status.http_status();
-  res.body = w.Take();
+  res.body = ErrorBody(status);
 }
 
-Api::Api(Services services) : services_(services) {
+Api::Api(Services services, ApiOptions options)
+    : services_(services), workers_(std::make_unique<WorkerPool>(options.worker_threads, options.worker_queue)) {
   handlers::RegisterHealthRoutes(router_);
   handlers::RegisterKeystoneRoutes(router_);
   handlers::RegisterEventRoutes(router_);
@@ -31,6 +29,8 @@ Api::Api(Services services) : services_(services) {
   handlers::RegisterDeliveryRoutes(router_);
   if (services_.dev_clock) handlers::RegisterDevRoutes(router_);
 }
+
+Api::~Api() = default;
 
 Status Api::Authenticate(const HttpRequest& req, const std::string& path_project, Principal* out) {
   auto authorization = req.header("authorization");
@@ -44,65 +44,121 @@ Status Api::Authenticate(const HttpRequest& req, const std::string& path_project
   return services_.tokens->Validate(*token, out);
 }
 
+const Route* Api::Match(const HttpRequest& req, PathParams* params, HttpResponse& res) {
+  const Route* route = nullptr;
+  std::string_view method = req.method == "HEAD" ? std::string_view("GET") : req.method;
+  Router<Route>::Match match = router_.Find(method, req.path, &route, params);
+  if (match != Router<Route>::Match::kFound) {
+    // A signed request is verified before the API tells whether the route exists, so a
+    // tampered method or path is a 401 like any other tampering.
+    auto authorization = req.header("authorization");
+    if (authorization && IsSignatureAuthorization(*authorization)) {
+      Principal ignored;
+      Status s = Authenticate(req, std::string(), &ignored);
+      if (s.kind() == Status::Kind::kUnauthenticated) {
+        WriteError(s, res);
+        return nullptr;
+      }
+    }
+  }
+  switch (match) {
+    case Router<Route>::Match::kFound:
+      return route;
+    case Router<Route>::Match::kNoMethod:
+      WriteError(errors::MethodNotAllowed("method " + std::string(req.method) + " is not allowed on " +
+                                          std::string(req.path)),
+                 res);
+      return nullptr;
+    case Router<Route>::Match::kBadPath:
+      WriteError(errors::InvalidRequest("the request path is not valid percent-encoding or UTF-8"), res);
+      return nullptr;
+    case Router<Route>::Match::kNoPath:
+      WriteError(errors::RouteNotFound("no API at " + std::string(req.path)), res);
+      return nullptr;
+  }
+  return nullptr;
+}
+
+void Api::Run(const HttpRequest& req, const Route& r, const PathParams& params, HttpResponse& res) {
+  const Route* route = &r;
+  // Before authentication: neither the authenticator nor a handler sees an ambiguous query.
+  QueryParams query;
+  if (Status s = query.Parse(req.query); !s.ok()) return WriteError(s, res);
+  Principal principal;
+  if (route->access != Access::kPublic) {
+    const std::string& path_project = route->access == Access::kProject ? params.Get("project_id") : std::string();
+    Status s = Authenticate(req, path_project, &principal);
+    if (!s.ok()) {
+      // E.g. an access key's SK that the master key cannot open: the operator must see it.
+      if (s.kind() == Status::Kind::kInternal) log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
+      return WriteError(s, res);
+    }
+    if (route->access == Access::kProject && path_project != principal.project_id) {
+      return WriteError(errors::ProjectMismatch("the credentials are not valid for project " + path_project), res);
+    }
+    // Every authenticated route names its IAM action; one without is refused (fail closed).
+    if (!auth::RoleAllows(principal.role, route->action)) {
+      std::string action = *route->action ? route->action : "(none)";
+      return WriteError(errors::ActionDenied("the role '" + principal.role + "' of user " + principal.user_name +
+                                             " does not allow the action " + action),
+                        res);
+    }
+  }
+  RequestContext ctx{req, params, query, route->access == Access::kPublic ? nullptr : &principal, services_};
+  Status s = route->handler(ctx, res);
+  if (!s.ok()) {
+    if (s.kind() == Status::Kind::kInternal) log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
+    WriteError(s, res);
+  }
+}
+
+namespace {
+
+void WriteInternalError(const HttpRequest& req, const char* what, HttpResponse& res) {
+  log::Error("request " + std::string(req.request_id) + " failed: " + what);
+  res.headers.clear();
+  WriteError(errors::Internal("internal error"), res);
+}
+
+}  // namespace
+
 void Api::Handle(const HttpRequest& req, HttpResponse& res) {
   try {
-    const Route* route = nullptr;
     PathParams params;
-    Router<Route>::Match match = router_.Find(req.method, req.path, &route, &params);
-    if (match != Router<Route>::Match::kFound) {
-      // A signed request is verified before the API tells whether the route exists, so a
-      // tampered method or path is a 401 like any other tampering.
-      auto authorization = req.header("authorization");
-      if (authorization && IsSignatureAuthorization(*authorization)) {
-        Principal ignored;
-        Status s = Authenticate(req, std::string(), &ignored);
-        if (s.kind() == Status::Kind::kUnauthenticated) return WriteError(s, res);
-      }
-    }
-    switch (match) {
-      case Router<Route>::Match::kFound: break;
-      case Router<Route>::Match::kNoMethod:
-        return WriteError(errors::MethodNotAllowed("method " + std::string(req.method) + " is not allowed on " +
-                                                   std::string(req.path)), res);
-      case Router<Route>::Match::kBadPath:
-        return WriteError(errors::InvalidRequest("the request path is not valid percent-encoding or UTF-8"), res);
-      case Router<Route>::Match::kNoPath:
-        return WriteError(errors::RouteNotFound("no API at " + std::string(req.path)), res);
-    }
-    // Before authentication: neither the authenticator nor a handler sees an ambiguous query.
-    QueryParams query;
-    if (Status s = query.Parse(req.query); !s.ok()) return WriteError(s, res);
-    Principal principal;
-    if (route->access != Access::kPublic) {
-      const std::string& path_project = route->access == Access::kProject ? params.Get("project_id") : std::string();
-      Status s = Authenticate(req, path_project, &principal);
-      if (!s.ok()) {
-        // E.g. an access key's SK that the master key cannot open: the operator must see it.
-        if (s.kind() == Status::Kind::kInternal) log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
-        return WriteError(s, res);
-      }
-      if (route->access == Access::kProject && path_project != principal.project_id) {
-        return WriteError(errors::ProjectMismatch("the credentials are not valid for project " + path_project), res);
-      }
-      // Every authenticated route names its IAM action; one without is refused (fail closed).
-      if (!auth::RoleAllows(principal.role, route->action)) {
-        std::string action = *route->action ? route->action : "(none)";
-        return WriteError(errors::ActionDenied("the role '" + principal.role + "' of user " + principal.user_name +
-                                               " does not allow the action " + action),
-                          res);
-      }
-    }
-    RequestContext ctx{req, params, query, route->access == Access::kPublic ? nullptr : &principal, services_};
-    Status s = route->handler(ctx, res);
-    if (!s.ok()) {
-      if (s.kind() == Status::Kind::kInternal) log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
-      WriteError(s, res);
+    const Route* route = Match(req, &params, res);
+    if (route) Run(req, *route, params, res);
+  } catch (const std::exception& e) {
+    WriteInternalError(req, e.what(), res);
+  }
+}
+
+void Api::Handle(std::shared_ptr<Exchange> exchange) {
+  const HttpRequest& req = exchange->request();
+  HttpResponse res;
+  try {
+    PathParams params;
+    const Route* route = Match(req, &params, res);
+    if (route && route->execution == Execution::kWorker) {
+      auto task = [this, exchange, route, params = std::move(params)]() {
+        const HttpRequest& req = exchange->request();
+        HttpResponse res;
+        try {
+          Run(req, *route, params, res);
+        } catch (const std::exception& e) {
+          WriteInternalError(req, e.what(), res);
+        }
+        exchange->Respond(std::move(res));
+      };
+      if (workers_->TrySubmit(std::move(task))) return;
+      WriteError(errors::Unavailable("the server is busy with other requests of this kind; retry later"), res);
+      res.headers.emplace_back("Retry-After", "1");
+    } else if (route) {
+      Run(req, *route, params, res);
     }
   } catch (const std::exception& e) {
-    log::Error("request " + std::string(req.request_id) + " failed: " + e.what());
-    res.headers.clear();
-    WriteError(errors::Internal("internal error"), res);
+    WriteInternalError(req, e.what(), res);
   }
+  exchange->Respond(std::move(res));
 }
 
 }  // namespace csms::http

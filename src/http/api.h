@@ -1,8 +1,16 @@
 // Api: the request pipeline between the server and the services. Matches the route, parses the
 // query, authenticates the caller and checks the project, runs the handler, and turns any Status
 // into the CSMS error body. Handlers live in handlers/, one file per resource.
+//
+// Where the work runs: the route is matched on the connection's I/O thread. A route marked
+// Execution::kWorker (it may block: an outbound call, later the database) then runs, from
+// authentication to the answer, on a bounded WorkerPool and answers the Exchange from there; the
+// I/O thread goes on serving other connections. When the pool is saturated the request gets 503
+// with Retry-After. Other routes run on the I/O thread. HEAD runs the GET route; the server sends
+// no body.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "auth/principal.h"
@@ -10,6 +18,7 @@
 #include "common/status.h"
 #include "http/message.h"
 #include "http/router.h"
+#include "http/server.h"
 
 namespace csms {
 class TokenService;
@@ -56,16 +65,33 @@ enum class Access {
   kProject,  // authenticated and scoped to the {project_id} of the path
 };
 
+enum class Execution {
+  kIoThread,  // quick and never waits on the network: runs where the request was read
+  kWorker,    // may block: runs on the API's worker pool (503 + Retry-After when it is saturated)
+};
+
 struct Route {
   Status (*handler)(RequestContext&, HttpResponse&);
   Access access = Access::kProject;
   const char* action = "";  // IAM action name, e.g. "csms:event:list"
+  Execution execution = Execution::kIoThread;
 };
+
+struct ApiOptions {
+  int worker_threads = 4;  // threads of the pool running Execution::kWorker routes
+  int worker_queue = 64;   // requests that may wait for one of them before 503
+};
+
+class WorkerPool;
 
 class Api {
  public:
-  explicit Api(Services services);
+  explicit Api(Services services, ApiOptions options = {});
+  ~Api();  // waits for the requests running on the worker pool
 
+  // The server's AsyncRequestHandler.
+  void Handle(std::shared_ptr<Exchange> exchange);
+  // Runs the whole pipeline on the calling thread, whatever the route's Execution (tests).
   void Handle(const HttpRequest& req, HttpResponse& res);
   Router<Route>& router() { return router_; }
   const Router<Route>& router() const { return router_; }
@@ -74,9 +100,14 @@ class Api {
   // A signature (Authorization: SDK-HMAC-SHA256 ...) wins over X-Auth-Token when both are sent.
   // `path_project` is the route's {project_id}, empty outside a project.
   Status Authenticate(const HttpRequest& req, const std::string& path_project, Principal* out);
+  // Finds the route (HEAD finds the GET route); nullptr when `res` already holds the error.
+  const Route* Match(const HttpRequest& req, PathParams* params, HttpResponse& res);
+  // Query, authentication, project and action checks, the handler, the error body.
+  void Run(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res);
 
   Services services_;
   Router<Route> router_;
+  std::unique_ptr<WorkerPool> workers_;
 };
 
 // Writes the CSMS error body: both documented shapes at once (flat and nested), so every SDK's

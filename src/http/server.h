@@ -1,6 +1,29 @@
-// HttpServer: the HTTP/1.1 front door (Boost.Beast over Asio, optional TLS). One io_context and
-// one SO_REUSEPORT acceptor per thread, so a connection lives on one thread from accept to close
-// and the request path takes no locks of its own. Requests are handed to a RequestHandler.
+// HttpServer: the HTTP/1.1 front door (Boost.Beast over Asio, optional TLS).
+//
+// Threading model:
+// - One io_context and one SO_REUSEPORT acceptor per I/O thread, so a connection lives on one
+//   thread from accept to close and the request path takes no locks of its own.
+// - A request is handed to the handler on its connection's I/O thread as an Exchange. The
+//   handler answers with Exchange::Respond, either at once (cheap, non-blocking work) or later
+//   from any other thread (work that may block: the network, later the database). Until it is
+//   answered the connection reads nothing more; its I/O thread serves the other connections.
+//   Answers from other threads are posted back to the connection's I/O thread; an answer for a
+//   connection that is gone (closed, server shut down) is dropped.
+//   http/api.h decides per route where the work runs (on the I/O thread or a bounded worker pool).
+// - No handler may block an I/O thread on the network or on anything that can wait long.
+//
+// Connection handling (every byte from the network is hostile):
+// - A keep-alive connection waits up to idle_timeout for the first byte of a request; from that
+//   first byte its whole header must arrive within header_timeout (slow senders are cut off, not
+//   only silent ones) and the whole request within max(header_timeout, read_timeout).
+// - Message framing is strict (RFC 9112 §6): a Transfer-Encoding other than a single final
+//   `chunked`, or together with Content-Length, is refused. Every framing error (malformed or
+//   oversized header, bad length, body too large, bad Transfer-Encoding) is answered with the
+//   CSMS error body and the connection is closed, so no leftover bytes are read as a request.
+// - HEAD is answered like the same GET (status, headers, Content-Length) without a body.
+// - At most max_connections connections are open. When a new one would exceed the cap, or
+//   accept(2) fails for lack of descriptors (EMFILE/ENFILE), the connection idle the longest is
+//   closed first; accept backs off (it never spins) and logs, rate-limited, with a counter.
 #pragma once
 
 #include <chrono>
@@ -20,22 +43,55 @@ struct ServerOptions {
   int threads = 0;       // 0 = one per core
   size_t header_limit = 16 * 1024;
   size_t body_limit = 4 * 1024 * 1024;
-  std::chrono::seconds idle_timeout{60};  // keep-alive connection waiting for a request
-  std::chrono::seconds read_timeout{30};  // receiving one request once its header has started
+  std::chrono::seconds idle_timeout{60};    // keep-alive connection waiting for the first byte of a request
+  std::chrono::seconds header_timeout{30};  // first byte of a request until its header is complete
+  std::chrono::seconds read_timeout{30};    // first byte of a request until its body is complete
+  int max_connections = 0;                  // open connections at most; 0 = DefaultMaxConnections()
   std::string tls_cert_file, tls_key_file;  // both set = HTTPS
 };
 
+// One request being answered. request() (and every view in it) stays valid as long as the
+// Exchange is referenced, on any thread.
+class Exchange {
+ public:
+  virtual ~Exchange() = default;
+  virtual const HttpRequest& request() const = 0;
+  // Sends the answer. Call once, from any thread; later calls are ignored. An Exchange released
+  // without an answer is answered 500, so a connection never hangs on a lost request.
+  virtual void Respond(HttpResponse response) = 0;
+};
+
+// Called on the connection's I/O thread; may keep the Exchange and Respond later from elsewhere.
+using AsyncRequestHandler = std::function<void(std::shared_ptr<Exchange>)>;
+// The simple form: answers before returning, on the I/O thread (test receivers, benchmarks).
 using RequestHandler = std::function<void(const HttpRequest&, HttpResponse&)>;
+
+struct ServerStats {
+  int64_t open_connections = 0;
+  int64_t accept_errors = 0;       // accept(2) failures for lack of descriptors or memory
+  int64_t idle_closed = 0;         // idle keep-alive connections closed to make room
+  int64_t refused = 0;             // connections closed at once: at the cap with nothing idle
+};
 
 class HttpServer {
  public:
   static Status Start(const ServerOptions& options, RequestHandler handler, std::unique_ptr<HttpServer>* out);
+  static Status StartAsync(const ServerOptions& options, AsyncRequestHandler handler, std::unique_ptr<HttpServer>* out);
   virtual ~HttpServer() = default;
 
   virtual uint16_t port() const = 0;
+  virtual int max_connections() const = 0;  // the cap in effect
+  virtual ServerStats stats() const = 0;
   // Stops accepting, closes idle connections, lets in-flight requests finish (answered with
   // Connection: close), and returns when every connection is gone or `grace` has passed.
   virtual void Shutdown(std::chrono::milliseconds grace) = 0;
 };
+
+// Raises this process's RLIMIT_NOFILE soft limit to its hard limit; returns the soft limit now
+// in effect. Called once at start by the server application.
+int64_t RaiseOpenFileLimit();
+// The connection cap for a descriptor limit: the limit minus a reserve for the database, the
+// delivery client, the rotation calls and files (a quarter of the limit, 32 to 1024), at least 16.
+int DefaultMaxConnections(int64_t open_file_limit);
 
 }  // namespace csms::http

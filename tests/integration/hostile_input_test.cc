@@ -209,7 +209,7 @@ TEST_F(HostileInputTest, RepeatedQueryKeysAreRefusedOnEveryRoute) {
   int checked = 0;
   for (const RouteInfo& r : ServerRoutes(/*dev=*/true)) {
     std::string target = RouteTarget(r.path_template, kDevProject);
-    for (const std::string& query : {"limit=1&limit=3", "marker=a&limit=2&marker=b", "limit=1&l%69mit=1"}) {
+    for (const char* query : {"limit=1&limit=3", "marker=a&limit=2&marker=b", "limit=1&l%69mit=1"}) {
       std::string where = r.method + " " + target + "?" + query;
       std::string body = r.method == "POST" || r.method == "PUT" ? "{}" : "";
       HttpResult res = client_->Request(r.method, target + "?" + query, body);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,9 +16,14 @@
 namespace csms::test {
 namespace {
 
-pid_t Spawn(const std::vector<std::string>& args, const std::string& log_path) {
+pid_t Spawn(const std::vector<std::string>& args, const std::string& log_path, long open_file_limit = 0) {
   pid_t pid = fork();
   if (pid != 0) return pid;
+  if (open_file_limit > 0) {
+    struct rlimit rl;
+    rl.rlim_cur = rl.rlim_max = static_cast<rlim_t>(open_file_limit);
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) _exit(126);
+  }
   int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   if (fd >= 0) {
     dup2(fd, 1);
@@ -65,7 +71,7 @@ bool CsmsdProcess::Start(const std::vector<std::string>& args) {
     full.push_back(data_dir());
   }
   full.insert(full.end(), args.begin(), args.end());
-  pid_ = Spawn(full, dir_.File("csmsd.log"));
+  pid_ = Spawn(full, dir_.File("csmsd.log"), open_file_limit_);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
     std::ifstream in(port_file);

@@ -25,6 +25,8 @@ class CsmsdProcess {
   // SIGKILL and wait: a crash.
   void Kill();
   bool Running();
+  // RLIMIT_NOFILE (soft and hard) csmsd starts with, for tests of descriptor exhaustion; 0 = inherited.
+  void set_open_file_limit(long limit) { open_file_limit_ = limit; }
 
   uint16_t port() const { return port_; }
   const std::string& dir() const { return dir_.path(); }
@@ -35,6 +37,7 @@ class CsmsdProcess {
   TempDir dir_{"csms-test"};
   pid_t pid_ = -1;
   uint16_t port_ = 0;
+  long open_file_limit_ = 0;
 };
 
 // Runs `csmsd args...` to completion (admin subcommands); returns exit code, fills output.

@@ -35,6 +35,10 @@ struct RawResponse {
   int status = 0;
   std::string body;
   std::map<std::string, std::string> headers;  // lower-case names
+  std::string Header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? "" : it->second;
+  }
 };
 // The HTTP/1.x responses in `raw`, in order, parsed by Beast (interim 1xx responses included);
 // stops at the first bytes that are not a complete response.

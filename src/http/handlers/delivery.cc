@@ -132,7 +132,9 @@ void RegisterDeliveryRoutes(Router<Route>& r) {
         {ShowRecord, Access::kProject, "csms:event:listNotificationRecords"});
   r.Add("POST", "/v1/{project_id}/csms/notification-records/{record_id}/redeliver",
         {RedeliverRecord, Access::kProject, "csms:event:update"});
-  r.Add("POST", "/v1/{project_id}/csms/events/{event_name}/test", {TestEvent, Access::kProject, "csms:event:update"});
+  // Waits for the target's answer (up to the delivery timeout): never on an I/O thread.
+  r.Add("POST", "/v1/{project_id}/csms/events/{event_name}/test",
+        {TestEvent, Access::kProject, "csms:event:update", Execution::kWorker});
   r.Add("POST", "/v1/{project_id}/csms/events/{event_name}/rotate-signing-secret",
         {RotateSigningSecret, Access::kProject, "csms:event:update"});
 }

@@ -1,0 +1,43 @@
+// WorkerPool: a fixed set of threads for request work that may block (an outbound network call,
+// later the database), so that it never runs on an HTTP I/O thread. The queue is bounded: when
+// every thread is busy and the queue is full, TrySubmit refuses and the caller answers 503.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace csms::http {
+
+class WorkerPool {
+ public:
+  // `threads` >= 1; `queue_limit` = tasks that may wait for a free thread (0: none wait).
+  WorkerPool(int threads, int queue_limit);
+  // Lets the running tasks finish; queued tasks are destroyed without running.
+  ~WorkerPool();
+
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // False when the pool is saturated (nothing is run then).
+  bool TrySubmit(std::function<void()> task);
+
+  int threads() const { return static_cast<int>(threads_.size()); }
+
+ private:
+  void Run();
+
+  const size_t capacity_;  // running + queued at most
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;
+  size_t running_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace csms::http
