@@ -30,8 +30,6 @@ class RotationRecoveryTest : public ::testing::Test {
     api_ = std::make_unique<SecretsApi>(client_.get(), project_);
   }
 
-  rapidjson::Value::ConstObject Task(HttpResult& r) { return r.json["tasks"][0].GetObject(); }
-
   // Polls the task until it leaves RUNNING (or a generous deadline); returns the last answer.
   HttpResult WaitTaskDone(const std::string& task_id) {
     HttpResult r;
