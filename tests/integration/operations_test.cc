@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/delivery_helpers.h"
 #include "support/secrets_helpers.h"
 #include "support/signed_request.h"
 
@@ -131,7 +132,7 @@ TEST(TlsStartup, MissingOrBadCertificateIsAClearErrorAndNonZeroExit) {
 class RetentionTest : public DevServerTest {
  protected:
   std::vector<std::string> ExtraArgs() override {
-    return {"--record-retention-days", "2", "--no-delivery", "--scheduler-interval-ms", "0"};
+    return {"--record-retention-days", "2", "--scheduler-interval-ms", "0"};
   }
 };
 
@@ -139,6 +140,8 @@ TEST_F(RetentionTest, RecordsOlderThanTheFlagAreNoLongerListed) {
   SecretsApi api(client_.get(), kDevProject);
   ASSERT_EQ(api.CreateEvent("ev", {"SECRET_VERSION_CREATED"}).status, 200);
   ASSERT_EQ(api.CreateSecret("s", "x", "ev").status, 200);
+  // The listing shows records in a final status: this one ends INVALID (no --smn-endpoint).
+  ASSERT_TRUE(WaitForStatusCount(api, "INVALID", 1, std::chrono::seconds(60)));
   auto records = api.Get("/csms/notification-records");
   ASSERT_EQ(records.status, 200) << records.body;
   ASSERT_EQ(records.json["records"].Size(), 1u) << records.body;

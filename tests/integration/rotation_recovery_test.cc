@@ -91,7 +91,9 @@ TEST_F(RotationRecoveryTest, ACallCutByACrashIsRetriedAtStartUpOrAbandonedWhenAt
         CSMS_RETURN_IF_ERROR(tx.tasks().Get(project_, id, &t));
         EXPECT_EQ(t.status, TaskStatus::kRunning) << id;
         EXPECT_TRUE(t.due_time.has_value()) << id;
-        if (t.attempt_nums == 1) EXPECT_GT(*t.due_time, now) << "a claimed task is leased";
+        if (t.attempt_nums == 1) {
+          EXPECT_GT(*t.due_time, now) << "a claimed task is leased";
+        }
         t.due_time = now - 1;
         t.rotation_func_urn = fast.Url("/rotate");
         if (id == abandoned_id) t.attempt_nums = kMaxAttempts;
