@@ -46,8 +46,8 @@ TEST(AdminCommands, SetPasswordReplacesTheOldOneForNewTokens) {
 
   auto old_answer = client.Request("POST", "/v3/auth/tokens", body_old);
   EXPECT_EQ(old_answer.status, 401) << old_answer.body;
-  auto new_answer = client.Request(
-      "POST", "/v3/auth/tokens", PasswordAuthBody("admin", "a-new-password-123", "csms", cred["project_id"]));
+  auto new_answer = client.Request("POST", "/v3/auth/tokens",
+                                   PasswordAuthBody("admin", "a-new-password-123", "csms", cred["project_id"]));
   EXPECT_EQ(new_answer.status, 201) << new_answer.body;
 
   // An unknown user is an error, not a silent success.
@@ -63,8 +63,7 @@ TEST(AdminCommands, ListProjectsShowsEveryProjectOfTheDomain) {
   ASSERT_TRUE(server.Start({"--no-access-log"})) << server.Log();
   auto cred = ReadInitialCredentials(server.data_dir());
   std::string out;
-  ASSERT_EQ(RunCsmsd({"admin", "--data-dir", server.data_dir(), "create-project", "--name", "team-b"}, &out), 0)
-      << out;
+  ASSERT_EQ(RunCsmsd({"admin", "--data-dir", server.data_dir(), "create-project", "--name", "team-b"}, &out), 0) << out;
   auto id_pos = out.find("id=");
   ASSERT_NE(id_pos, std::string::npos) << out;
   std::string project_b = out.substr(id_pos + 3, 32);
@@ -101,8 +100,8 @@ TEST(TlsStartup, MissingOrBadCertificateIsAClearErrorAndNonZeroExit) {
   const std::string dir = scratch.dir();
   const std::string garbage = dir + "/garbage.pem", key = dir + "/key.pem", cert = dir + "/cert.pem";
   std::ofstream(garbage) << "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n";
-  std::string make = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 -keyout " + key +
-                     " -out " + cert + " >/dev/null 2>&1";
+  std::string make = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 -keyout " + key + " -out " +
+                     cert + " >/dev/null 2>&1";
   ASSERT_EQ(std::system(make.c_str()), 0);
   const std::string other_key = dir + "/other-key.pem";
   ASSERT_EQ(std::system(("openssl genrsa -out " + other_key + " 2048 >/dev/null 2>&1").c_str()), 0);

@@ -128,8 +128,7 @@ TEST_F(RotationRecoveryTest, ACallCutByACrashIsRetriedAtStartUpOrAbandonedWhenAt
   auto abandoned = WaitTaskDone(abandoned_id);
   ASSERT_EQ(abandoned.json["tasks"].Size(), 1u) << abandoned.body;
   EXPECT_STREQ(abandoned.json["tasks"][0]["task_status"].GetString(), "FAILED") << abandoned.body;
-  EXPECT_NE(std::string(abandoned.json["tasks"][0]["task_error_msg"].GetString()).find("abandoned"),
-            std::string::npos)
+  EXPECT_NE(std::string(abandoned.json["tasks"][0]["task_error_msg"].GetString()).find("abandoned"), std::string::npos)
       << abandoned.body;
   for (const auto& req : fast.Requests()) EXPECT_EQ(req.body.find(abandoned_id), std::string::npos) << req.body;
   auto kept = api_->Get("/secrets/abandoned/versions/latest");
