@@ -27,8 +27,8 @@ void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
   cli.add_option("--listen", x.listen, "HOST:PORT to listen on (port 0 picks a free port)")->capture_default_str();
   cli.add_option("--data-dir", config.data_dir, "directory of the database and generated credentials")->capture_default_str();
   cli.add_flag("--dev", config.dev,
-               "development mode: in-memory database, fixed credentials (admin/admin, project "
-               "0123456789abcdef0123456789abcdef), settable clock");
+               std::string("development mode: in-memory database, fixed credentials (") + kDevUserName + "/" +
+                   kDevPassword + ", project " + kDevProjectId + "), settable clock");
   cli.add_option("--threads", config.server.threads, "I/O threads (0 = one per core)")->capture_default_str();
   cli.add_option("--tls-cert", config.server.tls_cert_file, "PEM certificate chain: serve HTTPS");
   cli.add_option("--tls-key", config.server.tls_key_file, "PEM private key for --tls-cert");

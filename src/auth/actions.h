@@ -1,5 +1,5 @@
 // The IAM action catalogue: every action a route may name (Route::action), with the facts the
-// built-in roles need. Names follow Huawei's identity-policy names (csms-api.md §5.3) where they
+// built-in roles need. Names follow Huawei's identity-policy names (spec §5.3, docs/reference.md) where they
 // are documented, and the same pattern where they are not.
 //
 // A route whose action is missing here is a bug: the read-only role could not know whether to

@@ -1,4 +1,4 @@
-// Huawei Cloud SDK-HMAC-SHA256 request signatures (see /work/shared/spec/auth.md §3): the
+// Huawei Cloud SDK-HMAC-SHA256 request signatures (signing §3, docs/auth.md): the
 // server-side verifier and a client-side signer. Independent of any HTTP library.
 //
 // Server flow: ParseAuthorization → caller looks up the SK for access_key → VerifySignature →
@@ -41,7 +41,7 @@ struct ParsedAuthorization {
 // other algorithm (V11-HMAC-SHA256, SDK-HMAC-SM3, ...) is rejected here.
 std::optional<ParsedAuthorization> ParseAuthorization(std::string_view header);
 
-// How the canonical URI is derived from the wire path (auth.md §3.3).
+// How the canonical URI is derived from the wire path (signing §3.3, docs/reference.md).
 enum class UriMode {
   kDecoded,  // Go, Python, C++: percent-decode each segment, then encode
   kNode,     // Node: decode, re-escape what node's url.parse escapes, then encode

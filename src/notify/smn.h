@@ -1,7 +1,7 @@
 // SMN target: a notification is published to an SMN-compatible topic with
 //   POST {endpoint}/v2/{project_id}/notifications/topics/{topic_urn}/publish
 //   {"subject": ..., "message": <notification_content>}
-// signed with SDK-HMAC-SHA256 (shared/spec/auth.md §3) by the AK/SK configured on the server.
+// signed with SDK-HMAC-SHA256 (signing §3, docs/auth.md) by the AK/SK configured on the server.
 #pragma once
 
 #include <cstdint>

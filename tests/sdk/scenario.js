@@ -44,7 +44,7 @@ function check(cond, what, detail) {
   }
 }
 
-// No credential type for tokens exists in the SDK (auth.md §9): this one fills {project_id},
+// No credential type for tokens exists in the SDK (signing §9, docs/reference.md): this one fills {project_id},
 // sends X-Project-Id and X-Auth-Token, and signs nothing.
 class TokenCredential {
   constructor(token, projectId) {

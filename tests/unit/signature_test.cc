@@ -27,7 +27,7 @@ constexpr char kV2Body[] =
 struct FakeRequest : test::HeaderMapRequest {
   std::string ak;
   std::string sk;
-  std::string authorization;  // expected, from auth.md §4
+  std::string authorization;  // expected, from signing §4 (docs/reference.md)
 
   std::vector<std::pair<std::string, std::string>> SignedHeaderPairs() const {
     return {headers.begin(), headers.end()};
@@ -116,7 +116,7 @@ std::string CanonicalOf(const FakeRequest& r) {
   return CanonicalRequest(r.View(), auth->signed_headers, UriMode::kDecoded).value_or("<fail>");
 }
 
-// ---- The vectors of auth.md §4 ------------------------------------------------------------
+// ---- The vectors of signing §4 (docs/reference.md) ---------------------------------------
 
 TEST(SignatureVectors, AllVerifyAndSignerReproduces) {
   const std::pair<const char*, FakeRequest> vectors[] = {
