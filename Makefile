@@ -50,9 +50,9 @@ run: build
 dev: build
 	$(BUILD_DIR)/csmsd --dev $(ARGS)
 
-# Every test in the normal build, then again under AddressSanitizer + UndefinedBehaviorSanitizer.
-# TODO(lead): after the tree-wide format commit, make `test` depend on `format-check` too.
-test: test-main test-asan
+# Formatting, then every test in the normal build, then again under AddressSanitizer +
+# UndefinedBehaviorSanitizer.
+test: format-check test-main test-asan
 
 test-main: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
@@ -70,7 +70,7 @@ bench: build
 format:
 	clang-format-14 -i $(FORMAT_FILES)
 
-format-check:
+format-check: $(DEPS_STAMP)
 	clang-format-14 --dry-run -Werror $(FORMAT_FILES)
 
 clean:

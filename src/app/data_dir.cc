@@ -35,7 +35,8 @@ Status PrepareDataDir(const std::string& path) {
     if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
       return errors::Internal("cannot create data dir " + path + ": " + std::strerror(errno));
     }
-    if (::stat(path.c_str(), &st) != 0) return errors::Internal("cannot use data dir " + path + ": " + std::strerror(errno));
+    if (::stat(path.c_str(), &st) != 0)
+      return errors::Internal("cannot use data dir " + path + ": " + std::strerror(errno));
   }
   if (!S_ISDIR(st.st_mode)) return errors::InvalidParameter("data dir " + path + " is not a directory");
   if (st.st_uid != ::geteuid()) {
@@ -46,8 +47,8 @@ Status PrepareDataDir(const std::string& path) {
   if ((st.st_mode & 077) != 0) {
     return errors::InvalidParameter("refusing to use data dir " + path + ": its mode " + Octal(st.st_mode) +
                                     " lets group or others in, and it holds the master key and the database; "
-                                    "use a directory only its owner can access (e.g. chmod 700 " + path +
-                                    ") or let csmsd create a new one");
+                                    "use a directory only its owner can access (e.g. chmod 700 " +
+                                    path + ") or let csmsd create a new one");
   }
   return Status::OK();
 }

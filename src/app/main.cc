@@ -25,7 +25,8 @@ struct CliExtras {
 
 void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
   cli.add_option("--listen", x.listen, "HOST:PORT to listen on (port 0 picks a free port)")->capture_default_str();
-  cli.add_option("--data-dir", config.data_dir, "directory of the database and generated credentials")->capture_default_str();
+  cli.add_option("--data-dir", config.data_dir, "directory of the database and generated credentials")
+      ->capture_default_str();
   cli.add_flag("--dev", config.dev,
                std::string("development mode: in-memory database, fixed credentials (") + kDevUserName + "/" +
                    kDevPassword + ", project " + kDevProjectId + "), settable clock");
@@ -37,36 +38,48 @@ void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
   cli.add_option("--max-connections", config.server.max_connections,
                  "open HTTP connections at most (0 = the descriptor limit minus a reserve for the database, "
                  "delivery and files); the longest-idle keep-alive connections are closed first at the cap")
-      ->capture_default_str()->check(CLI::Range(0, 10000000));
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000000));
   x.header_timeout_s = static_cast<int>(config.server.header_timeout.count());
   cli.add_option("--header-timeout", x.header_timeout_s,
                  "seconds from the first byte of a request until its whole header must have arrived")
-      ->capture_default_str()->check(CLI::Range(1, 3600));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   x.idle_timeout_s = static_cast<int>(config.server.idle_timeout.count());
   cli.add_option("--idle-timeout", x.idle_timeout_s, "seconds a keep-alive connection may wait for its next request")
-      ->capture_default_str()->check(CLI::Range(1, 86400));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
   cli.add_option("--worker-threads", config.api.worker_threads,
                  "threads for requests that wait on the network (e.g. test notifications), off the I/O threads")
-      ->capture_default_str()->check(CLI::Range(1, 1024));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   cli.add_option("--worker-queue", config.api.worker_queue,
                  "such requests that may wait for a worker thread; beyond, 503 with Retry-After")
-      ->capture_default_str()->check(CLI::Range(0, 100000));
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
   cli.add_option("--shutdown-grace-seconds", config.shutdown_grace_seconds,
-                 "how long SIGTERM waits for in-flight requests")->capture_default_str();
+                 "how long SIGTERM waits for in-flight requests")
+      ->capture_default_str();
   cli.add_flag("--no-access-log", x.no_access_log, "do not write one line per request to stdout");
   cli.add_option("--sqlite-sync", x.sqlite_sync,
                  "full: fsync every commit (survives power loss); normal: survives process crashes only")
-      ->check(CLI::IsMember({"full", "normal"}))->capture_default_str();
+      ->check(CLI::IsMember({"full", "normal"}))
+      ->capture_default_str();
 }
 
 void AddEventFlags(CLI::App& cli, AppConfig& config) {
-  cli.add_option("--event-quota", config.event_quota, "events per project")->capture_default_str()->check(CLI::Range(1, 100000));
+  cli.add_option("--event-quota", config.event_quota, "events per project")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   cli.add_option("--record-retention-days", config.record_retention_days, "days notification records are kept")
-      ->capture_default_str()->check(CLI::Range(1, 3650));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3650));
 }
 
 void AddSecretFlags(CLI::App& cli, AppConfig& config) {
-  cli.add_option("--secret-quota", config.secret_quota, "secrets per project")->capture_default_str()->check(CLI::Range(1, 1000000));
+  cli.add_option("--secret-quota", config.secret_quota, "secrets per project")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   cli.add_option("--near-expiry-lead-times", config.near_expiry_lead_times,
                  "when SECRET_VERSION_NEAR_EXPIRY fires before expire_time: comma-separated <int><d|h|m|s>")
       ->capture_default_str();
@@ -74,47 +87,64 @@ void AddSecretFlags(CLI::App& cli, AppConfig& config) {
                  "file of the csms/default master key (64 hex chars; created 0600 when absent). "
                  "Default <data-dir>/master.key; the CSMS_MASTER_KEY environment variable takes precedence");
   cli.add_option("--kms-key", config.kms_keys, "an extra master key usable as kms_key_id: ALIAS=FILE (repeatable)");
-  cli.add_option("--rotation-timeout-ms", config.rotation_timeout_ms, "time limit of a call to an http(s) rotation function")
-      ->capture_default_str()->check(CLI::Range(100, 600000));
+  cli.add_option("--rotation-timeout-ms", config.rotation_timeout_ms,
+                 "time limit of a call to an http(s) rotation function")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 600000));
   cli.add_option("--rotation-ca-file", config.rotation_ca_file, "PEM CA bundle trusted for https rotation functions");
 }
 
 void AddSchedulerFlags(CLI::App& cli, AppConfig& config) {
   cli.add_option("--scheduler-interval-ms", config.scheduler_interval_ms,
                  "scheduler tick interval (0: no background scheduler; --dev can still tick it by hand)")
-      ->capture_default_str()->check(CLI::Range(0, 3600000));
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600000));
   cli.add_option("--scheduler-batch", config.scheduler_batch, "items of each kind of due work per scheduler tick")
-      ->capture_default_str()->check(CLI::Range(1, 100000));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
 }
 
 void AddDeliveryFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
   cli.add_flag("--no-delivery", x.no_delivery,
                "do not deliver notifications: they stay PENDING in the outbox (an API-only replica, tests)");
-  cli.add_option("--smn-endpoint", config.smn_endpoint,
-                 "SMN-compatible endpoint, e.g. https://smn.cn-north-4.myhuaweicloud.com (none: SMN records end INVALID)");
+  cli.add_option(
+      "--smn-endpoint", config.smn_endpoint,
+      "SMN-compatible endpoint, e.g. https://smn.cn-north-4.myhuaweicloud.com (none: SMN records end INVALID)");
   cli.add_option("--smn-access-key", config.smn_access_key, "AK that signs SMN publish calls");
   cli.add_option("--smn-secret-key", config.smn_secret_key,
                  "SK that signs SMN publish calls (the CSMS_SMN_SECRET_KEY environment variable keeps it out of ps)");
   cli.add_option("--smn-project-id", config.smn_project_id,
                  "project id in SMN publish paths (default: the one in the topic URN, else the record's project)");
   cli.add_option("--delivery-connect-timeout-ms", config.delivery_connect_timeout_ms,
-                 "connect (and TLS handshake) time limit of a delivery")->capture_default_str()->check(CLI::Range(10, 600000));
+                 "connect (and TLS handshake) time limit of a delivery")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 600000));
   cli.add_option("--delivery-timeout-ms", config.delivery_timeout_ms, "total time limit of a delivery attempt")
-      ->capture_default_str()->check(CLI::Range(10, 600000));
-  cli.add_option("--delivery-ca-file", config.delivery_ca_file, "PEM CA bundle trusted for https webhook and SMN targets");
+      ->capture_default_str()
+      ->check(CLI::Range(10, 600000));
+  cli.add_option("--delivery-ca-file", config.delivery_ca_file,
+                 "PEM CA bundle trusted for https webhook and SMN targets");
   cli.add_option("--delivery-concurrency", config.delivery_concurrency, "deliveries in flight at once")
-      ->capture_default_str()->check(CLI::Range(1, 100000));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   cli.add_option("--delivery-connections-per-target", config.delivery_connections_per_target,
-                 "concurrent connections per (scheme, host, port)")->capture_default_str()->check(CLI::Range(1, 10000));
+                 "concurrent connections per (scheme, host, port)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
   cli.add_option("--delivery-retry-schedule", config.delivery_retry_schedule,
-                 "delays between attempts, comma-separated <int><ms|s|m|h|d>; the last one repeats")->capture_default_str();
+                 "delays between attempts, comma-separated <int><ms|s|m|h|d>; the last one repeats")
+      ->capture_default_str();
   cli.add_option("--delivery-retry-horizon", config.delivery_retry_horizon,
-                 "give up when the next attempt would come later than this after the first")->capture_default_str();
+                 "give up when the next attempt would come later than this after the first")
+      ->capture_default_str();
   cli.add_option("--delivery-poll-ms", config.delivery_poll_ms,
                  "how often the dispatcher looks for due notifications besides being woken")
-      ->capture_default_str()->check(CLI::Range(10, 3600000));
+      ->capture_default_str()
+      ->check(CLI::Range(10, 3600000));
   cli.add_option("--delivery-drain-seconds", config.delivery_drain_seconds,
-                 "how long SIGTERM waits for in-flight deliveries")->capture_default_str()->check(CLI::Range(0, 3600));
+                 "how long SIGTERM waits for in-flight deliveries")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600));
 }
 
 // `csmsd admin ...`: works directly on the data dir's database. Each subcommand sets the kind it
@@ -131,7 +161,8 @@ class AdminCli {
     c = Add(AdminCommand::kCreateUser, "create-user", "create a user in a domain");
     c->add_option("--name", cmd_.name, "user name")->required();
     c->add_option("--password", cmd_.password, "password (at least 8 characters)")->required();
-    c->add_option("--role", cmd_.role, "built-in role: admin or readonly")->capture_default_str()
+    c->add_option("--role", cmd_.role, "built-in role: admin or readonly")
+        ->capture_default_str()
         ->check(CLI::IsMember({"admin", "readonly"}));
     c = Add(AdminCommand::kSetPassword, "set-password", "change a user's password (revokes its tokens)");
     c->add_option("--name", cmd_.name, "user name")->required();
@@ -141,7 +172,8 @@ class AdminCli {
     c = Add(AdminCommand::kEnableUser, "enable-user", "let a disabled user log in again");
     c->add_option("--name", cmd_.name, "user name")->required();
     Add(AdminCommand::kListProjects, "list-projects", "list a domain's projects");
-    c = Add(AdminCommand::kCreateAccessKey, "create-access-key", "create a permanent AK/SK for a user (the SK is shown once)");
+    c = Add(AdminCommand::kCreateAccessKey, "create-access-key",
+            "create a permanent AK/SK for a user (the SK is shown once)");
     c->add_option("--user", cmd_.name, "user name")->required();
     c->add_option("--description", cmd_.description, "free text, at most 255 bytes");
     c = Add(AdminCommand::kListAccessKeys, "list-access-keys", "list the access keys of a domain or user");
@@ -152,7 +184,8 @@ class AdminCli {
             "create a temporary AK/SK and security token for a user (shown once)");
     c->add_option("--user", cmd_.name, "user name")->required();
     c->add_option("--duration-seconds", cmd_.duration_seconds, "lifetime (900 s to 24 h, as Huawei's)")
-        ->capture_default_str()->check(CLI::Range(900, 86400));
+        ->capture_default_str()
+        ->check(CLI::Range(900, 86400));
     admin_->require_subcommand(1);
   }
 

@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 
@@ -68,8 +68,8 @@ bool WriteCredentialsFile(const std::string& path, const BootstrapResult& r) {
 
 Status Bootstrap(const AppConfig& config, IdentityService& identity) {
   if (config.dev) {
-    return identity.EnsureFixture(Domain{kDevDomainId, kDevDomainName}, Project{kDevProjectId, kDevProjectName, kDevDomainId},
-                                  kDevUserName, kDevPassword);
+    return identity.EnsureFixture(Domain{kDevDomainId, kDevDomainName},
+                                  Project{kDevProjectId, kDevProjectName, kDevDomainId}, kDevUserName, kDevPassword);
   }
   BootstrapResult r;
   CSMS_RETURN_IF_ERROR(identity.BootstrapIfEmpty("csms", "default", &r));
@@ -78,8 +78,8 @@ Status Bootstrap(const AppConfig& config, IdentityService& identity) {
     bool saved = WriteCredentialsFile(path, r);
     // Printed once, on the first start only: the password is not stored anywhere in clear but
     // in that 0600 file, which the operator should delete after reading.
-    std::cout << "csmsd: first start, created domain '" << r.domain.name << "', project '" << r.project.name
-              << "' (id " << r.project.id << ") and user '" << r.user.name << "' with password " << r.password
+    std::cout << "csmsd: first start, created domain '" << r.domain.name << "', project '" << r.project.name << "' (id "
+              << r.project.id << ") and user '" << r.user.name << "' with password " << r.password
               << "\ncsmsd: " << (saved ? "saved to " + path + " (mode 0600)" : "could not write " + path) << std::endl;
   }
   return Status::OK();
@@ -112,8 +112,7 @@ Status RunAccessKeyAdmin(AccessKeyService& keys, const AdminCommand& cmd) {
       CSMS_RETURN_IF_ERROR(keys.List(cmd.domain, user, &listing));
       for (const auto& [k, user_name] : listing) {
         std::cout << k.access_key << " user=" << user_name << " type=" << (k.temporary() ? "temporary" : "permanent")
-                  << " status=" << AccessKeyStatusName(k.status)
-                  << " created=" << FormatIso8601Seconds(k.create_time)
+                  << " status=" << AccessKeyStatusName(k.status) << " created=" << FormatIso8601Seconds(k.create_time)
                   << " expires=" << (k.expires_at ? FormatIso8601Seconds(*k.expires_at) : "-");
         if (!k.description.empty() && !k.temporary()) std::cout << " description=" << k.description;
         std::cout << "\n";
@@ -192,11 +191,13 @@ Status DispatcherOptionsFrom(const AppConfig& config, notify::DispatcherOptions*
   }
   out->smn.project_id = config.smn_project_id;
   if (!out->smn.endpoint.empty() && (out->smn.access_key.empty() || out->smn.secret_key.empty())) {
-    return errors::InvalidParameter("--smn-endpoint needs --smn-access-key and --smn-secret-key (or CSMS_SMN_SECRET_KEY)");
+    return errors::InvalidParameter(
+        "--smn-endpoint needs --smn-access-key and --smn-secret-key (or CSMS_SMN_SECRET_KEY)");
   }
   if (!out->smn.endpoint.empty()) {
     net::Url url;
-    if (!net::ParseUrl(out->smn.endpoint, &url)) return errors::InvalidParameter("--smn-endpoint must be an http(s) URL");
+    if (!net::ParseUrl(out->smn.endpoint, &url))
+      return errors::InvalidParameter("--smn-endpoint must be an http(s) URL");
   }
   return Status::OK();
 }
@@ -281,7 +282,8 @@ bool BuildEventsAndDelivery(const AppConfig& config, Server& x) {
   x.delivery->set_test_sender(
       [dispatcher](const Event& event, TestNotificationResult* out) { return dispatcher->SendTest(event, out); });
   if (config.delivery) x.delivery->set_wake([dispatcher] { dispatcher->Wake(); });
-  x.records = std::make_unique<RecordService>(x.store.get(), &x.clock, RecordServiceOptions{config.record_retention_days});
+  x.records =
+      std::make_unique<RecordService>(x.store.get(), &x.clock, RecordServiceOptions{config.record_retention_days});
   return true;
 }
 
@@ -297,10 +299,12 @@ bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
   call_options.ca_file = config.rotation_ca_file;
   x.rotation_function = std::make_unique<rotation::HttpRotationFunction>(call_options);
 
-  x.secrets = std::make_unique<SecretService>(x.store.get(), &x.clock, x.vault.get(),
-                                              SecretServiceOptions{config.secret_quota, x.NotificationsWritten(config)});
-  if (!Check(x.secrets->VerifyMasterKeys(), "refusing to start (a lost or different master key file; restore the "
-                                            "original key): ")) {
+  x.secrets =
+      std::make_unique<SecretService>(x.store.get(), &x.clock, x.vault.get(),
+                                      SecretServiceOptions{config.secret_quota, x.NotificationsWritten(config)});
+  if (!Check(x.secrets->VerifyMasterKeys(),
+             "refusing to start (a lost or different master key file; restore the "
+             "original key): ")) {
     return false;
   }
   RotationServiceOptions rotation_options;
@@ -309,8 +313,8 @@ bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
   rotation_options.on_task_queued = [bell = &x.rotation_bell] { bell->Ring(); };
   x.rotations = std::make_unique<RotationService>(x.store.get(), &x.clock, x.vault.get(), x.rotation_function.get(),
                                                   rotation_options);
-  x.lifecycle = std::make_unique<LifecycleJobs>(x.store.get(), x.vault.get(), x.rotations.get(),
-                                                x.NotificationsWritten(config));
+  x.lifecycle =
+      std::make_unique<LifecycleJobs>(x.store.get(), x.vault.get(), x.rotations.get(), x.NotificationsWritten(config));
   SchedulerOptions scheduler_options;
   scheduler_options.interval = std::chrono::milliseconds(std::max(config.scheduler_interval_ms, 1));
   scheduler_options.batch = config.scheduler_batch;

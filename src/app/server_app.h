@@ -28,26 +28,26 @@ struct AppConfig {
   // Secrets.
   int secret_quota = 200;
   std::string near_expiry_lead_times = "30d,7d,1d";  // comma-separated <int><d|h|m|s>; "" = none
-  std::string master_key_file;                // default: <data-dir>/master.key (env CSMS_MASTER_KEY wins)
-  std::vector<std::string> kms_keys;          // extra master keys, "ALIAS=FILE"
-  int rotation_timeout_ms = 10000;            // a call to an http(s) rotation function
-  std::string rotation_ca_file;               // PEM bundle trusted for https rotation functions
-  int scheduler_interval_ms = 1000;           // 0: no background scheduler (only --dev's tick endpoint)
+  std::string master_key_file;                       // default: <data-dir>/master.key (env CSMS_MASTER_KEY wins)
+  std::vector<std::string> kms_keys;                 // extra master keys, "ALIAS=FILE"
+  int rotation_timeout_ms = 10000;                   // a call to an http(s) rotation function
+  std::string rotation_ca_file;                      // PEM bundle trusted for https rotation functions
+  int scheduler_interval_ms = 1000;                  // 0: no background scheduler (only --dev's tick endpoint)
   int scheduler_batch = 500;
 
   // Notification delivery (notify/dispatcher.h).
-  bool delivery = true;                   // false (--no-delivery): notifications stay PENDING
-  std::string smn_endpoint;               // "" = SMN notifications end INVALID
+  bool delivery = true;      // false (--no-delivery): notifications stay PENDING
+  std::string smn_endpoint;  // "" = SMN notifications end INVALID
   std::string smn_access_key, smn_secret_key, smn_project_id;
   int delivery_connect_timeout_ms = 2000;
   int delivery_timeout_ms = 5000;
-  std::string delivery_ca_file;           // PEM bundle trusted for https targets (default: the system's)
-  int delivery_concurrency = 512;         // deliveries in flight, all targets together
+  std::string delivery_ca_file;    // PEM bundle trusted for https targets (default: the system's)
+  int delivery_concurrency = 512;  // deliveries in flight, all targets together
   int delivery_connections_per_target = 16;
   std::string delivery_retry_schedule = "1s,5s,30s,2m,10m,30m,1h";  // the last delay repeats
-  std::string delivery_retry_horizon = "24h";  // no attempt later than this after the first
+  std::string delivery_retry_horizon = "24h";                       // no attempt later than this after the first
   int delivery_poll_ms = 1000;
-  int delivery_drain_seconds = 5;         // SIGTERM waits this long for in-flight deliveries
+  int delivery_drain_seconds = 5;  // SIGTERM waits this long for in-flight deliveries
 };
 
 struct AdminCommand {

@@ -14,8 +14,7 @@ namespace {
 
 using crypto::PercentEncode;
 
-constexpr std::string_view kEmptySha256 =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+constexpr std::string_view kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 bool IsWs(char c) { return c == ' ' || c == '\t'; }
 
@@ -26,8 +25,7 @@ std::string_view Trim(std::string_view s) {
 }
 
 bool IsLowerHex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // RFC 7230 token characters, lower case only: every SDK lower-cases signed header names.
@@ -42,9 +40,8 @@ bool IsLowerHeaderName(std::string_view s) {
 // Visible ASCII without the characters that delimit the Authorization header.
 bool IsAccessKey(std::string_view s) {
   if (s.empty()) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return c > 0x20 && c < 0x7f && c != ',' && c != ';' && c != '=';
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c > 0x20 && c < 0x7f && c != ',' && c != ';' && c != '='; });
 }
 
 std::string ToLower(std::string_view s) {
@@ -81,8 +78,8 @@ std::string LenientPercentDecode(std::string_view s) {
 // The characters node's legacy url.parse escapes in a pathname (its autoEscapeChars) plus the
 // remaining control characters.
 bool NodeAutoEscapes(unsigned char c) {
-  return c < 0x20 || c == 0x7f || std::string_view(" \"'<>\\^`{|}").find(static_cast<char>(c)) !=
-                                      std::string_view::npos;
+  return c < 0x20 || c == 0x7f ||
+         std::string_view(" \"'<>\\^`{|}").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
 std::string NodeReescape(std::string_view s) {
@@ -112,15 +109,13 @@ void SplitTarget(std::string_view target, std::string_view* path, std::string_vi
 }
 
 // Parts 4 and 5. Returns false (with *missing set) when a listed header was not received.
-bool CanonicalHeaders(const SignedRequestView& request,
-                      const std::vector<std::string>& signed_headers, std::string* headers_part,
-                      std::string* names_part, std::string* missing) {
+bool CanonicalHeaders(const SignedRequestView& request, const std::vector<std::string>& signed_headers,
+                      std::string* headers_part, std::string* names_part, std::string* missing) {
   headers_part->clear();
   names_part->clear();
   for (size_t i = 0; i < signed_headers.size(); ++i) {
     std::string name = ToLower(signed_headers[i]);
-    std::optional<std::string_view> value =
-        request.header ? request.header(name) : std::optional<std::string_view>();
+    std::optional<std::string_view> value = request.header ? request.header(name) : std::optional<std::string_view>();
     if (!value) {
       *missing = name;
       return false;
@@ -133,11 +128,9 @@ bool CanonicalHeaders(const SignedRequestView& request,
 }
 
 std::string JoinCanonical(std::string_view method, std::string_view uri, std::string_view query,
-                          std::string_view headers, std::string_view names,
-                          std::string_view payload_hash) {
+                          std::string_view headers, std::string_view names, std::string_view payload_hash) {
   std::string out;
-  out.reserve(method.size() + uri.size() + query.size() + headers.size() + names.size() +
-              payload_hash.size() + 5);
+  out.reserve(method.size() + uri.size() + query.size() + headers.size() + names.size() + payload_hash.size() + 5);
   out.append(method).append("\n");
   out.append(uri).append("\n");
   out.append(query).append("\n");
@@ -258,8 +251,7 @@ std::optional<std::string> CanonicalQuery(std::string_view raw_query) {
 }
 
 std::optional<std::string> CanonicalRequest(const SignedRequestView& request,
-                                            const std::vector<std::string>& signed_headers,
-                                            UriMode mode) {
+                                            const std::vector<std::string>& signed_headers, UriMode mode) {
   std::string_view path, query;
   SplitTarget(request.target, &path, &query);
   std::optional<std::string> uri = CanonicalUri(path, mode);
@@ -270,8 +262,7 @@ std::optional<std::string> CanonicalRequest(const SignedRequestView& request,
     return std::nullopt;
   }
   std::optional<std::string_view> content_sha = Header(request, "x-sdk-content-sha256");
-  std::string payload = content_sha ? std::string(Trim(*content_sha))
-                                    : crypto::Sha256Hex(request.body);
+  std::string payload = content_sha ? std::string(Trim(*content_sha)) : crypto::Sha256Hex(request.body);
   return JoinCanonical(request.method, *uri, *canonical_query, headers, names, payload);
 }
 
@@ -288,11 +279,9 @@ std::string Sign(std::string_view secret_key, std::string_view string_to_sign) {
 }
 
 VerifyResult VerifySignature(const SignedRequestView& request, const ParsedAuthorization& auth,
-                             std::string_view secret_key, int64_t now_epoch_seconds,
-                             int64_t max_skew_seconds) {
+                             std::string_view secret_key, int64_t now_epoch_seconds, int64_t max_skew_seconds) {
   if (auth.algorithm != kSdkHmacSha256) {
-    return Result(VerifyCode::kUnsupportedAlgorithm,
-                  "unsupported signing algorithm '" + auth.algorithm + "'");
+    return Result(VerifyCode::kUnsupportedAlgorithm, "unsupported signing algorithm '" + auth.algorithm + "'");
   }
   // Re-check what the parser guarantees, for callers that build the struct themselves.
   if (auth.signed_headers.empty() || auth.signature.size() != 64 || !IsLowerHex(auth.signature)) {
@@ -306,8 +295,7 @@ VerifyResult VerifySignature(const SignedRequestView& request, const ParsedAutho
 
   std::optional<std::string_view> date_header = Header(request, "x-sdk-date");
   if (!date_header) return Result(VerifyCode::kMissingDate, "missing X-Sdk-Date header");
-  if (std::find(auth.signed_headers.begin(), auth.signed_headers.end(), "x-sdk-date") ==
-      auth.signed_headers.end()) {
+  if (std::find(auth.signed_headers.begin(), auth.signed_headers.end(), "x-sdk-date") == auth.signed_headers.end()) {
     return Result(VerifyCode::kDateNotSigned, "x-sdk-date is not in SignedHeaders");
   }
   std::string_view date = Trim(*date_header);
@@ -318,8 +306,7 @@ VerifyResult VerifySignature(const SignedRequestView& request, const ParsedAutho
   int64_t skew = *signed_at - now_epoch_seconds;
   if (skew > max_skew_seconds || skew < -max_skew_seconds) {
     return Result(VerifyCode::kDateOutOfWindow,
-                  "X-Sdk-Date is more than " + std::to_string(max_skew_seconds) +
-                      " seconds away from the server time");
+                  "X-Sdk-Date is more than " + std::to_string(max_skew_seconds) + " seconds away from the server time");
   }
 
   std::string_view path, query;
@@ -329,8 +316,7 @@ VerifyResult VerifySignature(const SignedRequestView& request, const ParsedAutho
 
   std::string headers, names, missing;
   if (!CanonicalHeaders(request, auth.signed_headers, &headers, &names, &missing)) {
-    return Result(VerifyCode::kMissingSignedHeader,
-                  "signed header '" + missing + "' is missing from the request");
+    return Result(VerifyCode::kMissingSignedHeader, "signed header '" + missing + "' is missing from the request");
   }
 
   // Payload hash candidates. An explicit hash must match the body, or the body would be
@@ -349,8 +335,7 @@ VerifyResult VerifySignature(const SignedRequestView& request, const ParsedAutho
       if (request.body.empty()) payloads.push_back({std::string(kEmptySha256), false});
     } else {
       if (ToLower(value) != crypto::Sha256Hex(request.body)) {
-        return Result(VerifyCode::kSignatureMismatch,
-                      "X-Sdk-Content-Sha256 does not match the request body");
+        return Result(VerifyCode::kSignatureMismatch, "X-Sdk-Content-Sha256 does not match the request body");
       }
       payloads.push_back({std::string(value), false});
     }
@@ -369,8 +354,7 @@ VerifyResult VerifySignature(const SignedRequestView& request, const ParsedAutho
 
   for (const std::string& uri : uris) {
     for (const Payload& payload : payloads) {
-      std::string canonical =
-          JoinCanonical(request.method, uri, *canonical_query, headers, names, payload.hash);
+      std::string canonical = JoinCanonical(request.method, uri, *canonical_query, headers, names, payload.hash);
       std::string expected = Sign(secret_key, StringToSign(date, canonical));
       if (crypto::ConstantTimeEquals(expected, auth.signature)) {
         VerifyResult ok = Result(VerifyCode::kOk, "ok");
@@ -383,27 +367,23 @@ VerifyResult VerifySignature(const SignedRequestView& request, const ParsedAutho
                 "the request signature does not match the signature computed by the server");
 }
 
-std::string SignRequest(std::string_view ak, std::string_view sk, std::string_view method,
-                        std::string_view target,
-                        const std::vector<std::pair<std::string, std::string>>& headers_to_sign,
-                        std::string_view body, std::string_view sdk_date) {
+std::string SignRequest(std::string_view ak, std::string_view sk, std::string_view method, std::string_view target,
+                        const std::vector<std::pair<std::string, std::string>>& headers_to_sign, std::string_view body,
+                        std::string_view sdk_date) {
   std::vector<std::pair<std::string, std::string>> headers;
   headers.reserve(headers_to_sign.size() + 1);
   for (const auto& [name, value] : headers_to_sign) {
     headers.emplace_back(ToLower(name), std::string(Trim(value)));
   }
-  std::stable_sort(headers.begin(), headers.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(headers.begin(), headers.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   // A header listed twice is signed once, with its first value.
-  headers.erase(std::unique(headers.begin(), headers.end(),
-                            [](const auto& a, const auto& b) { return a.first == b.first; }),
-                headers.end());
-  auto date_it = std::find_if(headers.begin(), headers.end(),
-                              [](const auto& h) { return h.first == "x-sdk-date"; });
+  headers.erase(
+      std::unique(headers.begin(), headers.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+      headers.end());
+  auto date_it = std::find_if(headers.begin(), headers.end(), [](const auto& h) { return h.first == "x-sdk-date"; });
   if (date_it == headers.end()) {
     headers.emplace_back("x-sdk-date", std::string(sdk_date));
-    std::stable_sort(headers.begin(), headers.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(headers.begin(), headers.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   } else if (date_it->second != sdk_date) {
     return std::string();
   }
@@ -454,8 +434,7 @@ std::optional<int64_t> ParseSdkDate(std::string_view text) {
     return std::nullopt;
   }
   if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
-  std::chrono::year_month_day ymd{std::chrono::year(year),
-                                  std::chrono::month(static_cast<unsigned>(month)),
+  std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
                                   std::chrono::day(static_cast<unsigned>(day))};
   if (!ymd.ok()) return std::nullopt;
   int64_t days = std::chrono::sys_days(ymd).time_since_epoch().count();
@@ -470,9 +449,8 @@ std::string FormatSdkDate(int64_t epoch_seconds) {
   int64_t secs = (t - day).count();
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
-                static_cast<int>(secs % 60));
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(secs / 3600),
+                static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
   return buf;
 }
 

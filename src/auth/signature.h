@@ -30,7 +30,7 @@ struct SignedRequestView {
 
 // `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<a;b;c>, Signature=<64 lower-case hex>`.
 struct ParsedAuthorization {
-  std::string algorithm;                    // always kSdkHmacSha256 when parsed
+  std::string algorithm;  // always kSdkHmacSha256 when parsed
   std::string access_key;
   std::vector<std::string> signed_headers;  // lower-case names, in the order given
   std::string signature;                    // 64 lower-case hex characters
@@ -59,8 +59,7 @@ std::optional<std::string> CanonicalQuery(std::string_view raw_query);
 // or the target cannot be canonicalised in `mode`. The payload hash is the x-sdk-content-sha256
 // header value when present, else the SHA-256 hex of the body.
 std::optional<std::string> CanonicalRequest(const SignedRequestView& request,
-                                            const std::vector<std::string>& signed_headers,
-                                            UriMode mode);
+                                            const std::vector<std::string>& signed_headers, UriMode mode);
 
 // "SDK-HMAC-SHA256\n<sdk_date>\n<sha256 hex of canonical_request>".
 std::string StringToSign(std::string_view sdk_date, std::string_view canonical_request);
@@ -69,13 +68,13 @@ std::string Sign(std::string_view secret_key, std::string_view string_to_sign);
 
 enum class VerifyCode {
   kOk,
-  kMalformed,              // request cannot be canonicalised (bad escapes, bad parsed fields)
+  kMalformed,  // request cannot be canonicalised (bad escapes, bad parsed fields)
   kUnsupportedAlgorithm,
-  kMissingDate,            // no X-Sdk-Date header
-  kDateNotSigned,          // x-sdk-date absent from SignedHeaders
-  kBadDateFormat,          // not YYYYMMDDTHHMMSSZ
-  kDateOutOfWindow,        // more than max_skew_seconds from now
-  kMissingSignedHeader,    // a header named in SignedHeaders was not received
+  kMissingDate,          // no X-Sdk-Date header
+  kDateNotSigned,        // x-sdk-date absent from SignedHeaders
+  kBadDateFormat,        // not YYYYMMDDTHHMMSSZ
+  kDateOutOfWindow,      // more than max_skew_seconds from now
+  kMissingSignedHeader,  // a header named in SignedHeaders was not received
   kSignatureMismatch,
 };
 
@@ -98,10 +97,9 @@ VerifyResult VerifySignature(const SignedRequestView& request, const ParsedAutho
 // values trimmed, and the names sorted for SignedHeaders. x-sdk-date is added with `sdk_date`
 // when missing from `headers_to_sign`. Returns "" if the target has a malformed query escape
 // or headers_to_sign carries an x-sdk-date different from `sdk_date`.
-std::string SignRequest(std::string_view ak, std::string_view sk, std::string_view method,
-                        std::string_view target,
-                        const std::vector<std::pair<std::string, std::string>>& headers_to_sign,
-                        std::string_view body, std::string_view sdk_date);
+std::string SignRequest(std::string_view ak, std::string_view sk, std::string_view method, std::string_view target,
+                        const std::vector<std::pair<std::string, std::string>>& headers_to_sign, std::string_view body,
+                        std::string_view sdk_date);
 
 // "YYYYMMDDTHHMMSSZ" (UTC) ↔ seconds since the Unix epoch. Parsing rejects any other shape and
 // impossible dates (month 13, Feb 30, hour 24, ...).

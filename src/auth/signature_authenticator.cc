@@ -15,15 +15,20 @@ namespace {
 Status VerifyFailure(const auth::VerifyResult& r) {
   using auth::VerifyCode;
   switch (r.code) {
-    case VerifyCode::kOk: return Status::OK();
+    case VerifyCode::kOk:
+      return Status::OK();
     case VerifyCode::kUnsupportedAlgorithm:
-    case VerifyCode::kMalformed: return errors::MalformedAuthorization(r.message);
+    case VerifyCode::kMalformed:
+      return errors::MalformedAuthorization(r.message);
     case VerifyCode::kMissingDate:
     case VerifyCode::kDateNotSigned:
-    case VerifyCode::kBadDateFormat: return errors::InvalidSdkDate(r.message);
-    case VerifyCode::kDateOutOfWindow: return errors::RequestTimeSkewed(r.message);
+    case VerifyCode::kBadDateFormat:
+      return errors::InvalidSdkDate(r.message);
+    case VerifyCode::kDateOutOfWindow:
+      return errors::RequestTimeSkewed(r.message);
     case VerifyCode::kMissingSignedHeader:
-    case VerifyCode::kSignatureMismatch: return errors::InvalidSignature(r.message);
+    case VerifyCode::kSignatureMismatch:
+      return errors::InvalidSignature(r.message);
   }
   return errors::InvalidSignature(r.message);
 }
@@ -48,7 +53,8 @@ Status SignatureAuthenticator::Authenticate(const auth::SignedRequestView& reque
   if (!parsed) {
     std::string_view scheme = authorization.substr(0, authorization.find(' '));
     if (scheme != auth::kSdkHmacSha256) {
-      return errors::MalformedAuthorization("unsupported signing algorithm '" + std::string(utf8::Truncate(scheme, 32)) +
+      return errors::MalformedAuthorization("unsupported signing algorithm '" +
+                                            std::string(utf8::Truncate(scheme, 32)) +
                                             "': csms accepts SDK-HMAC-SHA256 only");
     }
     return errors::MalformedAuthorization(
@@ -70,8 +76,10 @@ Status SignatureAuthenticator::Authenticate(const auth::SignedRequestView& reque
     CSMS_RETURN_IF_ERROR(tx.identity().GetUserById(key.user_id, &user));
     if (!project_id.empty()) {
       st = tx.identity().GetProjectById(project_id, &project);
-      if (st.ok()) project_found = true;
-      else if (!st.IsNotFound()) return st;
+      if (st.ok())
+        project_found = true;
+      else if (!st.IsNotFound())
+        return st;
     }
     return Status::OK();
   });
@@ -106,7 +114,8 @@ Status SignatureAuthenticator::Authenticate(const auth::SignedRequestView& reque
                                    " does not match the project " + path_project + " of the path");
   }
   if (!project_id.empty() && (!project_found || project.domain_id != user.domain_id)) {
-    return errors::ProjectMismatch("the access key is not valid for project " + std::string(utf8::Truncate(project_id, 64)));
+    return errors::ProjectMismatch("the access key is not valid for project " +
+                                   std::string(utf8::Truncate(project_id, 64)));
   }
 
   *out = Principal{user.id, user.name, user.domain_id, project_id, user.role};

@@ -13,11 +13,20 @@ std::optional<int64_t> ParseDurationMillis(std::string_view text) {
     digits = text.substr(0, text.size() - 2);
   } else if (text.size() > 1) {
     switch (text.back()) {
-      case 's': unit = 1'000; break;
-      case 'm': unit = 60'000; break;
-      case 'h': unit = 3'600'000; break;
-      case 'd': unit = 86'400'000; break;
-      default: return std::nullopt;
+      case 's':
+        unit = 1'000;
+        break;
+      case 'm':
+        unit = 60'000;
+        break;
+      case 'h':
+        unit = 3'600'000;
+        break;
+      case 'd':
+        unit = 86'400'000;
+        break;
+      default:
+        return std::nullopt;
     }
     digits = text.substr(0, text.size() - 1);
   } else {

@@ -16,16 +16,16 @@ class [[nodiscard]] Status {
  public:
   enum class Kind {
     kOk,
-    kInvalidArgument,    // 400: bad parameter or body
-    kUnauthenticated,    // 401: missing, invalid or expired credentials
-    kPermissionDenied,   // 403: authenticated, not allowed
-    kNotFound,           // 404
-    kMethodNotAllowed,   // 405
-    kConflict,           // 409: duplicate, in use
-    kPayloadTooLarge,    // 413
-    kFailedPrecondition, // 400: state forbids the operation (quota, state machine)
-    kUnavailable,        // 503: shutting down, database busy
-    kInternal,           // 500: a bug or a broken disk, never a client mistake
+    kInvalidArgument,     // 400: bad parameter or body
+    kUnauthenticated,     // 401: missing, invalid or expired credentials
+    kPermissionDenied,    // 403: authenticated, not allowed
+    kNotFound,            // 404
+    kMethodNotAllowed,    // 405
+    kConflict,            // 409: duplicate, in use
+    kPayloadTooLarge,     // 413
+    kFailedPrecondition,  // 400: state forbids the operation (quota, state machine)
+    kUnavailable,         // 503: shutting down, database busy
+    kInternal,            // 500: a bug or a broken disk, never a client mistake
   };
 
   Status() = default;  // ok
@@ -58,9 +58,9 @@ class [[nodiscard]] Status {
 };
 
 // Returns early from the enclosing function when `expr` yields a non-ok Status.
-#define CSMS_RETURN_IF_ERROR(expr)            \
-  do {                                        \
-    ::csms::Status csms_status_ = (expr);     \
+#define CSMS_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::csms::Status csms_status_ = (expr);        \
     if (!csms_status_.ok()) return csms_status_; \
   } while (0)
 

@@ -28,24 +28,24 @@ int MillisPart(int64_t epoch_millis) { return static_cast<int>(Clamp(epoch_milli
 std::string FormatIso8601Millis(int64_t epoch_millis) {
   struct tm t = ToUtc(epoch_millis);
   char buf[96];  // room for any int in each field, so -Wformat-truncation has nothing to say
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.tm_year + 1900, t.tm_mon + 1,
-                t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, MillisPart(epoch_millis));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
+                t.tm_hour, t.tm_min, t.tm_sec, MillisPart(epoch_millis));
   return buf;
 }
 
 std::string FormatIso8601Micros(int64_t epoch_millis) {
   struct tm t = ToUtc(epoch_millis);
   char buf[96];  // room for any int in each field, so -Wformat-truncation has nothing to say
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d000Z", t.tm_year + 1900, t.tm_mon + 1,
-                t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, MillisPart(epoch_millis));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d000Z", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
+                t.tm_hour, t.tm_min, t.tm_sec, MillisPart(epoch_millis));
   return buf;
 }
 
 std::string FormatIso8601Seconds(int64_t epoch_millis) {
   struct tm t = ToUtc(epoch_millis);
   char buf[96];  // room for any int in each field, so -Wformat-truncation has nothing to say
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
-                t.tm_hour, t.tm_min, t.tm_sec);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, t.tm_hour,
+                t.tm_min, t.tm_sec);
   return buf;
 }
 

@@ -16,9 +16,7 @@ struct CipherCtxFree {
 };
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
 
-const unsigned char* U(std::string_view s) {
-  return reinterpret_cast<const unsigned char*>(s.data());
-}
+const unsigned char* U(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
 // EVP update calls take int lengths.
 bool FitsInt(size_t n) { return n <= static_cast<size_t>(INT_MAX) - 64; }
@@ -42,13 +40,11 @@ std::string Seal(std::string_view key32, std::string_view plaintext, std::string
       EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, U(key32), U(out)) != 1) {
     return std::string();
   }
-  if (!aad.empty() &&
-      EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(aad), static_cast<int>(aad.size())) != 1) {
+  if (!aad.empty() && EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(aad), static_cast<int>(aad.size())) != 1) {
     return std::string();
   }
   if (!plaintext.empty()) {
-    if (EVP_EncryptUpdate(ctx.get(), ct, &len, U(plaintext),
-                          static_cast<int>(plaintext.size())) != 1) {
+    if (EVP_EncryptUpdate(ctx.get(), ct, &len, U(plaintext), static_cast<int>(plaintext.size())) != 1) {
       return std::string();
     }
     total = len;
@@ -62,15 +58,13 @@ std::string Seal(std::string_view key32, std::string_view plaintext, std::string
   return out;
 }
 
-std::optional<std::string> Open(std::string_view key32, std::string_view sealed,
-                                std::string_view aad) {
-  if (key32.size() != kAeadKeySize || sealed.size() < kAeadNonceSize + kAeadTagSize ||
-      !FitsInt(sealed.size()) || !FitsInt(aad.size())) {
+std::optional<std::string> Open(std::string_view key32, std::string_view sealed, std::string_view aad) {
+  if (key32.size() != kAeadKeySize || sealed.size() < kAeadNonceSize + kAeadTagSize || !FitsInt(sealed.size()) ||
+      !FitsInt(aad.size())) {
     return std::nullopt;
   }
   std::string_view nonce = sealed.substr(0, kAeadNonceSize);
-  std::string_view ct =
-      sealed.substr(kAeadNonceSize, sealed.size() - kAeadNonceSize - kAeadTagSize);
+  std::string_view ct = sealed.substr(kAeadNonceSize, sealed.size() - kAeadNonceSize - kAeadTagSize);
   // OpenSSL wants a non-const tag buffer.
   std::string tag(sealed.substr(sealed.size() - kAeadTagSize));
 
@@ -85,8 +79,7 @@ std::optional<std::string> Open(std::string_view key32, std::string_view sealed,
       EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, U(key32), U(nonce)) != 1) {
     return std::nullopt;
   }
-  if (!aad.empty() &&
-      EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(aad), static_cast<int>(aad.size())) != 1) {
+  if (!aad.empty() && EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(aad), static_cast<int>(aad.size())) != 1) {
     return std::nullopt;
   }
   if (!ct.empty()) {

@@ -17,7 +17,6 @@ std::string Seal(std::string_view key32, std::string_view plaintext, std::string
 
 // Inverse of Seal. nullopt on a wrong key size, a short input, or any tampering with the
 // nonce, ciphertext, tag or aad.
-std::optional<std::string> Open(std::string_view key32, std::string_view sealed,
-                                std::string_view aad);
+std::optional<std::string> Open(std::string_view key32, std::string_view sealed, std::string_view aad);
 
 }  // namespace csms::crypto

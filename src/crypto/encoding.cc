@@ -19,13 +19,12 @@ int HexValue(char c) {
 }
 
 bool IsBase64Char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '+' || c == '/';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
 }
 
 bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '_' || c == '.' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+         c == '.' || c == '~';
 }
 
 }  // namespace
@@ -61,8 +60,7 @@ std::string Base64Encode(std::string_view bytes) {
     size_t n = std::min(bytes.size(), kChunk);
     // EVP_EncodeBlock writes a trailing NUL; the string's own terminator absorbs the last one.
     int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(&out[pos]),
-                              reinterpret_cast<const unsigned char*>(bytes.data()),
-                              static_cast<int>(n));
+                              reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(n));
     pos += static_cast<size_t>(len);
     bytes.remove_prefix(n);
   }
@@ -84,8 +82,7 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   for (size_t in = 0; in < text.size();) {
     size_t n = std::min(text.size() - in, kChunk);
     int len = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(&out[pos]),
-                              reinterpret_cast<const unsigned char*>(text.data() + in),
-                              static_cast<int>(n));
+                              reinterpret_cast<const unsigned char*>(text.data() + in), static_cast<int>(n));
     if (len < 0) return std::nullopt;
     pos += static_cast<size_t>(len);
     in += n;
@@ -99,8 +96,10 @@ std::string Base64UrlEncode(std::string_view bytes) {
   std::string out = Base64Encode(bytes);
   while (!out.empty() && out.back() == '=') out.pop_back();
   for (char& c : out) {
-    if (c == '+') c = '-';
-    else if (c == '/') c = '_';
+    if (c == '+')
+      c = '-';
+    else if (c == '/')
+      c = '_';
   }
   return out;
 }
@@ -111,8 +110,10 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
   std_text.reserve(text.size() + 3);
   for (char c : text) {
     if (c == '+' || c == '/' || c == '=') return std::nullopt;
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
     std_text.push_back(c);
   }
   while (std_text.size() % 4 != 0) std_text.push_back('=');

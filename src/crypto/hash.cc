@@ -68,8 +68,7 @@ std::array<uint8_t, 32> Sha256(std::string_view data) {
   std::array<uint8_t, 32> out;
   EVP_MD_CTX* ctx = ThreadMdCtx();
   unsigned int len = 0;
-  if (EVP_DigestInit_ex2(ctx, Sha256Md(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 ||
+  if (EVP_DigestInit_ex2(ctx, Sha256Md(), nullptr) != 1 || EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 ||
       EVP_DigestFinal_ex(ctx, out.data(), &len) != 1 || len != out.size()) {
     Die();
   }
@@ -94,8 +93,6 @@ std::array<uint8_t, 32> HmacSha256(std::string_view key, std::string_view msg) {
   return out;
 }
 
-std::string HmacSha256Hex(std::string_view key, std::string_view msg) {
-  return ToHex(HmacSha256(key, msg));
-}
+std::string HmacSha256Hex(std::string_view key, std::string_view msg) { return ToHex(HmacSha256(key, msg)); }
 
 }  // namespace csms::crypto

@@ -22,18 +22,15 @@ constexpr int kMaxIterations = 10'000'000;
 
 std::atomic<uint64_t> iterations_computed{0};
 
-std::optional<std::string> Derive(std::string_view password, std::string_view salt,
-                                  int iterations) {
-  if (password.size() > static_cast<size_t>(INT_MAX) ||
-      salt.size() > static_cast<size_t>(INT_MAX)) {
+std::optional<std::string> Derive(std::string_view password, std::string_view salt, int iterations) {
+  if (password.size() > static_cast<size_t>(INT_MAX) || salt.size() > static_cast<size_t>(INT_MAX)) {
     return std::nullopt;
   }
   std::string out(kHashSize, '\0');
   iterations_computed.fetch_add(static_cast<uint64_t>(iterations), std::memory_order_relaxed);
   if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                        reinterpret_cast<const unsigned char*>(salt.data()),
-                        static_cast<int>(salt.size()), iterations, EVP_sha256(),
-                        static_cast<int>(out.size()),
+                        reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()), iterations,
+                        EVP_sha256(), static_cast<int>(out.size()),
                         reinterpret_cast<unsigned char*>(out.data())) != 1) {
     return std::nullopt;
   }
@@ -51,9 +48,7 @@ std::optional<std::string_view> NextField(std::string_view& rest) {
 
 }  // namespace
 
-std::string HashPassword(std::string_view password) {
-  return HashPassword(password, kDefaultPasswordIterations);
-}
+std::string HashPassword(std::string_view password) { return HashPassword(password, kDefaultPasswordIterations); }
 
 std::string HashPassword(std::string_view password, int iterations) {
   if (iterations < 1) iterations = 1;
@@ -61,8 +56,7 @@ std::string HashPassword(std::string_view password, int iterations) {
   std::string salt = RandomBytes(kSaltSize);
   std::optional<std::string> hash = Derive(password, salt, iterations);
   if (!hash) return std::string();  // only for passwords over 2 GiB; never verifies
-  return std::string(kScheme) + "$" + std::to_string(iterations) + "$" + Base64Encode(salt) +
-         "$" + Base64Encode(*hash);
+  return std::string(kScheme) + "$" + std::to_string(iterations) + "$" + Base64Encode(salt) + "$" + Base64Encode(*hash);
 }
 
 std::string DecoyPasswordHash(int iterations) {
@@ -89,8 +83,7 @@ std::optional<Decoded> Decode(std::string_view encoded) {
 
   Decoded out;
   if (iter_text->empty() || iter_text->front() == '0') return std::nullopt;  // canonical decimal only
-  auto [end, ec] =
-      std::from_chars(iter_text->data(), iter_text->data() + iter_text->size(), out.iterations);
+  auto [end, ec] = std::from_chars(iter_text->data(), iter_text->data() + iter_text->size(), out.iterations);
   if (ec != std::errc() || end != iter_text->data() + iter_text->size()) return std::nullopt;
   if (out.iterations < 1 || out.iterations > kMaxIterations) return std::nullopt;
 

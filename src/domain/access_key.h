@@ -14,16 +14,16 @@ namespace csms {
 enum class AccessKeyStatus { kActive, kRevoked };
 
 struct AccessKey {
-  std::string access_key;     // the AK: 20 upper-case letters and digits
+  std::string access_key;  // the AK: 20 upper-case letters and digits
   std::string user_id;
   std::string sealed_secret;  // the SK sealed with Keyring::Seal, AAD = access_key
   // Hex SHA-256 of the security token; empty for a permanent key.
   std::string security_token_hash;
   std::string description;
   AccessKeyStatus status = AccessKeyStatus::kActive;
-  int64_t create_time = 0;                // ms
-  std::optional<int64_t> expires_at;      // ms; temporary credentials only
-  std::optional<int64_t> revoke_time;     // ms
+  int64_t create_time = 0;             // ms
+  std::optional<int64_t> expires_at;   // ms; temporary credentials only
+  std::optional<int64_t> revoke_time;  // ms
 
   bool temporary() const { return !security_token_hash.empty(); }
   bool expired(int64_t now_ms) const { return expires_at && now_ms >= *expires_at; }

@@ -8,12 +8,12 @@
 namespace csms {
 
 struct Domain {
-  std::string id;    // 32 hex
+  std::string id;  // 32 hex
   std::string name;
 };
 
 struct Project {
-  std::string id;    // 32 hex, the {project_id} of every /v1 path
+  std::string id;  // 32 hex, the {project_id} of every /v1 path
   std::string name;
   std::string domain_id;
 };
@@ -22,7 +22,7 @@ struct User {
   std::string id;
   std::string name;
   std::string domain_id;
-  std::string password_hash;  // crypto/password.h encoding
+  std::string password_hash;   // crypto/password.h encoding
   std::string role = "admin";  // built-in role name; see auth/ for its actions
   bool enabled = true;         // a disabled user can neither log in nor use its tokens or keys
 };

@@ -4,10 +4,14 @@ namespace csms {
 
 std::string_view NotificationStatusName(NotificationStatus s) {
   switch (s) {
-    case NotificationStatus::kPending: return "PENDING";
-    case NotificationStatus::kSuccess: return "SUCCESS";
-    case NotificationStatus::kFail: return "FAIL";
-    case NotificationStatus::kInvalid: return "INVALID";
+    case NotificationStatus::kPending:
+      return "PENDING";
+    case NotificationStatus::kSuccess:
+      return "SUCCESS";
+    case NotificationStatus::kFail:
+      return "FAIL";
+    case NotificationStatus::kInvalid:
+      return "INVALID";
   }
   return "";
 }

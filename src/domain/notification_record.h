@@ -30,14 +30,14 @@ struct NotificationRecord {
   std::string notification_content;  // the JSON text that is (to be) delivered
   NotificationStatus notification_status = NotificationStatus::kPending;
   std::string secret_id;
-  int64_t sequence = 0;  // per-secret, increasing: lets receivers order and spot gaps
+  int64_t sequence = 0;                    // per-secret, increasing: lets receivers order and spot gaps
   std::optional<int64_t> next_attempt_at;  // PENDING rows: when the dispatcher may deliver it
 };
 
 // Filters and keyset position for listing records, newest first.
 struct RecordQuery {
   std::string project_id;
-  int64_t min_create_time = 0;  // retention horizon, inclusive
+  int64_t min_create_time = 0;                  // retention horizon, inclusive
   std::optional<int64_t> start_time, end_time;  // caller's window, inclusive
   std::optional<std::string> event_name, secret_name;
   std::optional<EventType> trigger_event_type;

@@ -10,10 +10,14 @@ namespace csms {
 
 std::string_view SecretStateName(SecretState s) {
   switch (s) {
-    case SecretState::kEnabled: return "ENABLED";
-    case SecretState::kDisabled: return "DISABLED";
-    case SecretState::kPendingDelete: return "PENDING_DELETE";
-    case SecretState::kFrozen: return "FROZEN";
+    case SecretState::kEnabled:
+      return "ENABLED";
+    case SecretState::kDisabled:
+      return "DISABLED";
+    case SecretState::kPendingDelete:
+      return "PENDING_DELETE";
+    case SecretState::kFrozen:
+      return "FROZEN";
   }
   return "ENABLED";
 }
@@ -27,9 +31,12 @@ std::optional<SecretState> ParseSecretState(std::string_view name) {
 
 std::string_view TaskStatusName(TaskStatus s) {
   switch (s) {
-    case TaskStatus::kRunning: return "RUNNING";
-    case TaskStatus::kSuccess: return "SUCCESS";
-    case TaskStatus::kFailed: return "FAILED";
+    case TaskStatus::kRunning:
+      return "RUNNING";
+    case TaskStatus::kSuccess:
+      return "SUCCESS";
+    case TaskStatus::kFailed:
+      return "FAILED";
   }
   return "RUNNING";
 }
@@ -101,8 +108,10 @@ ExpiryStep AdvanceExpiry(int64_t now, int64_t expire_time, const ExpirySchedule&
   // nearest passed one is the last index whose moment is not in the future.
   int fire = -1;
   for (int j = std::max(current.next_lead, 0); j < n; ++j) {
-    if (expire_time - leads_ms[j] <= now) fire = j;
-    else break;
+    if (expire_time - leads_ms[j] <= now)
+      fire = j;
+    else
+      break;
   }
   if (fire >= 0) {
     step.kind = ExpiryStep::kNearExpiry;

@@ -35,8 +35,8 @@ struct Secret {
   bool auto_rotation = false;
   std::optional<std::string> rotation_period;  // as sent, e.g. "30d"
   std::optional<std::string> rotation_config;
-  std::optional<int64_t> rotation_time;       // last rotation
-  std::optional<int64_t> next_rotation_time;  // set only while auto_rotation is on and ENABLED
+  std::optional<int64_t> rotation_time;           // last rotation
+  std::optional<int64_t> next_rotation_time;      // set only while auto_rotation is on and ENABLED
   std::optional<std::string> event_subscription;  // at most one event name
   std::string enterprise_project_id = "0";
   std::optional<std::string> rotation_func_urn;
@@ -50,7 +50,7 @@ enum class ValueKind { kString, kBinary };
 // the expiry itself has fired. `due_time` is the next moment the scheduler must look at the row
 // (indexed), or nullopt when nothing is left to do.
 struct ExpirySchedule {
-  int next_lead = 0;           // index into the configured lead times (longest first)
+  int next_lead = 0;  // index into the configured lead times (longest first)
   bool expired_fired = false;
   std::optional<int64_t> due_time;
 };
@@ -92,7 +92,7 @@ struct RotationTask {
   int64_t task_time = 0;     // when the task was created
   int attempt_nums = 0;
   std::string error_code, error_msg;
-  std::optional<int64_t> due_time;  // RUNNING tasks: when a worker may (re)try it
+  std::optional<int64_t> due_time;        // RUNNING tasks: when a worker may (re)try it
   std::optional<std::string> version_id;  // the version the rotation created
 };
 

@@ -21,9 +21,12 @@ bool AllOf(std::string_view s, size_t max_len, Pred ok) {
 
 bool IsHttpUrl(std::string_view url) {
   std::string_view rest;
-  if (url.rfind("http://", 0) == 0) rest = url.substr(7);
-  else if (url.rfind("https://", 0) == 0) rest = url.substr(8);
-  else return false;
+  if (url.rfind("http://", 0) == 0)
+    rest = url.substr(7);
+  else if (url.rfind("https://", 0) == 0)
+    rest = url.substr(8);
+  else
+    return false;
   for (char c : url) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
   }
@@ -54,7 +57,8 @@ Status ParseLimit(std::optional<std::string_view> raw, int default_limit, int ma
     return Status::OK();
   }
   std::string_view s = *raw;
-  bool digits = !s.empty() && s.size() <= 4 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  bool digits =
+      !s.empty() && s.size() <= 4 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   int value = digits ? std::stoi(std::string(s)) : 0;
   if (!digits || value < 1 || value > max_limit) {
     return errors::InvalidParameter("invalid limit: must be an integer from 1 to " + std::to_string(max_limit));
@@ -90,8 +94,7 @@ Status CheckEventTypes(const std::vector<EventType>& types) {
   for (size_t i = 0; i < types.size(); ++i) {
     for (size_t j = i + 1; j < types.size(); ++j) {
       if (types[i] == types[j]) {
-        return errors::InvalidParameter("invalid event_types: duplicate value " +
-                                        std::string(EventTypeName(types[i])));
+        return errors::InvalidParameter("invalid event_types: duplicate value " + std::string(EventTypeName(types[i])));
       }
     }
   }

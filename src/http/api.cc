@@ -65,9 +65,9 @@ const Route* Api::Match(const HttpRequest& req, PathParams* params, HttpResponse
     case Router<Route>::Match::kFound:
       return route;
     case Router<Route>::Match::kNoMethod:
-      WriteError(errors::MethodNotAllowed("method " + std::string(req.method) + " is not allowed on " +
-                                          std::string(req.path)),
-                 res);
+      WriteError(
+          errors::MethodNotAllowed("method " + std::string(req.method) + " is not allowed on " + std::string(req.path)),
+          res);
       return nullptr;
     case Router<Route>::Match::kBadPath:
       WriteError(errors::InvalidRequest("the request path is not valid percent-encoding or UTF-8"), res);
@@ -90,7 +90,8 @@ void Api::Run(const HttpRequest& req, const Route& r, const PathParams& params, 
     Status s = Authenticate(req, path_project, &principal);
     if (!s.ok()) {
       // E.g. an access key's SK that the master key cannot open: the operator must see it.
-      if (s.kind() == Status::Kind::kInternal) log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
+      if (s.kind() == Status::Kind::kInternal)
+        log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
       return WriteError(s, res);
     }
     if (route->access == Access::kProject && path_project != principal.project_id) {

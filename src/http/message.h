@@ -26,7 +26,7 @@ struct HttpRequest {
 
 struct HttpResponse {
   int status = 200;
-  std::string body;  // JSON, or empty for 204
+  std::string body;                                          // JSON, or empty for 204
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (e.g. X-Subject-Token)
 };
 

@@ -24,8 +24,8 @@ std::vector<typename Router<Route>::Listed> Router<Route>::Routes() const {
 }
 
 template <typename Route>
-typename Router<Route>::Match Router<Route>::Find(std::string_view method, std::string_view path,
-                                                  const Route** route, PathParams* params) const {
+typename Router<Route>::Match Router<Route>::Find(std::string_view method, std::string_view path, const Route** route,
+                                                  PathParams* params) const {
   std::vector<std::string_view> parts;
   if (!SplitPath(path, &parts)) return Match::kNoPath;
   bool path_matched = false;

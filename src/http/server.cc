@@ -22,8 +22,8 @@
 
 #include "common/errors.h"
 #include "common/log.h"
-#include "http/error_body.h"
 #include "crypto/random.h"
+#include "http/error_body.h"
 
 namespace csms::http {
 namespace {
@@ -158,8 +158,9 @@ struct Shared {
   }
   // One warning per 10 s at most, however hard the pressure.
   void LogPressure(const std::string& what) {
-    int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now().time_since_epoch()).count();
+    int64_t now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count();
     int64_t last = last_pressure_log_ms.load();
     if (now - last < 10'000 || !last_pressure_log_ms.compare_exchange_strong(last, now)) return;
     log::Warn("http: " + what + " (open connections " + std::to_string(open.load()) + ", cap " +
@@ -193,7 +194,9 @@ class ExchangeImpl final : public Exchange {
  public:
   ExchangeImpl(BeastRequest req, std::string request_id, std::weak_ptr<SessionBase> session,
                std::shared_ptr<Mailbox> mailbox)
-      : req_(std::move(req)), request_id_(std::move(request_id)), session_(std::move(session)),
+      : req_(std::move(req)),
+        request_id_(std::move(request_id)),
+        session_(std::move(session)),
         mailbox_(std::move(mailbox)) {
     std::string_view target(req_.target().data(), req_.target().size());
     size_t qpos = target.find('?');
@@ -266,11 +269,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if constexpr (kTls) {
       state_ = State::kReading;
       Lowest().expires_after(shared_->options.read_timeout);
-      stream_.async_handshake(asio::ssl::stream_base::server,
-                              [self = this->shared_from_this()](beast::error_code ec) {
-                                if (ec) return self->Close();
-                                self->ReadRequest();
-                              });
+      stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (ec) return self->Close();
+        self->ReadRequest();
+      });
     } else {
       ReadRequest();
     }
@@ -311,7 +313,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     res_.prepare_payload();
 
     if (log::AccessLogEnabled()) {
-      auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
+      auto us =
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
       std::string line;
       line.reserve(128);
       line += log_method_;
@@ -375,7 +378,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                                                   "'chunked' (HTTP/1.1) and is not allowed with Content-Length"));
     }
     Lowest().expires_at(started_ + std::max<std::chrono::steady_clock::duration>(shared_->options.header_timeout,
-                                                                                shared_->options.read_timeout));
+                                                                                 shared_->options.read_timeout));
     if (beast::iequals(req[bhttp::field::expect], "100-continue") && !parser_->is_done()) {
       auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
       bhttp::async_write(stream_, *cont, [self = this->shared_from_this(), cont](beast::error_code ec, size_t) {
@@ -388,11 +391,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void ReadBody() {
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                        if (ec) return self->OnReadError(ec);
-                        self->Handle();
-                      });
+    bhttp::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->OnReadError(ec);
+      self->Handle();
+    });
   }
 
   // Every framing error is answered and closes the connection: what follows cannot be trusted
@@ -450,8 +452,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     state_ = State::kHandling;
     pending_self_ = this->shared_from_this();
     hold_.emplace(worker_->ioc.get_executor());  // a pending answer keeps the I/O thread running
-    auto exchange = std::make_shared<ExchangeImpl>(std::move(req), std::move(request_id), this->weak_from_this(),
-                                                   worker_->mailbox);
+    auto exchange =
+        std::make_shared<ExchangeImpl>(std::move(req), std::move(request_id), this->weak_from_this(), worker_->mailbox);
     shared_->handler(std::move(exchange));  // may answer (Complete) before it returns
   }
 
@@ -521,8 +523,8 @@ class ServerImpl final : public HttpServer {
   Status Init(const ServerOptions& options, AsyncRequestHandler handler) {
     shared_.options = options;
     shared_.handler = std::move(handler);
-    shared_.max_connections = options.max_connections > 0 ? options.max_connections
-                                                          : DefaultMaxConnections(CurrentOpenFileLimit());
+    shared_.max_connections =
+        options.max_connections > 0 ? options.max_connections : DefaultMaxConnections(CurrentOpenFileLimit());
     if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
       auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
       beast::error_code ec;
@@ -546,7 +548,8 @@ class ServerImpl final : public HttpServer {
       if (!ec) w->acceptor.set_option(ReusePort(true), ec);
       if (!ec) w->acceptor.bind(ep, ec);
       if (!ec) w->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-      if (ec) return errors::Internal("cannot listen on " + options.host + ":" + std::to_string(port) + ": " + ec.message());
+      if (ec)
+        return errors::Internal("cannot listen on " + options.host + ":" + std::to_string(port) + ": " + ec.message());
       port = w->acceptor.local_endpoint().port();  // the port picked for port 0, shared by the others
       w->mailbox->ioc = &w->ioc;
       workers_.push_back(std::move(w));
@@ -645,7 +648,8 @@ class ServerImpl final : public HttpServer {
   void OnDescriptorShortage(Worker* w, const beast::error_code& ec) {
     shared_.accept_errors.fetch_add(1);
     shared_.CloseOldestIdle();
-    w->accept_backoff = std::clamp(w->accept_backoff * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+    w->accept_backoff =
+        std::clamp(w->accept_backoff * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
     shared_.LogPressure("accept failed: " + ec.message() + "; closing idle connections, retrying in " +
                         std::to_string(w->accept_backoff.count()) + " ms");
     w->accept_retry.expires_after(w->accept_backoff);

@@ -68,9 +68,9 @@ using RequestHandler = std::function<void(const HttpRequest&, HttpResponse&)>;
 
 struct ServerStats {
   int64_t open_connections = 0;
-  int64_t accept_errors = 0;       // accept(2) failures for lack of descriptors or memory
-  int64_t idle_closed = 0;         // idle keep-alive connections closed to make room
-  int64_t refused = 0;             // connections closed at once: at the cap with nothing idle
+  int64_t accept_errors = 0;  // accept(2) failures for lack of descriptors or memory
+  int64_t idle_closed = 0;    // idle keep-alive connections closed to make room
+  int64_t refused = 0;        // connections closed at once: at the cap with nothing idle
 };
 
 class HttpServer {

@@ -56,8 +56,8 @@ class BoundedHandler {
  private:
   struct Frame {
     bool array;
-    std::string key;  // objects: the member being read
-    size_t next = 0;  // arrays: the index of the next element
+    std::string key;   // objects: the member being read
+    size_t next = 0;   // arrays: the index of the next element
     size_t index = 0;  // arrays: the index of the element being read
   };
 

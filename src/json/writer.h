@@ -19,10 +19,22 @@ class Writer {
  public:
   Writer() : writer_(buffer_) {}
 
-  Writer& StartObject() { writer_.StartObject(); return *this; }
-  Writer& EndObject() { writer_.EndObject(); return *this; }
-  Writer& StartArray() { writer_.StartArray(); return *this; }
-  Writer& EndArray() { writer_.EndArray(); return *this; }
+  Writer& StartObject() {
+    writer_.StartObject();
+    return *this;
+  }
+  Writer& EndObject() {
+    writer_.EndObject();
+    return *this;
+  }
+  Writer& StartArray() {
+    writer_.StartArray();
+    return *this;
+  }
+  Writer& EndArray() {
+    writer_.EndArray();
+    return *this;
+  }
   Writer& Key(std::string_view k) {
     if (!utf8::IsValid(k)) return Key(std::string_view(utf8::Sanitize(k)));
     writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
@@ -33,9 +45,18 @@ class Writer {
     writer_.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
     return *this;
   }
-  Writer& Int(int64_t v) { writer_.Int64(v); return *this; }
-  Writer& Bool(bool v) { writer_.Bool(v); return *this; }
-  Writer& Null() { writer_.Null(); return *this; }
+  Writer& Int(int64_t v) {
+    writer_.Int64(v);
+    return *this;
+  }
+  Writer& Bool(bool v) {
+    writer_.Bool(v);
+    return *this;
+  }
+  Writer& Null() {
+    writer_.Null();
+    return *this;
+  }
 
   // Key/value shorthands.
   Writer& Field(std::string_view k, std::string_view v) { return Key(k).String(v); }

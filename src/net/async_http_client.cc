@@ -82,7 +82,8 @@ class ClientImpl final : public AsyncHttpClient {
     // Every socket is closed, so every request finishes at once; the bound covers a DNS lookup
     // that cannot be cancelled.
     auto give_up = SteadyClock::now() + std::chrono::seconds(2);
-    while (in_flight_.load() > 0 && SteadyClock::now() < give_up) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    while (in_flight_.load() > 0 && SteadyClock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
     work_.reset();
     ioc_.stop();
     if (thread_.joinable()) thread_.join();
@@ -93,8 +94,10 @@ class ClientImpl final : public AsyncHttpClient {
     beast::error_code ec;
     tls_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-    if (!options_.ca_file.empty()) tls_.load_verify_file(options_.ca_file, ec);
-    else tls_.set_default_verify_paths(ec);
+    if (!options_.ca_file.empty())
+      tls_.load_verify_file(options_.ca_file, ec);
+    else
+      tls_.set_default_verify_paths(ec);
     if (ec) {
       *error = "cannot load trusted certificates " + options_.ca_file + ": " + ec.message();
       return false;
@@ -217,7 +220,8 @@ class ClientImpl final : public AsyncHttpClient {
       bool stale = reused && !got_some && !stopping_ && SteadyClock::now() < deadline && ec != beast::error::timeout;
       if (stale) continue;
       info.status = 0;
-      if (stopping_) info.error = "client shut down";
+      if (stopping_)
+        info.error = "client shut down";
       else if (ec == beast::error::timeout) {
         info.timed_out = true;
         info.error = "no answer within " + std::to_string(options_.total_timeout.count()) + " ms";
@@ -267,8 +271,10 @@ class ClientImpl final : public AsyncHttpClient {
     auto ex = co_await asio::this_coro::executor;
     auto connect_deadline = std::min(deadline, SteadyClock::now() + options_.connect_timeout);
     auto conn = std::make_unique<Connection>();
-    if (pool->tls) conn->tls.emplace(ex, tls_);
-    else conn->plain.emplace(ex);
+    if (pool->tls)
+      conn->tls.emplace(ex, tls_);
+    else
+      conn->plain.emplace(ex);
     connections_opened_.fetch_add(1);
 
     std::vector<tcp::endpoint> endpoints = co_await Resolve(pool, connect_deadline, info);
@@ -294,8 +300,10 @@ class ClientImpl final : public AsyncHttpClient {
         // OpenSSL itself checks the name (DNS SAN/CN) or the IP SAN during the handshake.
         X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
         X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-        if (IsIpLiteral(pool->host)) X509_VERIFY_PARAM_set1_ip_asc(param, pool->host.c_str());
-        else X509_VERIFY_PARAM_set1_host(param, pool->host.c_str(), 0);
+        if (IsIpLiteral(pool->host))
+          X509_VERIFY_PARAM_set1_ip_asc(param, pool->host.c_str());
+        else
+          X509_VERIFY_PARAM_set1_host(param, pool->host.c_str(), 0);
       }
       co_await conn->tls->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(use_awaitable, ec));
       if (ec && ec != beast::error::timeout && !stopping_) {
@@ -306,7 +314,8 @@ class ClientImpl final : public AsyncHttpClient {
       }
     }
     if (ec) {
-      if (stopping_) info->error = "client shut down";
+      if (stopping_)
+        info->error = "client shut down";
       else if (ec == beast::error::timeout) {
         info->timed_out = true;
         info->error = "connect timeout: no connection to " + pool->host + ":" + pool->port + " within " +
@@ -364,7 +373,8 @@ class ClientImpl final : public AsyncHttpClient {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     sweep_timer_ = &timer;
     while (!stopping_) {
-      timer.expires_after(std::max<std::chrono::milliseconds>(options_.idle_timeout / 2, std::chrono::milliseconds(100)));
+      timer.expires_after(
+          std::max<std::chrono::milliseconds>(options_.idle_timeout / 2, std::chrono::milliseconds(100)));
       beast::error_code ec;
       co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
       if (stopping_) break;
@@ -376,8 +386,10 @@ class ClientImpl final : public AsyncHttpClient {
           c->Close();
           return true;
         });
-        if (pool.active == 0 && pool.waiting.empty() && pool.idle.empty()) it = pools_.erase(it);
-        else ++it;
+        if (pool.active == 0 && pool.waiting.empty() && pool.idle.empty())
+          it = pools_.erase(it);
+        else
+          ++it;
       }
     }
     sweep_timer_ = nullptr;

@@ -37,12 +37,12 @@ struct OutgoingRequest {
 };
 
 struct ResponseInfo {
-  int status = 0;           // HTTP status; 0 when no answer came (see error)
-  std::string retry_after;  // the Retry-After header, "" when absent
-  std::string body_prefix;  // the first body_prefix_bytes of the body
+  int status = 0;                        // HTTP status; 0 when no answer came (see error)
+  std::string retry_after;               // the Retry-After header, "" when absent
+  std::string body_prefix;               // the first body_prefix_bytes of the body
   std::chrono::microseconds latency{0};  // from getting a connection slot to the end of the answer
-  std::string error;        // why there is no answer: "connect timeout", "connection refused", ...
-  bool timed_out = false;   // error was a connect or total timeout
+  std::string error;                     // why there is no answer: "connect timeout", "connection refused", ...
+  bool timed_out = false;                // error was a connect or total timeout
 };
 
 using ResponseCallback = std::function<void(ResponseInfo)>;

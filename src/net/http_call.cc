@@ -111,8 +111,10 @@ bool PostJson(const std::string& url_text, const std::string& body, const HttpCa
   if (url.tls) {
     tls.emplace(asio::ssl::context::tls_client);
     beast::error_code ec;
-    if (!options.ca_file.empty()) tls->load_verify_file(options.ca_file, ec);
-    else tls->set_default_verify_paths(ec);
+    if (!options.ca_file.empty())
+      tls->load_verify_file(options.ca_file, ec);
+    else
+      tls->set_default_verify_paths(ec);
     if (ec) return Failed(out, "cannot load trusted certificates: " + ec.message());
     tls->set_verify_mode(options.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
   }

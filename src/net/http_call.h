@@ -16,7 +16,7 @@ struct HttpCallOptions {
 };
 
 struct HttpCallResult {
-  int status = 0;     // the HTTP status of the answer; 0 when none came back
+  int status = 0;  // the HTTP status of the answer; 0 when none came back
   std::string body;
   std::string error;  // when no answer came back: what failed (URL, TLS setup, transport, deadline)
 };

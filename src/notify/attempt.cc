@@ -25,8 +25,10 @@ AttemptResult ClassifyAnswer(TargetType target, const net::ResponseInfo& r) {
   AttemptResult out;
   out.http_status = r.status;
   out.latency_us = r.latency.count();
-  if (r.status == 0) out.error = r.error;
-  else if (r.status < 200 || r.status > 299) out.error = ErrorFromAnswer(r.status, r.body_prefix);
+  if (r.status == 0)
+    out.error = r.error;
+  else if (r.status < 200 || r.status > 299)
+    out.error = ErrorFromAnswer(r.status, r.body_prefix);
   if (target == TargetType::kSmn && r.status == 404) {
     out.verdict = Verdict::kInvalid;  // the topic does not exist: retrying cannot help
     return out;

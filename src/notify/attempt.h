@@ -23,7 +23,7 @@ struct AttemptResult {
   Verdict verdict = Verdict::kFail;
   int http_status = 0;  // 0: nothing was answered (or nothing was sent)
   int64_t latency_us = 0;
-  std::string error;    // "" for a 2xx
+  std::string error;        // "" for a 2xx
   std::string retry_after;  // the Retry-After of a 429 or 503, as received ("" otherwise)
 };
 

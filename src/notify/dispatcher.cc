@@ -58,9 +58,10 @@ Status Dispatcher::Start() {
   if (!http_) CSMS_RETURN_IF_ERROR(Init());
   if (options_.release_leases_at_start) {
     int64_t released = 0;
-    CSMS_RETURN_IF_ERROR(store_->Write(
-        [&](Transaction& tx) { return tx.delivery().ReleaseAllLeases(clock_->NowMillis(), &released); }));
-    if (released > 0) log::Info("delivery: resuming " + std::to_string(released) + " notifications claimed before a restart");
+    CSMS_RETURN_IF_ERROR(
+        store_->Write([&](Transaction& tx) { return tx.delivery().ReleaseAllLeases(clock_->NowMillis(), &released); }));
+    if (released > 0)
+      log::Info("delivery: resuming " + std::to_string(released) + " notifications claimed before a restart");
   }
   loop_ = std::thread([this] { Loop(); });
   return Status::OK();
@@ -172,8 +173,13 @@ void Dispatcher::Launch(std::vector<ClaimedNotification>& claimed, int64_t now, 
       st.unsaved.push_back(Outcome(job, NotSent(Verdict::kInvalid, what), now));
       continue;
     }
-    Message m{*job.n.target_type, job.n.project_id, job.n.event_name, job.n.target_id, job.n.record_id,
-              job.n.content, SmnSubject(*job.n.trigger_event_type, job.n.secret_name)};
+    Message m{*job.n.target_type,
+              job.n.project_id,
+              job.n.event_name,
+              job.n.target_id,
+              job.n.record_id,
+              job.n.content,
+              SmnSubject(*job.n.trigger_event_type, job.n.secret_name)};
     Prepared p = Prepare(m);
     if (p.not_sent) {
       st.unsaved.push_back(Outcome(job, *p.not_sent, now));
@@ -234,11 +240,14 @@ Status Dispatcher::Commit(const std::vector<DeliveryOutcome>& outcomes, int clai
     return s;
   }
   // Counting scans the PENDING rows: in a read transaction, which never holds up writers.
-  if (count_depth && !store_->Read([&](Transaction& tx) { return tx.delivery().CountPending(&depth); }).ok()) depth = -1;
+  if (count_depth && !store_->Read([&](Transaction& tx) { return tx.delivery().CountPending(&depth); }).ok())
+    depth = -1;
   for (size_t i = 0; i < outcomes.size(); ++i) {
     if (!applied[i]) continue;
-    if (outcomes[i].status == NotificationStatus::kPending) metrics_->RecordRetryScheduled();
-    else metrics_->RecordFinal(outcomes[i].status);
+    if (outcomes[i].status == NotificationStatus::kPending)
+      metrics_->RecordRetryScheduled();
+    else
+      metrics_->RecordFinal(outcomes[i].status);
   }
   if (depth >= 0) {
     metrics_->SetQueueDepth(depth);
@@ -336,10 +345,9 @@ DeliveryOutcome Dispatcher::Outcome(const InFlight& job, const AttemptResult& r,
 Status Dispatcher::SendTest(const Event& event, TestNotificationResult* out) {
   if (!http_) return errors::Unavailable("notification delivery is not running");
   out->notification_id = crypto::NewUuid();
-  const std::string content =
-      notify_format::RenderTestContent(event.name, clock_->NowMillis(), out->notification_id);
-  Message m{event.notification.type, event.project_id, event.name, event.notification.id, out->notification_id,
-            content, "CSMS test notification"};
+  const std::string content = notify_format::RenderTestContent(event.name, clock_->NowMillis(), out->notification_id);
+  Message m{event.notification.type, event.project_id, event.name, event.notification.id, out->notification_id, content,
+            "CSMS test notification"};
   Prepared p = Prepare(m);
   AttemptResult result;
   if (p.not_sent) {

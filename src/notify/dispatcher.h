@@ -40,12 +40,12 @@
 namespace csms::notify {
 
 struct DispatcherOptions {
-  int max_in_flight = 512;                    // deliveries in flight at once, all targets together
-  int claim_batch = 256;                      // rows claimed per transaction at most
+  int max_in_flight = 512;  // deliveries in flight at once, all targets together
+  int claim_batch = 256;    // rows claimed per transaction at most
   std::chrono::milliseconds poll_interval{1000};
-  int64_t lease_ms = 60'000;                  // a claim not finished within this is up for grabs again
+  int64_t lease_ms = 60'000;                      // a claim not finished within this is up for grabs again
   std::chrono::milliseconds drain_timeout{5000};  // Stop waits this long for in-flight deliveries
-  bool release_leases_at_start = true;        // single-process store: the previous process's claims died with it
+  bool release_leases_at_start = true;            // single-process store: the previous process's claims died with it
   net::AsyncHttpOptions http;
   RetryOptions retry;
   SmnConfig smn;
@@ -101,8 +101,8 @@ class Dispatcher {
   struct LoopState {
     std::vector<DeliveryOutcome> unsaved;  // decided, not yet committed (kept across a failed commit)
     std::optional<int64_t> next_due;       // the earliest PENDING next_attempt_at seen
-    bool backlog = true;        // the last claim was full: look for more at once (also at start)
-    bool store_failed = false;  // the last commit failed: pause before trying again
+    bool backlog = true;                   // the last claim was full: look for more at once (also at start)
+    bool store_failed = false;             // the last commit failed: pause before trying again
     std::optional<std::chrono::steady_clock::time_point> drain_deadline;  // set once Stop is called
   };
   // What a wait brought: finished deliveries and the stop requests.
@@ -147,7 +147,7 @@ class Dispatcher {
   bool stopping_ = false;  // no more claims
   bool stop_ = false;      // drain, then end the loop
   std::deque<Completion> completed_;
-  int in_flight_ = 0;      // loop thread only
+  int in_flight_ = 0;                              // loop thread only
   std::unordered_set<std::string> in_flight_ids_;  // loop thread only
   std::chrono::steady_clock::time_point last_depth_count_{};
   std::thread loop_;

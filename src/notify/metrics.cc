@@ -12,10 +12,17 @@ void DeliveryMetrics::RecordAttempt(int64_t latency_us) {
 
 void DeliveryMetrics::RecordFinal(NotificationStatus status) {
   switch (status) {
-    case NotificationStatus::kSuccess: success_.fetch_add(1, std::memory_order_relaxed); break;
-    case NotificationStatus::kFail: fail_.fetch_add(1, std::memory_order_relaxed); break;
-    case NotificationStatus::kInvalid: invalid_.fetch_add(1, std::memory_order_relaxed); break;
-    case NotificationStatus::kPending: break;
+    case NotificationStatus::kSuccess:
+      success_.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case NotificationStatus::kFail:
+      fail_.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case NotificationStatus::kInvalid:
+      invalid_.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case NotificationStatus::kPending:
+      break;
   }
 }
 

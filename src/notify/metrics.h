@@ -12,14 +12,15 @@ namespace csms::notify {
 
 // Upper bounds (ms, inclusive) of the attempt-latency histogram buckets; one more bucket holds
 // everything slower.
-inline constexpr std::array<int64_t, 14> kLatencyBucketsMs = {1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000};
+inline constexpr std::array<int64_t, 14> kLatencyBucketsMs = {1,   2,   5,    10,   25,   50,    100,
+                                                              250, 500, 1000, 2500, 5000, 10000, 30000};
 
 struct DeliveryMetricsSnapshot {
-  int64_t queue_depth = 0;        // PENDING notifications at the last count
-  int64_t in_flight = 0;          // attempts sent, answer not yet recorded
-  int64_t attempts = 0;           // attempts made (every outcome)
-  int64_t retries_scheduled = 0;  // attempts that ended in "try again later"
-  int64_t success = 0, fail = 0, invalid = 0;  // notifications that reached a final status
+  int64_t queue_depth = 0;                                              // PENDING notifications at the last count
+  int64_t in_flight = 0;                                                // attempts sent, answer not yet recorded
+  int64_t attempts = 0;                                                 // attempts made (every outcome)
+  int64_t retries_scheduled = 0;                                        // attempts that ended in "try again later"
+  int64_t success = 0, fail = 0, invalid = 0;                           // notifications that reached a final status
   std::array<int64_t, kLatencyBucketsMs.size() + 1> latency_buckets{};  // attempt latency histogram
   int64_t latency_sum_us = 0;
 };

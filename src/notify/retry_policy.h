@@ -15,7 +15,7 @@ namespace csms::notify {
 struct RetryOptions {
   // Delays after the 1st, 2nd, ... failed attempt; the last one repeats.
   std::vector<int64_t> delays_ms = {1'000, 5'000, 30'000, 120'000, 600'000, 1'800'000, 3'600'000};
-  int64_t horizon_ms = 24 * 3'600'000LL;  // no attempt later than this after the first one
+  int64_t horizon_ms = 24 * 3'600'000LL;   // no attempt later than this after the first one
   double jitter = 0.2;                     // each delay is scaled by a random factor in [1-j, 1+j]
   int64_t max_retry_after_ms = 3'600'000;  // a longer Retry-After is cut to this
 };

@@ -19,8 +19,9 @@ std::string SmnProjectId(const SmnConfig& config, const std::string& record_proj
   return record_project_id;
 }
 
-net::OutgoingRequest BuildSmnPublish(const SmnConfig& config, const std::string& project_id, const std::string& topic_urn,
-                                     const std::string& subject, const std::string& message, const std::string& sdk_date) {
+net::OutgoingRequest BuildSmnPublish(const SmnConfig& config, const std::string& project_id,
+                                     const std::string& topic_urn, const std::string& subject,
+                                     const std::string& message, const std::string& sdk_date) {
   net::OutgoingRequest req;
   req.method = "POST";
   std::string base = config.endpoint;

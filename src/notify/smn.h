@@ -23,7 +23,8 @@ struct SmnConfig {
 std::string SmnProjectId(const SmnConfig& config, const std::string& record_project_id, const std::string& topic_urn);
 
 // The signed publish request. `sdk_date` is X-Sdk-Date (auth::FormatSdkDate of now).
-net::OutgoingRequest BuildSmnPublish(const SmnConfig& config, const std::string& project_id, const std::string& topic_urn,
-                                     const std::string& subject, const std::string& message, const std::string& sdk_date);
+net::OutgoingRequest BuildSmnPublish(const SmnConfig& config, const std::string& project_id,
+                                     const std::string& topic_urn, const std::string& subject,
+                                     const std::string& message, const std::string& sdk_date);
 
 }  // namespace csms::notify

@@ -23,10 +23,10 @@ struct TriggerDetails {
   std::optional<std::string> version_id;
   std::optional<int64_t> version_create_time;
   std::optional<int64_t> version_expire_time;
-  std::optional<int64_t> near_expiry_lead_ms;  // SECRET_VERSION_NEAR_EXPIRY
-  std::optional<std::string> task_id;          // rotations
+  std::optional<int64_t> near_expiry_lead_ms;        // SECRET_VERSION_NEAR_EXPIRY
+  std::optional<std::string> task_id;                // rotations
   std::optional<std::string> error_code, error_msg;  // SECRET_ROTATED_FAILED
-  std::optional<std::string> deletion_type;    // SECRET_DELETED: IMMEDIATE or SCHEDULED
+  std::optional<std::string> deletion_type;          // SECRET_DELETED: IMMEDIATE or SCHEDULED
 };
 
 // The message of a test notification (POST .../events/{name}/test): eventType TEST and a fixed

@@ -6,18 +6,21 @@
 
 namespace csms::notify_format {
 
-std::string NewSigningSecret() { return std::string(kSigningSecretPrefix) + crypto::Base64Encode(crypto::RandomBytes(32)); }
+std::string NewSigningSecret() {
+  return std::string(kSigningSecretPrefix) + crypto::Base64Encode(crypto::RandomBytes(32));
+}
 
 bool DecodeSigningSecret(std::string_view secret, std::string* key) {
-  if (secret.substr(0, kSigningSecretPrefix.size()) == kSigningSecretPrefix) secret.remove_prefix(kSigningSecretPrefix.size());
+  if (secret.substr(0, kSigningSecretPrefix.size()) == kSigningSecretPrefix)
+    secret.remove_prefix(kSigningSecretPrefix.size());
   auto bytes = crypto::Base64Decode(secret);
   if (!bytes || bytes->empty()) return false;
   *key = std::move(*bytes);
   return true;
 }
 
-std::string SignatureHeader(const std::vector<std::string>& keys, std::string_view webhook_id, int64_t timestamp_seconds,
-                            std::string_view body) {
+std::string SignatureHeader(const std::vector<std::string>& keys, std::string_view webhook_id,
+                            int64_t timestamp_seconds, std::string_view body) {
   std::string content;
   content.reserve(webhook_id.size() + body.size() + 24);
   content.append(webhook_id).append(".").append(std::to_string(timestamp_seconds)).append(".").append(body);

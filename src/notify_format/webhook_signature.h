@@ -20,7 +20,7 @@ std::string NewSigningSecret();
 bool DecodeSigningSecret(std::string_view secret, std::string* key);
 
 // "v1,<sig>" for each key (decoded key bytes), joined by single spaces.
-std::string SignatureHeader(const std::vector<std::string>& keys, std::string_view webhook_id, int64_t timestamp_seconds,
-                            std::string_view body);
+std::string SignatureHeader(const std::vector<std::string>& keys, std::string_view webhook_id,
+                            int64_t timestamp_seconds, std::string_view body);
 
 }  // namespace csms::notify_format

@@ -39,8 +39,7 @@ Status LifecycleJobs::RunDueExpiries(int64_t now, int limit, int* done) {
         d.version_create_time = v.create_time;
         d.version_expire_time = v.expire_time;
         if (step.kind == ExpiryStep::kNearExpiry) d.near_expiry_lead_ms = step.lead_ms;
-        EventType type = step.kind == ExpiryStep::kExpired ? EventType::kVersionExpired
-                                                                         : EventType::kVersionNearExpiry;
+        EventType type = step.kind == ExpiryStep::kExpired ? EventType::kVersionExpired : EventType::kVersionNearExpiry;
         CSMS_RETURN_IF_ERROR(EmitTrigger(tx, &secret, type, now, d));
       }
       CSMS_RETURN_IF_ERROR(tx.secrets().UpdateVersionExpiry(v.secret_id, v.number, v.expire_time, step.next));

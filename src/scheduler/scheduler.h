@@ -24,7 +24,7 @@ struct SchedulerOptions {
   std::chrono::milliseconds interval{1000};  // between ticks when nothing is pending
   int batch = 500;                           // items of each kind per tick
   int record_retention_days = 90;
-  int rotation_batch = 8;                    // rotation-function calls per pass of the worker
+  int rotation_batch = 8;  // rotation-function calls per pass of the worker
 };
 
 struct TickStats {

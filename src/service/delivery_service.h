@@ -19,13 +19,13 @@
 namespace csms {
 
 struct DeliveryServiceOptions {
-  int retention_days = 90;                               // as the records listing
-  int64_t default_overlap_ms = 24 * 3'600'000LL;         // old signing secret keeps signing this long
+  int retention_days = 90;                        // as the records listing
+  int64_t default_overlap_ms = 24 * 3'600'000LL;  // old signing secret keeps signing this long
   int64_t max_overlap_ms = 7 * 24 * 3'600'000LL;
 };
 
 struct RotatedSigningSecret {
-  std::string signing_secret;      // the new current secret, shown once
+  std::string signing_secret;        // the new current secret, shown once
   int64_t previous_expire_time = 0;  // when the previous secret(s) stop signing (ms)
 };
 

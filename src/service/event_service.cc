@@ -9,9 +9,7 @@
 namespace csms {
 namespace {
 
-Status EventNotFound(const std::string& name) {
-  return errors::ResourceNotFound("event " + name + " does not exist");
-}
+Status EventNotFound(const std::string& name) { return errors::ResourceNotFound("event " + name + " does not exist"); }
 
 }  // namespace
 

@@ -46,15 +46,20 @@ Status IdentityService::EnsureFixture(const Domain& domain, const Project& proje
   return store_->Write([&](Transaction& tx) -> Status {
     Domain d;
     Status s = tx.identity().GetDomainById(domain.id, &d);
-    if (s.IsNotFound()) CSMS_RETURN_IF_ERROR(tx.identity().InsertDomain(domain));
-    else CSMS_RETURN_IF_ERROR(s);
+    if (s.IsNotFound())
+      CSMS_RETURN_IF_ERROR(tx.identity().InsertDomain(domain));
+    else
+      CSMS_RETURN_IF_ERROR(s);
     Project p;
     s = tx.identity().GetProjectById(project.id, &p);
-    if (s.IsNotFound()) CSMS_RETURN_IF_ERROR(tx.identity().InsertProject(project));
-    else CSMS_RETURN_IF_ERROR(s);
+    if (s.IsNotFound())
+      CSMS_RETURN_IF_ERROR(tx.identity().InsertProject(project));
+    else
+      CSMS_RETURN_IF_ERROR(s);
     User u;
     s = tx.identity().GetUserByName(domain.id, user_name, &u);
-    if (s.IsNotFound()) return tx.identity().InsertUser(User{crypto::RandomHex(16), user_name, domain.id, hash, "admin"});
+    if (s.IsNotFound())
+      return tx.identity().InsertUser(User{crypto::RandomHex(16), user_name, domain.id, hash, "admin"});
     return s;
   });
 }

@@ -25,7 +25,8 @@ Status DecodeCursor(const std::string& marker, RecordQuery* q) {
   auto raw = crypto::Base64UrlDecode(marker);
   if (!raw) return bad;
   size_t colon = raw->find(':');
-  if (colon == std::string::npos || colon == 0 || colon > 15 || !AllDigits(std::string_view(*raw).substr(0, colon))) return bad;
+  if (colon == std::string::npos || colon == 0 || colon > 15 || !AllDigits(std::string_view(*raw).substr(0, colon)))
+    return bad;
   std::string id = raw->substr(colon + 1);
   if (id.empty() || id.size() > 64) return bad;
   q->before_time = std::stoll(raw->substr(0, colon));

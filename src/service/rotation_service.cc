@@ -1,7 +1,7 @@
 #include "service/rotation_service.h"
 
-#include "common/utf8.h"
 #include "common/errors.h"
+#include "common/utf8.h"
 #include "crypto/random.h"
 #include "crypto/random_password.h"
 #include "domain/validation.h"
@@ -28,9 +28,10 @@ RotationTask NewTask(const Secret& s, const char* operate_type, int64_t now) {
 // random value (docs/decisions.md).
 Status CheckFunctionCallable(const Secret& s) {
   if (!s.rotation_func_urn || HasRotationUrl(s)) return Status::OK();
-  return errors::RotationUnsupported("secret " + s.name + " names " + s.rotation_func_urn->substr(0, 256) +
-                                     " as rotation_func_urn; this server cannot call FunctionGraph functions. Set an "
-                                     "http(s) URL as rotation_func_urn, or remove it (\"\") to rotate to a random value");
+  return errors::RotationUnsupported(
+      "secret " + s.name + " names " + s.rotation_func_urn->substr(0, 256) +
+      " as rotation_func_urn; this server cannot call FunctionGraph functions. Set an "
+      "http(s) URL as rotation_func_urn, or remove it (\"\") to rotate to a random value");
 }
 
 RotationFunctionRequest FunctionRequest(const Secret& s, const RotationTask& t) {
@@ -147,7 +148,7 @@ Status RotationService::StartAutoRotation(Transaction& tx, Secret* secret, int64
 }
 
 Status RotationService::FinishRotation(Transaction& tx, Secret* secret, RotationTask* task, const std::string& value,
-                                     ValueKind kind, int64_t now) {
+                                       ValueKind kind, int64_t now) {
   SecretVault::AddedVersion added;
   CSMS_RETURN_IF_ERROR(vault_->AddVersion(tx, secret, value, kind, std::nullopt, std::nullopt, now, &added));
   secret->rotation_time = now;
@@ -166,7 +167,7 @@ Status RotationService::FinishRotation(Transaction& tx, Secret* secret, Rotation
 }
 
 Status RotationService::FailRotation(Transaction& tx, Secret* secret, RotationTask* task, const Status& why,
-                                   int64_t now) {
+                                     int64_t now) {
   task->status = TaskStatus::kFailed;
   task->due_time.reset();
   task->error_code = why.code().empty() ? errors::RotationFunctionFailed("").code() : why.code();
@@ -184,7 +185,8 @@ Status RotationService::RecordFailedRotation(const std::string& secret_id, Rotat
   Status s = store_->Write([&](Transaction& tx) -> Status {
     Secret secret;
     Status st = tx.secrets().GetById(secret_id, &secret);
-    if (st.ok()) CSMS_RETURN_IF_ERROR(FailRotation(tx, &secret, &task, why, now));
+    if (st.ok())
+      CSMS_RETURN_IF_ERROR(FailRotation(tx, &secret, &task, why, now));
     else if (st.IsNotFound()) {
       task.status = TaskStatus::kFailed;
       task.due_time.reset();
@@ -227,10 +229,10 @@ Status RotationService::RunTasks(int64_t now, int limit, int* done) {
   std::vector<RotationTask> claimed, exhausted;
   CSMS_RETURN_IF_ERROR(ClaimTasks(now, limit, &claimed, &exhausted));
   for (auto& t : exhausted) {
-    CSMS_RETURN_IF_ERROR(RecordFailedRotation(
-        t.secret_id, t,
-        errors::RotationFunctionFailed("rotation abandoned after " + std::to_string(t.attempt_nums) +
-                                       " interrupted attempts")));
+    CSMS_RETURN_IF_ERROR(
+        RecordFailedRotation(t.secret_id, t,
+                             errors::RotationFunctionFailed("rotation abandoned after " +
+                                                            std::to_string(t.attempt_nums) + " interrupted attempts")));
     ++*done;
   }
   for (auto& t : claimed) {
@@ -306,7 +308,8 @@ Status RotationService::ListTasks(const std::string& project_id, const TaskListR
     if (req.marker) {
       RotationTask last;
       Status s = tx.tasks().Get(project_id, *req.marker, &last);
-      if (s.IsNotFound()) return errors::InvalidTaskMarker("invalid marker: no task " + std::string(utf8::Truncate(*req.marker, 64)));
+      if (s.IsNotFound())
+        return errors::InvalidTaskMarker("invalid marker: no task " + std::string(utf8::Truncate(*req.marker, 64)));
       CSMS_RETURN_IF_ERROR(s);
       q.before_time = last.task_time;
       q.before_id = last.task_id;

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <set>
 
-#include "common/utf8.h"
 #include "common/errors.h"
+#include "common/utf8.h"
 #include "crypto/random.h"
 #include "domain/limits.h"
 #include "domain/validation.h"
@@ -89,8 +89,8 @@ Status SecretService::CheckCreate(const CreateSecretCommand& cmd, ValueKind* kin
   if (type != kSecretTypeCommon && (!cmd.rotation_config || cmd.rotation_config->empty())) {
     return errors::InvalidParameter("missing required field rotation_config: required for secret_type " + type);
   }
-  if (cmd.enterprise_project_id &&
-      (cmd.enterprise_project_id->empty() || cmd.enterprise_project_id->size() > limits::kMaxEnterpriseProjectIdLength)) {
+  if (cmd.enterprise_project_id && (cmd.enterprise_project_id->empty() ||
+                                    cmd.enterprise_project_id->size() > limits::kMaxEnterpriseProjectIdLength)) {
     return errors::InvalidParameter("invalid enterprise_project_id: must be 1 to 36 characters");
   }
   CSMS_RETURN_IF_ERROR(CheckRotationFunc(cmd.rotation_func_urn, false));
@@ -100,7 +100,9 @@ Status SecretService::CheckCreate(const CreateSecretCommand& cmd, ValueKind* kin
   *key = &vault_->keys().Default();
   if (cmd.kms_key_id) {
     *key = vault_->ResolveKey(*cmd.kms_key_id);
-    if (!*key) return errors::KmsKeyUnusable("invalid kms_key_id: no KMS key " + std::string(utf8::Truncate(*cmd.kms_key_id, 64)) + " is configured");
+    if (!*key)
+      return errors::KmsKeyUnusable("invalid kms_key_id: no KMS key " +
+                                    std::string(utf8::Truncate(*cmd.kms_key_id, 64)) + " is configured");
   }
   return Status::OK();
 }
@@ -254,7 +256,8 @@ Status SecretService::CreateVersion(const std::string& project_id, const std::st
     CSMS_RETURN_IF_ERROR(vault_->Load(tx, project_id, name, &secret));
     CSMS_RETURN_IF_ERROR(RequireEnabled(secret));
     SecretVault::AddedVersion added;
-    CSMS_RETURN_IF_ERROR(vault_->AddVersion(tx, &secret, value, kind, cmd.version_stages, cmd.expire_time, now, &added));
+    CSMS_RETURN_IF_ERROR(
+        vault_->AddVersion(tx, &secret, value, kind, cmd.version_stages, cmd.expire_time, now, &added));
     out->version = std::move(added.version);
     out->stages = std::move(added.stages);
     out->secret_name = secret.name;

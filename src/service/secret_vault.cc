@@ -26,7 +26,8 @@ Status CheckStageQuota(Transaction& tx, const Secret& secret, const std::vector<
   for (const auto& st : existing) after.insert(st.name);
   for (const auto& st : stages) after.insert(st);
   bool moves_current = std::find(stages.begin(), stages.end(), kStageCurrent) != stages.end();
-  bool had_current = std::any_of(existing.begin(), existing.end(), [](const Stage& s) { return s.name == kStageCurrent; });
+  bool had_current =
+      std::any_of(existing.begin(), existing.end(), [](const Stage& s) { return s.name == kStageCurrent; });
   if (moves_current && !names_previous && had_current) after.insert(std::string(kStagePrevious));
   if (after.size() > limits::kMaxStagesPerSecret) {
     return errors::StageQuotaReached("secret " + secret.name + " would carry " + std::to_string(after.size()) +
@@ -55,9 +56,7 @@ Status PurgeBeyondLimit(Transaction& tx, const Secret& secret, int64_t newest) {
 
 }  // namespace
 
-Status SecretNotFound(const std::string& name) {
-  return errors::SecretNotFound("secret " + name + " does not exist");
-}
+Status SecretNotFound(const std::string& name) { return errors::SecretNotFound("secret " + name + " does not exist"); }
 
 Status VersionNotFound(const std::string& secret, const std::string& version) {
   return errors::ResourceNotFound("version " + version + " of secret " + secret + " does not exist");
@@ -123,7 +122,8 @@ Status SecretVault::MoveStage(Transaction& tx, const Secret& secret, const std::
     Stage current;
     Status s = tx.secrets().GetStage(secret.id, std::string(kStageCurrent), &current);
     if (s.ok() && current.version_number != number) {
-      CSMS_RETURN_IF_ERROR(tx.secrets().PutStage(Stage{secret.id, std::string(kStagePrevious), current.version_number, now}));
+      CSMS_RETURN_IF_ERROR(
+          tx.secrets().PutStage(Stage{secret.id, std::string(kStagePrevious), current.version_number, now}));
     } else if (!s.ok() && !s.IsNotFound()) {
       return s;
     }

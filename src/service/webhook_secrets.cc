@@ -73,8 +73,8 @@ Status WebhookSecrets::LiveKeys(const std::string& project_id, const std::string
     }
   }
   std::vector<WebhookSecret> rows;
-  CSMS_RETURN_IF_ERROR(store_->Read(
-      [&](Transaction& tx) { return tx.delivery().ListWebhookSecrets(project_id, event_name, &rows); }));
+  CSMS_RETURN_IF_ERROR(
+      store_->Read([&](Transaction& tx) { return tx.delivery().ListWebhookSecrets(project_id, event_name, &rows); }));
   Entry entry;
   entry.loaded = steady_now;
   for (const WebhookSecret& row : rows) {

@@ -48,7 +48,8 @@ class DeliveryRepository {
   virtual Status ListWebhookSecrets(const std::string& project_id, const std::string& event_name,
                                     std::vector<WebhookSecret>* out) = 0;
   // Every secret of the event without an expiry (or expiring later) gets expires_at.
-  virtual Status ExpireWebhookSecrets(const std::string& project_id, const std::string& event_name, int64_t expires_at) = 0;
+  virtual Status ExpireWebhookSecrets(const std::string& project_id, const std::string& event_name,
+                                      int64_t expires_at) = 0;
   // Deletes the event's secrets that expired before `expired_before`; all of them when unset.
   virtual Status DeleteWebhookSecrets(const std::string& project_id, const std::string& event_name,
                                       std::optional<int64_t> expired_before) = 0;

@@ -54,7 +54,7 @@ class Store {
 };
 
 struct SqliteOptions {
-  std::string path;            // database file; ":memory:" for an ephemeral database
+  std::string path;              // database file; ":memory:" for an ephemeral database
   bool synchronous_full = true;  // fsync on every commit (survives power loss, not only kill -9)
   int max_connections = 8;
 };

@@ -47,7 +47,8 @@ class AkskTest : public DevServerTest {
 };
 
 TEST_F(AkskTest, DevPairDrivesTheEventsApi) {
-  auto created = SignedRequest(*anon_, kDev, "POST", Path("/csms/events"), EventBody("signed-ev", {"SECRET_VERSION_CREATED"}), kDevProject);
+  auto created = SignedRequest(*anon_, kDev, "POST", Path("/csms/events"),
+                               EventBody("signed-ev", {"SECRET_VERSION_CREATED"}), kDevProject);
   ASSERT_EQ(created.status, 200) << created.body;
   EXPECT_EQ(std::string(created.json["event"]["name"].GetString()), "signed-ev");
 
@@ -57,7 +58,8 @@ TEST_F(AkskTest, DevPairDrivesTheEventsApi) {
 
   auto show = SignedRequest(*anon_, kDev, "GET", Path("/csms/events/signed-ev"), "", kDevProject);
   EXPECT_EQ(show.status, 200) << show.body;
-  auto update = SignedRequest(*anon_, kDev, "PUT", Path("/csms/events/signed-ev"), "{\"state\":\"DISABLED\"}", kDevProject);
+  auto update =
+      SignedRequest(*anon_, kDev, "PUT", Path("/csms/events/signed-ev"), "{\"state\":\"DISABLED\"}", kDevProject);
   ASSERT_EQ(update.status, 200) << update.body;
   EXPECT_EQ(std::string(update.json["event"]["state"].GetString()), "DISABLED");
   auto records = SignedRequest(*anon_, kDev, "GET", Path("/csms/notification-records"), "", kDevProject);
@@ -245,14 +247,14 @@ TEST_F(AkskTest, OtherAlgorithmsAndMalformedHeaders) {
   for (const char* authz : {"SDK-HMAC-SM3 Access=DEVACCESSKEY0000CSMS, SignedHeaders=x-sdk-date, Signature=00",
                             "V11-HMAC-SHA256 Credential=DEVACCESSKEY0000CSMS/20240101/dev/csms, SignedHeaders=host, "
                             "Signature=00",
-                            "SDK-HMAC-SHA256 Access=DEVACCESSKEY0000CSMS",
-                            "SDK-HMAC-SHA256"}) {
-    auto r = anon_->Request("GET", Path("/csms/events"), "", {{"Authorization", authz}, {"X-Sdk-Date", "20240101T120000Z"}});
+                            "SDK-HMAC-SHA256 Access=DEVACCESSKEY0000CSMS", "SDK-HMAC-SHA256"}) {
+    auto r =
+        anon_->Request("GET", Path("/csms/events"), "", {{"Authorization", authz}, {"X-Sdk-Date", "20240101T120000Z"}});
     EXPECT_EQ(r.status, 401) << authz;
     EXPECT_EQ(r.ErrorCode(), "CSMS.0306") << authz << " " << r.body;
   }
-  auto unknown = SignedRequest(*anon_, AkSk{"CSMSNOSUCHKEY0000000", kDevSk, ""}, "GET", Path("/csms/events"), "",
-                               kDevProject);
+  auto unknown =
+      SignedRequest(*anon_, AkSk{"CSMSNOSUCHKEY0000000", kDevSk, ""}, "GET", Path("/csms/events"), "", kDevProject);
   EXPECT_EQ(unknown.status, 401);
   EXPECT_EQ(unknown.ErrorCode(), "CSMS.0307");
   // The error body has both shapes and a request id, like every error.

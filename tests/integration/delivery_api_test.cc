@@ -44,7 +44,8 @@ class DeliveryApiTest : public DevServerTest {
 };
 
 TEST_F(DeliveryApiTest, SigningSecretIsShownOnlyWhenCreated) {
-  auto created = api().Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, WebhookTargetJson(receiver_.Url())));
+  auto created =
+      api().Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, WebhookTargetJson(receiver_.Url())));
   ASSERT_EQ(created.status, 200) << created.body;
   std::string secret = created.json["event"]["notification"]["signing_secret"].GetString();
   EXPECT_EQ(secret.rfind("whsec_", 0), 0u);
@@ -71,7 +72,11 @@ TEST_F(DeliveryApiTest, SigningSecretIsShownOnlyWhenCreated) {
   EXPECT_EQ(receiver_.Requests()[0].target, "/other");
   EXPECT_TRUE(OpensslVerifies(secret, receiver_.Requests()[0]));
   // Back to SMN: no secret to rotate any more.
-  ASSERT_EQ(api().Put("/csms/events/smn", R"({"notification":{"target_type":"SMN","target_id":"urn:smn:r:p:t","target_name":"t"}})").status, 200);
+  ASSERT_EQ(api()
+                .Put("/csms/events/smn",
+                     R"({"notification":{"target_type":"SMN","target_id":"urn:smn:r:p:t","target_name":"t"}})")
+                .status,
+            200);
   ExpectCsmsError(api().Post("/csms/events/smn/rotate-signing-secret", ""), 400, "CSMS.0604", "WEBHOOK");
 }
 
@@ -116,9 +121,9 @@ TEST_F(DeliveryApiTest, RotationOverlapsThenOnlyTheNewSecretSigns) {
   std::string why;
   ASSERT_TRUE(PrepareStandardWebhooks(&why)) << why;
   std::string output;
-  EXPECT_TRUE(StandardWebhooksVerifies({{old_secret, during, false}, {new_secret, during, false},
-                                        {new_secret, after, false}, {old_secret, after, true}},
-                                       &output))
+  EXPECT_TRUE(StandardWebhooksVerifies(
+      {{old_secret, during, false}, {new_secret, during, false}, {new_secret, after, false}, {old_secret, after, true}},
+      &output))
       << output;
   EXPECT_NE(output.find("verified 4"), std::string::npos) << output;
 }
@@ -199,11 +204,13 @@ TEST_F(DeliveryApiTest, PendingRecordsAppearOnlyWhenAskedFor) {
   ASSERT_EQ(pending.size(), 1u);
   EXPECT_EQ(pending[0].status, "PENDING");
   // The dispatcher has tried it (the receiver is down) and keeps it PENDING for a retry.
-  ASSERT_TRUE(WaitUntil([&] {
-    auto d = RecordDetail(api(), pending[0].record_id);
-    return d.status == 200 && d.json["record"]["attempt_count"].GetInt() >= 1;
-  }, 60s));
-  EXPECT_TRUE(ListAllRecords(api()).empty());  // not in the default listing
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        auto d = RecordDetail(api(), pending[0].record_id);
+        return d.status == 200 && d.json["record"]["attempt_count"].GetInt() >= 1;
+      },
+      60s));
+  EXPECT_TRUE(ListAllRecords(api()).empty());          // not in the default listing
   auto d = RecordDetail(api(), pending[0].record_id);  // by id, PENDING is shown
   EXPECT_STREQ(d.json["record"]["notification_status"].GetString(), "PENDING");
   EXPECT_TRUE(d.json["record"].HasMember("next_attempt_time")) << d.body;
@@ -232,7 +239,8 @@ TEST_F(DeliveryApiTest, TestNotifications) {
   EXPECT_STREQ(r.json["test"]["error"].GetString(), "HTTP 500: down");
   EXPECT_EQ(receiver_.Count(), 2u);  // not retried
 
-  ASSERT_EQ(api().Post("/csms/events", EventBody("smn", {"SECRET_DELETED"}, SmnTargetJson("urn:smn:r:p:t"))).status, 200);
+  ASSERT_EQ(api().Post("/csms/events", EventBody("smn", {"SECRET_DELETED"}, SmnTargetJson("urn:smn:r:p:t"))).status,
+            200);
   r = api().Post("/csms/events/smn/test", "");
   EXPECT_STREQ(r.json["test"]["notification_status"].GetString(), "INVALID");
   EXPECT_NE(std::string(r.json["test"]["error"].GetString()).find("SMN"), std::string::npos);

@@ -23,7 +23,8 @@ using namespace std::chrono_literals;
 class DeliveryCrashTest : public ::testing::Test {
  protected:
   bool StartServer() {
-    std::vector<std::string> args = {"--no-access-log", "--sqlite-sync", "normal", "--delivery-retry-schedule", "200ms"};
+    std::vector<std::string> args = {"--no-access-log", "--sqlite-sync", "normal", "--delivery-retry-schedule",
+                                     "200ms"};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     if (!server_.Start(args)) return false;
     if (project_.empty()) {
@@ -67,9 +68,9 @@ TEST_F(DeliveryCrashTest, KillDuringABurstThenRestartDeliversEveryNotificationOn
   for (int p = 0; p < kProducers; ++p) {
     ASSERT_EQ(api_->CreateSecret("s" + std::to_string(p), "v", "ev").status, 200);
   }
-  std::atomic<int> acked{kProducers};     // triggers whose request was answered 200
-  std::atomic<int> reserved{kProducers};  // triggers a producer has set out to make
-  std::atomic<int> unanswered{0};         // requests cut off by the kill: committed or not
+  std::atomic<int> acked{kProducers};                       // triggers whose request was answered 200
+  std::atomic<int> reserved{kProducers};                    // triggers a producer has set out to make
+  std::atomic<int> unanswered{0};                           // requests cut off by the kill: committed or not
   std::atomic<int> limit{std::numeric_limits<int>::max()};  // none before the kill: the kill ends the burst
   // Each producer creates versions of its own secret until the limit is reached or the server dies.
   auto produce = [&](int p) {
@@ -148,12 +149,12 @@ TEST_F(DeliveryCrashTest, KillDuringABurstThenRestartDeliversEveryNotificationOn
   for (const auto& req : sample) {
     bad_signatures += req.Header("webhook-signature") !=
                       notify_format::SignatureHeader({key}, req.Header("webhook-id"),
-                                              std::stoll(req.Header("webhook-timestamp")), req.body);
+                                                     std::stoll(req.Header("webhook-timestamp")), req.body);
   }
   EXPECT_EQ(bad_signatures, 0u) << "of " << sample.size() << " requests";
   std::cout << "acked at kill " << acked_at_kill << ", delivered at kill " << delivered_at_kill << ", records "
-            << records.size() << ", requests received " << receiver.Count() << " (redelivered after the crash: "
-            << receiver.Count() - receiver.DistinctIds().size() << ")\n";
+            << records.size() << ", requests received " << receiver.Count()
+            << " (redelivered after the crash: " << receiver.Count() - receiver.DistinctIds().size() << ")\n";
 }
 
 TEST_F(DeliveryCrashTest, SigtermLetsInFlightDeliveriesFinish) {

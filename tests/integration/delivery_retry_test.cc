@@ -152,18 +152,22 @@ TEST_F(ReceiverDownTest, TriggersAccumulateWhileTheReceiverIsDownThenAllArrive) 
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
   for (int i = 0; i < 19; ++i) ASSERT_EQ(api().CreateVersion("s", "v" + std::to_string(i)).status, 200);
   // They wait, PENDING (visible only when asked for), failing with "connection refused".
-  ASSERT_TRUE(WaitUntil([&] {
-    auto pending = ListAllRecords(api(), "notification_status=PENDING");
-    if (pending.size() != 20) return false;
-    auto d = RecordDetail(api(), pending[0].record_id);
-    return d.status == 200 && d.json["record"]["attempts"].Size() >= 2;
-  }, 60s)) << ListAllRecords(api(), "notification_status=PENDING").size() << " pending, "
-            << ListAllRecords(api()).size() << " final";
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        auto pending = ListAllRecords(api(), "notification_status=PENDING");
+        if (pending.size() != 20) return false;
+        auto d = RecordDetail(api(), pending[0].record_id);
+        return d.status == 200 && d.json["record"]["attempts"].Size() >= 2;
+      },
+      60s))
+      << ListAllRecords(api(), "notification_status=PENDING").size() << " pending, " << ListAllRecords(api()).size()
+      << " final";
   EXPECT_TRUE(ListAllRecords(api()).empty());
   auto pending = ListAllRecords(api(), "notification_status=PENDING");
   ASSERT_EQ(pending.size(), 20u);
   auto d = RecordDetail(api(), pending[0].record_id);
-  EXPECT_NE(std::string(d.json["record"]["attempts"][0]["error"].GetString()).find("refused"), std::string::npos) << d.body;
+  EXPECT_NE(std::string(d.json["record"]["attempts"][0]["error"].GetString()).find("refused"), std::string::npos)
+      << d.body;
   EXPECT_TRUE(d.json["record"].HasMember("next_attempt_time"));
 
   ASSERT_TRUE(receiver_.Start());  // same port, reserved by the receiver while it was down

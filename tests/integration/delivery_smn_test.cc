@@ -39,8 +39,14 @@ class SmnDeliveryTest : public DevServerTest {
     api_ = std::make_unique<SecretsApi>(client_.get(), kDevProject);
   }
   std::vector<std::string> ExtraArgs() override {
-    return {"--smn-endpoint", "http://127.0.0.1:" + std::to_string(smn_.port()) + "/smn", "--smn-access-key", kAk,
-            "--smn-secret-key", kSk, "--delivery-retry-schedule", "100ms"};
+    return {"--smn-endpoint",
+            "http://127.0.0.1:" + std::to_string(smn_.port()) + "/smn",
+            "--smn-access-key",
+            kAk,
+            "--smn-secret-key",
+            kSk,
+            "--delivery-retry-schedule",
+            "100ms"};
   }
   SecretsApi& api() { return *api_; }
 
@@ -50,7 +56,9 @@ class SmnDeliveryTest : public DevServerTest {
 };
 
 TEST_F(SmnDeliveryTest, PublishesSignedMessagesToTheTopic) {
-  ASSERT_EQ(api().Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("alerts")))).status, 200);
+  ASSERT_EQ(
+      api().Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("alerts")))).status,
+      200);
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
   ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 1, 60s));
   auto records = ListAllRecords(api());
@@ -58,7 +66,8 @@ TEST_F(SmnDeliveryTest, PublishesSignedMessagesToTheTopic) {
   ASSERT_EQ(smn_.Count(), 1u);
   ReceivedRequest req = smn_.Requests()[0];
   EXPECT_EQ(req.method, "POST");
-  EXPECT_EQ(req.target, std::string("/smn/v2/") + kDevProject + "/notifications/topics/" + Topic("alerts") + "/publish");
+  EXPECT_EQ(req.target,
+            std::string("/smn/v2/") + kDevProject + "/notifications/topics/" + Topic("alerts") + "/publish");
   rapidjson::Document body;
   body.Parse(req.body.c_str());
   ASSERT_TRUE(body.IsObject()) << req.body;
@@ -83,8 +92,11 @@ TEST_F(SmnDeliveryTest, PublishesSignedMessagesToTheTopic) {
 }
 
 TEST_F(SmnDeliveryTest, UnknownTopicIsInvalidAndNotRetried) {
-  ASSERT_EQ(api().Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("missing-topic")))).status,
-            200);
+  ASSERT_EQ(
+      api()
+          .Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("missing-topic"))))
+          .status,
+      200);
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
   ASSERT_TRUE(WaitForStatusCount(api(), "INVALID", 1, 60s));
   std::this_thread::sleep_for(300ms);
@@ -97,7 +109,10 @@ TEST_F(SmnDeliveryTest, UnknownTopicIsInvalidAndNotRetried) {
 
 TEST_F(SmnDeliveryTest, ServerErrorsAreRetried) {
   flaky_failures_ = 2;
-  ASSERT_EQ(api().Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("flaky-topic")))).status, 200);
+  ASSERT_EQ(api()
+                .Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("flaky-topic"))))
+                .status,
+            200);
   ASSERT_EQ(api().CreateSecret("s", "x", "ev").status, 200);
   ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 1, 60s));
   EXPECT_EQ(smn_.Count(), 3u);
@@ -107,7 +122,9 @@ class NoSmnEndpointTest : public DevServerTest {};
 
 TEST_F(NoSmnEndpointTest, SmnRecordsEndInvalid) {
   SecretsApi api(client_.get(), kDevProject);
-  ASSERT_EQ(api.Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("alerts")))).status, 200);
+  ASSERT_EQ(
+      api.Post("/csms/events", EventBody("ev", {"SECRET_VERSION_CREATED"}, SmnTargetJson(Topic("alerts")))).status,
+      200);
   ASSERT_EQ(api.CreateSecret("s", "x", "ev").status, 200);
   ASSERT_TRUE(WaitForStatusCount(api, "INVALID", 1, 60s));
   auto d = RecordDetail(api, ListAllRecords(api)[0].record_id);

@@ -40,21 +40,24 @@ TEST_F(WebhookDeliveryTest, EveryEventTypeArrivesExactlyAsRecorded) {
   std::string secret = CreateWebhookEvent(api(), "ev", AllEventTypes(), receiver_.Url("/hook"));
   ASSERT_EQ(secret.rfind("whsec_", 0), 0u);
 
-  ASSERT_EQ(api().CreateSecret("s", "value-1", "ev").status, 200);                          // VERSION_CREATED
+  ASSERT_EQ(api().CreateSecret("s", "value-1", "ev").status, 200);  // VERSION_CREATED
   int64_t expire = api().Now() + 2 * 3'600'000;
   ASSERT_EQ(api().CreateVersion("s", "value-2", R"(,"expire_time":)" + std::to_string(expire)).status, 200);  // CREATED
-  api().AdvanceAndTick(3'600'000 + 60'000);                                                 // NEAR_EXPIRY (1 h lead)
-  api().AdvanceAndTick(3'600'000);                                                          // EXPIRED
-  ASSERT_EQ(api().Post("/secrets/s/rotate", "").status, 200);                               // CREATED + ROTATED
-  ASSERT_EQ(api().CreateSecret("f", "value-f", "ev", R"(,"rotation_func_urn":")" + failing_function.Url() + "\"").status,
-            200);                                                                           // CREATED
+  api().AdvanceAndTick(3'600'000 + 60'000);                    // NEAR_EXPIRY (1 h lead)
+  api().AdvanceAndTick(3'600'000);                             // EXPIRED
+  ASSERT_EQ(api().Post("/secrets/s/rotate", "").status, 200);  // CREATED + ROTATED
+  ASSERT_EQ(
+      api().CreateSecret("f", "value-f", "ev", R"(,"rotation_func_urn":")" + failing_function.Url() + "\"").status,
+      200);  // CREATED
   auto rotate = api().Post("/secrets/f/rotate", "");
   ASSERT_EQ(rotate.status, 200) << rotate.body;
-  ASSERT_TRUE(WaitUntil([&] {
-    api().Tick();
-    return !ListAllRecords(api(), "trigger_event_type=SECRET_ROTATED_FAILED&notification_status=SUCCESS").empty();
-  }, 60s));                                                                                 // ROTATED_FAILED
-  ASSERT_EQ(api().Delete("/secrets/s").status, 200);                                        // DELETED
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        api().Tick();
+        return !ListAllRecords(api(), "trigger_event_type=SECRET_ROTATED_FAILED&notification_status=SUCCESS").empty();
+      },
+      60s));                                          // ROTATED_FAILED
+  ASSERT_EQ(api().Delete("/secrets/s").status, 200);  // DELETED
 
   const size_t expected = 9;
   ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", expected, 60s)) << ListAllRecords(api()).size();
@@ -82,7 +85,8 @@ TEST_F(WebhookDeliveryTest, EveryEventTypeArrivesExactlyAsRecorded) {
     EXPECT_EQ(req.body.find("value-"), std::string::npos);  // never a secret value
     EXPECT_TRUE(OpensslVerifies(secret, req)) << req.Header("webhook-signature");
     int64_t ts = std::stoll(req.Header("webhook-timestamp"));
-    EXPECT_NEAR(static_cast<double>(ts), static_cast<double>(std::time(nullptr)), 120);  // real time, even with --dev's clock moved
+    EXPECT_NEAR(static_cast<double>(ts), static_cast<double>(std::time(nullptr)),
+                120);  // real time, even with --dev's clock moved
   }
   EXPECT_EQ(types, std::set<std::string>(AllEventTypes().begin(), AllEventTypes().end()));
   EXPECT_EQ(receiver_.Count(), expected);  // each delivered once
@@ -116,7 +120,8 @@ class HttpsWebhookTest : public WebhookDeliveryTest {
  protected:
   std::vector<std::string> ExtraArgs() override {
     // Retries 100 ms apart for 5 s: several attempts even on a loaded machine, then FAIL.
-    return {"--delivery-ca-file", pki_->ca_cert, "--delivery-retry-schedule", "100ms", "--delivery-retry-horizon", "5s"};
+    return {"--delivery-ca-file",       pki_->ca_cert, "--delivery-retry-schedule", "100ms",
+            "--delivery-retry-horizon", "5s"};
   }
   void SetUp() override {
     std::string error;

@@ -11,8 +11,8 @@
 
 #include "support/dev_server.h"
 #include "support/event_bodies.h"
-#include "support/temp_dir.h"
 #include "support/signed_request.h"
+#include "support/temp_dir.h"
 
 namespace csms::test {
 namespace {
@@ -20,8 +20,9 @@ namespace {
 // The seed's SMN event, with any piece replaced by raw JSON for the bad-input tests.
 std::string SeedEventBody(const std::string& name, const std::string& types = R"(["SECRET_VERSION_CREATED"])",
                           const std::string& state = "ENABLED",
-                          const std::string& notification = SmnTargetJson(
-                              "urn:smn:cn-north-4:dc3b7c85759141a991da17423c0f2068:smn-target-name", "smn-target-name")) {
+                          const std::string& notification =
+                              SmnTargetJson("urn:smn:cn-north-4:dc3b7c85759141a991da17423c0f2068:smn-target-name",
+                                            "smn-target-name")) {
   return RawEventBody(name, types, state, notification);
 }
 
@@ -47,8 +48,9 @@ class EventsTest : public DevServerTest {
 };
 
 TEST_F(EventsTest, CreateAndShowMatchTheSeedShapeFieldByField) {
-  std::string body = SeedEventBody("TestEvent1",
-                               R"(["SECRET_VERSION_CREATED","SECRET_VERSION_EXPIRED","SECRET_VERSION_NEAR_EXPIRY","SECRET_DELETED"])");
+  std::string body = SeedEventBody(
+      "TestEvent1",
+      R"(["SECRET_VERSION_CREATED","SECRET_VERSION_EXPIRED","SECRET_VERSION_NEAR_EXPIRY","SECRET_DELETED"])");
   auto created = Create(body);
   ASSERT_EQ(created.status, 200) << created.body;
   EXPECT_EQ(created.Header("content-type"), "application/json;charset=UTF-8");
@@ -95,8 +97,9 @@ TEST_F(EventsTest, UpdateChangesOnlySuppliedFields) {
   EXPECT_EQ(e["create_time"].GetInt64(), before.json["event"]["create_time"].GetInt64());
   EXPECT_GE(e["update_time"].GetInt64(), before.json["event"]["update_time"].GetInt64());
 
-  r = client_->Request("PUT", Path("/csms/events/ev"),
-                       R"({"event_types":["SECRET_ROTATED","SECRET_ROTATED_FAILED"],"notification":{"target_type":"WEBHOOK","target_id":"https://hooks.example.com/csms?x=1","target_name":"hook"}})");
+  r = client_->Request(
+      "PUT", Path("/csms/events/ev"),
+      R"({"event_types":["SECRET_ROTATED","SECRET_ROTATED_FAILED"],"notification":{"target_type":"WEBHOOK","target_id":"https://hooks.example.com/csms?x=1","target_name":"hook"}})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_STREQ(r.json["event"]["state"].GetString(), "DISABLED");
   EXPECT_EQ(r.json["event"]["event_types"].Size(), 2u);
@@ -105,8 +108,8 @@ TEST_F(EventsTest, UpdateChangesOnlySuppliedFields) {
   // Becoming a WEBHOOK event gives it a signing secret, shown in this response only (docs/api.md
   // "Delivery"); otherwise the update answers what a show answers.
   ASSERT_TRUE(r.json["event"]["notification"].HasMember("signing_secret"));
-  std::string secret_field = std::string(R"(,"signing_secret":")") +
-                             r.json["event"]["notification"]["signing_secret"].GetString() + "\"";
+  std::string secret_field =
+      std::string(R"(,"signing_secret":")") + r.json["event"]["notification"]["signing_secret"].GetString() + "\"";
   std::string without_secret = r.body;
   without_secret.erase(without_secret.find(secret_field), secret_field.size());
   auto shown = client_->Request("GET", Path("/csms/events/ev"));
@@ -176,8 +179,11 @@ TEST_F(ManyEventsTest, PagesThrough120EventsWithLimit50) {
 }
 
 TEST_F(EventsTest, SdkQuirksAreAccepted) {
-  ASSERT_EQ(client_->Request("POST", Path("/csms/events"), SeedEventBody("q1"),
-                             {{"Content-Type", "application/json;charset=UTF-8"}}).status, 200);
+  ASSERT_EQ(client_
+                ->Request("POST", Path("/csms/events"), SeedEventBody("q1"),
+                          {{"Content-Type", "application/json;charset=UTF-8"}})
+                .status,
+            200);
   // The C++ SDK ends its query with '&' and sends Content-Type on a bodiless GET.
   auto r = client_->Request("GET", Path("/csms/events?limit=10&marker=a&"), "", {{"Content-Type", "application/json"}});
   EXPECT_EQ(r.status, 200) << r.body;
@@ -199,13 +205,17 @@ TEST_F(EventsTest, MalformedBodiesAnswerCsms0004) {
 }
 
 TEST_F(EventsTest, InvalidFieldsAnswerCsms0002NamingTheField) {
-  ExpectError(Create(R"({"event_types":["SECRET_DELETED"],"state":"ENABLED","notification":{"target_type":"SMN","target_id":"urn:x","target_name":"t"}})"),
-              400, "CSMS.0002", "name");
+  ExpectError(
+      Create(
+          R"({"event_types":["SECRET_DELETED"],"state":"ENABLED","notification":{"target_type":"SMN","target_id":"urn:x","target_name":"t"}})"),
+      400, "CSMS.0002", "name");
   ExpectError(Create(SeedEventBody("bad name")), 400, "CSMS.0002", "name");
   ExpectError(Create(SeedEventBody("")), 400, "CSMS.0002", "name");
   ExpectError(Create(SeedEventBody(std::string(65, 'a'))), 400, "CSMS.0002", "name");
-  ExpectError(Create(R"({"name":42,"event_types":["SECRET_DELETED"],"state":"ENABLED","notification":{"target_type":"SMN","target_id":"u","target_name":"t"}})"),
-              400, "CSMS.0002", "name");
+  ExpectError(
+      Create(
+          R"({"name":42,"event_types":["SECRET_DELETED"],"state":"ENABLED","notification":{"target_type":"SMN","target_id":"u","target_name":"t"}})"),
+      400, "CSMS.0002", "name");
   ExpectError(Create(SeedEventBody("e", "[]")), 400, "CSMS.0002", "event_types");
   ExpectError(Create(SeedEventBody("e", R"("SECRET_DELETED")")), 400, "CSMS.0002", "event_types");
   ExpectError(Create(SeedEventBody("e", R"(["SECRET_EXPLODED"])")), 400, "CSMS.0002", "SECRET_EXPLODED");
@@ -213,24 +223,31 @@ TEST_F(EventsTest, InvalidFieldsAnswerCsms0002NamingTheField) {
   ExpectError(Create(SeedEventBody("e", R"([1])")), 400, "CSMS.0002", "event_types");
   ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ON")), 400, "CSMS.0002", "state");
   ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED", "null")), 400, "CSMS.0002", "notification");
-  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"SMS","target_id":"u","target_name":"t"})")),
+  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED",
+                                   R"({"target_type":"SMS","target_id":"u","target_name":"t"})")),
               400, "CSMS.0002", "notification.target_type");
-  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"SMN","target_id":"has space","target_name":"t"})")),
+  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED",
+                                   R"({"target_type":"SMN","target_id":"has space","target_name":"t"})")),
+              400, "CSMS.0002", "notification.target_id");
+  ExpectError(Create(SeedEventBody(
+                  "e", R"(["SECRET_DELETED"])", "ENABLED",
+                  R"({"target_type":"SMN","target_id":")" + std::string(257, 'u') + R"(","target_name":"t"})")),
               400, "CSMS.0002", "notification.target_id");
   ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED",
-                               R"({"target_type":"SMN","target_id":")" + std::string(257, 'u') + R"(","target_name":"t"})")),
-              400, "CSMS.0002", "notification.target_id");
-  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"SMN","target_id":"urn:x","target_name":"a/b"})")),
+                                   R"({"target_type":"SMN","target_id":"urn:x","target_name":"a/b"})")),
               400, "CSMS.0002", "notification.target_name");
-  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"SMN","target_id":"urn:x"})")),
-              400, "CSMS.0002", "notification.target_name");
-  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"WEBHOOK","target_id":"ftp://x","target_name":"t"})")),
+  ExpectError(
+      Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED", R"({"target_type":"SMN","target_id":"urn:x"})")),
+      400, "CSMS.0002", "notification.target_name");
+  ExpectError(Create(SeedEventBody("e", R"(["SECRET_DELETED"])", "ENABLED",
+                                   R"({"target_type":"WEBHOOK","target_id":"ftp://x","target_name":"t"})")),
               400, "CSMS.0002", "notification.target_id");
   EXPECT_EQ(CountEvents(), 0);
 
   ASSERT_EQ(Create(SeedEventBody("e")).status, 200);
   ExpectError(client_->Request("PUT", Path("/csms/events/e"), R"({"state":"PAUSED"})"), 400, "CSMS.0002", "state");
-  ExpectError(client_->Request("PUT", Path("/csms/events/e"), R"({"event_types":[]})"), 400, "CSMS.0002", "event_types");
+  ExpectError(client_->Request("PUT", Path("/csms/events/e"), R"({"event_types":[]})"), 400, "CSMS.0002",
+              "event_types");
   ExpectError(client_->Request("PUT", Path("/csms/events/e"), R"({"name":"renamed"})"), 400, "CSMS.0002", "name");
   ExpectError(client_->Request("PUT", Path("/csms/events/e"), "nope"), 400, "CSMS.0004");
   // The failed updates changed nothing.
@@ -286,7 +303,8 @@ TEST(EventsDefaults, DefaultQuotaIs30) {
   HttpClient client(server.port());
   client.set_token(GetToken(client, kDevUser, kDevPassword, kDevDomain, kDevProject));
   std::string base = std::string("/v1/") + kDevProject + "/csms/events";
-  for (int i = 0; i < 30; ++i) ASSERT_EQ(client.Request("POST", base, SeedEventBody("d" + std::to_string(i))).status, 200);
+  for (int i = 0; i < 30; ++i)
+    ASSERT_EQ(client.Request("POST", base, SeedEventBody("d" + std::to_string(i))).status, 200);
   auto r = client.Request("POST", base, SeedEventBody("d30"));
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.ErrorCode(), "CSMS.0602");
@@ -305,7 +323,7 @@ TEST_F(EventsTest, ListReflectsEveryWriteImmediately) {
   auto first = client_->Request("GET", Path("/csms/events"));
   ASSERT_EQ(first.json["events"].Size(), 1u);
   EXPECT_EQ(client_->Request("GET", Path("/csms/events")).body, first.body);  // unchanged: same bytes (the cache
-                                                                             // itself: EventListCache below)
+                                                                              // itself: EventListCache below)
   ASSERT_EQ(client_->Request("PUT", Path("/csms/events/cache-a"), R"({"state":"DISABLED"})").status, 200);
   auto updated = client_->Request("GET", Path("/csms/events"));
   EXPECT_STREQ(updated.json["events"][0]["state"].GetString(), "DISABLED");

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "common/utf8.h"
-#include "support/event_bodies.h"
 #include "support/dev_server.h"
+#include "support/event_bodies.h"
 #include "support/http_stub.h"
 #include "support/route_table.h"
 #include "support/secrets_helpers.h"
@@ -88,8 +88,8 @@ TEST_F(HostileInputTest, NestingUpToTheLimitStillWorks) {
   std::string auth = PasswordAuthBody("admin", "admin", "csms", kDevProject);
   auto with_extra = [&](int depth) {
     // The body's root object is level 1; "extra" adds depth - 1 levels of arrays.
-    return auth.substr(0, auth.size() - 1) + ",\"extra\":" + std::string(depth - 1, '[') +
-           std::string(depth - 1, ']') + "}";
+    return auth.substr(0, auth.size() - 1) + ",\"extra\":" + std::string(depth - 1, '[') + std::string(depth - 1, ']') +
+           "}";
   };
   HttpResult ok = client_->Request("POST", "/v3/auth/tokens", with_extra(64), {{"X-Auth-Token", ""}});
   EXPECT_EQ(ok.status, 201) << ok.body;
@@ -140,9 +140,10 @@ TEST_F(HostileInputTest, IllFormedUtf8InBodiesIsRefusedAndNothingStored) {
   EXPECT_EQ(versions.json["version_metadatas"].Size(), 1u) << versions.body;
 
   // A webhook target with a stray byte.
-  std::string event = "{\"name\":\"w1\",\"event_types\":[\"SECRET_DELETED\"],\"state\":\"ENABLED\","
-                      "\"notification\":{\"target_type\":\"WEBHOOK\",\"target_id\":\"https://example.com/\x80\","
-                      "\"target_name\":\"w\"}}";
+  std::string event =
+      "{\"name\":\"w1\",\"event_types\":[\"SECRET_DELETED\"],\"state\":\"ENABLED\","
+      "\"notification\":{\"target_type\":\"WEBHOOK\",\"target_id\":\"https://example.com/\x80\","
+      "\"target_name\":\"w\"}}";
   ExpectCsmsError(client_->Request("POST", Path("/csms/events"), event), 400, "CSMS.0004",
                   "invalid notification.target_id: not valid UTF-8");
   EXPECT_EQ(client_->Request("GET", Path("/csms/events/w1")).status, 404);

@@ -93,9 +93,10 @@ TEST_F(HttpHardeningTest, ChunkedBodiesStillWorkAndKeepTheConnection) {
   char size[32];
   std::snprintf(size, sizeof(size), "%zx", body.size());
   RawConnection conn(server_.port());
-  ASSERT_TRUE(conn.Send("POST /v3/auth/tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        "Transfer-Encoding: chunked\r\n\r\n" +
-                        std::string(size) + "\r\n" + body + "\r\n0\r\n\r\n" + Request("GET", "/healthz")));
+  ASSERT_TRUE(
+      conn.Send("POST /v3/auth/tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                "Transfer-Encoding: chunked\r\n\r\n" +
+                std::string(size) + "\r\n" + body + "\r\n0\r\n\r\n" + Request("GET", "/healthz")));
   auto issued = conn.ReadResponse(kGenerous);
   ASSERT_TRUE(issued);
   EXPECT_EQ(issued->status, 201) << issued->body;
@@ -271,10 +272,12 @@ class OffloadTest : public DevServerTest {
   }
   // Lets every held call go (again, should the client reconnect) until all callers are done.
   void ReleaseAll() {
-    WaitFor([&] {
-      target_.Release();
-      return Finished() == callers_.size();
-    }, 60s);
+    WaitFor(
+        [&] {
+          target_.Release();
+          return Finished() == callers_.size();
+        },
+        60s);
     for (auto& t : callers_) t.join();
     callers_.clear();
   }

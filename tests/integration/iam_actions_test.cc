@@ -56,7 +56,8 @@ class RouteActionsTest : public ::testing::Test {
     auto creds = ReadInitialCredentials(server_.data_dir());
     project_ = creds["project_id"];
     ASSERT_EQ(project_.size(), 32u);
-    RunAdmin(server_.data_dir(), {"create-user", "--name", "reader", "--password", "reader-password", "--role", "readonly"});
+    RunAdmin(server_.data_dir(),
+             {"create-user", "--name", "reader", "--password", "reader-password", "--role", "readonly"});
     client_ = std::make_unique<HttpClient>(server_.port());
     admin_token_ = GetToken(*client_, "admin", creds["password"], "csms", project_);
     reader_token_ = GetToken(*client_, "reader", "reader-password", "csms", project_);
@@ -78,9 +79,12 @@ class RouteActionsTest : public ::testing::Test {
       out.append(path_template.substr(pos, open - pos));
       size_t close = path_template.find('}', open);
       std::string_view name = path_template.substr(open + 1, close - open - 1);
-      if (name == "project_id") out += project_;
-      else if (name == "version_id") out += "v1";
-      else out += "probe-" + std::string(name);
+      if (name == "project_id")
+        out += project_;
+      else if (name == "version_id")
+        out += "v1";
+      else
+        out += "probe-" + std::string(name);
       pos = close + 1;
     }
     return out;
@@ -97,7 +101,8 @@ class RouteActionsTest : public ::testing::Test {
     if (res.status >= 400) {
       EXPECT_TRUE(res.ok_json) << where << ": " << res.body;
       EXPECT_EQ(res.ErrorCode().rfind("CSMS.0", 0), 0u) << where << ": " << res.body;
-      EXPECT_NE(res.ErrorCode().rfind("CSMS.03", 0), 0u) << where << ": an auth code on an allowed request: " << res.body;
+      EXPECT_NE(res.ErrorCode().rfind("CSMS.03", 0), 0u)
+          << where << ": an auth code on an allowed request: " << res.body;
     }
   }
 

@@ -100,10 +100,10 @@ TEST_F(RecordsTest, SeedExampleRecordRoundTripsFieldByField) {
 TEST_F(RecordsTest, NoParametersReturnsUpTo1000NewestFirstWithinRetention) {
   std::vector<NotificationRecord> batch;
   for (int i = 0; i < 1100; ++i) batch.push_back(Make(i, now_ - 1000LL * i));
-  batch.push_back(Make(5000, now_ - 91 * limits::kMillisPerDay));                            // past retention
-  batch.push_back(Make(5001, now_ - 10, NotificationStatus::kPending));                      // in flight
+  batch.push_back(Make(5000, now_ - 91 * limits::kMillisPerDay));        // past retention
+  batch.push_back(Make(5001, now_ - 10, NotificationStatus::kPending));  // in flight
   auto other = Make(5002, now_ - 5);
-  other.project_id = "ffffffffffffffffffffffffffffffff";                                   // another project
+  other.project_id = "ffffffffffffffffffffffffffffffff";  // another project
   batch.push_back(other);
   Insert(batch);
 
@@ -142,7 +142,9 @@ TEST_F(RecordsTest, NoParametersReturnsUpTo1000NewestFirstWithinRetention) {
 
 TEST_F(RecordsTest, FiltersNarrowTheListing) {
   std::vector<NotificationRecord> batch;
-  for (int i = 0; i < 60; ++i) batch.push_back(Make(i, now_ - 60000 + 1000LL * i, i % 4 == 0 ? NotificationStatus::kFail : NotificationStatus::kSuccess));
+  for (int i = 0; i < 60; ++i)
+    batch.push_back(
+        Make(i, now_ - 60000 + 1000LL * i, i % 4 == 0 ? NotificationStatus::kFail : NotificationStatus::kSuccess));
   Insert(batch);
   auto count = [&](const std::string& q) {
     auto r = List(q);

@@ -69,8 +69,11 @@ TEST_F(SecretsOnDiskTest, PlaintextNeverReachesTheDatabaseFileOrTheLog) {
   plaintexts.push_back(raw);
   std::string b64 = crypto::Base64Encode(raw);
   plaintexts.push_back(b64);
-  ASSERT_EQ(api().Post("/secrets", R"({"name":"binary-secret","secret_binary":")" + b64 + R"(","event_subscriptions":["ev"]})").status,
-            200);
+  ASSERT_EQ(
+      api()
+          .Post("/secrets", R"({"name":"binary-secret","secret_binary":")" + b64 + R"(","event_subscriptions":["ev"]})")
+          .status,
+      200);
   auto rotated = api().Post("/secrets/string-secret/rotate", "");
   ASSERT_EQ(rotated.status, 200) << rotated.body;
   auto latest = api().Get("/secrets/string-secret/versions/latest");
@@ -210,7 +213,8 @@ TEST_F(SecretsOnDiskTest, KillDuringBurstLosesNoAcknowledgedNotification) {
     in_outbox.insert(row.secret_name + "/" + row.content["data"]["versionId"].GetString());
     EXPECT_TRUE(sequences[row.secret_name].insert(row.sequence).second) << "duplicate sequence";
   }
-  for (const auto& a : acknowledged) EXPECT_TRUE(in_outbox.count(a)) << a << " was acknowledged but has no notification";
+  for (const auto& a : acknowledged)
+    EXPECT_TRUE(in_outbox.count(a)) << a << " was acknowledged but has no notification";
   // Nothing beyond the acknowledged ones and at most one in flight per client, plus the four v1s.
   EXPECT_LE(in_outbox.size(), acknowledged.size() + kThreads + kThreads);
   // Sequences per secret are 1..n without gaps.

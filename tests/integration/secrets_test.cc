@@ -21,7 +21,8 @@ class SecretsTest : public DevServerTest {
     EXPECT_EQ(r.status, 200) << r.body;
     std::vector<std::string> out;
     if (r.status == 200) {
-      for (const auto& s : r.json["version"]["version_metadata"]["version_stages"].GetArray()) out.push_back(s.GetString());
+      for (const auto& s : r.json["version"]["version_metadata"]["version_stages"].GetArray())
+        out.push_back(s.GetString());
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -29,7 +30,9 @@ class SecretsTest : public DevServerTest {
   std::string Value(const std::string& secret, const std::string& version) {
     auto r = api().Get("/secrets/" + secret + "/versions/" + version);
     EXPECT_EQ(r.status, 200) << r.body;
-    return r.status == 200 && r.json["version"].HasMember("secret_string") ? r.json["version"]["secret_string"].GetString() : "";
+    return r.status == 200 && r.json["version"].HasMember("secret_string")
+               ? r.json["version"]["secret_string"].GetString()
+               : "";
   }
   std::unique_ptr<SecretsApi> api_;
 };
@@ -82,7 +85,8 @@ TEST_F(SecretsTest, CreateShowAndListShapes) {
 
 TEST_F(SecretsTest, CreateWithEveryField) {
   ASSERT_EQ(api().CreateEvent("ev", {"SECRET_VERSION_CREATED"}).status, 200);
-  auto r = api().Post("/secrets", R"({"name":"full","secret_binary":"AAECAwQ=","description":"the db","secret_type":"COMMON",
+  auto r =
+      api().Post("/secrets", R"({"name":"full","secret_binary":"AAECAwQ=","description":"the db","secret_type":"COMMON",
       "auto_rotation":true,"rotation_period":"30d","event_subscriptions":["ev"],"enterprise_project_id":"ep-1",
       "rotation_func_urn":"urn:fss:cn-north-4:0123:function:default:rotate","kms_key_id":"csms/default"})");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -162,7 +166,8 @@ TEST_F(SecretsTest, UpdateChangesOnlyMetadataAndSubscriptions) {
   r = api().Put("/secrets/s", R"({"auto_rotation":true,"rotation_period":"6h"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_STREQ(r.json["secret"]["description"].GetString(), "new");
-  EXPECT_EQ(r.json["secret"]["next_rotation_time"].GetInt64(), r.json["secret"]["update_time"].GetInt64() + 6 * 3'600'000);
+  EXPECT_EQ(r.json["secret"]["next_rotation_time"].GetInt64(),
+            r.json["secret"]["update_time"].GetInt64() + 6 * 3'600'000);
   // The event cannot be deleted while subscribed; [] and null both unsubscribe.
   ExpectCsmsError(api().Delete("/csms/events/ev"), 409, "CSMS.0603", "secret s");
   r = api().Put("/secrets/s", R"({"event_subscriptions":[]})");
@@ -218,8 +223,8 @@ TEST_F(SecretsTest, CreateRejectsBadInput) {
       {R"({"name":"a","secret_string":"x","event_subscriptions":["ghost"]})", 400, "CSMS.0804", "ghost"},
       {R"({"name":"a","secret_string":"x","event_subscriptions":"ghost"})", 400, "CSMS.0002", "event_subscriptions"},
       {R"({"name":"a","secret_string":"x","kms_key_id":"0000"})", 400, "CSMS.0401", "kms_key_id"},
-      {R"({"name":"a","secret_string":"x","enterprise_project_id":")" + std::string(37, 'e') + "\"}", 400,
-       "CSMS.0002", "enterprise_project_id"},
+      {R"({"name":"a","secret_string":"x","enterprise_project_id":")" + std::string(37, 'e') + "\"}", 400, "CSMS.0002",
+       "enterprise_project_id"},
       {R"({"name":"a","secret_string":"x","rotation_func_urn":"ftp://x"})", 400, "CSMS.0002", "rotation_func_urn"},
       {R"({"name":"a","secret_string":"x","rotation_config":")" + std::string(1025, 'c') + "\"}", 400, "CSMS.0002",
        "rotation_config"},
@@ -333,8 +338,8 @@ TEST_F(SecretsTest, VersionsMoveStagesAndKeepValues) {
                   "CSMS.0002", "version_stages");
   ExpectCsmsError(api().Post("/secrets/s/versions", R"({"secret_string":"x","expire_time":-1})"), 400, "CSMS.0002",
                   "expire_time");
-  ExpectCsmsError(api().Post("/secrets/s/versions", R"({"secret_string":"x","expire_time":"soon"})"), 400,
-                  "CSMS.0002", "expire_time");
+  ExpectCsmsError(api().Post("/secrets/s/versions", R"({"secret_string":"x","expire_time":"soon"})"), 400, "CSMS.0002",
+                  "expire_time");
   ExpectCsmsError(api().Post("/secrets/ghost/versions", R"({"secret_string":"x"})"), 404, "CSMS.0106", "ghost");
   std::string thirteen = R"(["a","b","c","d","e","f","g","h","i","j","k","l","m"])";
   ExpectCsmsError(api().Post("/secrets/s/versions", R"({"secret_string":"x","version_stages":)" + thirteen + "}"), 400,

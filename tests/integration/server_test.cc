@@ -52,9 +52,10 @@ TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
 
 TEST_F(ServerTest, ExpectContinueIsAnswered) {
   std::string body = PasswordAuthBody(kDevUser, kDevPassword, kDevDomain, kDevProject);
-  std::string out = client_->RawExchange("POST /v3/auth/tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                         "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) +
-                                         "\r\nConnection: close\r\n\r\n" + body);
+  std::string out = client_->RawExchange(
+      "POST /v3/auth/tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Expect: 100-continue\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
   auto responses = ParseResponses(out);
   ASSERT_EQ(responses.size(), 2u) << out;
   EXPECT_EQ(responses[0].status, 100);
@@ -69,7 +70,8 @@ TEST(ServerLifecycle, SigtermDrainsAndExitsZero) {
   EXPECT_EQ(client.Request("GET", "/healthz").status, 200);  // leaves an idle keep-alive connection
   auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(server.Stop(), 0);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5)) << "idle connections must not hold shutdown";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5))
+      << "idle connections must not hold shutdown";
   std::string log = server.Log();
   EXPECT_NE(log.find("GET /healthz 200"), std::string::npos) << "one access-log line per request";
   EXPECT_NE(log.find("csmsd stopped"), std::string::npos);
@@ -91,8 +93,8 @@ TEST(ServerLifecycle, AccessLogNeverContainsTokensOrPasswords) {
 TEST(ServerLifecycle, ServesHttpsWithTlsFlags) {
   CsmsdProcess server;
   std::string cert = server.dir() + "/cert.pem", key = server.dir() + "/key.pem";
-  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 -keyout " + key +
-                    " -out " + cert + " >/dev/null 2>&1";
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 -keyout " + key + " -out " +
+                    cert + " >/dev/null 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   ASSERT_TRUE(server.Start({"--dev", "--tls-cert", cert, "--tls-key", key})) << server.Log();
   std::string out_file = server.dir() + "/curl.out";

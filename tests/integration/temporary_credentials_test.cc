@@ -16,14 +16,15 @@ TEST(TemporaryCredentials, LiveAtLeast900Seconds) {
   for (const char* too_short : {"1", "60", "899"}) {
     int rc = 0;
     std::string out;
-    auto kv = RunAdmin(server.data_dir(), {"create-temporary-credentials", "--user", "admin", "--duration-seconds", too_short},
-                       &rc, &out);
+    auto kv = RunAdmin(server.data_dir(),
+                       {"create-temporary-credentials", "--user", "admin", "--duration-seconds", too_short}, &rc, &out);
     EXPECT_NE(rc, 0) << too_short << ": " << out;
     EXPECT_TRUE(kv["security_token"].empty()) << too_short;
     EXPECT_NE(out.find("900"), std::string::npos) << "the message names the minimum: " << out;
   }
   int rc = 0;
-  auto kv = RunAdmin(server.data_dir(), {"create-temporary-credentials", "--user", "admin", "--duration-seconds", "900"}, &rc);
+  auto kv = RunAdmin(server.data_dir(),
+                     {"create-temporary-credentials", "--user", "admin", "--duration-seconds", "900"}, &rc);
   EXPECT_EQ(rc, 0);
   EXPECT_FALSE(kv["security_token"].empty());
   kv = RunAdmin(server.data_dir(), {"create-temporary-credentials", "--user", "admin"}, &rc);  // default: 900

@@ -77,7 +77,8 @@ class AdminRevocationTest : public ::testing::Test {
     creds_ = ReadInitialCredentials(server_.data_dir());
     project_ = creds_["project_id"];
     ASSERT_EQ(project_.size(), 32u);
-    RunAdmin(server_.data_dir(), {"create-user", "--name", "reader", "--password", "reader-password", "--role", "readonly"});
+    RunAdmin(server_.data_dir(),
+             {"create-user", "--name", "reader", "--password", "reader-password", "--role", "readonly"});
     client_ = std::make_unique<HttpClient>(server_.port());
   }
   HttpResult Use(const std::string& token) {
@@ -114,7 +115,8 @@ TEST_F(AdminRevocationTest, SetPasswordRevokesTheUsersTokens) {
   EXPECT_EQ(Use(admin).status, 200) << "another user's tokens are untouched";
 
   // The old password no longer logs in; the new one does.
-  auto old_login = client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("reader", "reader-password", "csms", project_));
+  auto old_login =
+      client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("reader", "reader-password", "csms", project_));
   EXPECT_EQ(old_login.status, 401);
   std::string fresh = GetToken(*client_, "reader", "new-reader-password", "csms", project_);
   EXPECT_EQ(Use(fresh).status, 200);
@@ -143,7 +145,8 @@ TEST_F(AdminRevocationTest, DisabledUserLosesTokensLoginsAndKeys) {
   RunAdmin(server_.data_dir(), {"disable-user", "--name", "reader"}, &rc);
   ASSERT_EQ(rc, 0);
   EXPECT_TRUE(BecomesInvalid(reader));
-  auto login = client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("reader", "reader-password", "csms", project_));
+  auto login =
+      client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("reader", "reader-password", "csms", project_));
   EXPECT_EQ(login.status, 401);
   EXPECT_EQ(login.ErrorCode(), "CSMS.0305");
   auto signed_r = SignedRequest(*client_, key, "GET", "/v1/" + project_ + "/csms/events", "", project_);

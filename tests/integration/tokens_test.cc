@@ -14,8 +14,9 @@ namespace {
 class TokensTest : public DevServerTest {};
 
 TEST_F(TokensTest, IssuedTokenHasKeystoneShape) {
-  auto r = client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody(kDevUser, kDevPassword, kDevDomain, kDevProject),
-                            {{"Content-Type", "application/json;charset=UTF-8"}});
+  auto r =
+      client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody(kDevUser, kDevPassword, kDevDomain, kDevProject),
+                       {{"Content-Type", "application/json;charset=UTF-8"}});
   ASSERT_EQ(r.status, 201) << r.body;
   std::string token = r.Header("x-subject-token");
   EXPECT_GE(token.size(), 32u);
@@ -33,12 +34,14 @@ TEST_F(TokensTest, IssuedTokenHasKeystoneShape) {
   EXPECT_STREQ(t["project"]["name"].GetString(), "dev");
   EXPECT_TRUE(t.HasMember("catalog"));
 
-  auto nocat = client_->Request("POST", "/v3/auth/tokens?nocatalog=true", PasswordAuthBody(kDevUser, kDevPassword, kDevDomain, kDevProject));
+  auto nocat = client_->Request("POST", "/v3/auth/tokens?nocatalog=true",
+                                PasswordAuthBody(kDevUser, kDevPassword, kDevDomain, kDevProject));
   ASSERT_EQ(nocat.status, 201);
   EXPECT_FALSE(nocat.json["token"].HasMember("catalog"));
 
   // Scope by project name works too.
-  auto by_name = client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody(kDevUser, kDevPassword, kDevDomain, "", "dev"));
+  auto by_name =
+      client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody(kDevUser, kDevPassword, kDevDomain, "", "dev"));
   ASSERT_EQ(by_name.status, 201) << by_name.body;
   EXPECT_STREQ(by_name.json["token"]["project"]["id"].GetString(), kDevProject);
 }
@@ -46,14 +49,17 @@ TEST_F(TokensTest, IssuedTokenHasKeystoneShape) {
 TEST_F(TokensTest, BadCredentialsAre401WithoutSayingWhich) {
   auto wrong_pw = client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("admin", "nope", "csms", kDevProject));
   auto no_user = client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("ghost", "admin", "csms", kDevProject));
-  auto no_domain = client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("admin", "admin", "elsewhere", kDevProject));
+  auto no_domain =
+      client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("admin", "admin", "elsewhere", kDevProject));
   for (auto* r : {&wrong_pw, &no_user, &no_domain}) {
     EXPECT_EQ(r->status, 401) << r->body;
     EXPECT_EQ(r->ErrorCode(), "CSMS.0305");
     EXPECT_TRUE(r->Header("x-subject-token").empty());
   }
   EXPECT_EQ(wrong_pw.json["error_msg"], no_user.json["error_msg"]);
-  auto bad_project = client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody(kDevUser, kDevPassword, kDevDomain, "ffffffffffffffffffffffffffffffff"));
+  auto bad_project =
+      client_->Request("POST", "/v3/auth/tokens",
+                       PasswordAuthBody(kDevUser, kDevPassword, kDevDomain, "ffffffffffffffffffffffffffffffff"));
   EXPECT_EQ(bad_project.status, 400);
   auto malformed = client_->Request("POST", "/v3/auth/tokens", R"({"auth":{"identity":{"methods":["token"]}}})");
   EXPECT_EQ(malformed.status, 400);
@@ -119,15 +125,21 @@ TEST(FirstStart, BootstrapsAccountsOnceAndIsolatesProjects) {
 
   std::string events_a = "/v1/" + cred["project_id"] + "/csms/events";
   std::string events_b = "/v1/" + project_b + "/csms/events";
-  std::string body = R"({"name":"shared-name","event_types":["SECRET_DELETED"],"state":"ENABLED","notification":{"target_type":"SMN","target_id":"urn:smn:r:p:t","target_name":"t"}})";
+  std::string body =
+      R"({"name":"shared-name","event_types":["SECRET_DELETED"],"state":"ENABLED","notification":{"target_type":"SMN","target_id":"urn:smn:r:p:t","target_name":"t"}})";
   ASSERT_EQ(client.Request("POST", events_a, body, {{"X-Auth-Token", token_a}}).status, 200);
   // Same name in another project is a different event.
   ASSERT_EQ(client.Request("POST", events_b, body, {{"X-Auth-Token", token_b}}).status, 200);
   // Project A's token cannot touch project B, whatever the method.
-  for (auto [method, target] : std::vector<std::pair<std::string, std::string>>{
-           {"GET", events_b}, {"POST", events_b}, {"GET", events_b + "/shared-name"}, {"PUT", events_b + "/shared-name"},
-           {"DELETE", events_b + "/shared-name"}, {"GET", "/v1/" + project_b + "/csms/notification-records"}}) {
-    auto r = client.Request(method, target, method == "GET" || method == "DELETE" ? "" : body, {{"X-Auth-Token", token_a}});
+  for (auto [method, target] :
+       std::vector<std::pair<std::string, std::string>>{{"GET", events_b},
+                                                        {"POST", events_b},
+                                                        {"GET", events_b + "/shared-name"},
+                                                        {"PUT", events_b + "/shared-name"},
+                                                        {"DELETE", events_b + "/shared-name"},
+                                                        {"GET", "/v1/" + project_b + "/csms/notification-records"}}) {
+    auto r =
+        client.Request(method, target, method == "GET" || method == "DELETE" ? "" : body, {{"X-Auth-Token", token_a}});
     EXPECT_EQ(r.status, 403) << method << " " << target << " " << r.body;
     EXPECT_EQ(r.ErrorCode(), "CSMS.0302");
   }

@@ -27,12 +27,14 @@ class TriggersTest : public DevServerTest {
   // Gives up after `deadline` (generous: a loaded machine is slow, a finished task returns at once).
   std::string WaitTask(const std::string& task_id, std::chrono::seconds deadline = std::chrono::seconds(60)) {
     std::string status = "RUNNING";
-    WaitUntil([&] {
-      api().Tick();
-      auto r = api().Get("/csms/tasks?task_id=" + task_id);
-      if (r.status == 200 && r.json["tasks"].Size() == 1) status = r.json["tasks"][0]["task_status"].GetString();
-      return status != "RUNNING";
-    }, deadline);
+    WaitUntil(
+        [&] {
+          api().Tick();
+          auto r = api().Get("/csms/tasks?task_id=" + task_id);
+          if (r.status == 200 && r.json["tasks"].Size() == 1) status = r.json["tasks"][0]["task_status"].GetString();
+          return status != "RUNNING";
+        },
+        deadline);
     return status;
   }
   std::unique_ptr<SecretsApi> api_;
@@ -139,15 +141,16 @@ TEST_F(TriggersTest, NearExpiryAtEachLeadTimeThenExpired) {
   EXPECT_TRUE(api().Outbox("s").empty());
   api().AdvanceAndTick(2 * kDayMs);  // 29 days left
   api().AdvanceAndTick(kDayMs);
-  api().AdvanceAndTick(22 * kDayMs);  // 6 days left
+  api().AdvanceAndTick(22 * kDayMs);             // 6 days left
   api().AdvanceAndTick(5 * kDayMs + 3'600'000);  // 23 hours left
-  api().AdvanceAndTick(kDayMs);  // expired
+  api().AdvanceAndTick(kDayMs);                  // expired
   api().AdvanceAndTick(kDayMs);
   auto rows = api().Outbox("s");
   ASSERT_EQ(rows.size(), 4u);
   std::vector<int64_t> leads;
   for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
-    if (it->type == "SECRET_VERSION_NEAR_EXPIRY") leads.push_back(it->content["data"]["nearExpiryLeadSeconds"].GetInt64());
+    if (it->type == "SECRET_VERSION_NEAR_EXPIRY")
+      leads.push_back(it->content["data"]["nearExpiryLeadSeconds"].GetInt64());
   }
   EXPECT_EQ(leads, (std::vector<int64_t>{30 * 86400, 7 * 86400, 86400}));
   EXPECT_EQ(rows[0].type, "SECRET_VERSION_EXPIRED");
@@ -227,7 +230,8 @@ TEST_F(TriggersTest, RotationFunctionValueIsStored) {
   HttpStub fn;
   fn.Respond(200, R"({"secret_string":"from-the-function"})");
   ASSERT_EQ(api().CreateEvent("ev", AllEventTypes()).status, 200);
-  ASSERT_EQ(api().CreateSecret("s", "old-value", "ev", R"(,"rotation_func_urn":")" + fn.Url("/rotate") + "\"").status, 200);
+  ASSERT_EQ(api().CreateSecret("s", "old-value", "ev", R"(,"rotation_func_urn":")" + fn.Url("/rotate") + "\"").status,
+            200);
   auto r = api().Post("/secrets/s/rotate", "");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_FALSE(r.json.HasMember("version_id"));  // the function runs after the answer
@@ -319,8 +323,10 @@ TEST_F(TriggersTest, DeletedOnImmediateAndScheduledDeletion) {
   EXPECT_EQ(rows[0].type, "SECRET_DELETED");
   EXPECT_STREQ(rows[0].content["data"]["deletionType"].GetString(), "IMMEDIATE");
 
-  ASSERT_EQ(api().Post("/secrets/later/scheduled-deleted-tasks/create", R"({"recovery_window_in_days":7})").status, 200);
-  ASSERT_EQ(api().Post("/secrets/restored/scheduled-deleted-tasks/create", R"({"recovery_window_in_days":7})").status, 200);
+  ASSERT_EQ(api().Post("/secrets/later/scheduled-deleted-tasks/create", R"({"recovery_window_in_days":7})").status,
+            200);
+  ASSERT_EQ(api().Post("/secrets/restored/scheduled-deleted-tasks/create", R"({"recovery_window_in_days":7})").status,
+            200);
   EXPECT_TRUE(api().Outbox("later").empty());  // fires when the deletion completes, not when scheduled
   api().AdvanceAndTick(6 * kDayMs);
   ASSERT_EQ(api().Post("/secrets/restored/scheduled-deleted-tasks/cancel", "").status, 200);

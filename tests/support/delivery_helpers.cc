@@ -80,9 +80,9 @@ bool OpensslVerifies(const std::string& secret, const ReceivedRequest& request) 
   std::string hex = Capture("openssl base64 -d -A -in " + key_file + " | od -An -v -tx1 | tr -d ' \\n'", &rc);
   std::string expected;
   if (rc == 0 && !hex.empty()) {
-    expected = Capture("openssl dgst -sha256 -mac HMAC -macopt hexkey:" + hex + " -binary " + payload_file +
-                           " | openssl base64 -A",
-                       &rc);
+    expected = Capture(
+        "openssl dgst -sha256 -mac HMAC -macopt hexkey:" + hex + " -binary " + payload_file + " | openssl base64 -A",
+        &rc);
   }
   std::filesystem::remove(payload_file);
   std::filesystem::remove(key_file);
@@ -117,9 +117,11 @@ bool PrepareStandardWebhooks(std::string* why) {
     const std::string dir = WebhooksDir();
     // Installed on first use from package-lock.json, like tests/sdk; several test processes
     // (ctest -j) may get here at once, hence the lock.
-    std::string output = Capture("cd " + dir + " && flock /tmp/csms-webhooks-npm.lock sh -c "
-                                 "'test -f node_modules/standardwebhooks/package.json || npm ci --no-audit --no-fund' 2>&1",
-                                 &rc);
+    std::string output =
+        Capture("cd " + dir +
+                    " && flock /tmp/csms-webhooks-npm.lock sh -c "
+                    "'test -f node_modules/standardwebhooks/package.json || npm ci --no-audit --no-fund' 2>&1",
+                &rc);
     if (rc != 0 || !std::filesystem::exists(dir + "/node_modules/standardwebhooks/package.json")) {
       failure = "npm ci in " + dir + " failed (exit " + std::to_string(rc) + "):\n" + output;
       return false;

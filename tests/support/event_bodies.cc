@@ -17,13 +17,11 @@ std::string TypesJson(const std::vector<std::string>& types) {
 }
 
 std::string SmnTargetJson(const std::string& topic_urn, const std::string& name) {
-  return R"({"target_type":"SMN","target_id":)" + JsonString(topic_urn) + R"(,"target_name":)" + JsonString(name) +
-         "}";
+  return R"({"target_type":"SMN","target_id":)" + JsonString(topic_urn) + R"(,"target_name":)" + JsonString(name) + "}";
 }
 
 std::string WebhookTargetJson(const std::string& url, const std::string& name) {
-  return R"({"target_type":"WEBHOOK","target_id":)" + JsonString(url) + R"(,"target_name":)" + JsonString(name) +
-         "}";
+  return R"({"target_type":"WEBHOOK","target_id":)" + JsonString(url) + R"(,"target_name":)" + JsonString(name) + "}";
 }
 
 std::string RawEventBody(const std::string& name, const std::string& types_json, const std::string& state,

@@ -40,9 +40,7 @@ HttpStub::~HttpStub() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::string HttpStub::Url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + path;
-}
+std::string HttpStub::Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
 
 void HttpStub::Respond(int status, std::string body, std::chrono::milliseconds delay) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -78,7 +76,8 @@ void HttpStub::Serve() {
       delay = delay_;
     }
     auto until = std::chrono::steady_clock::now() + delay;
-    while (!stop_ && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (!stop_ && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status), 11};
     res.set(bhttp::field::content_type, "application/json");
     res.keep_alive(false);

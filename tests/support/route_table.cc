@@ -29,9 +29,12 @@ std::string RouteTarget(std::string_view path_template, const std::string& proje
     out.append(path_template.substr(pos, open - pos));
     size_t close = path_template.find('}', open);
     std::string_view name = path_template.substr(open + 1, close - open - 1);
-    if (name == "project_id") out += project_id;
-    else if (name == "version_id") out += "v1";
-    else out += "probe-" + std::string(name);
+    if (name == "project_id")
+      out += project_id;
+    else if (name == "version_id")
+      out += "v1";
+    else
+      out += "probe-" + std::string(name);
     pos = close + 1;
   }
   return out;

@@ -18,14 +18,15 @@ namespace csms::test {
 inline constexpr int64_t kDayMs = 86'400'000;
 
 inline const std::vector<std::string>& AllEventTypes() {
-  static const std::vector<std::string> all = {"SECRET_VERSION_CREATED", "SECRET_VERSION_EXPIRED",
+  static const std::vector<std::string> all = {"SECRET_VERSION_CREATED",     "SECRET_VERSION_EXPIRED",
                                                "SECRET_VERSION_NEAR_EXPIRY", "SECRET_ROTATED",
-                                               "SECRET_ROTATED_FAILED", "SECRET_DELETED"};
+                                               "SECRET_ROTATED_FAILED",      "SECRET_DELETED"};
   return all;
 }
 
 // Checks a CSMS error answer: status, code in both shapes, a message naming `msg_part`.
-inline void ExpectCsmsError(const HttpResult& r, int status, const std::string& code, const std::string& msg_part = "") {
+inline void ExpectCsmsError(const HttpResult& r, int status, const std::string& code,
+                            const std::string& msg_part = "") {
   EXPECT_EQ(r.status, status) << r.body;
   ASSERT_TRUE(r.ok_json) << r.body;
   EXPECT_EQ(r.ErrorCode(), code) << r.body;
@@ -58,7 +59,9 @@ class SecretsApi {
 
   std::string Path(const std::string& rest) const { return "/v1/" + project_ + rest; }
   HttpResult Get(const std::string& rest) { return client_->Request("GET", Path(rest)); }
-  HttpResult Post(const std::string& rest, const std::string& body) { return client_->Request("POST", Path(rest), body); }
+  HttpResult Post(const std::string& rest, const std::string& body) {
+    return client_->Request("POST", Path(rest), body);
+  }
   HttpResult Put(const std::string& rest, const std::string& body) { return client_->Request("PUT", Path(rest), body); }
   HttpResult Delete(const std::string& rest) { return client_->Request("DELETE", Path(rest)); }
 

@@ -30,8 +30,10 @@ std::map<std::string, std::string> ParseKeyValues(const std::string& text) {
 
 void SignedParts::Sign(const AkSk& cred, int64_t epoch_seconds) {
   std::string date = auth::FormatSdkDate(epoch_seconds);
-  if (std::string* d = Header("x-sdk-date")) *d = date;
-  else headers.emplace_back("x-sdk-date", date);
+  if (std::string* d = Header("x-sdk-date"))
+    *d = date;
+  else
+    headers.emplace_back("x-sdk-date", date);
   authorization = auth::SignRequest(cred.ak, cred.sk, method, target, headers, body, date);
 }
 
@@ -79,8 +81,10 @@ std::map<std::string, std::string> RunAdmin(const std::string& data_dir, const s
   full.insert(full.end(), args.begin(), args.end());
   std::string out;
   int rc = RunCsmsd(full, &out);
-  if (exit_code) *exit_code = rc;
-  else EXPECT_EQ(rc, 0) << out;
+  if (exit_code)
+    *exit_code = rc;
+  else
+    EXPECT_EQ(rc, 0) << out;
   if (output) *output = out;
   return ParseKeyValues(out);
 }

@@ -8,10 +8,10 @@ namespace csms::test {
 
 struct TestPki {
   std::string dir;
-  std::string ca_cert;        // PEM of the test CA
-  std::string server_cert;    // signed by the CA; SAN DNS:localhost, IP:127.0.0.1
+  std::string ca_cert;      // PEM of the test CA
+  std::string server_cert;  // signed by the CA; SAN DNS:localhost, IP:127.0.0.1
   std::string server_key;
-  std::string rogue_cert;     // self-signed, SAN DNS:localhost, IP:127.0.0.1
+  std::string rogue_cert;  // self-signed, SAN DNS:localhost, IP:127.0.0.1
   std::string rogue_key;
   std::string other_name_cert;  // signed by the CA for DNS:other.example only
   std::string other_name_key;

@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* kRecordedHeaders[] = {
     "webhook-id", "webhook-timestamp", "webhook-signature", "content-type", "content-length", "host",
-    "user-agent", "authorization", "x-sdk-date", "x-project-id", "connection",
+    "user-agent", "authorization",     "x-sdk-date",        "x-project-id", "connection",
 };
 
 }  // namespace

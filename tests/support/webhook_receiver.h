@@ -43,7 +43,7 @@ struct Reply {
 class WebhookReceiver {
  public:
   struct Options {
-    uint16_t port = 0;      // 0: any free port
+    uint16_t port = 0;  // 0: any free port
     int threads = 2;
     std::string cert_file, key_file;  // both set: HTTPS
   };

@@ -52,7 +52,9 @@ struct Req : test::HeaderMapRequest {
 std::string Path(const std::string& rest) { return std::string("/v1/") + kProject + rest; }
 
 std::map<std::string, std::string> BaseHeaders() {
-  return {{"content-type", "application/json"}, {"host", "127.0.0.1:8080"}, {"x-project-id", kProject},
+  return {{"content-type", "application/json"},
+          {"host", "127.0.0.1:8080"},
+          {"x-project-id", kProject},
           {"x-sdk-date", kDate}};
 }
 
@@ -65,27 +67,31 @@ class AccessKeyTest : public ::testing::Test {
     keyring_ = crypto::Keyring::Ephemeral();
     clock_.Set(kVectorTimeMs);
     identity_ = std::make_unique<IdentityService>(store_.get());
-    ASSERT_TRUE(identity_->EnsureFixture(Domain{kDomainId, "csms"}, Project{kProject, "dev", kDomainId}, "admin",
-                                         "admin-password").ok());
+    ASSERT_TRUE(
+        identity_
+            ->EnsureFixture(Domain{kDomainId, "csms"}, Project{kProject, "dev", kDomainId}, "admin", "admin-password")
+            .ok());
     keys_ = std::make_unique<AccessKeyService>(store_.get(), &keyring_, &clock_);
     auth_ = std::make_unique<SignatureAuthenticator>(store_.get(), &keyring_, &clock_);
     ASSERT_TRUE(keys_->EnsureFixture(kDomainId, "admin", kAk, kSk).ok());
     // The vectors' temporary key, expiring in an hour.
-    ASSERT_TRUE(store_->Write([&](Transaction& tx) -> Status {
-      User admin;
-      CSMS_RETURN_IF_ERROR(tx.identity().GetUserByName(kDomainId, "admin", &admin));
-      AccessKey k;
-      k.access_key = kTempAk;
-      k.user_id = admin.id;
-      k.sealed_secret = keyring_.Seal(kTempSk, kTempAk);
-      k.security_token_hash = crypto::Sha256Hex(kToken);
-      k.create_time = kVectorTimeMs;
-      k.expires_at = kVectorTimeMs + 3'600'000;
-      CSMS_RETURN_IF_ERROR(tx.access_keys().Insert(k));
-      // A second domain with a project, to prove keys do not cross domains.
-      CSMS_RETURN_IF_ERROR(tx.identity().InsertDomain(Domain{kOtherDomainId, "other"}));
-      return tx.identity().InsertProject(Project{kOtherProject, "other", kOtherDomainId});
-    }).ok());
+    ASSERT_TRUE(store_
+                    ->Write([&](Transaction& tx) -> Status {
+                      User admin;
+                      CSMS_RETURN_IF_ERROR(tx.identity().GetUserByName(kDomainId, "admin", &admin));
+                      AccessKey k;
+                      k.access_key = kTempAk;
+                      k.user_id = admin.id;
+                      k.sealed_secret = keyring_.Seal(kTempSk, kTempAk);
+                      k.security_token_hash = crypto::Sha256Hex(kToken);
+                      k.create_time = kVectorTimeMs;
+                      k.expires_at = kVectorTimeMs + 3'600'000;
+                      CSMS_RETURN_IF_ERROR(tx.access_keys().Insert(k));
+                      // A second domain with a project, to prove keys do not cross domains.
+                      CSMS_RETURN_IF_ERROR(tx.identity().InsertDomain(Domain{kOtherDomainId, "other"}));
+                      return tx.identity().InsertProject(Project{kOtherProject, "other", kOtherDomainId});
+                    })
+                    .ok());
   }
 
   Status Authenticate(const Req& r, const std::string& path_project, Principal* p = nullptr) {

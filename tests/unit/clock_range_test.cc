@@ -25,7 +25,7 @@ TEST(OffsetClock, RefusesTimesOutsideItsRangeAndStaysPut) {
 
   ASSERT_TRUE(clock.Set(kMaxClockMillis));
   EXPECT_GE(clock.NowMillis(), kMaxClockMillis);
-  EXPECT_FALSE(clock.Advance(kMax));   // would overflow the offset
+  EXPECT_FALSE(clock.Advance(kMax));           // would overflow the offset
   EXPECT_FALSE(clock.Advance(1'000'000'000));  // past the range
   int64_t offset = clock.offset();
   EXPECT_FALSE(clock.Advance(kMin));

@@ -24,8 +24,7 @@ TEST(CryptoHash, Sha256KnownAnswers) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(Hex(Sha256("abc")), Sha256Hex("abc"));
   EXPECT_EQ(Sha256Hex("{}"), "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
-  EXPECT_EQ(Sha256Hex(std::string(1000000, 'a')),
-            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  EXPECT_EQ(Sha256Hex(std::string(1000000, 'a')), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST(CryptoHash, HmacSha256Rfc4231) {
@@ -36,8 +35,7 @@ TEST(CryptoHash, HmacSha256Rfc4231) {
   EXPECT_EQ(HmacSha256Hex(std::string(20, '\x0b'), "Hi There"),
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
   // Case 6: key longer than the block size.
-  EXPECT_EQ(HmacSha256Hex(std::string(131, '\xaa'),
-                          "Test Using Larger Than Block-Size Key - Hash Key First"),
+  EXPECT_EQ(HmacSha256Hex(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First"),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
   EXPECT_EQ(Hex(HmacSha256("Jefe", "what do ya want for nothing?")),
             HmacSha256Hex("Jefe", "what do ya want for nothing?"));
@@ -46,8 +44,7 @@ TEST(CryptoHash, HmacSha256Rfc4231) {
 TEST(CryptoHash, HmacEmptyKeyDoesNotReusePreviousKey) {
   // The per-thread context is re-keyed on every call; an empty key must not keep the old one.
   HmacSha256Hex("Jefe", "x");
-  EXPECT_EQ(HmacSha256Hex("", ""),
-            "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  EXPECT_EQ(HmacSha256Hex("", ""), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
 TEST(CryptoHash, ThreadsAgree) {
@@ -107,8 +104,7 @@ TEST(CryptoConstantTime, Equals) {
 
 TEST(CryptoAead, RoundTrip) {
   const std::string key = RandomBytes(32);
-  for (std::string plain : {std::string(), std::string("x"), std::string(1000, 'p'),
-                            std::string("bin\0ary", 7)}) {
+  for (std::string plain : {std::string(), std::string("x"), std::string(1000, 'p'), std::string("bin\0ary", 7)}) {
     std::string sealed = Seal(key, plain, "aad");
     ASSERT_EQ(sealed.size(), kAeadNonceSize + plain.size() + kAeadTagSize);
     auto opened = Open(key, sealed, "aad");
@@ -167,8 +163,13 @@ TEST(CryptoEncoding, Hex) {
 
 TEST(CryptoEncoding, Base64Rfc4648) {
   const std::pair<const char*, const char*> cases[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},     {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, b64] : cases) {
     EXPECT_EQ(Base64Encode(plain), b64);
@@ -181,9 +182,8 @@ TEST(CryptoEncoding, Base64Rfc4648) {
 }
 
 TEST(CryptoEncoding, Base64Strict) {
-  for (const char* bad : {"Zg", "Zg=", "Zm9", "Zg===", "Zm 9v", " Zm9v", "Zm9v\n", "Zm9v\r\n",
-                          "Zm-v", "Zm_v", "Z=9v", "=m9v", "====", "Zg==Zg==", "Zm9v=", "Zm9v!",
-                          "A==="}) {
+  for (const char* bad : {"Zg", "Zg=", "Zm9", "Zg===", "Zm 9v", " Zm9v", "Zm9v\n", "Zm9v\r\n", "Zm-v", "Zm_v", "Z=9v",
+                          "=m9v", "====", "Zg==Zg==", "Zm9v=", "Zm9v!", "A==="}) {
     EXPECT_FALSE(Base64Decode(bad).has_value()) << bad;
   }
   // Non-canonical trailing bits are accepted.

@@ -3,22 +3,22 @@
 // real local receiver (keep-alive reuse, per-target bound, timeouts, TLS verification), and the
 // store's claim/lease/outcome rules.
 #include <gtest/gtest.h>
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <mutex>
-#include <set>
 #include <filesystem>
 #include <future>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "auth/signature.h"
 #include "crypto/encoding.h"
 #include "crypto/hash.h"
-#include "net/async_http_client.h"
 #include "crypto/keyring.h"
+#include "net/async_http_client.h"
 #include "notify/dispatcher.h"
 #include "notify/metrics.h"
 #include "notify/retry_policy.h"
@@ -84,8 +84,9 @@ TEST(RetryPolicy, RetryAfterReplacesTheScheduleAndIsCapped) {
 TEST(WebhookSignature, MatchesTheStandardWebhooksVector) {
   std::string key;
   ASSERT_TRUE(notify_format::DecodeSigningSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", &key));
-  EXPECT_EQ(notify_format::SignatureHeader({key}, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, R"({"test": 2432232314})"),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+  EXPECT_EQ(
+      notify_format::SignatureHeader({key}, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, R"({"test": 2432232314})"),
+      "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
 }
 
 TEST(WebhookSignature, OneSignaturePerLiveSecretDuringARotation) {
@@ -93,7 +94,8 @@ TEST(WebhookSignature, OneSignaturePerLiveSecretDuringARotation) {
   ASSERT_TRUE(notify_format::DecodeSigningSecret(notify_format::NewSigningSecret(), &a));
   ASSERT_TRUE(notify_format::DecodeSigningSecret(notify_format::NewSigningSecret(), &b));
   std::string both = notify_format::SignatureHeader({a, b}, "id", 1, "{}");
-  EXPECT_EQ(both, notify_format::SignatureHeader({a}, "id", 1, "{}") + " " + notify_format::SignatureHeader({b}, "id", 1, "{}"));
+  EXPECT_EQ(both, notify_format::SignatureHeader({a}, "id", 1, "{}") + " " +
+                      notify_format::SignatureHeader({b}, "id", 1, "{}"));
 }
 
 TEST(WebhookSignature, SecretsAreWhsecBase64Of32RandomBytes) {
@@ -193,12 +195,13 @@ TEST(Smn, OutboundSignerReproducesTheSdkVectors) {
       {"host", "127.0.0.1:8080"},
       {"x-project-id", "0123456789abcdef0123456789abcdef"},
       {"x-sdk-date", "20240101T120000Z"}};
-  EXPECT_EQ(auth::SignRequest("HPUAEXAMPLEAK0000001", "exampleSecretKey0123456789abcdefEXAMPLE0", "POST",
-                              "/v1/0123456789abcdef0123456789abcdef/secrets", headers,
-                              "{\"name\":\"demo-secret\",\"secret_string\":\"p@ss w0rd\",\"description\":\"h\xc3\xa9llo\"}",
-                              "20240101T120000Z"),
-            "SDK-HMAC-SHA256 Access=HPUAEXAMPLEAK0000001, SignedHeaders=content-type;host;x-project-id;x-sdk-date, "
-            "Signature=36f1a975247f34c823702af9bf065a2bda883e30d81f14066fbf36ff98181f5b");
+  EXPECT_EQ(
+      auth::SignRequest("HPUAEXAMPLEAK0000001", "exampleSecretKey0123456789abcdefEXAMPLE0", "POST",
+                        "/v1/0123456789abcdef0123456789abcdef/secrets", headers,
+                        "{\"name\":\"demo-secret\",\"secret_string\":\"p@ss w0rd\",\"description\":\"h\xc3\xa9llo\"}",
+                        "20240101T120000Z"),
+      "SDK-HMAC-SHA256 Access=HPUAEXAMPLEAK0000001, SignedHeaders=content-type;host;x-project-id;x-sdk-date, "
+      "Signature=36f1a975247f34c823702af9bf065a2bda883e30d81f14066fbf36ff98181f5b");
   EXPECT_EQ(auth::SignRequest("HPUAEXAMPLEAK0000001", "exampleSecretKey0123456789abcdefEXAMPLE0", "GET",
                               "/v1/0123456789abcdef0123456789abcdef/csms/events?limit=10&marker=abc", headers, "",
                               "20240101T120000Z"),
@@ -213,10 +216,10 @@ TEST(DeliveryMetrics, CountsOutcomesAndBucketsLatency) {
   m.SetQueueDepth(7);
   m.AddInFlight(3);
   m.AddInFlight(-1);
-  m.RecordAttempt(500);        // 0.5 ms: the 1 ms bucket
-  m.RecordAttempt(1000);       // exactly 1 ms: still the 1 ms bucket
-  m.RecordAttempt(7'000);      // 7 ms: the 10 ms bucket
-  m.RecordAttempt(60'000'000); // 60 s: past the last bound
+  m.RecordAttempt(500);         // 0.5 ms: the 1 ms bucket
+  m.RecordAttempt(1000);        // exactly 1 ms: still the 1 ms bucket
+  m.RecordAttempt(7'000);       // 7 ms: the 10 ms bucket
+  m.RecordAttempt(60'000'000);  // 60 s: past the last bound
   m.RecordRetryScheduled();
   m.RecordFinal(NotificationStatus::kSuccess);
   m.RecordFinal(NotificationStatus::kFail);
@@ -632,9 +635,9 @@ class DeliveryStoreTest : public ::testing::Test {
   }
   std::vector<ClaimedNotification> Claim(int64_t now, const std::string& owner, int limit = 100) {
     std::vector<ClaimedNotification> out;
-    EXPECT_TRUE(store_->Write([&](Transaction& tx) {
-                        return tx.delivery().ClaimDue(now, now + 60'000, owner, limit, &out);
-                      }).ok());
+    EXPECT_TRUE(
+        store_->Write([&](Transaction& tx) { return tx.delivery().ClaimDue(now, now + 60'000, owner, limit, &out); })
+            .ok());
     return out;
   }
   std::unique_ptr<Store> store_;
@@ -734,24 +737,26 @@ TEST(DispatcherReplicas, ShareTheWorkWithoutDeliveringTwice) {
   ASSERT_TRUE(store_a->Write([&](Transaction& tx) { return secrets_a.Create(tx, "p", "ev", &secret); }).ok());
   test::WebhookReceiver receiver;
   const int n = 2000;
-  ASSERT_TRUE(store_a->Write([&](Transaction& tx) -> Status {
-                  for (int i = 0; i < n; ++i) {
-                    NotificationRecord r;
-                    r.record_id = "id-" + std::to_string(i);
-                    r.project_id = "p";
-                    r.event_name = "ev";
-                    r.create_time = clock.NowMillis();
-                    r.secret_name = "s";
-                    r.secret_type = "COMMON";
-                    r.target_type = "WEBHOOK";
-                    r.notification_target_id = receiver.Url();
-                    r.notification_target_name = "t";
-                    r.notification_content = "{}";
-                    r.next_attempt_at = r.create_time;
-                    CSMS_RETURN_IF_ERROR(tx.records().Insert(r));
-                  }
-                  return Status::OK();
-                }).ok());
+  ASSERT_TRUE(store_a
+                  ->Write([&](Transaction& tx) -> Status {
+                    for (int i = 0; i < n; ++i) {
+                      NotificationRecord r;
+                      r.record_id = "id-" + std::to_string(i);
+                      r.project_id = "p";
+                      r.event_name = "ev";
+                      r.create_time = clock.NowMillis();
+                      r.secret_name = "s";
+                      r.secret_type = "COMMON";
+                      r.target_type = "WEBHOOK";
+                      r.notification_target_id = receiver.Url();
+                      r.notification_target_name = "t";
+                      r.notification_content = "{}";
+                      r.next_attempt_at = r.create_time;
+                      CSMS_RETURN_IF_ERROR(tx.records().Insert(r));
+                    }
+                    return Status::OK();
+                  })
+                  .ok());
   notify::DispatcherOptions opts;
   opts.release_leases_at_start = false;  // replicas never release each other's claims
   opts.claim_batch = 50;
@@ -762,8 +767,7 @@ TEST(DispatcherReplicas, ShareTheWorkWithoutDeliveringTwice) {
     notify::Dispatcher b(store_b.get(), &clock, &clock, &secrets_b, &metrics_b, opts);
     ASSERT_TRUE(a.Start().ok());
     ASSERT_TRUE(b.Start().ok());
-    ASSERT_TRUE(test::WaitUntil(
-        [&] { return metrics_a.Snapshot().success + metrics_b.Snapshot().success >= n; }, 30s));
+    ASSERT_TRUE(test::WaitUntil([&] { return metrics_a.Snapshot().success + metrics_b.Snapshot().success >= n; }, 30s));
   }
   // What the replicas promise: each notification delivered exactly once (one request per
   // webhook-id, each of the n ids), none lost (every record SUCCESS after one attempt), and every
@@ -778,8 +782,8 @@ TEST(DispatcherReplicas, ShareTheWorkWithoutDeliveringTwice) {
   int bad_signatures = 0;
   for (const auto& req : receiver.Requests()) {
     bool good = req.Header("webhook-signature") ==
-                notify_format::SignatureHeader({key}, req.Header("webhook-id"), std::stoll(req.Header("webhook-timestamp")),
-                                        req.body);
+                notify_format::SignatureHeader({key}, req.Header("webhook-id"),
+                                               std::stoll(req.Header("webhook-timestamp")), req.body);
     if (!good && ++bad_signatures <= 3) ADD_FAILURE() << "bad signature on " << req.Header("webhook-id");
   }
   EXPECT_EQ(bad_signatures, 0);

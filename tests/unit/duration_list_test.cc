@@ -12,7 +12,8 @@ namespace {
 using List = std::vector<int64_t>;
 
 TEST(DurationList, ReadsEveryItemWithItsUnit) {
-  EXPECT_EQ(ParsePositiveDurationList("1s,5s,30s,2m,10m,30m,1h"), (List{1000, 5000, 30000, 120000, 600000, 1800000, 3600000}));
+  EXPECT_EQ(ParsePositiveDurationList("1s,5s,30s,2m,10m,30m,1h"),
+            (List{1000, 5000, 30000, 120000, 600000, 1800000, 3600000}));
   EXPECT_EQ(ParsePositiveDurationList("50ms,1d"), (List{50, 86'400'000}));
   EXPECT_EQ(ParsePositiveDurationList("30d,7d,1d"), (List{30 * 86'400'000LL, 7 * 86'400'000LL, 86'400'000}));
 }

@@ -94,11 +94,11 @@ TEST(JsonUtf8, RefusesIllFormedStringsAndNamesTheField) {
   };
   const Case cases[] = {
       {"{\"description\":\"a\xff\"}", "description"},
-      {"{\"secret_string\":\"\xc3\"}", "secret_string"},                  // truncated sequence
-      {"{\"secret_string\":\"\xc0\xaf\"}", "secret_string"},              // overlong '/'
-      {"{\"secret_string\":\"\xed\xa0\x80\"}", "secret_string"},          // raw surrogate (CESU-8)
-      {"{\"secret_string\":\"\xf4\x90\x80\x80\"}", "secret_string"},      // above U+10FFFF
-      {R"({"secret_string":"x\udc00y"})", "secret_string"},               // lone low surrogate escape
+      {"{\"secret_string\":\"\xc3\"}", "secret_string"},              // truncated sequence
+      {"{\"secret_string\":\"\xc0\xaf\"}", "secret_string"},          // overlong '/'
+      {"{\"secret_string\":\"\xed\xa0\x80\"}", "secret_string"},      // raw surrogate (CESU-8)
+      {"{\"secret_string\":\"\xf4\x90\x80\x80\"}", "secret_string"},  // above U+10FFFF
+      {R"({"secret_string":"x\udc00y"})", "secret_string"},           // lone low surrogate escape
       {R"({"secret_string":"\udfff"})", "secret_string"},
       {"{\"notification\":{\"target_type\":\"WEBHOOK\",\"target_id\":\"https://h/\x80\"}}", "notification.target_id"},
       {"{\"event_types\":[\"SECRET_DELETED\",\"\xfe\"]}", "event_types[1]"},
@@ -128,19 +128,25 @@ TEST(Utf8, IsValid) {
   EXPECT_TRUE(utf8::IsValid("plain ascii"));
   EXPECT_TRUE(utf8::IsValid(std::string("nul\0ok", 6)));
   EXPECT_TRUE(utf8::IsValid("h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80 \xed\x9f\xbf \xee\x80\x80"));
-  for (const char* bad : {"\x80", "\xbf", "\xc0\x80", "\xc1\xbf", "\xc2", "\xc2\x41", "\xe0\x80\x80", "\xe0\x9f\xbf",
-                          "\xe2\x82", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf0\x80\x80\x80", "\xf0\x8f\xbf\xbf",
-                          "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xf8\x88\x80\x80\x80", "\xfe", "\xff",
-                          "ok\xf0\x9f\x98"}) {
+  for (const char* bad :
+       {"\x80", "\xbf", "\xc0\x80", "\xc1\xbf", "\xc2", "\xc2\x41", "\xe0\x80\x80", "\xe0\x9f\xbf", "\xe2\x82",
+        "\xed\xa0\x80", "\xed\xbf\xbf", "\xf0\x80\x80\x80", "\xf0\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+        "\xf8\x88\x80\x80\x80", "\xfe", "\xff", "ok\xf0\x9f\x98"}) {
     EXPECT_FALSE(utf8::IsValid(bad)) << testing::PrintToString(std::string(bad));
   }
 }
 
 TEST(Utf8, SanitizeReplacesEachMaximalSubpart) {
   EXPECT_EQ(utf8::Sanitize("h\xc3\xa9llo"), "h\xc3\xa9llo");
-  EXPECT_EQ(utf8::Sanitize("a\xff" "b"), "a\xef\xbf\xbd" "b");
+  EXPECT_EQ(utf8::Sanitize("a\xff"
+                           "b"),
+            "a\xef\xbf\xbd"
+            "b");
   // Unicode's example: the truncated E2 82 is one replacement, each lone byte another.
-  EXPECT_EQ(utf8::Sanitize("\xe2\x82" "A\x80\x80"), "\xef\xbf\xbd" "A\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ(utf8::Sanitize("\xe2\x82"
+                           "A\x80\x80"),
+            "\xef\xbf\xbd"
+            "A\xef\xbf\xbd\xef\xbf\xbd");
   EXPECT_EQ(utf8::Sanitize("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
   EXPECT_EQ(utf8::Sanitize("x\xf0\x9f\x98"), "x\xef\xbf\xbd");
   std::string all;

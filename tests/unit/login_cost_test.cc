@@ -23,18 +23,22 @@ class LoginCostTest : public ::testing::Test {
     options.path = ":memory:";
     ASSERT_TRUE(OpenSqliteStore(options, &store_).ok());
     identity_ = std::make_unique<IdentityService>(store_.get());
-    ASSERT_TRUE(identity_->EnsureFixture(Domain{kDomainId, "csms"}, Project{kProject, "dev", kDomainId}, "admin",
-                                         "admin-password").ok());
+    ASSERT_TRUE(
+        identity_
+            ->EnsureFixture(Domain{kDomainId, "csms"}, Project{kProject, "dev", kDomainId}, "admin", "admin-password")
+            .ok());
     User other;
     ASSERT_TRUE(identity_->CreateUser("csms", "gone", "gone-password", "admin", &other).ok());
     ASSERT_TRUE(identity_->SetUserEnabled("csms", "gone", false).ok());
     tokens_ = std::make_unique<TokenService>(store_.get(), &clock_);
-    ASSERT_TRUE(store_->Read([&](Transaction& tx) {
-      User u;
-      Status s = tx.identity().GetUserByName(kDomainId, "admin", &u);
-      stored_iterations_ = crypto::PasswordIterations(u.password_hash);
-      return s;
-    }).ok());
+    ASSERT_TRUE(store_
+                    ->Read([&](Transaction& tx) {
+                      User u;
+                      Status s = tx.identity().GetUserByName(kDomainId, "admin", &u);
+                      stored_iterations_ = crypto::PasswordIterations(u.password_hash);
+                      return s;
+                    })
+                    .ok());
   }
 
   // Iterations one login attempt computes, and its result.

@@ -62,17 +62,17 @@ class RecordFilterTest : public ::testing::Test {
     Connection* conn = nullptr;
     ASSERT_TRUE(Connection::Open(":memory:", false, &conn).ok());
     conn_.reset(conn);
-    ASSERT_TRUE(conn_->ExecScript("CREATE TABLE notifications (id TEXT, project_id TEXT, event_name TEXT, "
-                                  "secret_name TEXT, trigger_event_type TEXT, status TEXT, create_time INTEGER)")
+    ASSERT_TRUE(conn_
+                    ->ExecScript("CREATE TABLE notifications (id TEXT, project_id TEXT, event_name TEXT, "
+                                 "secret_name TEXT, trigger_event_type TEXT, status TEXT, create_time INTEGER)")
                     .ok());
     for (const Row& r : Rows()) {
-      ASSERT_TRUE(sqlite::Exec(*conn_, "INSERT INTO notifications VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                               [&](Statement& s) {
-                                 s.Bind(1, r.id).Bind(2, r.project).Bind(3, r.event).Bind(4, r.secret);
-                                 s.Bind(5, EventTypeName(r.type)).Bind(6, NotificationStatusName(r.status));
-                                 s.Bind(7, r.time);
-                               })
-                      .ok());
+      ASSERT_TRUE(
+          sqlite::Exec(*conn_, "INSERT INTO notifications VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", [&](Statement& s) {
+            s.Bind(1, r.id).Bind(2, r.project).Bind(3, r.event).Bind(4, r.secret);
+            s.Bind(5, EventTypeName(r.type)).Bind(6, NotificationStatusName(r.status));
+            s.Bind(7, r.time);
+          }).ok());
     }
   }
 
@@ -133,21 +133,23 @@ TEST_F(RecordFilterTest, EachFilterSelectsExactlyItsRows) {
 TEST(RecordFilterStore, RedriveTakesWhatTheListingShows) {
   std::unique_ptr<Store> store;
   ASSERT_TRUE(OpenSqliteStore(SqliteOptions{":memory:", false, 1}, &store).ok());
-  ASSERT_TRUE(store->Write([&](Transaction& tx) -> Status {
-                     for (const Row& r : Rows()) {
-                       NotificationRecord n;
-                       n.record_id = r.id;
-                       n.project_id = r.project;
-                       n.event_name = r.event;
-                       n.secret_name = r.secret;
-                       n.trigger_event_type = r.type;
-                       n.notification_status = r.status;
-                       n.create_time = r.time;
-                       n.target_type = "SMN";
-                       CSMS_RETURN_IF_ERROR(tx.records().Insert(n));
-                     }
-                     return Status::OK();
-                   }).ok());
+  ASSERT_TRUE(store
+                  ->Write([&](Transaction& tx) -> Status {
+                    for (const Row& r : Rows()) {
+                      NotificationRecord n;
+                      n.record_id = r.id;
+                      n.project_id = r.project;
+                      n.event_name = r.event;
+                      n.secret_name = r.secret;
+                      n.trigger_event_type = r.type;
+                      n.notification_status = r.status;
+                      n.create_time = r.time;
+                      n.target_type = "SMN";
+                      CSMS_RETURN_IF_ERROR(tx.records().Insert(n));
+                    }
+                    return Status::OK();
+                  })
+                  .ok());
   RecordQuery q;
   q.project_id = kProject;
   q.secret_name = "s1";

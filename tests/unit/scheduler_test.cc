@@ -26,7 +26,8 @@ class SchedulerTest : public ::testing::Test {
     keys_.Add("csms/default", crypto::Keyring::Ephemeral());
     vault_ = std::make_unique<SecretVault>(&keys_, std::vector<int64_t>{});  // only expiries themselves come due
     secrets_ = std::make_unique<SecretService>(store_.get(), &clock_, vault_.get(), SecretServiceOptions{});
-    rotations_ = std::make_unique<RotationService>(store_.get(), &clock_, vault_.get(), nullptr, RotationServiceOptions{});
+    rotations_ =
+        std::make_unique<RotationService>(store_.get(), &clock_, vault_.get(), nullptr, RotationServiceOptions{});
     jobs_ = std::make_unique<LifecycleJobs>(store_.get(), vault_.get(), rotations_.get(), nullptr);
     ASSERT_TRUE(secrets_->VerifyMasterKeys().ok());
     events_ = std::make_unique<EventService>(store_.get(), &clock_, EventServiceOptions{});
@@ -118,14 +119,17 @@ TEST_F(SchedulerTest, RetentionRemovesOnlyFinalRecordsAndTasksPastTheHorizon) {
     if (status == TaskStatus::kRunning) t.due_time = now + kDay;
     return t;
   };
-  ASSERT_TRUE(store_->Write([&](Transaction& tx) -> Status {
-                for (int i = 0; i < 12; ++i) CSMS_RETURN_IF_ERROR(tx.records().Insert(record(91 * kDay, NotificationStatus::kSuccess)));
-                CSMS_RETURN_IF_ERROR(tx.records().Insert(record(91 * kDay, NotificationStatus::kPending)));
-                CSMS_RETURN_IF_ERROR(tx.records().Insert(record(89 * kDay, NotificationStatus::kFail)));
-                CSMS_RETURN_IF_ERROR(tx.tasks().Insert(task(91 * kDay, TaskStatus::kSuccess)));
-                CSMS_RETURN_IF_ERROR(tx.tasks().Insert(task(91 * kDay, TaskStatus::kRunning)));
-                return tx.tasks().Insert(task(10 * kDay, TaskStatus::kFailed));
-              }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction& tx) -> Status {
+                    for (int i = 0; i < 12; ++i)
+                      CSMS_RETURN_IF_ERROR(tx.records().Insert(record(91 * kDay, NotificationStatus::kSuccess)));
+                    CSMS_RETURN_IF_ERROR(tx.records().Insert(record(91 * kDay, NotificationStatus::kPending)));
+                    CSMS_RETURN_IF_ERROR(tx.records().Insert(record(89 * kDay, NotificationStatus::kFail)));
+                    CSMS_RETURN_IF_ERROR(tx.tasks().Insert(task(91 * kDay, TaskStatus::kSuccess)));
+                    CSMS_RETURN_IF_ERROR(tx.tasks().Insert(task(91 * kDay, TaskStatus::kRunning)));
+                    return tx.tasks().Insert(task(10 * kDay, TaskStatus::kFailed));
+                  })
+                  .ok());
   TickStats stats;
   ASSERT_TRUE(scheduler_->Tick(false, &stats).ok());
   EXPECT_EQ(stats.records_purged, 10);  // bounded by the batch
@@ -135,11 +139,13 @@ TEST_F(SchedulerTest, RetentionRemovesOnlyFinalRecordsAndTasksPastTheHorizon) {
   ASSERT_TRUE(scheduler_->Tick(false, &stats).ok());
   EXPECT_EQ(stats.records_purged, 0);
   int64_t tasks_left = 0;
-  ASSERT_TRUE(store_->Read([&](Transaction& tx) {
-                TaskQuery q;
-                q.project_id = kProject;
-                return tx.tasks().Count(q, &tasks_left);
-              }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) {
+                    TaskQuery q;
+                    q.project_id = kProject;
+                    return tx.tasks().Count(q, &tasks_left);
+                  })
+                  .ok());
   EXPECT_EQ(tasks_left, 2);
   EXPECT_EQ(CountPending(), 1);  // an undelivered notification is never dropped by retention
 }

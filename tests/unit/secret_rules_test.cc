@@ -28,8 +28,8 @@ TEST(SecretRules, RotationPeriod) {
   EXPECT_EQ(ParseRotationPeriod("8760h"), 8760 * kHour);
   EXPECT_EQ(ParseRotationPeriod("360m"), 6 * kHour);
   EXPECT_EQ(ParseRotationPeriod("21600s"), 6 * kHour);
-  for (const char* bad : {"", "d", "5h", "366d", "8761h", "21599s", "1w", "-1d", "1.5d", "1 d", "d1",
-                          "99999999999999999d", "01"}) {
+  for (const char* bad :
+       {"", "d", "5h", "366d", "8761h", "21599s", "1w", "-1d", "1.5d", "1 d", "d1", "99999999999999999d", "01"}) {
     EXPECT_FALSE(ParseRotationPeriod(bad).has_value()) << bad;
   }
 }
@@ -149,8 +149,8 @@ TEST(NotificationContent, SeedShapePlusExtensionsAndNoValue) {
   notify_format::TriggerDetails d;
   d.version_id = "v18";
   d.version_expire_time = 1680109643000;  // 2023-03-29T17:07:23.000Z
-  std::string text = notify_format::RenderContent("TestEvent20221112", EventType::kVersionExpired, 1681503910126, s, d, 7,
-                                           "0b7a3f6e-1111-4222-8333-444455556666");
+  std::string text = notify_format::RenderContent("TestEvent20221112", EventType::kVersionExpired, 1681503910126, s, d,
+                                                  7, "0b7a3f6e-1111-4222-8333-444455556666");
   rapidjson::Document doc;
   doc.Parse(text.c_str());
   ASSERT_FALSE(doc.HasParseError()) << text;
@@ -204,7 +204,8 @@ TEST(RandomPassword, DefaultsAndPolicies) {
   EXPECT_FALSE(crypto::GenerateRandomPassword(none));
   crypto::PasswordPolicy excluded;
   excluded.exclude_characters = "abc";
-  for (int i = 0; i < 20; ++i) EXPECT_EQ(crypto::GenerateRandomPassword(excluded)->find_first_of("abc"), std::string::npos);
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(crypto::GenerateRandomPassword(excluded)->find_first_of("abc"), std::string::npos);
 }
 
 TEST(HttpCall, ParseUrl) {

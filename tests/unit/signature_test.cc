@@ -44,14 +44,24 @@ std::map<std::string, std::string> BaseHeaders() {
 std::string Path(const std::string& rest) { return std::string("/v1/") + kProject + rest; }
 
 FakeRequest V1() {
-  return {"GET", Path("/csms/events?limit=10&marker=abc"), BaseHeaders(), "", kAk, kSk,
+  return {"GET",
+          Path("/csms/events?limit=10&marker=abc"),
+          BaseHeaders(),
+          "",
+          kAk,
+          kSk,
           "SDK-HMAC-SHA256 Access=HPUAEXAMPLEAK0000001, "
           "SignedHeaders=content-type;host;x-project-id;x-sdk-date, "
           "Signature=9ae4c2c17a3fb7ea39842180f29562ee2625e7719b354538153134e1b4b14fec"};
 }
 
 FakeRequest V2() {
-  return {"POST", Path("/secrets"), BaseHeaders(), kV2Body, kAk, kSk,
+  return {"POST",
+          Path("/secrets"),
+          BaseHeaders(),
+          kV2Body,
+          kAk,
+          kSk,
           "SDK-HMAC-SHA256 Access=HPUAEXAMPLEAK0000001, "
           "SignedHeaders=content-type;host;x-project-id;x-sdk-date, "
           "Signature=36f1a975247f34c823702af9bf065a2bda883e30d81f14066fbf36ff98181f5b"};
@@ -75,14 +85,24 @@ FakeRequest X1() {
   auto headers = BaseHeaders();
   headers["content-type"] = "application/octet-stream";
   headers["x-sdk-content-sha256"] = "UNSIGNED-PAYLOAD";
-  return {"PUT", Path("/blob"), headers, "raw-bytes", kAk, kSk,
+  return {"PUT",
+          Path("/blob"),
+          headers,
+          "raw-bytes",
+          kAk,
+          kSk,
           "SDK-HMAC-SHA256 Access=HPUAEXAMPLEAK0000001, "
           "SignedHeaders=content-type;host;x-project-id;x-sdk-content-sha256;x-sdk-date, "
           "Signature=80fc168f8662d4defe04da9697e5283859ed939efb5247a90ef18cd3d3fffe35"};
 }
 
 FakeRequest X2() {
-  return {"GET", Path("/csms/events"), BaseHeaders(), "{}", kAk, kSk,
+  return {"GET",
+          Path("/csms/events"),
+          BaseHeaders(),
+          "{}",
+          kAk,
+          kSk,
           "SDK-HMAC-SHA256 Access=HPUAEXAMPLEAK0000001, "
           "SignedHeaders=content-type;host;x-project-id;x-sdk-date, "
           "Signature=ee83dfe2ec4a78dbf26886555c5e1cdf1774cbb00f77d85fe357a53f551a6f6d"};
@@ -137,8 +157,7 @@ TEST(SignatureVectors, V1Intermediates) {
             "x-project-id:0123456789abcdef0123456789abcdef\nx-sdk-date:20240101T120000Z\n\n"
             "content-type;host;x-project-id;x-sdk-date\n"
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(crypto::Sha256Hex(canonical),
-            "e95ddc7e236f53d2b0b6bf9cadcdda514b9cb5424a17127643170e1dd8e8dea1");
+  EXPECT_EQ(crypto::Sha256Hex(canonical), "e95ddc7e236f53d2b0b6bf9cadcdda514b9cb5424a17127643170e1dd8e8dea1");
   EXPECT_EQ(StringToSign(kDate, canonical),
             "SDK-HMAC-SHA256\n20240101T120000Z\n"
             "e95ddc7e236f53d2b0b6bf9cadcdda514b9cb5424a17127643170e1dd8e8dea1");
@@ -148,8 +167,7 @@ TEST(SignatureVectors, V1Intermediates) {
 
 TEST(SignatureVectors, V2Intermediates) {
   FakeRequest r = V2();
-  EXPECT_EQ(crypto::Sha256Hex(r.body),
-            "ff3dcf3b85898b7106d354964f848eaa0bbc0f299a03ee36a1c18bb71afbf9c5");
+  EXPECT_EQ(crypto::Sha256Hex(r.body), "ff3dcf3b85898b7106d354964f848eaa0bbc0f299a03ee36a1c18bb71afbf9c5");
   std::string canonical = CanonicalOf(r);
   EXPECT_EQ(canonical,
             "POST\n/v1/0123456789abcdef0123456789abcdef/secrets/\n\n"
@@ -157,14 +175,12 @@ TEST(SignatureVectors, V2Intermediates) {
             "x-project-id:0123456789abcdef0123456789abcdef\nx-sdk-date:20240101T120000Z\n\n"
             "content-type;host;x-project-id;x-sdk-date\n"
             "ff3dcf3b85898b7106d354964f848eaa0bbc0f299a03ee36a1c18bb71afbf9c5");
-  EXPECT_EQ(crypto::Sha256Hex(canonical),
-            "9627a7f58a365e2752c3b09c030d43e8c6a4e596bb924522f531af4c8c5095b0");
+  EXPECT_EQ(crypto::Sha256Hex(canonical), "9627a7f58a365e2752c3b09c030d43e8c6a4e596bb924522f531af4c8c5095b0");
 }
 
 TEST(SignatureVectors, V3Intermediates) {
   FakeRequest r = V3();
-  EXPECT_EQ(CanonicalQuery("marker=a%20b%2Fc*~%2B%C3%A9&limit=5&event_name=evt_1&tag=a&tag=z")
-                .value(),
+  EXPECT_EQ(CanonicalQuery("marker=a%20b%2Fc*~%2B%C3%A9&limit=5&event_name=evt_1&tag=a&tag=z").value(),
             "event_name=evt_1&limit=5&marker=a%20b%2Fc%2A~%2B%C3%A9&tag=a&tag=z");
   std::string canonical = CanonicalOf(r);
   EXPECT_EQ(canonical,
@@ -175,16 +191,14 @@ TEST(SignatureVectors, V3Intermediates) {
             "x-security-token:STS-TOKEN-EXAMPLE==\n\n"
             "content-type;host;x-project-id;x-sdk-date;x-security-token\n"
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(crypto::Sha256Hex(canonical),
-            "55bd0a2f29ec29abebc2a421eae33f12d29ece0289a6181feee2fcc77dd854fb");
+  EXPECT_EQ(crypto::Sha256Hex(canonical), "55bd0a2f29ec29abebc2a421eae33f12d29ece0289a6181feee2fcc77dd854fb");
 }
 
 TEST(SignatureVectors, ExtraPayloadLines) {
   std::string x1 = CanonicalOf(X1());
   EXPECT_EQ(x1.substr(x1.rfind('\n') + 1), "UNSIGNED-PAYLOAD");
   std::string x2 = CanonicalOf(X2());
-  EXPECT_EQ(x2.substr(x2.rfind('\n') + 1),
-            "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+  EXPECT_EQ(x2.substr(x2.rfind('\n') + 1), "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
   // X1's body is not covered; the caller learns that.
   EXPECT_TRUE(Verify(X1()).payload_unsigned);
   EXPECT_FALSE(Verify(X2()).payload_unsigned);
@@ -328,8 +342,7 @@ TEST(SignatureDate, Window) {
   EXPECT_EQ(Verify(r, kNow + 86400).code, VerifyCode::kDateOutOfWindow);
   auto auth = ParseAuthorization(r.authorization);
   EXPECT_TRUE(VerifySignature(r.View(), *auth, r.sk, kNow + 3000, 3600).ok());
-  EXPECT_EQ(VerifySignature(r.View(), *auth, r.sk, kNow + 60, 30).code,
-            VerifyCode::kDateOutOfWindow);
+  EXPECT_EQ(VerifySignature(r.View(), *auth, r.sk, kNow + 60, 30).code, VerifyCode::kDateOutOfWindow);
 }
 
 TEST(SignatureDate, MissingNotSignedOrMalformed) {
@@ -339,17 +352,16 @@ TEST(SignatureDate, MissingNotSignedOrMalformed) {
 
   // x-sdk-date sent but not listed in SignedHeaders.
   r = V1();
-  r.authorization = SignRequest(r.ak, r.sk, r.method, r.target,
-                                {{"host", "127.0.0.1:8080"}, {"x-sdk-date", kDate}}, "", kDate);
+  r.authorization =
+      SignRequest(r.ak, r.sk, r.method, r.target, {{"host", "127.0.0.1:8080"}, {"x-sdk-date", kDate}}, "", kDate);
   ASSERT_TRUE(Verify(r).ok());
   auto auth = ParseAuthorization(r.authorization);
   auth->signed_headers = {"host"};
   EXPECT_EQ(VerifySignature(r.View(), *auth, r.sk, kNow).code, VerifyCode::kDateNotSigned);
 
-  for (const char* bad : {"2024-01-01T12:00:00Z", "20240101T120000", "20240101 120000Z",
-                          "20240101t120000Z", "20241301T120000Z", "20240230T120000Z",
-                          "20240101T240000Z", "20240101T126000Z", "2024010xT120000Z",
-                          "Mon, 01 Jan 2024 12:00:00 GMT", ""}) {
+  for (const char* bad : {"2024-01-01T12:00:00Z", "20240101T120000", "20240101 120000Z", "20240101t120000Z",
+                          "20241301T120000Z", "20240230T120000Z", "20240101T240000Z", "20240101T126000Z",
+                          "2024010xT120000Z", "Mon, 01 Jan 2024 12:00:00 GMT", ""}) {
     r = V1();
     r.headers["x-sdk-date"] = bad;
     EXPECT_EQ(Verify(r).code, VerifyCode::kBadDateFormat) << bad;
@@ -426,10 +438,8 @@ TEST(SignatureUri, Modes) {
   EXPECT_EQ(CanonicalUri("", UriMode::kDecoded).value(), "/");
   EXPECT_EQ(CanonicalUri("/", UriMode::kDecoded).value(), "/");
   EXPECT_EQ(CanonicalUri("/v1/p/csms/events", UriMode::kDecoded).value(), "/v1/p/csms/events/");
-  EXPECT_EQ(CanonicalUri("/v1/p/csms/events/", UriMode::kDecoded).value(),
-            "/v1/p/csms/events/");
-  EXPECT_EQ(CanonicalUri("/a%20b/c%2Fd/%C3%A9/a:b", UriMode::kDecoded).value(),
-            "/a%20b/c%2Fd/%C3%A9/a%3Ab/");
+  EXPECT_EQ(CanonicalUri("/v1/p/csms/events/", UriMode::kDecoded).value(), "/v1/p/csms/events/");
+  EXPECT_EQ(CanonicalUri("/a%20b/c%2Fd/%C3%A9/a:b", UriMode::kDecoded).value(), "/a%20b/c%2Fd/%C3%A9/a%3Ab/");
   EXPECT_EQ(CanonicalUri("/a%20b/a%7Bb%7D/a'b/a|b/a^b", UriMode::kNode).value(),
             "/a%2520b/a%257Bb%257D/a%2527b/a%257Cb/a%255Eb/");
   EXPECT_EQ(CanonicalUri("/%C3%A9/a:b", UriMode::kNode).value(), "/%C3%A9/a%3Ab/");
@@ -444,8 +454,8 @@ std::string NodeSign(const FakeRequest& r, const std::string& node_canonical_uri
     headers += k + ":" + v + "\n";
     names += (names.empty() ? "" : ";") + k;
   }
-  std::string canonical = r.method + "\n" + node_canonical_uri + "\n\n" + headers + "\n" +
-                          names + "\n" + crypto::Sha256Hex(r.body);
+  std::string canonical =
+      r.method + "\n" + node_canonical_uri + "\n\n" + headers + "\n" + names + "\n" + crypto::Sha256Hex(r.body);
   return "SDK-HMAC-SHA256 Access=" + r.ak + ", SignedHeaders=" + names +
          ", Signature=" + auth::Sign(r.sk, StringToSign(kDate, canonical));
 }
@@ -454,8 +464,7 @@ TEST(SignatureUri, NodeModeVerifies) {
   // Path segment value "a b": node's url.parse gives "a%20b", the signer encodes it again.
   FakeRequest r = V2();
   r.target = Path("/secrets/a%20b");
-  r.authorization =
-      NodeSign(r, std::string("/v1/") + kProject + "/secrets/a%2520b/");
+  r.authorization = NodeSign(r, std::string("/v1/") + kProject + "/secrets/a%2520b/");
   VerifyResult result = Verify(r);
   EXPECT_TRUE(result.ok()) << result.message;
   // ... and "a{b}", sent as a%7Bb%7D.
@@ -478,8 +487,8 @@ TEST(SignatureParse, Accepts) {
   ASSERT_TRUE(a.has_value());
   EXPECT_EQ(a->algorithm, "SDK-HMAC-SHA256");
   EXPECT_EQ(a->access_key, "HPUATEMPAK00000000002");
-  EXPECT_EQ(a->signed_headers, (std::vector<std::string>{"content-type", "host", "x-project-id",
-                                                         "x-sdk-date", "x-security-token"}));
+  EXPECT_EQ(a->signed_headers,
+            (std::vector<std::string>{"content-type", "host", "x-project-id", "x-sdk-date", "x-security-token"}));
   EXPECT_EQ(a->signature, "62b1bfb22e49b4caf68fea2404490c7399d5074d70dd59f6e09970b45be0c760");
 
   const std::string sig = "Signature=" + a->signature;
@@ -500,37 +509,37 @@ TEST(SignatureParse, Rejects) {
   const std::string sig = "Signature=62b1bfb22e49b4caf68fea2404490c7399d5074d70dd59f6e09970b45be0c760";
   const std::string rest = " Access=AK, SignedHeaders=host;x-sdk-date, " + sig;
   const std::vector<std::string> bads = {
-           "",
-           "SDK-HMAC-SHA256",
-           "SDK-HMAC-SHA1" + rest,
-           "SDK-HMAC-SM3" + rest,
-           "sdk-hmac-sha256" + rest,
-           "V11-HMAC-SHA256" + rest,
-           "Bearer abc",
-           "SDK-HMAC-SHA256X" + rest,
-           "SDK-HMAC-SHA256,Access=AK, SignedHeaders=host;x-sdk-date, " + sig,
-           "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date",    // no signature
-           "SDK-HMAC-SHA256 SignedHeaders=host;x-sdk-date, " + sig,       // no access
-           "SDK-HMAC-SHA256 Access=AK, " + sig,                           // no signed headers
-           "SDK-HMAC-SHA256 Access=, SignedHeaders=host, " + sig,
-           "SDK-HMAC-SHA256 Access=AK, SignedHeaders=, " + sig,
-           "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;;x-sdk-date, " + sig,
-           "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date;, " + sig,
-           "SDK-HMAC-SHA256 Access=AK, SignedHeaders=Host;x-sdk-date, " + sig,
-           "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host x-sdk-date, " + sig,
-           "SDK-HMAC-SHA256 Access=A K, SignedHeaders=host, " + sig,
-           "SDK-HMAC-SHA256 access=AK, SignedHeaders=host, " + sig,
-           "SDK-HMAC-SHA256 Access=AK, Signedheaders=host, " + sig,
-           "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, signature=" + sig.substr(10),
-           "SDK-HMAC-SHA256 Access=AK, Access=AK, SignedHeaders=host, " + sig,
-           "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, " + sig + ", Extra=1",
-           "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, " + sig + ",",
-           "SDK-HMAC-SHA256 Access = AK, SignedHeaders=host, " + sig,
-           "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, " + sig.substr(0, sig.size() - 1),
-           "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, " + sig + "0",
-           "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, " + sig.substr(0, sig.size() - 1) + "g",
-           "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=" +
-               std::string("62B1BFB22E49B4CAF68FEA2404490C7399D5074D70DD59F6E09970B45BE0C760"),
+      "",
+      "SDK-HMAC-SHA256",
+      "SDK-HMAC-SHA1" + rest,
+      "SDK-HMAC-SM3" + rest,
+      "sdk-hmac-sha256" + rest,
+      "V11-HMAC-SHA256" + rest,
+      "Bearer abc",
+      "SDK-HMAC-SHA256X" + rest,
+      "SDK-HMAC-SHA256,Access=AK, SignedHeaders=host;x-sdk-date, " + sig,
+      "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date",  // no signature
+      "SDK-HMAC-SHA256 SignedHeaders=host;x-sdk-date, " + sig,     // no access
+      "SDK-HMAC-SHA256 Access=AK, " + sig,                         // no signed headers
+      "SDK-HMAC-SHA256 Access=, SignedHeaders=host, " + sig,
+      "SDK-HMAC-SHA256 Access=AK, SignedHeaders=, " + sig,
+      "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;;x-sdk-date, " + sig,
+      "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date;, " + sig,
+      "SDK-HMAC-SHA256 Access=AK, SignedHeaders=Host;x-sdk-date, " + sig,
+      "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host x-sdk-date, " + sig,
+      "SDK-HMAC-SHA256 Access=A K, SignedHeaders=host, " + sig,
+      "SDK-HMAC-SHA256 access=AK, SignedHeaders=host, " + sig,
+      "SDK-HMAC-SHA256 Access=AK, Signedheaders=host, " + sig,
+      "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, signature=" + sig.substr(10),
+      "SDK-HMAC-SHA256 Access=AK, Access=AK, SignedHeaders=host, " + sig,
+      "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, " + sig + ", Extra=1",
+      "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, " + sig + ",",
+      "SDK-HMAC-SHA256 Access = AK, SignedHeaders=host, " + sig,
+      "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, " + sig.substr(0, sig.size() - 1),
+      "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, " + sig + "0",
+      "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, " + sig.substr(0, sig.size() - 1) + "g",
+      "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=" +
+          std::string("62B1BFB22E49B4CAF68FEA2404490C7399D5074D70DD59F6E09970B45BE0C760"),
   };
   for (const std::string& bad : bads) {
     EXPECT_FALSE(ParseAuthorization(bad).has_value()) << bad;
@@ -562,15 +571,13 @@ TEST(SignatureSigner, NormalisesHeadersAndDate) {
                                  "", kDate);
   EXPECT_EQ(auth, r.authorization);
   // An x-sdk-date header that disagrees with sdk_date is refused.
-  EXPECT_EQ(SignRequest(kAk, kSk, "GET", r.target, {{"x-sdk-date", "20240101T120001Z"}}, "",
-                        kDate),
-            "");
+  EXPECT_EQ(SignRequest(kAk, kSk, "GET", r.target, {{"x-sdk-date", "20240101T120001Z"}}, "", kDate), "");
   // Round trip with a freshly formatted date.
   FakeRequest fresh = V2();
   std::string date = FormatSdkDate(kNow + 100);
   fresh.headers["x-sdk-date"] = date;
-  fresh.authorization = SignRequest(fresh.ak, fresh.sk, fresh.method, fresh.target,
-                                    fresh.SignedHeaderPairs(), fresh.body, date);
+  fresh.authorization =
+      SignRequest(fresh.ak, fresh.sk, fresh.method, fresh.target, fresh.SignedHeaderPairs(), fresh.body, date);
   EXPECT_TRUE(Verify(fresh).ok());
 }
 

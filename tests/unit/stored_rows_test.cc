@@ -52,13 +52,15 @@ class StoredRowsTest : public ::testing::Test {
     record_.target_type = "SMN";
     record_.notification_status = NotificationStatus::kFail;
     record_.create_time = 1000;
-    ASSERT_TRUE(store_->Write([&](Transaction& tx) -> Status {
-                         CSMS_RETURN_IF_ERROR(tx.secrets().Insert(secret_));
-                         CSMS_RETURN_IF_ERROR(tx.secrets().InsertVersion(v));
-                         CSMS_RETURN_IF_ERROR(tx.events().Insert(event_));
-                         CSMS_RETURN_IF_ERROR(tx.tasks().Insert(task_));
-                         return tx.records().Insert(record_);
-                       }).ok());
+    ASSERT_TRUE(store_
+                    ->Write([&](Transaction& tx) -> Status {
+                      CSMS_RETURN_IF_ERROR(tx.secrets().Insert(secret_));
+                      CSMS_RETURN_IF_ERROR(tx.secrets().InsertVersion(v));
+                      CSMS_RETURN_IF_ERROR(tx.events().Insert(event_));
+                      CSMS_RETURN_IF_ERROR(tx.tasks().Insert(task_));
+                      return tx.records().Insert(record_);
+                    })
+                    .ok());
   }
 
   // Runs `sql` on the database file through a connection of its own, as a broken disk or a newer
@@ -150,8 +152,9 @@ TEST_F(StoredRowsTest, UnknownEventStateTargetTypeOrEventTypeIsAnInternalError) 
   ExpectCorrupt(GetEvent(&e), "ev1", "target_type");
   Corrupt("UPDATE events SET target_type = 'SMN', state = 'SLEEPING' WHERE name = 'ev1'");
   ExpectCorrupt(GetEvent(&e), "ev1", "state");
-  Corrupt("UPDATE events SET state = 'ENABLED', event_types = 'SECRET_VERSION_CREATED,SECRET_EXPLODED' "
-          "WHERE name = 'ev1'");
+  Corrupt(
+      "UPDATE events SET state = 'ENABLED', event_types = 'SECRET_VERSION_CREATED,SECRET_EXPLODED' "
+      "WHERE name = 'ev1'");
   ExpectCorrupt(GetEvent(&e), "ev1", "event_types");
 }
 
@@ -165,13 +168,15 @@ TEST_F(StoredRowsTest, UnknownRecordTriggerTargetOrStatusIsAnInternalError) {
   std::vector<NotificationRecord> records;
   Corrupt("UPDATE notifications SET trigger_event_type = 'SECRET_EXPLODED' WHERE id = 'record-id-1'");
   ExpectCorrupt(ListRecords(&records), "record-id-1", "trigger_event_type");
-  Corrupt("UPDATE notifications SET trigger_event_type = 'SECRET_DELETED', target_type = 'PIGEON' "
-          "WHERE id = 'record-id-1'");
+  Corrupt(
+      "UPDATE notifications SET trigger_event_type = 'SECRET_DELETED', target_type = 'PIGEON' "
+      "WHERE id = 'record-id-1'");
   ExpectCorrupt(ListRecords(&records), "record-id-1", "target_type");
   Corrupt("UPDATE notifications SET target_type = 'SMN', status = 'LOST' WHERE id = 'record-id-1'");
   RecordDetail detail;
-  ExpectCorrupt(store_->Read([&](Transaction& tx) { return tx.delivery().GetRecord(kProject, "record-id-1", &detail); }),
-                "record-id-1", "status");
+  ExpectCorrupt(
+      store_->Read([&](Transaction& tx) { return tx.delivery().GetRecord(kProject, "record-id-1", &detail); }),
+      "record-id-1", "status");
 }
 
 }  // namespace

@@ -139,10 +139,12 @@ TEST(RecordCursor, DecodesToThePositionItNamed) {
     r.notification_status = NotificationStatus::kSuccess;
     records.push_back(r);
   }
-  ASSERT_TRUE(store->Write([&](Transaction& tx) -> Status {
-                  for (const auto& r : records) CSMS_RETURN_IF_ERROR(tx.records().Insert(r));
-                  return Status::OK();
-                }).ok());
+  ASSERT_TRUE(store
+                  ->Write([&](Transaction& tx) -> Status {
+                    for (const auto& r : records) CSMS_RETURN_IF_ERROR(tx.records().Insert(r));
+                    return Status::OK();
+                  })
+                  .ok());
   RecordService service(store.get(), &clock, RecordServiceOptions{});
   RecordQuery q;
   q.project_id = "p";
@@ -164,9 +166,9 @@ TEST(RecordCursor, DecodesToThePositionItNamed) {
   ASSERT_EQ(mid.items.size(), 3u);
   EXPECT_EQ(mid.items[0].record_id, records[3].record_id);
   EXPECT_EQ(mid.items[2].record_id, records[5].record_id);
-  for (const std::string& bad : {std::string("not a cursor!"), crypto::Base64UrlEncode("abc:id"),
-                                 crypto::Base64UrlEncode("123"), crypto::Base64UrlEncode(":id"),
-                                 crypto::Base64UrlEncode("123:")}) {
+  for (const std::string& bad :
+       {std::string("not a cursor!"), crypto::Base64UrlEncode("abc:id"), crypto::Base64UrlEncode("123"),
+        crypto::Base64UrlEncode(":id"), crypto::Base64UrlEncode("123:")}) {
     Page<NotificationRecord> page;
     Status s = service.List(q, bad, &page);
     EXPECT_EQ(s.code(), "CSMS.0701") << bad << ": " << s.ToString();

@@ -106,14 +106,15 @@ Status RotateSigningSecret(RequestContext& ctx, HttpResponse& res) {
     if (seconds) {
       int64_t max_seconds = ctx.services.delivery->options().max_overlap_ms / 1000;
       if (*seconds < 0 || *seconds > max_seconds) {
-        return errors::InvalidParameter("invalid overlap_seconds: must be between 0 and " + std::to_string(max_seconds));
+        return errors::InvalidParameter("invalid overlap_seconds: must be between 0 and " +
+                                        std::to_string(max_seconds));
       }
       overlap_ms = *seconds * 1000;
     }
   }
   RotatedSigningSecret rotated;
-  CSMS_RETURN_IF_ERROR(ctx.services.delivery->RotateSigningSecret(ctx.project_id(), ctx.params.Get("event_name"),
-                                                                  overlap_ms, &rotated));
+  CSMS_RETURN_IF_ERROR(
+      ctx.services.delivery->RotateSigningSecret(ctx.project_id(), ctx.params.Get("event_name"), overlap_ms, &rotated));
   json::Writer w;
   w.StartObject();
   w.Field("signing_secret", rotated.signing_secret);

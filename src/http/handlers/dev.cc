@@ -16,7 +16,10 @@ namespace {
 
 Status WriteClock(RequestContext& ctx, HttpResponse& res) {
   json::Writer w;
-  w.StartObject().Field("now_ms", ctx.services.dev_clock->NowMillis()).Field("offset_ms", ctx.services.dev_clock->offset()).EndObject();
+  w.StartObject()
+      .Field("now_ms", ctx.services.dev_clock->NowMillis())
+      .Field("offset_ms", ctx.services.dev_clock->offset())
+      .EndObject();
   res.body = w.Take();
   return Status::OK();
 }

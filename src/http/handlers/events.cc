@@ -100,7 +100,8 @@ Status CreateEvent(RequestContext& ctx, HttpResponse& res) {
 
 Status ListEvents(RequestContext& ctx, HttpResponse& res) {
   int limit = 0;
-  CSMS_RETURN_IF_ERROR(validation::ParseLimit(ctx.query.Get("limit"), limits::kDefaultPageSize, limits::kMaxPageSize, &limit));
+  CSMS_RETURN_IF_ERROR(
+      validation::ParseLimit(ctx.query.Get("limit"), limits::kDefaultPageSize, limits::kMaxPageSize, &limit));
   std::string marker(ctx.query.Get("marker").value_or(""));
   std::shared_ptr<const JsonPage> page;
   CSMS_RETURN_IF_ERROR(ctx.services.events->ListRepresentations(ctx.project_id(), marker, limit, &page));
@@ -131,7 +132,8 @@ Status UpdateEvent(RequestContext& ctx, HttpResponse& res) {
   if (body.Has("name")) {
     std::string name;
     CSMS_RETURN_IF_ERROR(body.RequireString("name", &name));
-    if (name != ctx.params.Get("event_name")) return errors::InvalidParameter("invalid name: an event cannot be renamed");
+    if (name != ctx.params.Get("event_name"))
+      return errors::InvalidParameter("invalid name: an event cannot be renamed");
   }
   UpdateEventCommand cmd;
   if (body.Has("event_types") && !body.IsNull("event_types")) {

@@ -99,8 +99,14 @@ Status ListProjects(RequestContext& ctx, HttpResponse& res) {
   w.StartObject().Key("projects").StartArray();
   for (const Project& p : projects) {
     if (name && p.name != *name) continue;
-    w.StartObject().Field("id", p.id).Field("name", p.name).Field("domain_id", p.domain_id)
-        .Field("enabled", true).Field("is_domain", false).Field("parent_id", p.domain_id).Field("description", "")
+    w.StartObject()
+        .Field("id", p.id)
+        .Field("name", p.name)
+        .Field("domain_id", p.domain_id)
+        .Field("enabled", true)
+        .Field("is_domain", false)
+        .Field("parent_id", p.domain_id)
+        .Field("description", "")
         .EndObject();
   }
   w.EndArray();

@@ -13,7 +13,8 @@ namespace {
 Status ParseMillis(const QueryParams& q, const char* key, std::optional<int64_t>* out) {
   auto v = q.Get(key);
   if (!v) return Status::OK();
-  bool digits = !v->empty() && v->size() <= 13 && std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; });
+  bool digits =
+      !v->empty() && v->size() <= 13 && std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits) return errors::InvalidParameter(std::string("invalid ") + key + ": must be epoch milliseconds");
   *out = std::stoll(std::string(*v));
   return Status::OK();
@@ -74,7 +75,8 @@ Status ListRecords(RequestContext& ctx, HttpResponse& res) {
   query.project_id = ctx.project_id();
   // Without `limit` a caller gets up to the documented array maximum (1000): the current API has
   // no paging parameters, so such clients must see everything in one response.
-  CSMS_RETURN_IF_ERROR(validation::ParseLimit(q.Get("limit"), limits::kMaxPageSize, limits::kMaxPageSize, &query.limit));
+  CSMS_RETURN_IF_ERROR(
+      validation::ParseLimit(q.Get("limit"), limits::kMaxPageSize, limits::kMaxPageSize, &query.limit));
   CSMS_RETURN_IF_ERROR(ParseRecordFilters(q, &query));
   std::string marker(q.Get("marker").value_or(""));
 

@@ -32,8 +32,10 @@ void WriteSecret(json::Writer& w, const Secret& s) {
   w.Field("create_time", s.create_time);
   w.Field("update_time", s.update_time);
   w.Key("scheduled_delete_time");
-  if (s.scheduled_delete_time) w.Int(*s.scheduled_delete_time);
-  else w.Null();
+  if (s.scheduled_delete_time)
+    w.Int(*s.scheduled_delete_time);
+  else
+    w.Null();
   w.Field("secret_type", s.secret_type);
   w.Field("auto_rotation", s.auto_rotation);
   WriteOptString(w, "rotation_period", s.rotation_period);
@@ -127,7 +129,8 @@ Status CreateSecret(RequestContext& ctx, HttpResponse& res) {
 
 Status ListSecrets(RequestContext& ctx, HttpResponse& res) {
   int limit = 0;
-  CSMS_RETURN_IF_ERROR(validation::ParseLimit(ctx.query.Get("limit"), limits::kDefaultPageSize, limits::kMaxPageSize, &limit));
+  CSMS_RETURN_IF_ERROR(
+      validation::ParseLimit(ctx.query.Get("limit"), limits::kDefaultPageSize, limits::kMaxPageSize, &limit));
   std::string marker(ctx.query.Get("marker").value_or(""));
   std::optional<std::string> event_name;
   if (auto e = ctx.query.Get("event_name")) event_name = std::string(*e);
@@ -195,7 +198,8 @@ Status CreateVersion(RequestContext& ctx, HttpResponse& res) {
 
 Status ListVersions(RequestContext& ctx, HttpResponse& res) {
   int limit = 0;
-  CSMS_RETURN_IF_ERROR(validation::ParseLimit(ctx.query.Get("limit"), limits::kDefaultPageSize, limits::kMaxPageSize, &limit));
+  CSMS_RETURN_IF_ERROR(
+      validation::ParseLimit(ctx.query.Get("limit"), limits::kDefaultPageSize, limits::kMaxPageSize, &limit));
   std::string marker(ctx.query.Get("marker").value_or(""));
   Page<VersionView> page;
   CSMS_RETURN_IF_ERROR(ctx.services.secrets->ListVersions(ctx.project_id(), SecretName(ctx), marker, limit, &page));
@@ -238,7 +242,8 @@ Status UpdateVersion(RequestContext& ctx, HttpResponse& res) {
 
 Status ShowStage(RequestContext& ctx, HttpResponse& res) {
   StageView view;
-  CSMS_RETURN_IF_ERROR(ctx.services.secrets->GetStage(ctx.project_id(), SecretName(ctx), ctx.params.Get("stage_name"), &view));
+  CSMS_RETURN_IF_ERROR(
+      ctx.services.secrets->GetStage(ctx.project_id(), SecretName(ctx), ctx.params.Get("stage_name"), &view));
   res.body = StageBody(view);
   return Status::OK();
 }
@@ -250,14 +255,15 @@ Status UpdateStage(RequestContext& ctx, HttpResponse& res) {
   std::string version_id;
   CSMS_RETURN_IF_ERROR(body.RequireString("version_id", &version_id));
   StageView view;
-  CSMS_RETURN_IF_ERROR(ctx.services.secrets->UpdateStage(ctx.project_id(), SecretName(ctx), ctx.params.Get("stage_name"),
-                                                         version_id, &view));
+  CSMS_RETURN_IF_ERROR(ctx.services.secrets->UpdateStage(ctx.project_id(), SecretName(ctx),
+                                                         ctx.params.Get("stage_name"), version_id, &view));
   res.body = StageBody(view);
   return Status::OK();
 }
 
 Status DeleteStage(RequestContext& ctx, HttpResponse& res) {
-  CSMS_RETURN_IF_ERROR(ctx.services.secrets->DeleteStage(ctx.project_id(), SecretName(ctx), ctx.params.Get("stage_name")));
+  CSMS_RETURN_IF_ERROR(
+      ctx.services.secrets->DeleteStage(ctx.project_id(), SecretName(ctx), ctx.params.Get("stage_name")));
   res.status = 204;
   return Status::OK();
 }
@@ -300,7 +306,8 @@ Status RestoreSecret(RequestContext& ctx, HttpResponse& res) {
 
 Status ListTasks(RequestContext& ctx, HttpResponse& res) {
   TaskListRequest req;
-  CSMS_RETURN_IF_ERROR(validation::ParseLimit(ctx.query.Get("limit"), limits::kDefaultPageSize, limits::kMaxPageSize, &req.limit));
+  CSMS_RETURN_IF_ERROR(
+      validation::ParseLimit(ctx.query.Get("limit"), limits::kDefaultPageSize, limits::kMaxPageSize, &req.limit));
   if (auto v = ctx.query.Get("secret_name")) req.secret_name = std::string(*v);
   if (auto v = ctx.query.Get("task_id")) req.task_id = std::string(*v);
   if (auto v = ctx.query.Get("marker")) req.marker = std::string(*v);
@@ -346,11 +353,13 @@ void RegisterSecretRoutes(Router<Route>& r) {
   r.Add("DELETE", secret, {DeleteSecret, Access::kProject, "csms:secret:delete"});
   r.Add("POST", std::string(secret) + "/versions", {CreateVersion, Access::kProject, "csms:secret:createVersion"});
   r.Add("GET", std::string(secret) + "/versions", {ListVersions, Access::kProject, "csms:secret:listVersion"});
-  r.Add("GET", std::string(secret) + "/versions/{version_id}", {ShowVersion, Access::kProject, "csms:secret:getVersion"});
+  r.Add("GET", std::string(secret) + "/versions/{version_id}",
+        {ShowVersion, Access::kProject, "csms:secret:getVersion"});
   r.Add("PUT", std::string(secret) + "/versions/{version_id}",
         {UpdateVersion, Access::kProject, "csms:secret:updateVersion"});
   r.Add("GET", std::string(secret) + "/stages/{stage_name}", {ShowStage, Access::kProject, "csms:secret:getStage"});
-  r.Add("PUT", std::string(secret) + "/stages/{stage_name}", {UpdateStage, Access::kProject, "csms:secret:updateStage"});
+  r.Add("PUT", std::string(secret) + "/stages/{stage_name}",
+        {UpdateStage, Access::kProject, "csms:secret:updateStage"});
   r.Add("DELETE", std::string(secret) + "/stages/{stage_name}",
         {DeleteStage, Access::kProject, "csms:secret:deleteStage"});
   r.Add("POST", std::string(secret) + "/rotate", {RotateSecret, Access::kProject, "csms:secret:rotate"});

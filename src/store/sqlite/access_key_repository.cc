@@ -7,7 +7,7 @@
 namespace csms::sqlite {
 namespace {
 
-#define CSMS_ACCESS_KEY_COLUMNS \
+#define CSMS_ACCESS_KEY_COLUMNS                                                                               \
   "k.access_key, k.user_id, k.sealed_secret, k.security_token_hash, k.description, k.status, k.create_time, " \
   "k.expires_at, k.revoke_time"
 
@@ -44,28 +44,37 @@ Status SqliteAccessKeyRepository::Insert(const AccessKey& k) {
               "create_time, expires_at, revoke_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
               [&](Statement& s) {
                 s.Bind(1, k.access_key).Bind(2, k.user_id).Bind(3, crypto::Base64Encode(k.sealed_secret));
-                if (k.security_token_hash.empty()) s.BindNull(4);
-                else s.Bind(4, k.security_token_hash);
+                if (k.security_token_hash.empty())
+                  s.BindNull(4);
+                else
+                  s.Bind(4, k.security_token_hash);
                 s.Bind(5, k.description).Bind(6, AccessKeyStatusName(k.status)).Bind(7, k.create_time);
-                if (k.expires_at) s.Bind(8, *k.expires_at);
-                else s.BindNull(8);
-                if (k.revoke_time) s.Bind(9, *k.revoke_time);
-                else s.BindNull(9);
+                if (k.expires_at)
+                  s.Bind(8, *k.expires_at);
+                else
+                  s.BindNull(8);
+                if (k.revoke_time)
+                  s.Bind(9, *k.revoke_time);
+                else
+                  s.BindNull(9);
               });
 }
 
 Status SqliteAccessKeyRepository::Get(const std::string& access_key, AccessKey* out) {
-  return QueryOne(conn_, "SELECT " CSMS_ACCESS_KEY_COLUMNS " FROM access_keys k WHERE k.access_key = ?1", "access key",
-                  [&](Statement& s) { s.Bind(1, access_key); }, [&](Statement& s) { return ReadAccessKey(s, out); });
+  return QueryOne(
+      conn_, "SELECT " CSMS_ACCESS_KEY_COLUMNS " FROM access_keys k WHERE k.access_key = ?1", "access key",
+      [&](Statement& s) { s.Bind(1, access_key); }, [&](Statement& s) { return ReadAccessKey(s, out); });
 }
 
 Status SqliteAccessKeyRepository::List(const std::string& domain_id, const std::string& user_id,
                                        std::vector<AccessKey>* out) {
-  return QueryMany(conn_,
-                   "SELECT " CSMS_ACCESS_KEY_COLUMNS " FROM access_keys k JOIN users u ON u.id = k.user_id "
-                   "WHERE u.domain_id = ?1 AND (?2 = '' OR k.user_id = ?2) ORDER BY k.create_time, k.access_key",
-                   [&](Statement& s) { s.Bind(1, domain_id).Bind(2, user_id); },
-                   [&](Statement& s) { return ReadAccessKey(s, &out->emplace_back()); });
+  return QueryMany(
+      conn_,
+      "SELECT " CSMS_ACCESS_KEY_COLUMNS
+      " FROM access_keys k JOIN users u ON u.id = k.user_id "
+      "WHERE u.domain_id = ?1 AND (?2 = '' OR k.user_id = ?2) ORDER BY k.create_time, k.access_key",
+      [&](Statement& s) { s.Bind(1, domain_id).Bind(2, user_id); },
+      [&](Statement& s) { return ReadAccessKey(s, &out->emplace_back()); });
 }
 
 Status SqliteAccessKeyRepository::Revoke(const std::string& access_key, int64_t now_ms) {

@@ -61,8 +61,8 @@ Status Connection::Prepare(std::string_view sql, sqlite3_stmt** out) {
     return Status::OK();
   }
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                         nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+      SQLITE_OK) {
     return SqliteError(db_, "prepare");
   }
   cache_.emplace(std::string(sql), stmt);

@@ -60,7 +60,8 @@ class Statement {
   // The column's text without a copy; valid until the next Step or the Statement goes away.
   std::string_view TextView(int col) const {
     const unsigned char* p = sqlite3_column_text(stmt_, col);
-    return p ? std::string_view(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : std::string_view();
+    return p ? std::string_view(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col))
+             : std::string_view();
   }
   std::string Blob(int col) const {
     const void* p = sqlite3_column_blob(stmt_, col);

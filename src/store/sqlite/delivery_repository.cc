@@ -20,13 +20,13 @@ Status SqliteDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, cons
   // attempt goes into the log as in doubt before the row is claimed again. Both statements pick
   // the same rows (same subquery, same transaction); the first one inserts nothing in the usual
   // case, where no lease ran out.
-  CSMS_RETURN_IF_ERROR(Exec(
-      conn_,
-      "INSERT OR IGNORE INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
-      "SELECT id, attempt_count + 1, ?1, 0, 0, ?3, 1 FROM notifications WHERE rowid IN (SELECT rowid FROM "
-      "notifications WHERE status = 'PENDING' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2) "
-      "AND lease_owner IS NOT NULL",
-      [&](Statement& s) { s.Bind(1, now).Bind(2, limit).Bind(3, kInDoubtLeaseExpired); }));
+  CSMS_RETURN_IF_ERROR(
+      Exec(conn_,
+           "INSERT OR IGNORE INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
+           "SELECT id, attempt_count + 1, ?1, 0, 0, ?3, 1 FROM notifications WHERE rowid IN (SELECT rowid FROM "
+           "notifications WHERE status = 'PENDING' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2) "
+           "AND lease_owner IS NOT NULL",
+           [&](Statement& s) { s.Bind(1, now).Bind(2, limit).Bind(3, kInDoubtLeaseExpired); }));
   return QueryMany(
       conn_,
       "UPDATE notifications SET next_attempt_at = ?2, lease_owner = ?3, "
@@ -63,26 +63,34 @@ Status SqliteDeliveryRepository::SaveOutcome(const std::string& owner, const Del
   bool final = o.status != NotificationStatus::kPending;
   // attempt_count never goes back: an in-doubt attempt logged after this one (our own lease,
   // renewed by a claim while we waited) keeps its number.
-  CSMS_RETURN_IF_ERROR(Exec(
-      conn_,
-      "UPDATE notifications SET status = ?3, attempt_count = max(attempt_count, ?4), round_attempts = ?5, "
-      "round_start = ?6, next_attempt_at = ?7, lease_owner = NULL, last_error = ?8, final_time = ?9 "
-      "WHERE id = ?1 AND lease_owner = ?2",
-      [&](Statement& s) {
-        s.Bind(1, o.record_id).Bind(2, owner).Bind(3, NotificationStatusName(o.status)).Bind(4, o.attempt.number)
-            .Bind(5, o.round_attempts).Bind(6, o.round_start);
-        final ? s.BindNull(7) : s.BindOpt(7, o.next_attempt_at);
-        o.attempt.error.empty() ? s.BindNull(8) : s.Bind(8, o.attempt.error);
-        final ? s.Bind(9, o.attempt.time) : s.BindNull(9);
-      }));
+  CSMS_RETURN_IF_ERROR(
+      Exec(conn_,
+           "UPDATE notifications SET status = ?3, attempt_count = max(attempt_count, ?4), round_attempts = ?5, "
+           "round_start = ?6, next_attempt_at = ?7, lease_owner = NULL, last_error = ?8, final_time = ?9 "
+           "WHERE id = ?1 AND lease_owner = ?2",
+           [&](Statement& s) {
+             s.Bind(1, o.record_id)
+                 .Bind(2, owner)
+                 .Bind(3, NotificationStatusName(o.status))
+                 .Bind(4, o.attempt.number)
+                 .Bind(5, o.round_attempts)
+                 .Bind(6, o.round_start);
+             final ? s.BindNull(7) : s.BindOpt(7, o.next_attempt_at);
+             o.attempt.error.empty() ? s.BindNull(8) : s.Bind(8, o.attempt.error);
+             final ? s.Bind(9, o.attempt.time) : s.BindNull(9);
+           }));
   *applied = sqlite3_changes(conn_.db()) == 1;
   if (!*applied) return Status::OK();
   return Exec(conn_,
               "INSERT OR REPLACE INTO attempts (record_id, number, time, http_status, latency_us, error) "
               "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
               [&](Statement& s) {
-                s.Bind(1, o.record_id).Bind(2, o.attempt.number).Bind(3, o.attempt.time).Bind(4, o.attempt.http_status)
-                    .Bind(5, o.attempt.latency_us).Bind(6, o.attempt.error);
+                s.Bind(1, o.record_id)
+                    .Bind(2, o.attempt.number)
+                    .Bind(3, o.attempt.time)
+                    .Bind(4, o.attempt.http_status)
+                    .Bind(5, o.attempt.latency_us)
+                    .Bind(6, o.attempt.error);
               });
 }
 
@@ -90,12 +98,12 @@ Status SqliteDeliveryRepository::ReleaseAllLeases(int64_t now, int64_t* released
   *released = 0;
   // Each released claim may have been sent before the previous process died: its attempt goes
   // into the log as in doubt, so the record counts what the receiver may have seen.
-  CSMS_RETURN_IF_ERROR(Exec(
-      conn_,
-      "INSERT OR IGNORE INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
-      "SELECT id, attempt_count + 1, ?1, 0, 0, ?2, 1 FROM notifications "
-      "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner IS NOT NULL",
-      [&](Statement& st) { st.Bind(1, now).Bind(2, kInDoubtAfterRestart); }));
+  CSMS_RETURN_IF_ERROR(
+      Exec(conn_,
+           "INSERT OR IGNORE INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
+           "SELECT id, attempt_count + 1, ?1, 0, 0, ?2, 1 FROM notifications "
+           "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner IS NOT NULL",
+           [&](Statement& st) { st.Bind(1, now).Bind(2, kInDoubtAfterRestart); }));
   CSMS_RETURN_IF_ERROR(Exec(conn_,
                             "UPDATE notifications SET next_attempt_at = ?1, lease_owner = NULL, "
                             "attempt_count = attempt_count + 1, last_error = ?2 "
@@ -151,11 +159,11 @@ Status SqliteDeliveryRepository::GetRecord(const std::string& project_id, const 
 
 Status SqliteDeliveryRepository::Redeliver(const std::string& project_id, const std::string& record_id, int64_t now) {
   // A notification in flight (leased) is left to its dispatcher: it is being delivered already.
-  CSMS_RETURN_IF_ERROR(Exec(
-      conn_,
-      "UPDATE notifications SET status = 'PENDING', next_attempt_at = ?3, round_attempts = 0, round_start = NULL, "
-      "final_time = NULL WHERE id = ?1 AND project_id = ?2 AND lease_owner IS NULL",
-      [&](Statement& s) { s.Bind(1, record_id).Bind(2, project_id).Bind(3, now); }));
+  CSMS_RETURN_IF_ERROR(
+      Exec(conn_,
+           "UPDATE notifications SET status = 'PENDING', next_attempt_at = ?3, round_attempts = 0, round_start = NULL, "
+           "final_time = NULL WHERE id = ?1 AND project_id = ?2 AND lease_owner IS NULL",
+           [&](Statement& s) { s.Bind(1, record_id).Bind(2, project_id).Bind(3, now); }));
   if (sqlite3_changes(conn_.db()) == 1) return Status::OK();
   return QueryOne(
       conn_, "SELECT 1 FROM notifications WHERE id = ?1 AND project_id = ?2", "notification record",
@@ -167,8 +175,7 @@ Status SqliteDeliveryRepository::Redrive(const RecordQuery& q, int64_t now, int6
   static const std::string kSql =
       "UPDATE notifications SET status = 'PENDING', next_attempt_at = ?10, round_attempts = 0, round_start = NULL, "
       "final_time = NULL WHERE rowid IN (SELECT rowid FROM notifications WHERE " +
-      RecordFilterSql(NoStatusMeans::kFailed) +
-      " AND lease_owner IS NULL ORDER BY create_time DESC, id DESC LIMIT ?9)";
+      RecordFilterSql(NoStatusMeans::kFailed) + " AND lease_owner IS NULL ORDER BY create_time DESC, id DESC LIMIT ?9)";
   static_assert(kRecordFilterParams == 8);
   Status st = Exec(conn_, kSql, [&](Statement& s) {
     BindRecordFilter(s, q);
@@ -184,8 +191,12 @@ Status SqliteDeliveryRepository::InsertWebhookSecret(const std::string& project_
               "INSERT INTO webhook_secrets (project_id, event_name, secret_id, sealed, create_time, expires_at) "
               "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
               [&](Statement& s) {
-                s.Bind(1, project_id).Bind(2, event_name).Bind(3, w.secret_id).BindBlob(4, w.sealed)
-                    .Bind(5, w.create_time).BindOpt(6, w.expires_at);
+                s.Bind(1, project_id)
+                    .Bind(2, event_name)
+                    .Bind(3, w.secret_id)
+                    .BindBlob(4, w.sealed)
+                    .Bind(5, w.create_time)
+                    .BindOpt(6, w.expires_at);
               });
 }
 
@@ -194,7 +205,8 @@ Status SqliteDeliveryRepository::ListWebhookSecrets(const std::string& project_i
   // The current secret (no expiry) first, then the newest rotated-out ones.
   return QueryMany(
       conn_,
-      "SELECT secret_id, sealed, create_time, expires_at FROM webhook_secrets WHERE project_id = ?1 AND event_name = ?2 "
+      "SELECT secret_id, sealed, create_time, expires_at FROM webhook_secrets WHERE project_id = ?1 AND event_name = "
+      "?2 "
       "ORDER BY expires_at IS NOT NULL, create_time DESC",
       [&](Statement& s) { s.Bind(1, project_id).Bind(2, event_name); },
       [&](Statement& s) {

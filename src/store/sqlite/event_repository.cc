@@ -26,17 +26,25 @@ Status SplitEventTypes(std::string_view text, const std::string& row, std::vecto
   while (start < text.size()) {
     size_t end = text.find(',', start);
     if (end == std::string_view::npos) end = text.size();
-    CSMS_RETURN_IF_ERROR(
-        DecodeColumn(text.substr(start, end - start), ParseEventType, "events", row, "event_types", &out->emplace_back()));
+    CSMS_RETURN_IF_ERROR(DecodeColumn(text.substr(start, end - start), ParseEventType, "events", row, "event_types",
+                                      &out->emplace_back()));
     start = end + 1;
   }
   return Status::OK();
 }
 
 void BindEvent(Statement& s, const Event& e) {
-  s.Bind(1, e.project_id).Bind(2, e.name).Bind(3, e.event_id).Bind(4, JoinEventTypes(e.event_types))
-      .Bind(5, EventStateName(e.state)).Bind(6, TargetTypeName(e.notification.type)).Bind(7, e.notification.id)
-      .Bind(8, e.notification.name).Bind(9, e.create_time).Bind(10, e.update_time).Bind(11, e.representation);
+  s.Bind(1, e.project_id)
+      .Bind(2, e.name)
+      .Bind(3, e.event_id)
+      .Bind(4, JoinEventTypes(e.event_types))
+      .Bind(5, EventStateName(e.state))
+      .Bind(6, TargetTypeName(e.notification.type))
+      .Bind(7, e.notification.id)
+      .Bind(8, e.notification.name)
+      .Bind(9, e.create_time)
+      .Bind(10, e.update_time)
+      .Bind(11, e.representation);
 }
 Status ReadEvent(Statement& s, Event* out) {
   Event& e = *out;
@@ -60,41 +68,46 @@ Status ReadEvent(Statement& s, Event* out) {
 }  // namespace
 
 Status SqliteEventRepository::Count(const std::string& project_id, int64_t* count) {
-  return QueryOne(conn_, "SELECT count(*) FROM events WHERE project_id = ?1", "count",
-             [&](Statement& s) { s.Bind(1, project_id); }, [&](Statement& s) { *count = s.Int(0); });
+  return QueryOne(
+      conn_, "SELECT count(*) FROM events WHERE project_id = ?1", "count", [&](Statement& s) { s.Bind(1, project_id); },
+      [&](Statement& s) { *count = s.Int(0); });
 }
 Status SqliteEventRepository::Insert(const Event& e) {
-  return Exec(conn_, 
+  return Exec(
+      conn_,
       "INSERT INTO events (project_id, name, event_id, event_types, state, target_type, target_id, target_name, "
       "create_time, update_time, representation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
       [&](Statement& s) { BindEvent(s, e); });
 }
 Status SqliteEventRepository::Get(const std::string& project_id, const std::string& name, Event* out) {
-  return QueryOne(conn_, 
+  return QueryOne(
+      conn_,
       "SELECT project_id, name, event_id, event_types, state, target_type, target_id, target_name, create_time, "
       "update_time, representation FROM events WHERE project_id = ?1 AND name = ?2",
       "event", [&](Statement& s) { s.Bind(1, project_id).Bind(2, name); },
       [&](Statement& s) { return ReadEvent(s, out); });
 }
 Status SqliteEventRepository::Update(const Event& e) {
-  return ExecOne(conn_, 
+  return ExecOne(
+      conn_,
       "UPDATE events SET event_id = ?3, event_types = ?4, state = ?5, target_type = ?6, target_id = ?7, "
       "target_name = ?8, create_time = ?9, update_time = ?10, representation = ?11 WHERE project_id = ?1 AND name = ?2",
       "event", [&](Statement& s) { BindEvent(s, e); });
 }
 Status SqliteEventRepository::Delete(const std::string& project_id, const std::string& name) {
   return ExecOne(conn_, "DELETE FROM events WHERE project_id = ?1 AND name = ?2", "event",
-                [&](Statement& s) { s.Bind(1, project_id).Bind(2, name); });
+                 [&](Statement& s) { s.Bind(1, project_id).Bind(2, name); });
 }
 Status SqliteEventRepository::Generation(const std::string& project_id, int64_t* out) {
   *out = 0;
-  Status s = QueryOne(conn_, "SELECT generation FROM event_generations WHERE project_id = ?1", "generation",
-                      [&](Statement& st) { st.Bind(1, project_id); }, [&](Statement& st) { *out = st.Int(0); });
+  Status s = QueryOne(
+      conn_, "SELECT generation FROM event_generations WHERE project_id = ?1", "generation",
+      [&](Statement& st) { st.Bind(1, project_id); }, [&](Statement& st) { *out = st.Int(0); });
   return s.IsNotFound() ? Status::OK() : s;
 }
 
 Status SqliteEventRepository::ListRepresentations(const std::string& project_id, const std::string& after_name,
-                                                 int limit, const RepresentationFn& row) {
+                                                  int limit, const RepresentationFn& row) {
   sqlite3_stmt* raw = nullptr;
   CSMS_RETURN_IF_ERROR(conn_.Prepare(
       "SELECT name, representation FROM events WHERE project_id = ?1 AND name > ?2 ORDER BY name LIMIT ?3", &raw));

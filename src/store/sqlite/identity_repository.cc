@@ -7,72 +7,92 @@ namespace csms::sqlite {
 
 Status SqliteIdentityRepository::InsertDomain(const Domain& d) {
   return Exec(conn_, "INSERT INTO domains (id, name, create_time) VALUES (?1, ?2, strftime('%s','now')*1000)",
-             [&](Statement& s) { s.Bind(1, d.id).Bind(2, d.name); });
+              [&](Statement& s) { s.Bind(1, d.id).Bind(2, d.name); });
 }
 Status SqliteIdentityRepository::GetDomainByName(const std::string& name, Domain* out) {
-  return QueryOne(conn_, "SELECT id, name FROM domains WHERE name = ?1", "domain", [&](Statement& s) { s.Bind(1, name); },
-             [&](Statement& s) { *out = Domain{s.Text(0), s.Text(1)}; });
+  return QueryOne(
+      conn_, "SELECT id, name FROM domains WHERE name = ?1", "domain", [&](Statement& s) { s.Bind(1, name); },
+      [&](Statement& s) {
+        *out = Domain{s.Text(0), s.Text(1)};
+      });
 }
 Status SqliteIdentityRepository::GetDomainById(const std::string& id, Domain* out) {
-  return QueryOne(conn_, "SELECT id, name FROM domains WHERE id = ?1", "domain", [&](Statement& s) { s.Bind(1, id); },
-             [&](Statement& s) { *out = Domain{s.Text(0), s.Text(1)}; });
+  return QueryOne(
+      conn_, "SELECT id, name FROM domains WHERE id = ?1", "domain", [&](Statement& s) { s.Bind(1, id); },
+      [&](Statement& s) {
+        *out = Domain{s.Text(0), s.Text(1)};
+      });
 }
 Status SqliteIdentityRepository::InsertProject(const Project& p) {
-  return Exec(conn_, 
-      "INSERT INTO projects (id, name, domain_id, create_time) VALUES (?1, ?2, ?3, strftime('%s','now')*1000)",
-      [&](Statement& s) { s.Bind(1, p.id).Bind(2, p.name).Bind(3, p.domain_id); });
+  return Exec(conn_,
+              "INSERT INTO projects (id, name, domain_id, create_time) VALUES (?1, ?2, ?3, strftime('%s','now')*1000)",
+              [&](Statement& s) { s.Bind(1, p.id).Bind(2, p.name).Bind(3, p.domain_id); });
 }
 Status SqliteIdentityRepository::GetProjectById(const std::string& id, Project* out) {
-  return QueryOne(conn_, "SELECT id, name, domain_id FROM projects WHERE id = ?1", "project",
-             [&](Statement& s) { s.Bind(1, id); },
-             [&](Statement& s) { *out = Project{s.Text(0), s.Text(1), s.Text(2)}; });
+  return QueryOne(
+      conn_, "SELECT id, name, domain_id FROM projects WHERE id = ?1", "project", [&](Statement& s) { s.Bind(1, id); },
+      [&](Statement& s) {
+        *out = Project{s.Text(0), s.Text(1), s.Text(2)};
+      });
 }
 Status SqliteIdentityRepository::GetProjectByName(const std::string& domain_id, const std::string& name, Project* out) {
-  return QueryOne(conn_, "SELECT id, name, domain_id FROM projects WHERE domain_id = ?1 AND name = ?2", "project",
-             [&](Statement& s) { s.Bind(1, domain_id).Bind(2, name); },
-             [&](Statement& s) { *out = Project{s.Text(0), s.Text(1), s.Text(2)}; });
+  return QueryOne(
+      conn_, "SELECT id, name, domain_id FROM projects WHERE domain_id = ?1 AND name = ?2", "project",
+      [&](Statement& s) { s.Bind(1, domain_id).Bind(2, name); },
+      [&](Statement& s) {
+        *out = Project{s.Text(0), s.Text(1), s.Text(2)};
+      });
 }
 Status SqliteIdentityRepository::ListProjects(const std::string& domain_id, std::vector<Project>* out) {
-  return QueryMany(conn_, "SELECT id, name, domain_id FROM projects WHERE domain_id = ?1 ORDER BY name",
-              [&](Statement& s) { s.Bind(1, domain_id); },
-              [&](Statement& s) { out->push_back(Project{s.Text(0), s.Text(1), s.Text(2)}); });
+  return QueryMany(
+      conn_, "SELECT id, name, domain_id FROM projects WHERE domain_id = ?1 ORDER BY name",
+      [&](Statement& s) { s.Bind(1, domain_id); },
+      [&](Statement& s) {
+        out->push_back(Project{s.Text(0), s.Text(1), s.Text(2)});
+      });
 }
 Status SqliteIdentityRepository::InsertUser(const User& u) {
-  return Exec(conn_, 
-      "INSERT INTO users (id, domain_id, name, password_hash, role, create_time) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now')*1000)",
-      [&](Statement& s) { s.Bind(1, u.id).Bind(2, u.domain_id).Bind(3, u.name).Bind(4, u.password_hash).Bind(5, u.role); });
+  return Exec(conn_,
+              "INSERT INTO users (id, domain_id, name, password_hash, role, create_time) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now')*1000)",
+              [&](Statement& s) {
+                s.Bind(1, u.id).Bind(2, u.domain_id).Bind(3, u.name).Bind(4, u.password_hash).Bind(5, u.role);
+              });
 }
 Status SqliteIdentityRepository::GetUserByName(const std::string& domain_id, const std::string& name, User* out) {
-  return QueryOne(conn_,
-             "SELECT id, name, domain_id, password_hash, role, enabled FROM users WHERE domain_id = ?1 AND name = ?2",
-             "user", [&](Statement& s) { s.Bind(1, domain_id).Bind(2, name); },
-             [&](Statement& s) { *out = User{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5) != 0}; });
+  return QueryOne(
+      conn_, "SELECT id, name, domain_id, password_hash, role, enabled FROM users WHERE domain_id = ?1 AND name = ?2",
+      "user", [&](Statement& s) { s.Bind(1, domain_id).Bind(2, name); },
+      [&](Statement& s) { *out = User{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5) != 0}; });
 }
 Status SqliteIdentityRepository::GetUserById(const std::string& id, User* out) {
-  return QueryOne(conn_, "SELECT id, name, domain_id, password_hash, role, enabled FROM users WHERE id = ?1", "user",
-             [&](Statement& s) { s.Bind(1, id); },
-             [&](Statement& s) { *out = User{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5) != 0}; });
+  return QueryOne(
+      conn_, "SELECT id, name, domain_id, password_hash, role, enabled FROM users WHERE id = ?1", "user",
+      [&](Statement& s) { s.Bind(1, id); },
+      [&](Statement& s) { *out = User{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5) != 0}; });
 }
 Status SqliteIdentityRepository::UpdateUserPassword(const std::string& user_id, const std::string& hash) {
   return ExecOne(conn_, "UPDATE users SET password_hash = ?2 WHERE id = ?1", "user",
-                [&](Statement& s) { s.Bind(1, user_id).Bind(2, hash); });
+                 [&](Statement& s) { s.Bind(1, user_id).Bind(2, hash); });
 }
 Status SqliteIdentityRepository::SetUserEnabled(const std::string& user_id, bool enabled) {
   return ExecOne(conn_, "UPDATE users SET enabled = ?2 WHERE id = ?1", "user",
-                [&](Statement& s) { s.Bind(1, user_id).Bind(2, static_cast<int64_t>(enabled ? 1 : 0)); });
+                 [&](Statement& s) { s.Bind(1, user_id).Bind(2, static_cast<int64_t>(enabled ? 1 : 0)); });
 }
 Status SqliteIdentityRepository::InsertToken(const TokenRecord& t) {
-  return Exec(conn_, 
-      "INSERT INTO tokens (token_hash, user_id, project_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+  return Exec(
+      conn_, "INSERT INTO tokens (token_hash, user_id, project_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
       [&](Statement& s) {
         s.Bind(1, t.token_hash).Bind(2, t.user_id).Bind(3, t.project_id).Bind(4, t.issued_at).Bind(5, t.expires_at);
       });
 }
 Status SqliteIdentityRepository::GetToken(const std::string& hash, TokenRecord* out) {
-  return QueryOne(conn_, "SELECT token_hash, user_id, project_id, issued_at, expires_at FROM tokens WHERE token_hash = ?1",
-             "token", [&](Statement& s) { s.Bind(1, hash); },
-             [&](Statement& s) { *out = TokenRecord{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4)}; });
+  return QueryOne(
+      conn_, "SELECT token_hash, user_id, project_id, issued_at, expires_at FROM tokens WHERE token_hash = ?1", "token",
+      [&](Statement& s) { s.Bind(1, hash); },
+      [&](Statement& s) {
+        *out = TokenRecord{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4)};
+      });
 }
 Status SqliteIdentityRepository::RevokeToken(const std::string& hash) {
   CSMS_RETURN_IF_ERROR(
@@ -80,8 +100,9 @@ Status SqliteIdentityRepository::RevokeToken(const std::string& hash) {
   return Exec(conn_, "UPDATE token_revocations SET generation = generation + 1 WHERE id = 1", [](Statement&) {});
 }
 Status SqliteIdentityRepository::GetTokenRevocationGeneration(int64_t* out) {
-  return QueryOne(conn_, "SELECT generation FROM token_revocations WHERE id = 1", "token revocation generation",
-                  [](Statement&) {}, [&](Statement& s) { *out = s.Int(0); });
+  return QueryOne(
+      conn_, "SELECT generation FROM token_revocations WHERE id = 1", "token revocation generation", [](Statement&) {},
+      [&](Statement& s) { *out = s.Int(0); });
 }
 Status SqliteIdentityRepository::DeleteTokensExpiredBefore(int64_t now_ms, int64_t* deleted) {
   Status s = Exec(conn_, "DELETE FROM tokens WHERE expires_at < ?1", [&](Statement& st) { st.Bind(1, now_ms); });

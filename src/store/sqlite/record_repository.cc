@@ -13,8 +13,8 @@ Status ReadRecordColumns(const Statement& s, NotificationRecord* out) {
   r.record_id = s.Text(0);
   r.project_id = s.Text(1);
   r.event_name = s.Text(2);
-  CSMS_RETURN_IF_ERROR(DecodeColumn(s.TextView(3), ParseEventType, "notifications", r.record_id,
-                                    "trigger_event_type", &r.trigger_event_type));
+  CSMS_RETURN_IF_ERROR(DecodeColumn(s.TextView(3), ParseEventType, "notifications", r.record_id, "trigger_event_type",
+                                    &r.trigger_event_type));
   r.create_time = s.Int(4);
   r.secret_name = s.Text(5);
   r.secret_type = s.Text(6);
@@ -35,16 +35,26 @@ Status ReadRecordColumns(const Statement& s, NotificationRecord* out) {
 }
 
 Status SqliteRecordRepository::Insert(const NotificationRecord& r) {
-  return Exec(conn_, 
+  return Exec(
+      conn_,
       "INSERT INTO notifications (id, project_id, event_name, trigger_event_type, create_time, secret_name, "
       "secret_type, target_type, target_id, target_name, content, status, secret_id, sequence, next_attempt_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
       [&](Statement& s) {
-        s.Bind(1, r.record_id).Bind(2, r.project_id).Bind(3, r.event_name)
-            .Bind(4, EventTypeName(r.trigger_event_type)).Bind(5, r.create_time).Bind(6, r.secret_name)
-            .Bind(7, r.secret_type).Bind(8, r.target_type).Bind(9, r.notification_target_id)
-            .Bind(10, r.notification_target_name).Bind(11, r.notification_content)
-            .Bind(12, NotificationStatusName(r.notification_status)).Bind(13, r.secret_id).Bind(14, r.sequence)
+        s.Bind(1, r.record_id)
+            .Bind(2, r.project_id)
+            .Bind(3, r.event_name)
+            .Bind(4, EventTypeName(r.trigger_event_type))
+            .Bind(5, r.create_time)
+            .Bind(6, r.secret_name)
+            .Bind(7, r.secret_type)
+            .Bind(8, r.target_type)
+            .Bind(9, r.notification_target_id)
+            .Bind(10, r.notification_target_name)
+            .Bind(11, r.notification_content)
+            .Bind(12, NotificationStatusName(r.notification_status))
+            .Bind(13, r.secret_id)
+            .Bind(14, r.sequence)
             .BindOpt(15, r.next_attempt_at);
       });
 }
@@ -54,12 +64,13 @@ Status SqliteRecordRepository::List(const RecordQuery& q, std::vector<Notificati
   static const std::string kSql =
       "SELECT id, project_id, event_name, trigger_event_type, create_time, secret_name, secret_type, "
       "target_type, target_id, target_name, content, status, secret_id, sequence, next_attempt_at FROM notifications "
-      "WHERE " + RecordFilterSql(NoStatusMeans::kFinished) +
+      "WHERE " +
+      RecordFilterSql(NoStatusMeans::kFinished) +
       " AND (?9 IS NULL OR create_time < ?9 OR (create_time = ?9 AND id < ?10)) "
       "ORDER BY create_time DESC, id DESC LIMIT ?11";
   static_assert(kRecordFilterParams == 8);
-  return QueryMany(conn_, 
-      kSql,
+  return QueryMany(
+      conn_, kSql,
       [&](Statement& s) {
         BindRecordFilter(s, q);
         s.BindOpt(9, q.before_time);

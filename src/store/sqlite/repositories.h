@@ -7,8 +7,8 @@
 #include "store/identity_repository.h"
 #include "store/record_repository.h"
 #include "store/secret_repository.h"
-#include "store/task_repository.h"
 #include "store/sqlite/connection.h"
+#include "store/task_repository.h"
 
 namespace csms::sqlite {
 
@@ -74,8 +74,8 @@ class SqliteSecretRepository final : public SecretRepository {
   Status Update(const Secret& secret) override;
   Status SetNotificationSequence(const std::string& secret_id, int64_t sequence) override;
   Status Delete(const Secret& secret) override;
-  Status List(const std::string& project_id, const std::string& after_name, const std::optional<std::string>& event_name,
-              int limit, std::vector<Secret>* out) override;
+  Status List(const std::string& project_id, const std::string& after_name,
+              const std::optional<std::string>& event_name, int limit, std::vector<Secret>* out) override;
   Status FindSubscriber(const std::string& project_id, const std::string& event_name, std::string* out) override;
   Status InsertVersion(const SecretVersion& version) override;
   Status GetVersion(const std::string& secret_id, int64_t number, bool with_value, SecretVersion* out) override;
@@ -145,7 +145,8 @@ class SqliteDeliveryRepository final : public DeliveryRepository {
                              const WebhookSecret& secret) override;
   Status ListWebhookSecrets(const std::string& project_id, const std::string& event_name,
                             std::vector<WebhookSecret>* out) override;
-  Status ExpireWebhookSecrets(const std::string& project_id, const std::string& event_name, int64_t expires_at) override;
+  Status ExpireWebhookSecrets(const std::string& project_id, const std::string& event_name,
+                              int64_t expires_at) override;
   Status DeleteWebhookSecrets(const std::string& project_id, const std::string& event_name,
                               std::optional<int64_t> expired_before) override;
 

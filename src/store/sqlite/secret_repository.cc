@@ -7,9 +7,9 @@
 namespace csms::sqlite {
 namespace {
 
-#define SECRET_COLUMNS                                                                                     \
+#define SECRET_COLUMNS                                                                                      \
   "project_id, name, id, state, kms_key_id, description, create_time, update_time, scheduled_delete_time, " \
-  "secret_type, auto_rotation, rotation_period, rotation_config, rotation_time, next_rotation_time, "      \
+  "secret_type, auto_rotation, rotation_period, rotation_config, rotation_time, next_rotation_time, "       \
   "event_subscription, enterprise_project_id, rotation_func_urn, last_version, notification_sequence"
 
 void BindSecret(Statement& s, const Secret& x) {
@@ -75,15 +75,14 @@ Status ReadVersionMeta(Statement& s, SecretVersion* out) {
   return Status::OK();
 }
 
-Stage ReadStage(Statement& s) {
-  return Stage{s.Text(0), s.Text(1), s.Int(2), s.Int(3)};
-}
+Stage ReadStage(Statement& s) { return Stage{s.Text(0), s.Text(1), s.Int(2), s.Int(3)}; }
 
 }  // namespace
 
 Status SqliteSecretRepository::Count(const std::string& project_id, int64_t* count) {
-  return QueryOne(conn_, "SELECT count(*) FROM secrets WHERE project_id = ?1", "count",
-                  [&](Statement& s) { s.Bind(1, project_id); }, [&](Statement& s) { *count = s.Int(0); });
+  return QueryOne(
+      conn_, "SELECT count(*) FROM secrets WHERE project_id = ?1", "count",
+      [&](Statement& s) { s.Bind(1, project_id); }, [&](Statement& s) { *count = s.Int(0); });
 }
 
 Status SqliteSecretRepository::Insert(const Secret& x) {
@@ -94,14 +93,15 @@ Status SqliteSecretRepository::Insert(const Secret& x) {
 }
 
 Status SqliteSecretRepository::Get(const std::string& project_id, const std::string& name, Secret* out) {
-  return QueryOne(conn_, "SELECT " SECRET_COLUMNS " FROM secrets WHERE project_id = ?1 AND name = ?2", "secret",
-                  [&](Statement& s) { s.Bind(1, project_id).Bind(2, name); },
-                  [&](Statement& s) { return ReadSecret(s, out); });
+  return QueryOne(
+      conn_, "SELECT " SECRET_COLUMNS " FROM secrets WHERE project_id = ?1 AND name = ?2", "secret",
+      [&](Statement& s) { s.Bind(1, project_id).Bind(2, name); }, [&](Statement& s) { return ReadSecret(s, out); });
 }
 
 Status SqliteSecretRepository::GetById(const std::string& secret_id, Secret* out) {
-  return QueryOne(conn_, "SELECT " SECRET_COLUMNS " FROM secrets WHERE id = ?1", "secret",
-                  [&](Statement& s) { s.Bind(1, secret_id); }, [&](Statement& s) { return ReadSecret(s, out); });
+  return QueryOne(
+      conn_, "SELECT " SECRET_COLUMNS " FROM secrets WHERE id = ?1", "secret",
+      [&](Statement& s) { s.Bind(1, secret_id); }, [&](Statement& s) { return ReadSecret(s, out); });
 }
 
 Status SqliteSecretRepository::Update(const Secret& x) {
@@ -121,33 +121,34 @@ Status SqliteSecretRepository::SetNotificationSequence(const std::string& secret
 
 Status SqliteSecretRepository::Delete(const Secret& x) {
   CSMS_RETURN_IF_ERROR(Exec(conn_, "DELETE FROM stages WHERE secret_id = ?1", [&](Statement& s) { s.Bind(1, x.id); }));
-  CSMS_RETURN_IF_ERROR(Exec(conn_, "DELETE FROM versions WHERE secret_id = ?1", [&](Statement& s) { s.Bind(1, x.id); }));
+  CSMS_RETURN_IF_ERROR(
+      Exec(conn_, "DELETE FROM versions WHERE secret_id = ?1", [&](Statement& s) { s.Bind(1, x.id); }));
   return ExecOne(conn_, "DELETE FROM secrets WHERE project_id = ?1 AND name = ?2", "secret",
                  [&](Statement& s) { s.Bind(1, x.project_id).Bind(2, x.name); });
 }
 
 Status SqliteSecretRepository::List(const std::string& project_id, const std::string& after_name,
-                                    const std::optional<std::string>& event_name, int limit,
-                                    std::vector<Secret>* out) {
+                                    const std::optional<std::string>& event_name, int limit, std::vector<Secret>* out) {
   auto row = [&](Statement& s) { return ReadSecret(s, &out->emplace_back()); };
   if (event_name) {
-    return QueryMany(conn_,
-                     "SELECT " SECRET_COLUMNS " FROM secrets WHERE project_id = ?1 AND event_subscription = ?2 "
-                     "AND name > ?3 ORDER BY name LIMIT ?4",
-                     [&](Statement& s) { s.Bind(1, project_id).Bind(2, *event_name).Bind(3, after_name).Bind(4, limit); },
-                     row);
+    return QueryMany(
+        conn_,
+        "SELECT " SECRET_COLUMNS
+        " FROM secrets WHERE project_id = ?1 AND event_subscription = ?2 "
+        "AND name > ?3 ORDER BY name LIMIT ?4",
+        [&](Statement& s) { s.Bind(1, project_id).Bind(2, *event_name).Bind(3, after_name).Bind(4, limit); }, row);
   }
-  return QueryMany(conn_,
-                   "SELECT " SECRET_COLUMNS " FROM secrets WHERE project_id = ?1 AND name > ?2 ORDER BY name LIMIT ?3",
-                   [&](Statement& s) { s.Bind(1, project_id).Bind(2, after_name).Bind(3, limit); }, row);
+  return QueryMany(
+      conn_, "SELECT " SECRET_COLUMNS " FROM secrets WHERE project_id = ?1 AND name > ?2 ORDER BY name LIMIT ?3",
+      [&](Statement& s) { s.Bind(1, project_id).Bind(2, after_name).Bind(3, limit); }, row);
 }
 
 Status SqliteSecretRepository::FindSubscriber(const std::string& project_id, const std::string& event_name,
                                               std::string* out) {
-  return QueryOne(conn_,
-                  "SELECT name FROM secrets WHERE project_id = ?1 AND event_subscription = ?2 ORDER BY name LIMIT 1",
-                  "subscriber", [&](Statement& s) { s.Bind(1, project_id).Bind(2, event_name); },
-                  [&](Statement& s) { *out = s.Text(0); });
+  return QueryOne(
+      conn_, "SELECT name FROM secrets WHERE project_id = ?1 AND event_subscription = ?2 ORDER BY name LIMIT 1",
+      "subscriber", [&](Statement& s) { s.Bind(1, project_id).Bind(2, event_name); },
+      [&](Statement& s) { *out = s.Text(0); });
 }
 
 Status SqliteSecretRepository::InsertVersion(const SecretVersion& v) {
@@ -170,7 +171,8 @@ Status SqliteSecretRepository::GetVersion(const std::string& secret_id, int64_t 
                     "version", bind, [&](Statement& s) { return ReadVersionMeta(s, out); });
   }
   return QueryOne(conn_,
-                  "SELECT " VERSION_META_COLUMNS ", wrapped_key, ciphertext FROM versions "
+                  "SELECT " VERSION_META_COLUMNS
+                  ", wrapped_key, ciphertext FROM versions "
                   "WHERE secret_id = ?1 AND number = ?2",
                   "version", bind, [&](Statement& s) {
                     CSMS_RETURN_IF_ERROR(ReadVersionMeta(s, out));
@@ -181,8 +183,7 @@ Status SqliteSecretRepository::GetVersion(const std::string& secret_id, int64_t 
 }
 
 Status SqliteSecretRepository::UpdateVersionExpiry(const std::string& secret_id, int64_t number,
-                                                   const std::optional<int64_t>& expire_time,
-                                                   const ExpirySchedule& e) {
+                                                   const std::optional<int64_t>& expire_time, const ExpirySchedule& e) {
   return ExecOne(conn_,
                  "UPDATE versions SET expire_time = ?3, next_lead = ?4, expired_fired = ?5, due_time = ?6 "
                  "WHERE secret_id = ?1 AND number = ?2",
@@ -198,40 +199,43 @@ Status SqliteSecretRepository::DeleteVersion(const std::string& secret_id, int64
 }
 
 Status SqliteSecretRepository::CountVersions(const std::string& secret_id, int64_t* count) {
-  return QueryOne(conn_, "SELECT count(*) FROM versions WHERE secret_id = ?1", "count",
-                  [&](Statement& s) { s.Bind(1, secret_id); }, [&](Statement& s) { *count = s.Int(0); });
+  return QueryOne(
+      conn_, "SELECT count(*) FROM versions WHERE secret_id = ?1", "count", [&](Statement& s) { s.Bind(1, secret_id); },
+      [&](Statement& s) { *count = s.Int(0); });
 }
 
 Status SqliteSecretRepository::ListVersions(const std::string& secret_id, int64_t after_number, int limit,
                                             std::vector<SecretVersion>* out) {
-  return QueryMany(conn_,
-                   "SELECT " VERSION_META_COLUMNS " FROM versions WHERE secret_id = ?1 AND number > ?2 "
-                   "ORDER BY number LIMIT ?3",
-                   [&](Statement& s) { s.Bind(1, secret_id).Bind(2, after_number).Bind(3, limit); },
-                   [&](Statement& s) { return ReadVersionMeta(s, &out->emplace_back()); });
+  return QueryMany(
+      conn_,
+      "SELECT " VERSION_META_COLUMNS
+      " FROM versions WHERE secret_id = ?1 AND number > ?2 "
+      "ORDER BY number LIMIT ?3",
+      [&](Statement& s) { s.Bind(1, secret_id).Bind(2, after_number).Bind(3, limit); },
+      [&](Statement& s) { return ReadVersionMeta(s, &out->emplace_back()); });
 }
 
 Status SqliteSecretRepository::OldestUnstagedVersion(const std::string& secret_id, int64_t except_number,
                                                      int64_t* number) {
-  return QueryOne(conn_,
-                  "SELECT v.number FROM versions v WHERE v.secret_id = ?1 AND v.number <> ?2 AND NOT EXISTS "
-                  "(SELECT 1 FROM stages s WHERE s.secret_id = v.secret_id AND s.version_number = v.number) "
-                  "ORDER BY v.number LIMIT 1",
-                  "unstaged version", [&](Statement& s) { s.Bind(1, secret_id).Bind(2, except_number); },
-                  [&](Statement& s) { *number = s.Int(0); });
+  return QueryOne(
+      conn_,
+      "SELECT v.number FROM versions v WHERE v.secret_id = ?1 AND v.number <> ?2 AND NOT EXISTS "
+      "(SELECT 1 FROM stages s WHERE s.secret_id = v.secret_id AND s.version_number = v.number) "
+      "ORDER BY v.number LIMIT 1",
+      "unstaged version", [&](Statement& s) { s.Bind(1, secret_id).Bind(2, except_number); },
+      [&](Statement& s) { *number = s.Int(0); });
 }
 
 Status SqliteSecretRepository::ListStages(const std::string& secret_id, std::vector<Stage>* out) {
-  return QueryMany(conn_,
-                   "SELECT secret_id, name, version_number, update_time FROM stages WHERE secret_id = ?1 ORDER BY name",
-                   [&](Statement& s) { s.Bind(1, secret_id); }, [&](Statement& s) { out->push_back(ReadStage(s)); });
+  return QueryMany(
+      conn_, "SELECT secret_id, name, version_number, update_time FROM stages WHERE secret_id = ?1 ORDER BY name",
+      [&](Statement& s) { s.Bind(1, secret_id); }, [&](Statement& s) { out->push_back(ReadStage(s)); });
 }
 
 Status SqliteSecretRepository::GetStage(const std::string& secret_id, const std::string& name, Stage* out) {
-  return QueryOne(conn_,
-                  "SELECT secret_id, name, version_number, update_time FROM stages WHERE secret_id = ?1 AND name = ?2",
-                  "stage", [&](Statement& s) { s.Bind(1, secret_id).Bind(2, name); },
-                  [&](Statement& s) { *out = ReadStage(s); });
+  return QueryOne(
+      conn_, "SELECT secret_id, name, version_number, update_time FROM stages WHERE secret_id = ?1 AND name = ?2",
+      "stage", [&](Statement& s) { s.Bind(1, secret_id).Bind(2, name); }, [&](Statement& s) { *out = ReadStage(s); });
 }
 
 Status SqliteSecretRepository::PutStage(const Stage& st) {
@@ -239,7 +243,9 @@ Status SqliteSecretRepository::PutStage(const Stage& st) {
               "INSERT INTO stages (secret_id, name, version_number, update_time) VALUES (?1, ?2, ?3, ?4) "
               "ON CONFLICT (secret_id, name) DO UPDATE SET version_number = excluded.version_number, "
               "update_time = excluded.update_time",
-              [&](Statement& s) { s.Bind(1, st.secret_id).Bind(2, st.name).Bind(3, st.version_number).Bind(4, st.update_time); });
+              [&](Statement& s) {
+                s.Bind(1, st.secret_id).Bind(2, st.name).Bind(3, st.version_number).Bind(4, st.update_time);
+              });
 }
 
 Status SqliteSecretRepository::DeleteStage(const std::string& secret_id, const std::string& name) {
@@ -248,36 +254,43 @@ Status SqliteSecretRepository::DeleteStage(const std::string& secret_id, const s
 }
 
 Status SqliteSecretRepository::DueVersions(int64_t now, int limit, std::vector<SecretVersion>* out) {
-  return QueryMany(conn_,
-                   "SELECT " VERSION_META_COLUMNS " FROM versions WHERE due_time IS NOT NULL AND due_time <= ?1 "
-                   "ORDER BY due_time LIMIT ?2",
-                   [&](Statement& s) { s.Bind(1, now).Bind(2, limit); },
-                   [&](Statement& s) { return ReadVersionMeta(s, &out->emplace_back()); });
+  return QueryMany(
+      conn_,
+      "SELECT " VERSION_META_COLUMNS
+      " FROM versions WHERE due_time IS NOT NULL AND due_time <= ?1 "
+      "ORDER BY due_time LIMIT ?2",
+      [&](Statement& s) { s.Bind(1, now).Bind(2, limit); },
+      [&](Statement& s) { return ReadVersionMeta(s, &out->emplace_back()); });
 }
 
 Status SqliteSecretRepository::DueRotations(int64_t now, int limit, std::vector<Secret>* out) {
-  return QueryMany(conn_,
-                   "SELECT " SECRET_COLUMNS " FROM secrets WHERE next_rotation_time IS NOT NULL AND "
-                   "next_rotation_time <= ?1 ORDER BY next_rotation_time LIMIT ?2",
-                   [&](Statement& s) { s.Bind(1, now).Bind(2, limit); },
-                   [&](Statement& s) { return ReadSecret(s, &out->emplace_back()); });
+  return QueryMany(
+      conn_,
+      "SELECT " SECRET_COLUMNS
+      " FROM secrets WHERE next_rotation_time IS NOT NULL AND "
+      "next_rotation_time <= ?1 ORDER BY next_rotation_time LIMIT ?2",
+      [&](Statement& s) { s.Bind(1, now).Bind(2, limit); },
+      [&](Statement& s) { return ReadSecret(s, &out->emplace_back()); });
 }
 
 Status SqliteSecretRepository::DueDeletions(int64_t now, int limit, std::vector<Secret>* out) {
-  return QueryMany(conn_,
-                   "SELECT " SECRET_COLUMNS " FROM secrets WHERE scheduled_delete_time IS NOT NULL AND "
-                   "scheduled_delete_time <= ?1 ORDER BY scheduled_delete_time LIMIT ?2",
-                   [&](Statement& s) { s.Bind(1, now).Bind(2, limit); },
-                   [&](Statement& s) { return ReadSecret(s, &out->emplace_back()); });
+  return QueryMany(
+      conn_,
+      "SELECT " SECRET_COLUMNS
+      " FROM secrets WHERE scheduled_delete_time IS NOT NULL AND "
+      "scheduled_delete_time <= ?1 ORDER BY scheduled_delete_time LIMIT ?2",
+      [&](Statement& s) { s.Bind(1, now).Bind(2, limit); },
+      [&](Statement& s) { return ReadSecret(s, &out->emplace_back()); });
 }
 
 Status SqliteSecretRepository::GetKeyCheck(const std::string& alias, std::string* key_id, std::string* sealed) {
-  return QueryOne(conn_, "SELECT key_id, check_value FROM kms_keys WHERE alias = ?1", "key",
-                  [&](Statement& s) { s.Bind(1, alias); },
-                  [&](Statement& s) {
-                    *key_id = s.Text(0);
-                    *sealed = s.Blob(1);
-                  });
+  return QueryOne(
+      conn_, "SELECT key_id, check_value FROM kms_keys WHERE alias = ?1", "key",
+      [&](Statement& s) { s.Bind(1, alias); },
+      [&](Statement& s) {
+        *key_id = s.Text(0);
+        *sealed = s.Blob(1);
+      });
 }
 
 Status SqliteSecretRepository::InsertKeyCheck(const std::string& key_id, const std::string& alias,

@@ -47,7 +47,13 @@ class FifoMutex {
 class SqliteTransaction final : public Transaction {
  public:
   explicit SqliteTransaction(Connection& conn)
-      : identity_(conn), events_(conn), records_(conn), secrets_(conn), tasks_(conn), access_keys_(conn), delivery_(conn) {}
+      : identity_(conn),
+        events_(conn),
+        records_(conn),
+        secrets_(conn),
+        tasks_(conn),
+        access_keys_(conn),
+        delivery_(conn) {}
   IdentityRepository& identity() override { return identity_; }
   EventRepository& events() override { return events_; }
   RecordRepository& records() override { return records_; }

@@ -7,8 +7,8 @@
 namespace csms::sqlite {
 namespace {
 
-#define TASK_COLUMNS                                                                                       \
-  "task_id, project_id, secret_id, secret_name, rotation_func_urn, status, operate_type, task_time, "     \
+#define TASK_COLUMNS                                                                                  \
+  "task_id, project_id, secret_id, secret_name, rotation_func_urn, status, operate_type, task_time, " \
   "attempt_nums, error_code, error_msg, due_time, version_id"
 
 void BindTask(Statement& s, const RotationTask& t) {
@@ -61,34 +61,38 @@ Status SqliteTaskRepository::Update(const RotationTask& t) {
 }
 
 Status SqliteTaskRepository::Get(const std::string& project_id, const std::string& task_id, RotationTask* out) {
-  return QueryOne(conn_, "SELECT " TASK_COLUMNS " FROM tasks WHERE task_id = ?1 AND project_id = ?2", "task",
-                  [&](Statement& s) { s.Bind(1, task_id).Bind(2, project_id); },
-                  [&](Statement& s) { return ReadTask(s, out); });
+  return QueryOne(
+      conn_, "SELECT " TASK_COLUMNS " FROM tasks WHERE task_id = ?1 AND project_id = ?2", "task",
+      [&](Statement& s) { s.Bind(1, task_id).Bind(2, project_id); }, [&](Statement& s) { return ReadTask(s, out); });
 }
 
 Status SqliteTaskRepository::List(const TaskQuery& q, std::vector<RotationTask>* out) {
-  return QueryMany(conn_,
-                   "SELECT " TASK_COLUMNS " FROM tasks WHERE " TASK_FILTER
-                   " AND (?4 IS NULL OR task_time < ?4 OR (task_time = ?4 AND task_id < ?5)) "
-                   "ORDER BY task_time DESC, task_id DESC LIMIT ?6",
-                   [&](Statement& s) {
-                     BindFilter(s, q);
-                     s.BindOpt(4, q.before_time).Bind(5, q.before_id.value_or("")).Bind(6, q.limit);
-                   },
-                   [&](Statement& s) { return ReadTask(s, &out->emplace_back()); });
+  return QueryMany(
+      conn_,
+      "SELECT " TASK_COLUMNS " FROM tasks WHERE " TASK_FILTER
+      " AND (?4 IS NULL OR task_time < ?4 OR (task_time = ?4 AND task_id < ?5)) "
+      "ORDER BY task_time DESC, task_id DESC LIMIT ?6",
+      [&](Statement& s) {
+        BindFilter(s, q);
+        s.BindOpt(4, q.before_time).Bind(5, q.before_id.value_or("")).Bind(6, q.limit);
+      },
+      [&](Statement& s) { return ReadTask(s, &out->emplace_back()); });
 }
 
 Status SqliteTaskRepository::Count(const TaskQuery& q, int64_t* count) {
-  return QueryOne(conn_, "SELECT count(*) FROM tasks WHERE " TASK_FILTER, "count",
-                  [&](Statement& s) { BindFilter(s, q); }, [&](Statement& s) { *count = s.Int(0); });
+  return QueryOne(
+      conn_, "SELECT count(*) FROM tasks WHERE " TASK_FILTER, "count", [&](Statement& s) { BindFilter(s, q); },
+      [&](Statement& s) { *count = s.Int(0); });
 }
 
 Status SqliteTaskRepository::DueRunning(int64_t now, int limit, std::vector<RotationTask>* out) {
-  return QueryMany(conn_,
-                   "SELECT " TASK_COLUMNS " FROM tasks WHERE status = 'RUNNING' AND due_time <= ?1 "
-                   "ORDER BY due_time LIMIT ?2",
-                   [&](Statement& s) { s.Bind(1, now).Bind(2, limit); },
-                   [&](Statement& s) { return ReadTask(s, &out->emplace_back()); });
+  return QueryMany(
+      conn_,
+      "SELECT " TASK_COLUMNS
+      " FROM tasks WHERE status = 'RUNNING' AND due_time <= ?1 "
+      "ORDER BY due_time LIMIT ?2",
+      [&](Statement& s) { s.Bind(1, now).Bind(2, limit); },
+      [&](Statement& s) { return ReadTask(s, &out->emplace_back()); });
 }
 
 Status SqliteTaskRepository::PurgeOlderThan(int64_t horizon, int limit, int64_t* deleted) {
