@@ -71,7 +71,7 @@ format:
 	clang-format-14 -i $(FORMAT_FILES)
 
 format-check: $(DEPS_STAMP)
-	clang-format-14 --dry-run -Werror $(FORMAT_FILES)
+	@clang-format-14 --dry-run -Werror $(FORMAT_FILES)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)
