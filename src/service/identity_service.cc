@@ -15,6 +15,14 @@ Status FindDomain(Transaction& tx, const std::string& name, Domain* out) {
   return s;
 }
 
+Status FindUser(Transaction& tx, const std::string& domain_name, const std::string& user_name, User* out) {
+  Domain d;
+  CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
+  Status s = tx.identity().GetUserByName(d.id, user_name, out);
+  if (s.IsNotFound()) return errors::ResourceNotFound("user " + user_name + " does not exist");
+  return s;
+}
+
 }  // namespace
 
 Status IdentityService::BootstrapIfEmpty(const std::string& domain_name, const std::string& project_name,
@@ -96,24 +104,16 @@ Status IdentityService::SetPassword(const std::string& domain_name, const std::s
   if (password.size() < 8) return errors::InvalidParameter("password must have at least 8 characters");
   std::string hash = crypto::HashPassword(password);
   return store_->Write([&](Transaction& tx) -> Status {
-    Domain d;
-    CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
     User u;
-    Status s = tx.identity().GetUserByName(d.id, user_name, &u);
-    if (s.IsNotFound()) return errors::ResourceNotFound("user " + user_name + " does not exist");
-    CSMS_RETURN_IF_ERROR(s);
+    CSMS_RETURN_IF_ERROR(FindUser(tx, domain_name, user_name, &u));
     return tx.identity().UpdateUserPassword(u.id, hash);
   });
 }
 
 Status IdentityService::SetUserEnabled(const std::string& domain_name, const std::string& user_name, bool enabled) {
   return store_->Write([&](Transaction& tx) -> Status {
-    Domain d;
-    CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
     User u;
-    Status s = tx.identity().GetUserByName(d.id, user_name, &u);
-    if (s.IsNotFound()) return errors::ResourceNotFound("user " + user_name + " does not exist");
-    CSMS_RETURN_IF_ERROR(s);
+    CSMS_RETURN_IF_ERROR(FindUser(tx, domain_name, user_name, &u));
     return tx.identity().SetUserEnabled(u.id, enabled);
   });
 }

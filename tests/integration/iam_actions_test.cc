@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "http/api.h"
 #include "support/dev_server.h"
+#include "support/route_table.h"
 #include "support/signed_request.h"
 
 namespace csms::test {
@@ -67,28 +68,7 @@ class RouteActionsTest : public ::testing::Test {
   }
 
   // A concrete target for a template: {project_id} is ours, other parameters get probe names.
-  std::string Target(std::string_view path_template) const {
-    std::string out;
-    size_t pos = 0;
-    while (pos < path_template.size()) {
-      size_t open = path_template.find('{', pos);
-      if (open == std::string_view::npos) {
-        out.append(path_template.substr(pos));
-        break;
-      }
-      out.append(path_template.substr(pos, open - pos));
-      size_t close = path_template.find('}', open);
-      std::string_view name = path_template.substr(open + 1, close - open - 1);
-      if (name == "project_id")
-        out += project_;
-      else if (name == "version_id")
-        out += "v1";
-      else
-        out += "probe-" + std::string(name);
-      pos = close + 1;
-    }
-    return out;
-  }
+  std::string Target(std::string_view path_template) const { return RouteTarget(path_template, project_); }
 
   // An allowed request got past authentication and authorization and was answered by its handler:
   // a 2xx, or a 4xx that is about the request itself (probe names do not exist, "{}" bodies lack
