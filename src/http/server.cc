@@ -1,3 +1,7 @@
+// HttpServer: the Listener (one acceptor per I/O thread, start and shutdown) and the Session
+// (one connection: read, parse, hand to the handler, write). The connection cap and idle
+// shedding live in http/connection_registry.cc, the Exchange that carries answers back from
+// other threads in http/exchange.cc.
 #include <utility>  // Boost 1.74's Asio needs it before its own headers.
 
 #include "http/server.h"
@@ -8,22 +12,22 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <list>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <thread>
 #include <vector>
 
 #include "common/errors.h"
 #include "common/log.h"
-#include "crypto/random.h"
+#include "http/connection_registry.h"
 #include "http/error_body.h"
+#include "http/exchange.h"
+#include "http/request_id.h"
+#include "http/server_internal.h"
 
 namespace csms::http {
 namespace {
@@ -32,142 +36,16 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
-using BeastRequest = bhttp::request<bhttp::string_body>;
-using BeastResponse = bhttp::response<bhttp::string_body>;
 
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
-// Request ids need to be unique, not secret: a per-thread PRNG seeded from the OS is enough.
-std::string NewRequestId() {
-  thread_local std::mt19937_64 rng([] {
-    std::string seed = crypto::RandomBytes(8);
-    uint64_t v = 0;
-    std::memcpy(&v, seed.data(), 8);
-    return v;
-  }());
-  static const char kHex[] = "0123456789abcdef";
-  std::string id(32, '0');
-  uint64_t a = rng(), b = rng();
-  for (int i = 0; i < 16; ++i) {
-    id[i] = kHex[(a >> (i * 4)) & 15];
-    id[16 + i] = kHex[(b >> (i * 4)) & 15];
-  }
-  return id;
-}
-
-// An id the caller sent is echoed only when it is short and harmless in logs and headers.
-bool IsAcceptableRequestId(std::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-              c == '.' || c == ':';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-// Where answers from other threads go: the connection's io_context, until the server stops.
-struct Mailbox {
-  std::mutex mu;
-  asio::io_context* ioc = nullptr;  // null once the server has stopped
-};
-// The mailbox of the I/O thread running here (null on other threads): an answer given on the
-// connection's own thread is delivered at once instead of posted.
-thread_local const Mailbox* tl_mailbox = nullptr;
-
-class SessionBase;
-struct Worker;
-
-struct IdleEntry {
-  SessionBase* session = nullptr;  // valid while linked: a session unlinks itself before it dies
-  std::weak_ptr<SessionBase> weak;
-  Worker* worker = nullptr;
-};
-
-class SessionBase {
- public:
-  virtual ~SessionBase() = default;
-  virtual void OnShutdown() = 0;
-  // Closes the connection if it is still waiting for a request (under descriptor pressure).
-  virtual void CloseIfIdle() = 0;
-  // The handler's answer, on the connection's I/O thread.
-  virtual void Complete(HttpResponse response) = 0;
-  // After the I/O thread stopped: drops a request still waiting for its answer.
-  virtual void ReleasePending() = 0;
-
-  // The idle list's hook, guarded by Shared::idle_mu.
-  bool idle_linked = false;
-  std::list<IdleEntry>::iterator idle_it;
-};
-
-struct Worker {
-  // Declared before ioc so they outlive it: destroying ioc destroys the sessions still pending
-  // (requests running past the shutdown grace), and their destructors unlink from this list.
-  std::list<SessionBase*> sessions;  // touched only on this worker's thread
-  bool draining = false;
-  std::shared_ptr<Mailbox> mailbox = std::make_shared<Mailbox>();
-  asio::io_context ioc{1};
-  tcp::acceptor acceptor{ioc};
-  asio::steady_timer accept_retry{ioc};
-  std::chrono::milliseconds accept_backoff{0};
-  std::thread thread;
-};
-
+// What every connection of the server reads: set before the I/O threads start, then read-only
+// but for `connections` (thread-safe).
 struct Shared {
   ServerOptions options;
   AsyncRequestHandler handler;
   std::unique_ptr<asio::ssl::context> tls;
-  int max_connections = 0;
-
-  std::atomic<int64_t> open{0};
-  std::atomic<int64_t> accept_errors{0};
-  std::atomic<int64_t> idle_closed{0};
-  std::atomic<int64_t> refused{0};
-  std::atomic<int64_t> last_pressure_log_ms{-1'000'000};
-
-  // Connections waiting for a request, longest-waiting first, across all I/O threads.
-  std::mutex idle_mu;
-  std::list<IdleEntry> idle;
-
-  void LinkIdle(SessionBase* s, std::weak_ptr<SessionBase> weak, Worker* w) {
-    std::lock_guard<std::mutex> lock(idle_mu);
-    if (s->idle_linked) return;
-    s->idle_it = idle.insert(idle.end(), IdleEntry{s, std::move(weak), w});
-    s->idle_linked = true;
-  }
-  void UnlinkIdle(SessionBase* s) {
-    std::lock_guard<std::mutex> lock(idle_mu);
-    if (!s->idle_linked) return;
-    idle.erase(s->idle_it);
-    s->idle_linked = false;
-  }
-  // Asks the connection idle the longest to close (on its own thread); false if none is idle.
-  bool CloseOldestIdle() {
-    IdleEntry e;
-    {
-      std::lock_guard<std::mutex> lock(idle_mu);
-      if (idle.empty()) return false;
-      e = std::move(idle.front());
-      idle.pop_front();
-      e.session->idle_linked = false;
-    }
-    asio::post(e.worker->ioc, [weak = std::move(e.weak)] {
-      if (auto s = weak.lock()) s->CloseIfIdle();
-    });
-    return true;
-  }
-  // One warning per 10 s at most, however hard the pressure.
-  void LogPressure(const std::string& what) {
-    int64_t now =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-            .count();
-    int64_t last = last_pressure_log_ms.load();
-    if (now - last < 10'000 || !last_pressure_log_ms.compare_exchange_strong(last, now)) return;
-    log::Warn("http: " + what + " (open connections " + std::to_string(open.load()) + ", cap " +
-              std::to_string(max_connections) + "; so far: accept failures " + std::to_string(accept_errors.load()) +
-              ", idle connections closed " + std::to_string(idle_closed.load()) + ", refused " +
-              std::to_string(refused.load()) + ")");
-  }
+  ConnectionRegistry connections;
 };
 
 // A transfer coding other than one final `chunked` (which Beast decodes), or one together with
@@ -190,79 +68,23 @@ bool FramingAcceptable(const BeastRequest& req) {
   return transfer_encodings == 1 && !content_length && req.version() == 11 && beast::iequals(coding, "chunked");
 }
 
-class ExchangeImpl final : public Exchange {
- public:
-  ExchangeImpl(BeastRequest req, std::string request_id, std::weak_ptr<SessionBase> session,
-               std::shared_ptr<Mailbox> mailbox)
-      : req_(std::move(req)),
-        request_id_(std::move(request_id)),
-        session_(std::move(session)),
-        mailbox_(std::move(mailbox)) {
-    std::string_view target(req_.target().data(), req_.target().size());
-    size_t qpos = target.find('?');
-    view_.method = std::string_view(req_.method_string().data(), req_.method_string().size());
-    view_.target = target;
-    view_.path = target.substr(0, qpos);
-    view_.query = qpos == std::string_view::npos ? std::string_view() : target.substr(qpos + 1);
-    view_.body = req_.body();
-    view_.request_id = request_id_;
-    view_.header = [this](std::string_view name) -> std::optional<std::string_view> {
-      auto it = req_.find(beast::string_view(name.data(), name.size()));
-      if (it == req_.end()) return std::nullopt;
-      return std::string_view(it->value().data(), it->value().size());
-    };
-  }
-
-  ~ExchangeImpl() override {
-    if (responded_.exchange(true)) return;
-    log::Error("request " + request_id_ + " was dropped without an answer");
-    HttpResponse res;
-    res.status = 500;
-    res.body = ErrorBody(errors::Internal("internal error"));
-    Deliver(std::move(res));
-  }
-
-  const HttpRequest& request() const override { return view_; }
-
-  void Respond(HttpResponse response) override {
-    if (responded_.exchange(true)) return;
-    Deliver(std::move(response));
-  }
-
- private:
-  void Deliver(HttpResponse response) {
-    if (tl_mailbox == mailbox_.get()) {
-      if (auto s = session_.lock()) s->Complete(std::move(response));
-      return;
-    }
-    std::lock_guard<std::mutex> lock(mailbox_->mu);
-    if (!mailbox_->ioc) return;  // the server has stopped
-    asio::post(*mailbox_->ioc, [weak = session_, response = std::move(response)]() mutable {
-      if (auto s = weak.lock()) s->Complete(std::move(response));
-    });
-  }
-
-  BeastRequest req_;
-  std::string request_id_;
-  HttpRequest view_;
-  std::weak_ptr<SessionBase> session_;
-  std::shared_ptr<Mailbox> mailbox_;
-  std::atomic<bool> responded_{false};
-};
-
+// One connection (plain TCP or TLS): reads and parses a request, hands it to the handler as an
+// Exchange, writes the answer, and waits for the next. Not thread-safe, and need not be: it runs
+// on its IoWorker's thread from accept to close; an answer from elsewhere reaches it through the
+// Exchange (http/exchange.h), posted to that thread.
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
   template <class... Args>
-  Session(Worker* worker, Shared* shared, Args&&... args)
+  Session(IoWorker* worker, Shared* shared, Args&&... args)
       : worker_(worker), shared_(shared), stream_(std::forward<Args>(args)...) {
     self_it_ = worker_->sessions.insert(worker_->sessions.end(), this);
-    shared_->open.fetch_add(1);
+    shared_->connections.open.fetch_add(1);
   }
   ~Session() override {
-    shared_->UnlinkIdle(this);
+    shared_->connections.UnlinkIdle(this);
     worker_->sessions.erase(self_it_);
-    shared_->open.fetch_sub(1);
+    shared_->connections.open.fetch_sub(1);
   }
 
   void Start() {
@@ -287,7 +109,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void CloseIfIdle() override {
     if (state_ != State::kIdle) return;
-    shared_->idle_closed.fetch_add(1);
+    shared_->connections.idle_closed.fetch_add(1);
     Lowest().close();  // the pending read ends with operation_aborted and the session with it
   }
 
@@ -349,11 +171,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_->body_limit(shared_->options.body_limit);
     if (buffer_.size() > 0) return ReadHeader();
     state_ = State::kIdle;
-    shared_->LinkIdle(this, this->weak_from_this(), worker_);
+    shared_->connections.LinkIdle(this, this->weak_from_this(), worker_);
     Lowest().expires_after(shared_->options.idle_timeout);
     stream_.async_read_some(buffer_.prepare(kFirstRead),
                             [self = this->shared_from_this()](beast::error_code ec, size_t n) {
-                              self->shared_->UnlinkIdle(self.get());
+                              self->shared_->connections.UnlinkIdle(self.get());
                               if (ec || n == 0) return self->Close();
                               self->buffer_.commit(n);
                               self->ReadHeader();
@@ -452,8 +274,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     state_ = State::kHandling;
     pending_self_ = this->shared_from_this();
     hold_.emplace(worker_->ioc.get_executor());  // a pending answer keeps the I/O thread running
-    auto exchange =
-        std::make_shared<ExchangeImpl>(std::move(req), std::move(request_id), this->weak_from_this(), worker_->mailbox);
+    auto exchange = NewExchange(std::move(req), std::move(request_id), this->weak_from_this(), worker_->mailbox);
     shared_->handler(std::move(exchange));  // may answer (Complete) before it returns
   }
 
@@ -491,7 +312,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
   }
 
-  Worker* worker_;
+  IoWorker* worker_;
   Shared* shared_;
   Stream stream_;
   beast::flat_buffer buffer_;
@@ -511,11 +332,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> hold_;
 };
 
-bool IsDescriptorShortage(const beast::error_code& ec) {
-  return ec == asio::error::no_descriptors || ec == beast::error_code(ENFILE, boost::system::system_category()) ||
-         ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
-}
-
+// The Listener: one IoWorker (thread, io_context, SO_REUSEPORT acceptor) per I/O thread, the
+// accept loop, and shutdown. Init runs before any I/O thread starts; Shutdown may be called from
+// any thread (once takes effect).
 class ServerImpl final : public HttpServer {
  public:
   ~ServerImpl() override { Shutdown(std::chrono::milliseconds(0)); }
@@ -523,7 +342,7 @@ class ServerImpl final : public HttpServer {
   Status Init(const ServerOptions& options, AsyncRequestHandler handler) {
     shared_.options = options;
     shared_.handler = std::move(handler);
-    shared_.max_connections =
+    shared_.connections.max_connections =
         options.max_connections > 0 ? options.max_connections : DefaultMaxConnections(CurrentOpenFileLimit());
     if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
       auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
@@ -541,7 +360,7 @@ class ServerImpl final : public HttpServer {
     if (ec) return errors::InvalidParameter("invalid listen address " + options.host);
     uint16_t port = options.port;
     for (int i = 0; i < threads; ++i) {
-      auto w = std::make_unique<Worker>();
+      auto w = std::make_unique<IoWorker>();
       tcp::endpoint ep(address, port);
       w->acceptor.open(ep.protocol(), ec);
       if (!ec) w->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -557,7 +376,7 @@ class ServerImpl final : public HttpServer {
     port_ = port;
     for (auto& w : workers_) {
       Accept(w.get());
-      Worker* wp = w.get();
+      IoWorker* wp = w.get();
       w->thread = std::thread([wp] {
         tl_mailbox = wp->mailbox.get();
         wp->ioc.run();
@@ -568,21 +387,21 @@ class ServerImpl final : public HttpServer {
   }
 
   uint16_t port() const override { return port_; }
-  int max_connections() const override { return shared_.max_connections; }
+  int max_connections() const override { return shared_.connections.max_connections; }
 
   ServerStats stats() const override {
     ServerStats s;
-    s.open_connections = shared_.open.load();
-    s.accept_errors = shared_.accept_errors.load();
-    s.idle_closed = shared_.idle_closed.load();
-    s.refused = shared_.refused.load();
+    s.open_connections = shared_.connections.open.load();
+    s.accept_errors = shared_.connections.accept_errors.load();
+    s.idle_closed = shared_.connections.idle_closed.load();
+    s.refused = shared_.connections.refused.load();
     return s;
   }
 
   void Shutdown(std::chrono::milliseconds grace) override {
     if (stopped_.exchange(true)) return;
     for (auto& w : workers_) {
-      Worker* wp = w.get();
+      IoWorker* wp = w.get();
       asio::post(wp->ioc, [wp] {
         wp->draining = true;
         beast::error_code ec;
@@ -610,24 +429,17 @@ class ServerImpl final : public HttpServer {
   }
 
  private:
-  static int64_t CurrentOpenFileLimit() {
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 1 << 20;
-    return static_cast<int64_t>(rl.rlim_cur);
-  }
-
-  void Accept(Worker* w) {
+  void Accept(IoWorker* w) {
     w->acceptor.async_accept(w->ioc, [this, w](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (ec == asio::error::operation_aborted || !w->acceptor.is_open()) return;
-        if (IsDescriptorShortage(ec)) return OnDescriptorShortage(w, ec);
+        if (IsDescriptorShortage(ec)) {
+          return shared_.connections.OnDescriptorShortage(w, ec, [this, w] { Accept(w); });
+        }
         return Accept(w);  // the peer gave up before we accepted (ECONNABORTED and the like)
       }
       w->accept_backoff = std::chrono::milliseconds(0);
-      if (shared_.open.load() >= shared_.max_connections && !shared_.CloseOldestIdle()) {
-        // Every connection is busy: this one would take a descriptor the database may need.
-        shared_.refused.fetch_add(1);
-        shared_.LogPressure("connection cap reached with no idle connection, refusing connections");
+      if (!shared_.connections.Admit()) {
         beast::error_code ignored;
         socket.close(ignored);
         return Accept(w);
@@ -643,24 +455,8 @@ class ServerImpl final : public HttpServer {
     });
   }
 
-  // Out of descriptors: close the longest-idle connection and retry after a growing pause
-  // (10 ms doubling to 1 s), never in a tight loop.
-  void OnDescriptorShortage(Worker* w, const beast::error_code& ec) {
-    shared_.accept_errors.fetch_add(1);
-    shared_.CloseOldestIdle();
-    w->accept_backoff =
-        std::clamp(w->accept_backoff * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
-    shared_.LogPressure("accept failed: " + ec.message() + "; closing idle connections, retrying in " +
-                        std::to_string(w->accept_backoff.count()) + " ms");
-    w->accept_retry.expires_after(w->accept_backoff);
-    w->accept_retry.async_wait([this, w](beast::error_code wait_ec) {
-      if (wait_ec || !w->acceptor.is_open()) return;
-      Accept(w);
-    });
-  }
-
   Shared shared_;  // declared before workers_: sessions destroyed with a worker still use it
-  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::unique_ptr<IoWorker>> workers_;
   uint16_t port_ = 0;
   std::atomic<bool> stopped_{false};
 };
@@ -684,23 +480,6 @@ Status HttpServer::Start(const ServerOptions& options, RequestHandler handler, s
         exchange->Respond(std::move(res));
       },
       out);
-}
-
-int64_t RaiseOpenFileLimit() {
-  struct rlimit rl;
-  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
-  if (rl.rlim_cur != rl.rlim_max) {
-    struct rlimit raised = rl;
-    raised.rlim_cur = rl.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
-  }
-  return rl.rlim_cur == RLIM_INFINITY ? int64_t{1} << 20 : static_cast<int64_t>(rl.rlim_cur);
-}
-
-int DefaultMaxConnections(int64_t open_file_limit) {
-  int64_t reserve = std::clamp<int64_t>(open_file_limit / 4, 32, 1024);
-  int64_t cap = std::min<int64_t>(open_file_limit - reserve, 1'000'000);
-  return static_cast<int>(std::max<int64_t>(cap, 16));
 }
 
 }  // namespace csms::http
