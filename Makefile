@@ -59,9 +59,12 @@ test-main: build
 
 # sdk_compat is left out here: it checks the wire format against the official Node SDK, which
 # the sanitizers do not change, and its npm install would double the run's network time.
+# HttpConnectionLimits.AcceptBacksOff... is left out too: on EMFILE it reaches Boost 1.74's
+# constexpr error categories, which UBSan's vptr check reports as "invalid vptr" (a known false
+# positive of that Boost version); the normal build runs it.
 test-asan: build-asan
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS) --timeout 300 -E '^sdk_compat$$'
+	  ctest --output-on-failure -j $(JOBS) --timeout 300 -E '^(sdk_compat|HttpConnectionLimits.AcceptBacksOffAndLogsWhenDescriptorsRunOut)$$'
 
 bench: build
 	@scripts/install-deps.sh --bench

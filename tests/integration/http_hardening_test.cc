@@ -230,7 +230,7 @@ TEST(HttpConnectionLimits, AcceptBacksOffAndLogsWhenDescriptorsRunOut) {
       << server.Log();
   auto idle = IdleFlood(server.port(), 300);
   ExpectServed(server.port());
-  EXPECT_TRUE(server.Running());
+  EXPECT_TRUE(server.Running()) << server.Log();
   EXPECT_TRUE(WaitFor([&] { return server.Log().find("accept failed") != std::string::npos; }, kGenerous))
       << server.Log();
 }
