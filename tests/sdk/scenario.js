@@ -257,6 +257,13 @@ async function runMode(mode, client, badClient, badCode, otherProjectClient) {
   console.log(`-- ${mode}`);
   const events = await eventsPart(mode, client, badClient, badCode, otherProjectClient);
   await secretsPart(mode, client, events);
+  // One file per API area (ops_<area>.js), each exporting async (ctx) => {...}: the newer
+  // operations of CsmsClient, called through the same SDK client in both modes.
+  const ctx = { mode, client, badClient, badCode, otherProjectClient, call, check, expectError, PROJECT, DOMAIN, USER, PASSWORD };
+  for (const file of require('fs').readdirSync(__dirname).filter((f) => /^ops_[a-z0-9_]+\.js$/.test(f)).sort()) {
+    console.log(`-- ${mode}: ${file}`);
+    await require(`./${file}`)(ctx);
+  }
 }
 
 async function main() {
