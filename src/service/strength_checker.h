@@ -32,6 +32,8 @@ class StrengthChecker {
   virtual StrengthEstimate Estimate(std::string_view value, const std::vector<std::string>& user_inputs) const = 0;
 };
 
+// libzxcvbn keeps no mutable global state (its dictionary is built in and read-only), so one
+// checker serves every thread at once.
 class ZxcvbnStrengthChecker final : public StrengthChecker {
  public:
   StrengthEstimate Estimate(std::string_view value, const std::vector<std::string>& user_inputs) const override;
