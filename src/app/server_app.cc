@@ -36,8 +36,11 @@
 #include "service/identity_service.h"
 #include "service/record_service.h"
 #include "service/rotation_service.h"
+#include "service/secret_checker_service.h"
+#include "service/secret_import.h"
 #include "service/secret_service.h"
 #include "service/secret_vault.h"
+#include "service/strength_checker.h"
 #include "service/webhook_secrets.h"
 #include "store/store.h"
 
@@ -232,7 +235,10 @@ struct Server {
   std::unique_ptr<SecretVault> vault;
   std::unique_ptr<rotation::HttpRotationFunction> rotation_function;
   Doorbell rotation_bell;  // RotationService rings it, the scheduler's rotation worker waits on it
+  ZxcvbnStrengthChecker strength_checker;
+  std::unique_ptr<SecretCheckerService> secret_checker;  // CheckSecrets, the strength flag
   std::unique_ptr<SecretService> secrets;
+  std::unique_ptr<SecretImporter> importer;  // BatchImportSecrets, through `secrets`
   std::unique_ptr<RotationService> rotations;
   std::unique_ptr<LifecycleJobs> lifecycle;
   std::unique_ptr<Scheduler> scheduler;
@@ -299,9 +305,11 @@ bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
   call_options.ca_file = config.rotation_ca_file;
   x.rotation_function = std::make_unique<rotation::HttpRotationFunction>(call_options);
 
-  x.secrets =
-      std::make_unique<SecretService>(x.store.get(), &x.clock, x.vault.get(),
-                                      SecretServiceOptions{config.secret_quota, x.NotificationsWritten(config)});
+  x.secret_checker = std::make_unique<SecretCheckerService>(x.store.get(), &x.clock, &x.strength_checker);
+  x.secrets = std::make_unique<SecretService>(
+      x.store.get(), &x.clock, x.vault.get(),
+      SecretServiceOptions{config.secret_quota, x.NotificationsWritten(config), x.secret_checker.get()});
+  x.importer = std::make_unique<SecretImporter>(x.secrets.get());
   if (!Check(x.secrets->VerifyMasterKeys(),
              "refusing to start (a lost or different master key file; restore the "
              "original key): ")) {
@@ -335,6 +343,8 @@ bool BuildApi(const AppConfig& config, Server& x) {
   services.rotations = x.rotations.get();
   services.scheduler = x.scheduler.get();
   services.delivery = x.delivery.get();
+  services.importer = x.importer.get();
+  services.checker = x.secret_checker.get();
   services.clock = &x.clock;
   services.dev_clock = config.dev ? &x.clock : nullptr;
   x.api = std::make_unique<http::Api>(services, config.api);

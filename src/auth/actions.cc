@@ -16,6 +16,13 @@ constexpr ActionInfo kActions[] = {
     {"csms:event:list", L::kList},
     {"csms:event:listNotificationRecords", L::kList},
     {"csms:event:update", L::kWrite},
+    // GenerateRandomPassword: Huawei's identity policies need no action for it; csms names one so
+    // that every route has one. It reads and changes nothing, so read-only users may call it.
+    {"csms:password:generate", L::kRead},
+    // BatchImportSecrets: creates secrets (each item as CreateSecret would).
+    {"csms:secret:batchImport", L::kWrite},
+    // CheckSecrets: estimates the strength of a value the caller sends; stores and reveals nothing.
+    {"csms:secret:check", L::kRead},
     {"csms:secret:create", L::kWrite},
     {"csms:secret:createStage", L::kWrite},
     {"csms:secret:createVersion", L::kWrite},
@@ -32,6 +39,8 @@ constexpr ActionInfo kActions[] = {
     {"csms:secret:update", L::kWrite},
     {"csms:secret:updateStage", L::kWrite},
     {"csms:secret:updateVersion", L::kWrite},
+    {"csms:secretsConfig:get", L::kRead},      // ShowSecretsConfig
+    {"csms:secretsConfig:update", L::kWrite},  // UpdateSecretsConfig
     {"csms:task:list", L::kList},
     {"iam:projects:list", L::kList},  // GET /v3/projects, the SDKs' project-id lookup
     // DELETE /v3/auth/tokens: anyone may revoke their own tokens (TokenService::Revoke decides whose).

@@ -26,6 +26,7 @@ Api::Api(Services services, ApiOptions options)
   handlers::RegisterEventRoutes(router_);
   handlers::RegisterRecordRoutes(router_);
   handlers::RegisterSecretRoutes(router_);
+  handlers::RegisterSecretToolRoutes(router_);
   handlers::RegisterDeliveryRoutes(router_);
   if (services_.dev_clock) handlers::RegisterDevRoutes(router_);
 }

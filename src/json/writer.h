@@ -49,6 +49,12 @@ class Writer {
     writer_.Int64(v);
     return *this;
   }
+  // A finite number (JSON has no NaN or infinity: those are written as null).
+  Writer& Double(double v) {
+    if (v != v || v - v != 0) return Null();
+    writer_.Double(v);
+    return *this;
+  }
   Writer& Bool(bool v) {
     writer_.Bool(v);
     return *this;

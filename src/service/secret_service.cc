@@ -9,6 +9,7 @@
 #include "domain/limits.h"
 #include "domain/validation.h"
 #include "service/outbox.h"
+#include "service/secret_checker_service.h"
 #include "service/secret_checks.h"
 
 namespace csms {
@@ -111,6 +112,9 @@ Status SecretService::Create(const std::string& project_id, const CreateSecretCo
   ValueKind kind;
   const crypto::MasterKey* key = nullptr;
   CSMS_RETURN_IF_ERROR(CheckCreate(cmd, &kind, &key));
+  if (options_.strength && cmd.secret_string) {
+    CSMS_RETURN_IF_ERROR(options_.strength->CheckNewValue(project_id, "secret_string", *cmd.secret_string, cmd.name));
+  }
   bool auto_rotation = cmd.auto_rotation.value_or(false);
   int64_t now = clock_->NowMillis();
   Secret secret;
@@ -249,6 +253,9 @@ Status SecretService::CreateVersion(const std::string& project_id, const std::st
   CSMS_RETURN_IF_ERROR(CheckSecretValue(cmd.secret_string, cmd.secret_binary, &kind));
   if (cmd.version_stages) CSMS_RETURN_IF_ERROR(CheckStageNames(*cmd.version_stages));
   if (cmd.expire_time) CSMS_RETURN_IF_ERROR(CheckExpireTime(*cmd.expire_time));
+  if (options_.strength && cmd.secret_string) {
+    CSMS_RETURN_IF_ERROR(options_.strength->CheckNewValue(project_id, "secret_string", *cmd.secret_string, name));
+  }
   const std::string& value = cmd.secret_string ? *cmd.secret_string : *cmd.secret_binary;
   int64_t now = clock_->NowMillis();
   CSMS_RETURN_IF_ERROR(store_->Write([&](Transaction& tx) -> Status {

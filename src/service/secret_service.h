@@ -20,6 +20,8 @@
 
 namespace csms {
 
+class SecretCheckerService;
+
 struct CreateSecretCommand {
   std::string name;
   std::optional<std::string> kms_key_id, description, secret_string, secret_binary, secret_type, rotation_period,
@@ -59,6 +61,9 @@ struct SecretServiceOptions {
   int secret_quota = 200;
   // Called after a commit that wrote notifications (wakes the dispatcher). May be empty.
   std::function<void()> on_notifications;
+  // The strength policy of new secret_string values (CreateSecret, CreateSecretVersion and so
+  // BatchImportSecrets); null = values are never checked.
+  const SecretCheckerService* strength = nullptr;
 };
 
 class SecretService {

@@ -53,6 +53,9 @@ TEST(Roles, ReadonlyReadsMetadataButNeverValuesOrWrites) {
       {"csms:event:list", true},
       {"csms:event:listNotificationRecords", true},
       {"csms:event:update", false},
+      {"csms:password:generate", true},  // reads and changes nothing
+      {"csms:secret:batchImport", false},
+      {"csms:secret:check", true},  // estimates a value the caller sends; reveals no stored one
       {"csms:secret:create", false},
       {"csms:secret:createStage", false},
       {"csms:secret:createVersion", false},
@@ -69,6 +72,8 @@ TEST(Roles, ReadonlyReadsMetadataButNeverValuesOrWrites) {
       {"csms:secret:update", false},
       {"csms:secret:updateStage", false},
       {"csms:secret:updateVersion", false},
+      {"csms:secretsConfig:get", true},
+      {"csms:secretsConfig:update", false},
       {"csms:task:list", true},
       {"iam:projects:list", true},
       {"iam:tokens:revoke", true},  // its own tokens only (TokenService::Revoke)

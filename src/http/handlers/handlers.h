@@ -15,6 +15,7 @@ void RegisterKeystoneRoutes(Router<Route>& router);
 void RegisterEventRoutes(Router<Route>& router);
 void RegisterRecordRoutes(Router<Route>& router);
 void RegisterSecretRoutes(Router<Route>& router);
+void RegisterSecretToolRoutes(Router<Route>& router);  // secret_tools.cc
 void RegisterDevRoutes(Router<Route>& router);
 void RegisterDeliveryRoutes(Router<Route>& router);
 

@@ -8,6 +8,7 @@
 #include "domain/limits.h"
 #include "domain/validation.h"
 #include "http/handlers/handlers.h"
+#include "http/handlers/secret_body.h"
 #include "json/reader.h"
 #include "service/rotation_service.h"
 #include "service/secret_service.h"
@@ -90,15 +91,6 @@ std::string StageBody(const StageView& s) {
   return w.Take();
 }
 
-// Reads `event_subscriptions`: absent → nullopt; null or [] → empty (removes the subscription).
-Status ReadSubscriptions(const json::ObjectReader& body, std::optional<std::vector<std::string>>* out) {
-  if (!body.Has("event_subscriptions")) return Status::OK();
-  std::optional<std::vector<std::string>> v;
-  CSMS_RETURN_IF_ERROR(body.OptionalStringArray("event_subscriptions", &v));
-  *out = v.value_or(std::vector<std::string>{});
-  return Status::OK();
-}
-
 const std::string& SecretName(RequestContext& ctx) { return ctx.params.Get("secret_name"); }
 
 Status CreateSecret(RequestContext& ctx, HttpResponse& res) {
@@ -106,21 +98,7 @@ Status CreateSecret(RequestContext& ctx, HttpResponse& res) {
   CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
   json::ObjectReader body(doc);
   CreateSecretCommand cmd;
-  CSMS_RETURN_IF_ERROR(body.RequireString("name", &cmd.name));
-  CSMS_RETURN_IF_ERROR(validation::CheckName("name", cmd.name));
-  CSMS_RETURN_IF_ERROR(body.OptionalString("kms_key_id", &cmd.kms_key_id));
-  CSMS_RETURN_IF_ERROR(body.OptionalString("description", &cmd.description));
-  CSMS_RETURN_IF_ERROR(body.OptionalString("secret_string", &cmd.secret_string));
-  CSMS_RETURN_IF_ERROR(body.OptionalString("secret_binary", &cmd.secret_binary));
-  CSMS_RETURN_IF_ERROR(body.OptionalString("secret_type", &cmd.secret_type));
-  CSMS_RETURN_IF_ERROR(body.OptionalBool("auto_rotation", &cmd.auto_rotation));
-  CSMS_RETURN_IF_ERROR(body.OptionalString("rotation_period", &cmd.rotation_period));
-  CSMS_RETURN_IF_ERROR(body.OptionalString("rotation_config", &cmd.rotation_config));
-  CSMS_RETURN_IF_ERROR(body.OptionalString("enterprise_project_id", &cmd.enterprise_project_id));
-  CSMS_RETURN_IF_ERROR(body.OptionalString("rotation_func_urn", &cmd.rotation_func_urn));
-  std::optional<std::vector<std::string>> subs;
-  CSMS_RETURN_IF_ERROR(ReadSubscriptions(body, &subs));
-  cmd.event_subscriptions = subs.value_or(std::vector<std::string>{});
+  CSMS_RETURN_IF_ERROR(ReadCreateSecretBody(body, &cmd));
   Secret secret;
   CSMS_RETURN_IF_ERROR(ctx.services.secrets->Create(ctx.project_id(), cmd, &secret));
   res.body = SecretBody(secret);

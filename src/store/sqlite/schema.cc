@@ -260,6 +260,15 @@ CREATE TRIGGER tokens_revoked_on_disable AFTER UPDATE OF enabled ON users WHEN N
   UPDATE token_revocations SET generation = generation + 1 WHERE id = 1;
 END;
 )sql",
+    // NN: per-project settings (ShowSecretsConfig / UpdateSecretsConfig): whether new secret values
+    // are checked for strength. A project without a row has the defaults.
+    R"sql(
+CREATE TABLE project_settings (
+  project_id TEXT PRIMARY KEY,
+  checking_secret_strength INTEGER NOT NULL DEFAULT 0,
+  update_time INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace
