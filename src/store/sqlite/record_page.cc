@@ -56,10 +56,17 @@ std::string Arm(int bits, NotificationStatus status, Upper upper) {
   if (bits & kTypeBit) sql += " AND trigger_event_type = ?5";
   sql += " AND create_time >= ?2";
   switch (upper) {
-    case Upper::kEnd: sql += " AND create_time <= ?6"; break;
-    case Upper::kBeforeTime: sql += " AND create_time < ?6"; break;
-    case Upper::kBeforeRow: sql += " AND (create_time, id) < (?6, ?7)"; break;
-    default: break;
+    case Upper::kEnd:
+      sql += " AND create_time <= ?6";
+      break;
+    case Upper::kBeforeTime:
+      sql += " AND create_time < ?6";
+      break;
+    case Upper::kBeforeRow:
+      sql += " AND (create_time, id) < (?6, ?7)";
+      break;
+    default:
+      break;
   }
   return sql;
 }
@@ -69,7 +76,8 @@ std::string BuildSql(int bits, int status_shape, Upper upper) {
   if (status_shape > 0) {
     sql = Arm(bits, static_cast<NotificationStatus>(status_shape - 1), upper);
   } else {
-    for (NotificationStatus s : {NotificationStatus::kSuccess, NotificationStatus::kFail, NotificationStatus::kInvalid}) {
+    for (NotificationStatus s :
+         {NotificationStatus::kSuccess, NotificationStatus::kFail, NotificationStatus::kInvalid}) {
       if (!sql.empty()) sql += " UNION ALL ";
       sql += Arm(bits, s, upper);
     }
