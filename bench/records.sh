@@ -22,7 +22,8 @@
 #
 # Usage: bench/records.sh [BUILD_DIR]       (default: build)
 # Knobs (environment): BENCH_RECORD_DURATION (s per filter and size, default 3),
-#   BENCH_RECORD_SIZES (default "60000 600000").
+#   BENCH_RECORD_SIZES (default "60000 600000"), BENCH_RECORD_KEEP_DIR (move the seeded data dir
+#   there at the end, e.g. to look at query plans with the sqlite3 shell).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -45,6 +46,9 @@ stop_csmsd() {
 }
 cleanup() {
   stop_csmsd
+  if [[ -n "${BENCH_RECORD_KEEP_DIR:-}" && -d "$TMP/data" ]]; then
+    rm -rf "$BENCH_RECORD_KEEP_DIR" && mv "$TMP/data" "$BENCH_RECORD_KEEP_DIR" && echo "data dir kept in $BENCH_RECORD_KEEP_DIR"
+  fi
   rm -rf "$TMP"
 }
 trap cleanup EXIT
