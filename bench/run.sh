@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# make bench: HTTP throughput of csmsd against nginx serving the same bytes, then every Google
-# Benchmark binary of the build. See bench/README.md for what the numbers mean.
+# make bench: HTTP throughput of csmsd against nginx serving the same bytes, the durable write path
+# and reads under writes (bench/secrets.sh), filtered record pages (bench/records.sh), then every
+# Google Benchmark binary of the build. See bench/README.md for what the numbers mean.
 #
 # Usage: bench/run.sh [BUILD_DIR]        (default: build)
 # Knobs (environment): BENCH_DURATION (s per measured run, default 8), BENCH_WARMUP (s, default 2),
 #   BENCH_ROUNDS (alternating rounds per server and scenario, default 3), BENCH_CONNECTIONS (default 32),
-#   BENCH_SKIP_MICRO=1 (skip the Google Benchmark binaries).
+#   BENCH_SKIP_MICRO=1 (skip the Google Benchmark binaries); the parts' own knobs (bench/README.md).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,6 +26,7 @@ SHOW_TARGET="$EVENTS_PATH/bench-event-07"
 CONTENT_TYPE='application/json;charset=UTF-8'
 
 die() { echo "bench: $*" >&2; exit 1; }
+echo "bench: start $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 
 [[ -x "$CSMSD" ]] || die "$CSMSD not found: build first (make build)"
 command -v wrk >/dev/null || die "wrk not found: run scripts/install-deps.sh --bench"
@@ -36,6 +38,7 @@ TMP=$(mktemp -d /tmp/csms-bench.XXXXXX)
 PIDS=()
 cleanup() {
   local pid
+  echo "bench: end $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$TMP"
@@ -268,11 +271,14 @@ mkdir -p "$OUT_DIR"
   fi
 } | tee "$OUT_DIR/http.txt"
 
-# --- secrets: CreateSecretVersion with a subscribed event (durable commit + outbox) -----------------
+# --- secrets: the durable write path (fsync, creates, versions + outbox) and reads under writes ----
 echo
 # A failing part is reported and fails the run at the end, but does not stop the parts after it.
 failed=()
 bash "$BENCH_DIR/secrets.sh" "$BUILD" || failed+=("bench/secrets.sh (exit $?)")
+# --- records: filtered notification-record pages at 60,000 and 600,000 records -------------------
+echo
+bash "$BENCH_DIR/records.sh" "$BUILD" || failed+=("bench/records.sh (exit $?)")
 
 # --- Google Benchmark binaries ---------------------------------------------------------------------
 if [[ "${BENCH_SKIP_MICRO:-0}" != 1 ]]; then

@@ -1,101 +1,185 @@
 #!/usr/bin/env bash
-# make bench, part 2: CreateSecretVersion over HTTP for a secret subscribed to an ENABLED event, so
-# every request is one durable commit holding the new sealed version and its outbox notification.
-# Runs csmsd on an on-disk data dir (the real deployment), with --sqlite-sync full (fsync on each
-# commit: survives power loss) and then normal (survives a crash of csmsd, not of the machine), and
-# without delivery, so the number is the write path alone.
+# make bench, part 2: the durable write path over HTTP, and reads while it is busy.
+#
+# One csmsd on an on-disk data dir (the real deployment) with --sqlite-sync full (every commit is
+# fsynced before its response), no delivery (notifications stay PENDING in the outbox, so the number
+# is the write path alone), token auth, default threads, unpinned. In the same run:
+#   1. the data dir's fdatasync latency (bench/fsync_probe.cc) and the serial commit rate it allows,
+#      before and after the write runs;
+#   2. POST /v1/{project}/secrets with unique names (a wrk Lua script) at 1, 8 and 64 connections;
+#   3. POST /v1/{project}/secrets/bench-secret/versions, the secret subscribed to an ENABLED event so
+#      each version commits with its notification, at 1, 8 and 64 connections; then a check that the
+#      outbox holds one notification per acknowledged version;
+#   4. GET /v1/{project}/secrets/fixed/versions/latest at 4 connections, alone and while 64
+#      connections create secrets;
+#   5. the targets, PASS/MISS (reported, never failing the run).
 #
 # Usage: bench/secrets.sh [BUILD_DIR]       (default: build)
-# Knobs (environment): BENCH_DURATION (s per run, default 8), BENCH_CONNECTIONS (default 8).
+# Knobs (environment): BENCH_WRITE_DURATION (s per measured run, default 5), BENCH_FSYNC_COUNT
+#   (fdatasync calls per probe, default 200), TMPDIR (where the data dir goes: the disk under test).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD=$(cd "${1:-build}" && pwd)
 CSMSD="$BUILD/csmsd"
-DURATION=${BENCH_DURATION:-8}
-CONNECTIONS=${BENCH_CONNECTIONS:-8}
+DURATION=${BENCH_WRITE_DURATION:-5}
+FSYNC_COUNT=${BENCH_FSYNC_COUNT:-200}
 OUT_DIR="$BENCH_DIR/out"
 
 die() { echo "bench/secrets: $*" >&2; exit 1; }
 [[ -x "$CSMSD" ]] || die "$CSMSD not found: build first (make build)"
 command -v wrk >/dev/null || die "wrk not found: run scripts/install-deps.sh --bench"
+CXX=${CXX:-$(command -v c++ || command -v g++ || true)}
+[[ -n "$CXX" ]] || die "no C++ compiler for bench/fsync_probe.cc"
 
-# Deliveries are measured on their own; here notifications stay in the outbox (PENDING).
-NO_DELIVERY=()
-CSMSD_HELP=$("$CSMSD" --help 2>/dev/null || true)  # not piped into grep -q: SIGPIPE would fail the test
-if [[ "$CSMSD_HELP" == *--no-delivery* ]]; then NO_DELIVERY=(--no-delivery); fi
-
-TMP=$(mktemp -d /tmp/csms-bench-secrets.XXXXXX)
-PID=""
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/csms-bench-secrets.XXXXXX")
+PIDS=()
 cleanup() {
-  [[ -z "$PID" ]] || { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# run_one SYNC: starts csmsd on a fresh data dir, prepares event + secret, measures, stops.
-run_one() {
-  local sync=$1 data="$TMP/data-$1" url token project password code
-  "$CSMSD" --data-dir "$data" --no-access-log --sqlite-sync "$sync" "${NO_DELIVERY[@]}" --listen 127.0.0.1:0 --port-file "$TMP/port" \
-    </dev/null >"$TMP/csmsd-$sync.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 100); do
-    [[ -s "$TMP/port" ]] && break
-    kill -0 "$PID" 2>/dev/null || { cat "$TMP/csmsd-$sync.log" >&2; die "csmsd exited at startup"; }
-    sleep 0.1
-  done
-  url="http://127.0.0.1:$(tr -d '[:space:]' <"$TMP/port")"
-  rm -f "$TMP/port"
-  project=$(awk -F= '$1 == "project_id" {print $2}' "$data/initial-credentials")
-  password=$(awk -F= '$1 == "password" {print $2}' "$data/initial-credentials")
-  token=$(curl -sS -o /dev/null -D - -H 'Content-Type: application/json' -X POST "$url/v3/auth/tokens" \
-    -d '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","password":"'"$password"'","domain":{"name":"csms"}}}},"scope":{"project":{"id":"'"$project"'"}}}}' |
-    awk 'tolower($1) == "x-subject-token:" {print $2}' | tr -d '\r')
-  [[ -n "$token" ]] || die "no token from csmsd"
-  code=$(curl -sS -o "$TMP/out" -w '%{http_code}' -X POST "$url/v1/$project/csms/events" -H "X-Auth-Token: $token" \
-    -H 'Content-Type: application/json' \
-    -d '{"name":"bench","event_types":["SECRET_VERSION_CREATED"],"state":"ENABLED","notification":{"target_type":"SMN","target_id":"urn:smn:r:p:bench","target_name":"bench"}}')
-  [[ "$code" == 200 ]] || { cat "$TMP/out" >&2; die "creating the event returned $code"; }
-  code=$(curl -sS -o "$TMP/out" -w '%{http_code}' -X POST "$url/v1/$project/secrets" -H "X-Auth-Token: $token" \
-    -H 'Content-Type: application/json' -d '{"name":"bench-secret","secret_string":"v1","event_subscriptions":["bench"]}')
-  [[ "$code" == 200 ]] || { cat "$TMP/out" >&2; die "creating the secret returned $code"; }
+# --- csmsd ---------------------------------------------------------------------------------------
+DATA="$TMP/data"
+"$CSMSD" --data-dir "$DATA" --no-access-log --sqlite-sync full --no-delivery --secret-quota 1000000 \
+  --listen 127.0.0.1:0 --port-file "$TMP/port" </dev/null >"$TMP/csmsd.log" 2>&1 &
+CSMSD_PID=$!
+PIDS+=("$CSMSD_PID")
+for _ in $(seq 100); do
+  [[ -s "$TMP/port" ]] && break
+  kill -0 "$CSMSD_PID" 2>/dev/null || { cat "$TMP/csmsd.log" >&2; die "csmsd exited at startup"; }
+  sleep 0.1
+done
+[[ -s "$TMP/port" ]] || die "csmsd did not write its port file"
+URL="http://127.0.0.1:$(tr -d '[:space:]' <"$TMP/port")"
+PROJECT=$(awk -F= '$1 == "project_id" {print $2}' "$DATA/initial-credentials")
+PASSWORD=$(awk -F= '$1 == "password" {print $2}' "$DATA/initial-credentials")
+TOKEN=$(curl -sS -o /dev/null -D - -H 'Content-Type: application/json' -X POST "$URL/v3/auth/tokens" \
+  -d '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","password":"'"$PASSWORD"'","domain":{"name":"csms"}}}},"scope":{"project":{"id":"'"$PROJECT"'"}}}}' |
+  awk 'tolower($1) == "x-subject-token:" {print $2}' | tr -d '\r')
+[[ -n "$TOKEN" ]] || die "no token from csmsd"
 
-  cat >"$TMP/post.lua" <<EOF
+post() {  # post PATH BODY: fails on anything but 200
+  local code
+  code=$(curl -sS -o "$TMP/out" -w '%{http_code}' -X POST "$URL$1" -H "X-Auth-Token: $TOKEN" \
+    -H 'Content-Type: application/json' -d "$2")
+  [[ "$code" == 200 ]] || { cat "$TMP/out" >&2; die "POST $1 returned $code"; }
+}
+post "/v1/$PROJECT/csms/events" \
+  '{"name":"bench","event_types":["SECRET_VERSION_CREATED"],"state":"ENABLED","notification":{"target_type":"SMN","target_id":"urn:smn:r:p:bench","target_name":"bench"}}'
+post "/v1/$PROJECT/secrets" '{"name":"bench-secret","secret_string":"v1","event_subscriptions":["bench"]}'
+post "/v1/$PROJECT/secrets" '{"name":"fixed","secret_string":"the value an application reads"}'
+
+VALUE='a 64-byte value of the kind an application keeps in a secret...'
+cat >"$TMP/create.lua" <<LUA
+-- Unique secret names: the run's name (BENCH_PREFIX), a random id per wrk thread, a counter.
+local prefix = os.getenv("BENCH_PREFIX") or "b"
+local n = 0
+local headers = {["Content-Type"] = "application/json", ["X-Auth-Token"] = "$TOKEN"}
+function setup(thread) thread:set("tid", tostring(math.random(1, 1000000000))) end
+function request()
+  n = n + 1
+  return wrk.format("POST", "/v1/$PROJECT/secrets", headers,
+    '{"name":"' .. prefix .. "-" .. tid .. "-" .. n .. '","secret_string":"$VALUE"}')
+end
+LUA
+cat >"$TMP/version.lua" <<LUA
 wrk.method = "POST"
-wrk.body = '{"secret_string":"a 64-byte value of the kind an application keeps in a secret..."}'
+wrk.body = '{"secret_string":"$VALUE"}'
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["X-Auth-Token"] = "$token"
-EOF
-  wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$TMP/post.lua" "$url/v1/$project/secrets/bench-secret/versions" \
-    >"$TMP/wrk-$sync.txt" 2>&1 </dev/null
-  if grep -q 'Non-2xx\|Socket errors' "$TMP/wrk-$sync.txt"; then cat "$TMP/wrk-$sync.txt" >&2; die "wrk saw errors"; fi
-  # Every acknowledged version left its notification in the outbox (newest first, so the first
-  # record's sequence is the count of notifications of the secret).
-  local seq
-  seq=$(curl -sS -H "X-Auth-Token: $token" "$url/v1/$project/csms/notification-records?notification_status=PENDING&limit=50" |
-    { grep -o '\\"sequence\\":[0-9]*' || true; } | grep -o '[0-9]*$' | sort -n | tail -1)
-  kill "$PID"
-  wait "$PID" 2>/dev/null || true
-  PID=""
-  RPS[$sync]=$(awk '/^Requests\/sec:/ {print $2}' "$TMP/wrk-$sync.txt")
-  REQS[$sync]=$(awk '/requests in/ {print $1}' "$TMP/wrk-$sync.txt")
-  P50[$sync]=$(awk '$1 == "50%" {print $2}' "$TMP/wrk-$sync.txt")
-  P99[$sync]=$(awk '$1 == "99%" {print $2}' "$TMP/wrk-$sync.txt")
-  SEQ[$sync]=${seq:-?}
+LUA
+
+# --- helpers -------------------------------------------------------------------------------------
+# wrk_run NAME CONNECTIONS SECONDS URL [SCRIPT]: results in $TMP/NAME.txt.
+wrk_run() {
+  local script=()
+  [[ -z "${5:-}" ]] || script=(-s "$5")
+  BENCH_PREFIX="$1" wrk -t1 -c"$2" -d"$3s" --timeout 10s --latency "${script[@]}" \
+    -H "X-Auth-Token: $TOKEN" "$4" >"$TMP/$1.txt" 2>&1 </dev/null
+}
+rps_of() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$TMP/$1.txt"; }
+reqs_of() { awk '/requests in/ {print $1}' "$TMP/$1.txt"; }
+# Latency at a percentile in milliseconds (wrk prints us, ms, s or m).
+ms_of() {
+  awk -v p="$2%" '$1 == p {v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+    f = (u == "us") ? 0.001 : (u == "s") ? 1000 : (u == "m") ? 60000 : 1; printf "%.2f", v * f; exit}' "$TMP/$1.txt"
+}
+# Non-2xx answers and socket errors (connect, read, write, timeout): printed, never hidden.
+errors_of() {
+  awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$TMP/$1.txt"
+}
+row() {  # row LABEL NAME
+  printf '%-46s %9s %9s %9s %9s %7s\n' "$1" "$(rps_of "$2")" "$(ms_of "$2" 50)" "$(ms_of "$2" 99)" \
+    "$(reqs_of "$2")" "$(errors_of "$2")"
 }
 
-declare -A RPS REQS P50 P99 SEQ
-run_one full
-run_one normal
+# --- measure -------------------------------------------------------------------------------------
+"$CXX" -O2 -std=c++17 -o "$TMP/fsync_probe" "$BENCH_DIR/fsync_probe.cc" || die "could not compile fsync_probe.cc"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+"$TMP/fsync_probe" "$DATA" "$FSYNC_COUNT" >"$TMP/fsync-before.txt" || die "fsync_probe failed"
+
+SECRETS_URL="$URL/v1/$PROJECT/secrets"
+for c in 1 8 64; do wrk_run "create-$c" "$c" "$DURATION" "$SECRETS_URL" "$TMP/create.lua"; done
+for c in 1 8 64; do wrk_run "version-$c" "$c" "$DURATION" "$SECRETS_URL/bench-secret/versions" "$TMP/version.lua"; done
+READ_URL="$SECRETS_URL/fixed/versions/latest"
+wrk_run read-alone 4 "$DURATION" "$READ_URL"
+# Reads during writes: the writers start a second before the readers and end a second after.
+wrk_run create-bg 64 $((DURATION + 2)) "$SECRETS_URL" "$TMP/create.lua" &
+BG=$!
+sleep 1
+wrk_run read-busy 4 "$DURATION" "$READ_URL"
+wait "$BG" || true
+"$TMP/fsync_probe" "$DATA" "$FSYNC_COUNT" >"$TMP/fsync-after.txt" || die "fsync_probe failed"
+
+# Every acknowledged version left its notification: the newest notification's per-secret sequence
+# (inside its content) counts the versions committed with one, at least 1 (v1) + the acknowledged
+# version requests; at most that + 73, the requests still in flight when each wrk run stopped
+# (1 + 8 + 64 connections: committed, but not counted by wrk).
+seq=$(curl -sS -H "X-Auth-Token: $TOKEN" "$URL/v1/$PROJECT/csms/notification-records?notification_status=PENDING&secret_name=bench-secret&limit=1" |
+  { grep -o '\\"sequence\\":[0-9]*' || true; } | grep -o '[0-9]*$' | sort -n | tail -1)
+acked=1
+for c in 1 8 64; do acked=$((acked + $(reqs_of "version-$c") - $(errors_of "version-$c"))); done
+
+# --- report --------------------------------------------------------------------------------------
+target() {  # target TEXT AWK-CONDITION
+  if awk "BEGIN {exit !($2)}"; then echo "target: $1: PASS"; else echo "target: $1: MISS"; fi
+}
 mkdir -p "$OUT_DIR"
 {
-  echo "CreateSecretVersion over HTTP, secret subscribed to an ENABLED event (version + outbox row per commit)"
-  echo "csmsd on an on-disk data dir ($(df -h "$TMP" | awk 'NR == 2 {print $1}')), default threads; wrk -t1 -c$CONNECTIONS -d${DURATION}s; $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  printf '%-22s %10s %10s %10s %12s %22s\n' "--sqlite-sync" "versions/s" "p50" "p99" "requests" "outbox rows of secret"
-  for sync in full normal; do
-    printf '%-22s %10s %10s %10s %12s %22s\n' "$sync" "${RPS[$sync]}" "${P50[$sync]}" "${P99[$sync]}" "${REQS[$sync]}" \
-      "${SEQ[$sync]}"
-  done
-  echo "(outbox rows = 1 for v1 + one per acknowledged request: every commit carried its notification)"
+  echo "Durable writes over HTTP: csmsd --data-dir on $(df -h "$DATA" | awk 'NR == 2 {print $1 " (" $6 ")"}'), --sqlite-sync full,"
+  echo "--no-delivery, default threads, unpinned; wrk -t1 -d${DURATION}s, token auth; $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs"
+  echo "load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "the data dir's disk, before the runs:"
+  sed 's/^/  /' "$TMP/fsync-before.txt"
+  echo "and after them:"
+  sed 's/^/  /' "$TMP/fsync-after.txt"
+  echo
+  printf '%-46s %9s %9s %9s %9s %7s\n' "scenario" "req/s" "p50 ms" "p99 ms" "requests" "errors"
+  for c in 1 8 64; do row "POST secrets (create), $c conn" "create-$c"; done
+  for c in 1 8 64; do row "POST secrets/bench-secret/versions, $c conn" "version-$c"; done
+  row "GET secrets/fixed/versions/latest, 4 conn" read-alone
+  row "  the same while 64 conn create secrets" read-busy
+  row "  (those 64 conn creating, $((DURATION + 2)) s)" create-bg
+  if [[ -n "${seq:-}" ]] && ((seq >= acked && seq <= acked + 73)); then
+    verdict="OK: every acknowledged version has its notification"
+  else
+    verdict="MISMATCH"
+  fi
+  echo "outbox of bench-secret: newest notification sequence ${seq:-?}, versions acknowledged $acked" \
+    "(+ at most 73 cut off by wrk's stop): $verdict"
+  echo
+  c1=$(rps_of create-1)
+  c64=$(rps_of create-64)
+  ra=$(rps_of read-alone)
+  rb=$(rps_of read-busy)
+  echo "creates 64 conn / 1 conn = $(awk -v a="$c64" -v b="$c1" 'BEGIN {printf "%.2f", a / b}')x;" \
+    "reads during writes / alone = $(awk -v a="$rb" -v b="$ra" 'BEGIN {printf "%.0f%%", 100 * a / b}')"
+  target "64-connection creates >= 4x 1-connection creates/s, p99 <= 10 ms" \
+    "$c64 >= 4 * $c1 && $(ms_of create-64 99) <= 10 && $(errors_of create-64) == 0"
+  target "reads while 64 connections create >= 50% of alone, p99 <= 5 ms" \
+    "$rb >= 0.5 * $ra && $(ms_of read-busy 99) <= 5 && $(errors_of read-busy) == 0"
 } | tee "$OUT_DIR/secrets.txt"

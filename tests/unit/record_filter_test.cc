@@ -1,6 +1,6 @@
-// The one builder of notification-record filters (store/sqlite/record_filter.h): each filter of a
-// RecordQuery selects exactly the rows it names, an absent one drops out, and the listing and
-// redrive (which share it) select the same records.
+// The one-clause builder of notification-record filters (store/sqlite/record_filter.h, redrive's):
+// each filter of a RecordQuery selects exactly the rows it names, an absent one drops out, and
+// redrive takes the records the listing (record_page.h) shows for the same filter.
 #include "store/sqlite/record_filter.h"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,8 @@
-// The filters of a notification-record query (RecordQuery), written once for every statement that
-// selects records by them: the listing (record_repository.cc) and redrive (delivery_repository.cc).
-// One clause serves every filter combination: an absent filter binds NULL and drops out.
+// The filters of a notification-record query (RecordQuery) as one clause for every filter
+// combination: an absent filter binds NULL and drops out. Redrive (delivery_repository.cc) selects
+// by it. The listing does not: such a clause hides the filtered columns from the query planner, so
+// its pages have one statement per shape of query instead (record_page.h), tested to select the
+// same records (tests/unit/record_page_test.cc, record_filter_test.cc).
 #pragma once
 
 #include <string>

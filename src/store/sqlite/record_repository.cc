@@ -3,7 +3,7 @@
 #include "store/sqlite/decode.h"
 #include "store/sqlite/query.h"
 #include "store/sqlite/record_columns.h"
-#include "store/sqlite/record_filter.h"
+#include "store/sqlite/record_page.h"
 #include "store/sqlite/repositories.h"
 
 namespace csms::sqlite {
@@ -59,25 +59,10 @@ Status SqliteRecordRepository::Insert(const NotificationRecord& r) {
       });
 }
 Status SqliteRecordRepository::List(const RecordQuery& q, std::vector<NotificationRecord>* out) {
-  // The filters (record_filter.h) bind ?1 to ?8; the cursor and limit follow.
-  // The (project_id, create_time DESC, id DESC) index drives both the order and the cursor.
-  static const std::string kSql =
-      "SELECT id, project_id, event_name, trigger_event_type, create_time, secret_name, secret_type, "
-      "target_type, target_id, target_name, content, status, secret_id, sequence, next_attempt_at FROM notifications "
-      "WHERE " +
-      RecordFilterSql(NoStatusMeans::kFinished) +
-      " AND (?9 IS NULL OR create_time < ?9 OR (create_time = ?9 AND id < ?10)) "
-      "ORDER BY create_time DESC, id DESC LIMIT ?11";
-  static_assert(kRecordFilterParams == 8);
+  // One statement per shape of query, each page O(limit) through the notifications_page_* indexes
+  // (record_page.h).
   return QueryMany(
-      conn_, kSql,
-      [&](Statement& s) {
-        BindRecordFilter(s, q);
-        s.BindOpt(9, q.before_time);
-        // Without an id the cursor is a plain time bound (the legacy 13-digit marker).
-        s.Bind(10, q.before_id.value_or(""));
-        s.Bind(11, q.limit);
-      },
+      conn_, RecordPageSql(q), [&](Statement& s) { BindRecordPage(s, q); },
       [&](Statement& s) { return ReadRecordColumns(s, &out->emplace_back()); });
 }
 

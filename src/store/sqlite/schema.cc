@@ -269,6 +269,24 @@ CREATE TABLE project_settings (
   update_time INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // NN: filtered pages of notification records (store/sqlite/record_page.h). One index per set of
+    // equality filters a listing can carry (secret, event, trigger type; the status is always one
+    // value, a listing without it merges one walk per final status), each ending in the page order,
+    // so every filtered page reads O(limit) index entries whatever the filters select.
+    R"sql(
+CREATE INDEX notifications_page ON notifications (project_id, status, create_time DESC, id DESC);
+CREATE INDEX notifications_page_s ON notifications (project_id, status, secret_name, create_time DESC, id DESC);
+CREATE INDEX notifications_page_e ON notifications (project_id, status, event_name, create_time DESC, id DESC);
+CREATE INDEX notifications_page_t ON notifications (project_id, status, trigger_event_type, create_time DESC, id DESC);
+CREATE INDEX notifications_page_se
+  ON notifications (project_id, status, secret_name, event_name, create_time DESC, id DESC);
+CREATE INDEX notifications_page_st
+  ON notifications (project_id, status, secret_name, trigger_event_type, create_time DESC, id DESC);
+CREATE INDEX notifications_page_et
+  ON notifications (project_id, status, event_name, trigger_event_type, create_time DESC, id DESC);
+CREATE INDEX notifications_page_set
+  ON notifications (project_id, status, secret_name, event_name, trigger_event_type, create_time DESC, id DESC);
+)sql",
 };
 
 }  // namespace
