@@ -30,6 +30,7 @@ class SecretService;
 class RotationService;
 class Scheduler;
 class DeliveryService;
+class AgencyService;
 }  // namespace csms
 
 namespace csms::http {
@@ -45,6 +46,7 @@ struct Services {
   RotationService* rotations = nullptr;
   Scheduler* scheduler = nullptr;
   DeliveryService* delivery = nullptr;  // null = no delivery API (503)
+  AgencyService* agencies = nullptr;    // null = no agency API (503)
   const Clock* clock = nullptr;
   OffsetClock* dev_clock = nullptr;  // set only in --dev mode
 };

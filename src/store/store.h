@@ -14,6 +14,7 @@
 
 #include "common/status.h"
 #include "store/access_key_repository.h"
+#include "store/agency_repository.h"
 #include "store/delivery_repository.h"
 #include "store/event_repository.h"
 #include "store/identity_repository.h"
@@ -36,6 +37,7 @@ class Transaction {
   virtual TaskRepository& tasks() = 0;
   virtual AccessKeyRepository& access_keys() = 0;
   virtual DeliveryRepository& delivery() = 0;
+  virtual AgencyRepository& agencies() = 0;
 };
 
 class Store {

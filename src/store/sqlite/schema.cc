@@ -260,6 +260,18 @@ CREATE TRIGGER tokens_revoked_on_disable AFTER UPDATE OF enabled ON users WHEN N
   UPDATE token_revocations SET generation = generation + 1 WHERE id = 1;
 END;
 )sql",
+    // NN: agencies (spec §1.9): per domain and database secret type, the record that csms may
+    // rotate database credentials of that type.
+    R"sql(
+CREATE TABLE agencies (
+  domain_id TEXT NOT NULL,
+  secret_type TEXT NOT NULL,
+  agency_id TEXT NOT NULL,
+  agency_name TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  PRIMARY KEY (domain_id, secret_type)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

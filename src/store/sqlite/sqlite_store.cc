@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "store/sqlite/agency_repository.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/repositories.h"
 #include "store/sqlite/schema.h"
@@ -53,7 +54,8 @@ class SqliteTransaction final : public Transaction {
         secrets_(conn),
         tasks_(conn),
         access_keys_(conn),
-        delivery_(conn) {}
+        delivery_(conn),
+        agencies_(conn) {}
   IdentityRepository& identity() override { return identity_; }
   EventRepository& events() override { return events_; }
   RecordRepository& records() override { return records_; }
@@ -61,6 +63,7 @@ class SqliteTransaction final : public Transaction {
   TaskRepository& tasks() override { return tasks_; }
   AccessKeyRepository& access_keys() override { return access_keys_; }
   DeliveryRepository& delivery() override { return delivery_; }
+  AgencyRepository& agencies() override { return agencies_; }
 
  private:
   sqlite::SqliteIdentityRepository identity_;
@@ -70,6 +73,7 @@ class SqliteTransaction final : public Transaction {
   sqlite::SqliteTaskRepository tasks_;
   sqlite::SqliteAccessKeyRepository access_keys_;
   sqlite::SqliteDeliveryRepository delivery_;
+  sqlite::SqliteAgencyRepository agencies_;
 };
 
 class SqliteStore final : public Store {
