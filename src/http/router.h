@@ -54,6 +54,9 @@ class Router {
     Route route;
   };
   std::vector<Entry> entries_;
+  // Per segment count, indexes into entries_, most specific (largest literal_mask) first and in
+  // registration order among equals: the first entry matching a path is the most specific one.
+  std::vector<std::vector<size_t>> by_size_ = std::vector<std::vector<size_t>>(kMaxPathSegments + 1);
 };
 
 // Splits "/a/b/c" into {"a","b","c"}; false on an empty segment ("//").

@@ -18,6 +18,10 @@ void Router<Route>::Add(std::string_view method, std::string_view path_template,
     e.segments.emplace_back(parts[i]);
     if (parts[i].front() != '{') e.literal_mask |= uint32_t{1} << (kMaxPathSegments - 1 - i);
   }
+  std::vector<size_t>& bucket = by_size_[parts.size()];
+  auto at = bucket.begin();
+  while (at != bucket.end() && entries_[*at].literal_mask >= e.literal_mask) ++at;
+  bucket.insert(at, entries_.size());
   entries_.push_back(std::move(e));
 }
 
@@ -35,23 +39,24 @@ typename Router<Route>::Match Router<Route>::Find(std::string_view method, std::
   std::array<std::string_view, kMaxPathSegments> parts;
   size_t n = 0;
   if (!SplitPath(path, parts.data(), parts.size(), &n)) return Match::kNoPath;
-  // The most specific template matching the path, and the entry of it with this method.
+  // The most specific template matching the path (the first match: the bucket is ordered), and
+  // the entry of it with this method (among the entries of equal specificity that follow).
   const Entry* best_path = nullptr;
   const Entry* found = nullptr;
-  for (const Entry& e : entries_) {
-    if (e.segments.size() != n) continue;
-    if (best_path && e.literal_mask < best_path->literal_mask) continue;
+  for (size_t index : by_size_[n]) {
+    const Entry& e = entries_[index];
+    if (best_path && e.literal_mask < best_path->literal_mask) break;
     bool ok = true;
     for (size_t i = 0; i < n && ok; ++i) {
       const std::string& seg = e.segments[i];
       if (seg.front() != '{') ok = seg == parts[i];
     }
     if (!ok) continue;
-    if (!best_path || e.literal_mask > best_path->literal_mask) {
-      best_path = &e;
-      found = nullptr;
+    if (!best_path) best_path = &e;
+    if (e.method == method) {
+      found = &e;
+      break;
     }
-    if (!found && e.method == method) found = &e;
   }
   if (!best_path) return Match::kNoPath;
   if (!found) return Match::kNoMethod;

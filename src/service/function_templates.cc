@@ -22,7 +22,8 @@ std::string_view RawRotationFunctionTemplate() { return generated::kDbRotationFu
 
 Status RotationFunctionTemplate(const FunctionTemplateQuery& q, std::string* out) {
   if (!q.secret_type) return errors::InvalidParameter("secret_type is required: RDS-FG or GaussDB-FG");
-  if (!NeedsAgency(*q.secret_type)) return errors::InvalidParameter("invalid secret_type: must be RDS-FG or GaussDB-FG");
+  if (!NeedsAgency(*q.secret_type))
+    return errors::InvalidParameter("invalid secret_type: must be RDS-FG or GaussDB-FG");
   if (!q.secret_sub_type) return errors::InvalidParameter("secret_sub_type is required: SingleUser or MultiUser");
   if (!OneOf(*q.secret_sub_type, {"SingleUser", "MultiUser"})) {
     return errors::InvalidParameter("invalid secret_sub_type: must be SingleUser or MultiUser");

@@ -29,9 +29,7 @@ std::string ReadFile(const std::string& path) {
 class AgenciesTest : public DevServerTest {
  protected:
   HttpResult Get(const std::string& target) { return client_->Request("GET", target); }
-  HttpResult Post(const std::string& target, const std::string& body) {
-    return client_->Request("POST", target, body);
-  }
+  HttpResult Post(const std::string& target, const std::string& body) { return client_->Request("POST", target, body); }
   std::string Message(const HttpResult& r) {
     return r.ok_json && r.json.HasMember("error_msg") ? r.json["error_msg"].GetString() : r.body;
   }
@@ -80,8 +78,8 @@ TEST_F(AgenciesTest, CreateAgencyGrantsRotationOfItsTypeOnly) {
 }
 
 TEST_F(AgenciesTest, BadAgencyRequestsAre400NamingTheField) {
-  for (const char* target : {"/v1/csms/agencies", "/v1/csms/agencies?secret_type=COMMON",
-                             "/v1/csms/agencies?secret_type=rds-fg"}) {
+  for (const char* target :
+       {"/v1/csms/agencies", "/v1/csms/agencies?secret_type=COMMON", "/v1/csms/agencies?secret_type=rds-fg"}) {
     HttpResult r = Get(target);
     EXPECT_EQ(r.status, 400) << target << " " << r.body;
     EXPECT_EQ(r.ErrorCode(), "CSMS.0002") << target;
@@ -148,9 +146,9 @@ TEST_F(AgenciesTest, TheTemplateIsTheContribFileAndRotatesASecret) {
   std::string script = dir.File("fn.py");
   std::ofstream(script) << text;
   ChildProcess fn;
-  ASSERT_TRUE(fn.Start({"python3", script, "--listen", "127.0.0.1:0", "--username", "app", "--port-file",
-                        dir.File("port")},
-                       dir.File("fn.log")));
+  ASSERT_TRUE(
+      fn.Start({"python3", script, "--listen", "127.0.0.1:0", "--username", "app", "--port-file", dir.File("port")},
+               dir.File("fn.log")));
   std::string port;
   ASSERT_TRUE(WaitUntil(
       [&] {

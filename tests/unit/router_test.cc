@@ -120,8 +120,7 @@ TEST(Router, FindStaysCheapWithAFullTable) {
   for (int i = 0; i < kRounds; ++i) {
     http::PathParams params;
     const std::string* route = nullptr;
-    hits += r.Find("GET", "/v1/0123456789abcdef0123456789abcdef/secrets/db-pass", &route, &params) ==
-            R::Match::kFound;
+    hits += r.Find("GET", "/v1/0123456789abcdef0123456789abcdef/secrets/db-pass", &route, &params) == R::Match::kFound;
   }
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(hits, size_t{kRounds});

@@ -16,8 +16,7 @@ Status SqliteAgencyRepository::Insert(const Agency& a) {
 
 Status SqliteAgencyRepository::Get(const std::string& domain_id, const std::string& secret_type, Agency* out) {
   return QueryOne(
-      conn_,
-      "SELECT agency_id, agency_name, create_time FROM agencies WHERE domain_id = ?1 AND secret_type = ?2",
+      conn_, "SELECT agency_id, agency_name, create_time FROM agencies WHERE domain_id = ?1 AND secret_type = ?2",
       "agency", [&](Statement& s) { s.Bind(1, domain_id).Bind(2, secret_type); },
       [&](Statement& s) {
         out->domain_id = domain_id;
