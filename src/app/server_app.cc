@@ -31,6 +31,7 @@
 #include "scheduler/lifecycle_jobs.h"
 #include "scheduler/scheduler.h"
 #include "service/access_key_service.h"
+#include "service/agency_service.h"
 #include "service/delivery_service.h"
 #include "service/event_service.h"
 #include "service/identity_service.h"
@@ -240,6 +241,7 @@ struct Server {
   std::unique_ptr<SecretService> secrets;
   std::unique_ptr<SecretImporter> importer;  // BatchImportSecrets, through `secrets`
   std::unique_ptr<RotationService> rotations;
+  std::unique_ptr<AgencyService> agencies;
   std::unique_ptr<LifecycleJobs> lifecycle;
   std::unique_ptr<Scheduler> scheduler;
   // The API.
@@ -321,6 +323,7 @@ bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
   rotation_options.on_task_queued = [bell = &x.rotation_bell] { bell->Ring(); };
   x.rotations = std::make_unique<RotationService>(x.store.get(), &x.clock, x.vault.get(), x.rotation_function.get(),
                                                   rotation_options);
+  x.agencies = std::make_unique<AgencyService>(x.store.get(), &x.clock);
   x.lifecycle =
       std::make_unique<LifecycleJobs>(x.store.get(), x.vault.get(), x.rotations.get(), x.NotificationsWritten(config));
   SchedulerOptions scheduler_options;
@@ -345,6 +348,7 @@ bool BuildApi(const AppConfig& config, Server& x) {
   services.delivery = x.delivery.get();
   services.importer = x.importer.get();
   services.checker = x.secret_checker.get();
+  services.agencies = x.agencies.get();
   services.clock = &x.clock;
   services.dev_clock = config.dev ? &x.clock : nullptr;
   x.api = std::make_unique<http::Api>(services, config.api);

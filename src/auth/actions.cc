@@ -10,6 +10,9 @@ using L = AccessLevel;
 
 // Sorted by name (FindAction does a binary search; the unit test checks the order).
 constexpr ActionInfo kActions[] = {
+    // Agencies and function templates (spec §1.9): not in Huawei's table, named like the others.
+    {"csms:agency:create", L::kWrite},
+    {"csms:agency:get", L::kRead},
     {"csms:event:create", L::kWrite},
     {"csms:event:delete", L::kWrite},
     {"csms:event:get", L::kRead},  // ShowSecretEvent: not in Huawei's table, named like the others
@@ -23,6 +26,7 @@ constexpr ActionInfo kActions[] = {
     {"csms:secret:batchImport", L::kWrite},
     // CheckSecrets: estimates the strength of a value the caller sends; stores and reveals nothing.
     {"csms:secret:check", L::kRead},
+    {"csms:functionTemplate:get", L::kRead},
     {"csms:secret:create", L::kWrite},
     {"csms:secret:createStage", L::kWrite},
     {"csms:secret:createVersion", L::kWrite},

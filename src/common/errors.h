@@ -69,6 +69,10 @@ inline Status InvalidTaskMarker(std::string msg) { return {K::kInvalidArgument, 
 // A rotation function failed, timed out or answered badly (a failed task's task_error_code).
 inline Status RotationFunctionFailed(std::string msg) { return {K::kFailedPrecondition, "CSMS.0806", std::move(msg)}; }
 
+// Agencies and function templates (ours: the public table has no code for them).
+// Rotating an RDS-FG / GaussDB-FG secret in a domain without an agency for its type.
+inline Status AgencyNotGranted(std::string msg) { return {K::kFailedPrecondition, "CSMS.0901", std::move(msg)}; }
+
 // Notification records.
 inline Status InvalidRecordMarker(std::string msg) { return {K::kInvalidArgument, "CSMS.0701", std::move(msg)}; }
 

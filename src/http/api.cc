@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "http/error_body.h"
 #include "http/handlers/handlers.h"
+#include "http/path_checks.h"
 #include "http/worker_pool.h"
 #include "json/writer.h"
 
@@ -28,6 +29,7 @@ Api::Api(Services services, ApiOptions options)
   handlers::RegisterSecretRoutes(router_);
   handlers::RegisterSecretToolRoutes(router_);
   handlers::RegisterDeliveryRoutes(router_);
+  handlers::RegisterAgencyRoutes(router_);
   if (services_.dev_clock) handlers::RegisterDevRoutes(router_);
 }
 
@@ -106,6 +108,8 @@ void Api::Run(const HttpRequest& req, const Route& r, const PathParams& params, 
                         res);
     }
   }
+  // Names in the path follow their documented rules before any handler looks one up (400, not 404).
+  if (Status s = CheckPathParams(params); !s.ok()) return WriteError(s, res);
   RequestContext ctx{req, params, query, route->access == Access::kPublic ? nullptr : &principal, services_};
   Status s = route->handler(ctx, res);
   if (!s.ok()) {

@@ -32,6 +32,7 @@ class Scheduler;
 class DeliveryService;
 class SecretImporter;
 class SecretCheckerService;
+class AgencyService;
 }  // namespace csms
 
 namespace csms::http {
@@ -49,6 +50,7 @@ struct Services {
   DeliveryService* delivery = nullptr;  // null = no delivery API (503)
   SecretImporter* importer = nullptr;
   SecretCheckerService* checker = nullptr;
+  AgencyService* agencies = nullptr;    // null = no agency API (503)
   const Clock* clock = nullptr;
   OffsetClock* dev_clock = nullptr;  // set only in --dev mode
 };

@@ -5,6 +5,7 @@
 #include "crypto/random.h"
 #include "crypto/random_password.h"
 #include "domain/validation.h"
+#include "service/agency_service.h"
 #include "service/outbox.h"
 #include "service/secret_checks.h"
 
@@ -64,6 +65,8 @@ Status RotationService::Rotate(const std::string& project_id, const std::string&
     Secret secret;
     CSMS_RETURN_IF_ERROR(vault_->Load(tx, project_id, name, &secret));
     CSMS_RETURN_IF_ERROR(RequireEnabled(secret));
+    // A database secret type rotates only with an agency for it (spec §1.9), checked first.
+    CSMS_RETURN_IF_ERROR(CheckAgencyGranted(tx, secret));
     CSMS_RETURN_IF_ERROR(CheckRotatable(secret));
     CSMS_RETURN_IF_ERROR(CheckFunctionCallable(secret));
     async = HasRotationUrl(secret);
@@ -101,6 +104,7 @@ Status RotationService::RotateNow(const std::string& project_id, const std::stri
     Secret secret;
     CSMS_RETURN_IF_ERROR(vault_->Load(tx, project_id, name, &secret));
     CSMS_RETURN_IF_ERROR(RequireEnabled(secret));
+    CSMS_RETURN_IF_ERROR(CheckAgencyGranted(tx, secret));
     CSMS_RETURN_IF_ERROR(CheckRotatable(secret));
     CSMS_RETURN_IF_ERROR(CheckFunctionCallable(secret));
     secret_id = secret.id;

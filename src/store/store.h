@@ -14,6 +14,7 @@
 
 #include "common/status.h"
 #include "store/access_key_repository.h"
+#include "store/agency_repository.h"
 #include "store/delivery_repository.h"
 #include "store/event_repository.h"
 #include "store/identity_repository.h"
@@ -38,6 +39,7 @@ class Transaction {
   virtual AccessKeyRepository& access_keys() = 0;
   virtual DeliveryRepository& delivery() = 0;
   virtual ProjectSettingsRepository& project_settings() = 0;
+  virtual AgencyRepository& agencies() = 0;
 };
 
 class Store {

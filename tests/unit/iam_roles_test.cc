@@ -56,6 +56,9 @@ TEST(Roles, ReadonlyReadsMetadataButNeverValuesOrWrites) {
       {"csms:password:generate", true},  // reads and changes nothing
       {"csms:secret:batchImport", false},
       {"csms:secret:check", true},  // estimates a value the caller sends; reveals no stored one
+      {"csms:agency:create", false},
+      {"csms:agency:get", true},
+      {"csms:functionTemplate:get", true},
       {"csms:secret:create", false},
       {"csms:secret:createStage", false},
       {"csms:secret:createVersion", false},

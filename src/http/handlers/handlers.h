@@ -18,6 +18,7 @@ void RegisterSecretRoutes(Router<Route>& router);
 void RegisterSecretToolRoutes(Router<Route>& router);  // secret_tools.cc
 void RegisterDevRoutes(Router<Route>& router);
 void RegisterDeliveryRoutes(Router<Route>& router);
+void RegisterAgencyRoutes(Router<Route>& router);
 
 // Shared by list handlers: the page_info object of spec §2.8.
 void WritePageInfo(json::Writer& w, const std::optional<std::string>& next, const std::optional<std::string>& previous,

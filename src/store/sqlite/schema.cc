@@ -287,6 +287,18 @@ CREATE INDEX notifications_page_et
 CREATE INDEX notifications_page_set
   ON notifications (project_id, status, secret_name, event_name, trigger_event_type, create_time DESC, id DESC);
 )sql",
+    // NN: agencies (spec §1.9): per domain and database secret type, the record that csms may
+    // rotate database credentials of that type.
+    R"sql(
+CREATE TABLE agencies (
+  domain_id TEXT NOT NULL,
+  secret_type TEXT NOT NULL,
+  agency_id TEXT NOT NULL,
+  agency_name TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  PRIMARY KEY (domain_id, secret_type)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "store/sqlite/agency_repository.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/project_settings_repository.h"
 #include "store/sqlite/repositories.h"
@@ -55,7 +56,8 @@ class SqliteTransaction final : public Transaction {
         tasks_(conn),
         access_keys_(conn),
         delivery_(conn),
-        project_settings_(conn) {}
+        project_settings_(conn),
+        agencies_(conn) {}
   IdentityRepository& identity() override { return identity_; }
   EventRepository& events() override { return events_; }
   RecordRepository& records() override { return records_; }
@@ -64,6 +66,7 @@ class SqliteTransaction final : public Transaction {
   AccessKeyRepository& access_keys() override { return access_keys_; }
   DeliveryRepository& delivery() override { return delivery_; }
   ProjectSettingsRepository& project_settings() override { return project_settings_; }
+  AgencyRepository& agencies() override { return agencies_; }
 
  private:
   sqlite::SqliteIdentityRepository identity_;
@@ -74,6 +77,7 @@ class SqliteTransaction final : public Transaction {
   sqlite::SqliteAccessKeyRepository access_keys_;
   sqlite::SqliteDeliveryRepository delivery_;
   sqlite::SqliteProjectSettingsRepository project_settings_;
+  sqlite::SqliteAgencyRepository agencies_;
 };
 
 class SqliteStore final : public Store {
