@@ -30,6 +30,7 @@ class SecretService;
 class RotationService;
 class Scheduler;
 class DeliveryService;
+class WriterControl;
 }  // namespace csms
 
 namespace csms::http {
@@ -47,6 +48,7 @@ struct Services {
   DeliveryService* delivery = nullptr;  // null = no delivery API (503)
   const Clock* clock = nullptr;
   OffsetClock* dev_clock = nullptr;  // set only in --dev mode
+  WriterControl* writer = nullptr;   // the store's writer: statistics, and the --dev hold
 };
 
 struct RequestContext {
