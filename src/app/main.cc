@@ -69,6 +69,10 @@ void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
                  "writes that may wait for the database writer; beyond, 503 with Retry-After")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
+  cli.add_option("--write-group-max", config.write_group_max,
+                 "writes committed together in one transaction at most (1: each write commits alone)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
 }
 
 void AddEventFlags(CLI::App& cli, AppConfig& config) {

@@ -51,6 +51,7 @@ Status OpenStore(const AppConfig& config, std::unique_ptr<Store>* out) {
   options.synchronous_full = config.sqlite_synchronous_full;
   options.max_connections = SqliteConnectionsFor(config);
   options.write_queue = config.write_queue;
+  options.max_group_jobs = config.write_group_max;
   if (config.dev) {
     options.path = ":memory:";  // a private temporary file, removed when the store closes
   } else {
@@ -400,6 +401,7 @@ bool Start(const AppConfig& config, Server& x) {
 
 // In-flight deliveries and requests finish within their grace periods, then the threads stop.
 void Stop(const AppConfig& config, Server& x) {
+  x.store->HoldWrites(false);  // a writer held by the --dev hook would keep in-flight writes waiting
   x.dispatcher->BeginStop();  // no new claims; in-flight deliveries finish while the server drains
   x.http->Shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
   x.scheduler->Stop();

@@ -24,7 +24,8 @@ struct AppConfig {
   int shutdown_grace_seconds = 10;
   bool access_log = true;
   bool sqlite_synchronous_full = true;
-  int write_queue = 512;  // writes waiting for the store's writer; more get 503 + Retry-After
+  int write_queue = 512;     // writes waiting for the store's writer; more get 503 + Retry-After
+  int write_group_max = 64;  // writes committed together in one group (1: every write commits alone)
 
   // Secrets.
   int secret_quota = 200;
