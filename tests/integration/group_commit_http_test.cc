@@ -34,9 +34,11 @@ std::string SecretBody(const std::string& name) {
 
 class WriterHooksTest : public DevServerTest {
  protected:
-  // No background writers (scheduler, dispatcher): the only writes are the test's own.
+  // No background writers (scheduler, dispatcher): the only writes are the test's own. Enough
+  // worker threads that every queued write of a test can wait for the writer at once.
   std::vector<std::string> ExtraArgs() override {
-    std::vector<std::string> args = {"--secret-quota", "5", "--scheduler-interval-ms", "0", "--no-delivery"};
+    std::vector<std::string> args = {"--secret-quota",   "5", "--scheduler-interval-ms", "0", "--no-delivery",
+                                     "--worker-threads", "8"};
     args.insert(args.end(), extra_.begin(), extra_.end());
     return args;
   }
