@@ -176,6 +176,39 @@ TEST_F(GroupCommitTest, AStoreCallInsideAWriteIsRefusedNotADeadlock) {
   EXPECT_EQ(inner_read.kind(), Status::Kind::kInternal);
 }
 
+TEST_F(GroupCommitTest, AGroupEndsAtItsJobBound) {
+  SqliteOptions o;
+  o.max_group_jobs = 2;
+  Open(o);
+  store_->HoldWrites(true);
+  std::vector<std::thread> threads;
+  std::vector<Status> results(5);
+  for (int i = 0; i < 5; ++i) Queue(&threads, [this, i, &results] { results[i] = Create("s" + std::to_string(i)); });
+  store_->HoldWrites(false);
+  for (auto& t : threads) t.join();
+  for (const Status& s : results) EXPECT_TRUE(s.ok()) << s.ToString();
+  const StoreStats s = store_->stats();
+  EXPECT_EQ(s.groups, 3) << "2 + 2 + 1";
+  EXPECT_EQ(s.jobs, 5);
+  EXPECT_EQ(s.max_group_size, 2);
+}
+
+TEST_F(GroupCommitTest, AGroupEndsAtItsByteBound) {
+  SqliteOptions o;
+  o.max_group_bytes = 1;  // every create binds more: each commits in its own group
+  Open(o);
+  store_->HoldWrites(true);
+  std::vector<std::thread> threads;
+  std::vector<Status> results(3);
+  for (int i = 0; i < 3; ++i) Queue(&threads, [this, i, &results] { results[i] = Create("s" + std::to_string(i)); });
+  store_->HoldWrites(false);
+  for (auto& t : threads) t.join();
+  for (const Status& s : results) EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(store_->stats().groups, 3);
+  EXPECT_EQ(store_->stats().max_group_size, 1);
+  EXPECT_EQ(Names(), (std::vector<std::string>{"s0", "s1", "s2"}));
+}
+
 TEST_F(GroupCommitTest, ALoneWriteCommitsWithoutCompany) {
   Open({});
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(Create("s" + std::to_string(i)).ok());
