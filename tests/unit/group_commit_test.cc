@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <future>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -160,6 +161,25 @@ TEST_F(GroupCommitTest, AnExceptionRollsBackItsWriteAloneAndReachesItsCaller) {
   EXPECT_EQ(Names(), (std::vector<std::string>{"kept"}));
   Domain d;
   EXPECT_TRUE(store_->Read([&](Transaction& tx) { return tx.identity().GetDomainById("d1", &d); }).IsNotFound());
+}
+
+TEST_F(GroupCommitTest, AReadThatThrowsGivesItsConnectionBack) {
+  SqliteOptions o;
+  o.max_connections = 2;  // the writer's + one reader: a lost connection would stall every later read
+  Open(o);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_THROW(store_->Read([](Transaction&) -> Status { throw std::runtime_error("boom"); }).IgnoreError(),
+                 std::runtime_error);
+  }
+  // On a thread of its own, so that a read stuck waiting for a connection fails the test, not hangs it.
+  auto answer = std::make_shared<std::promise<Status>>();
+  std::future<Status> later = answer->get_future();
+  std::thread([store = store_.get(), answer] {
+    Domain d;
+    answer->set_value(store->Read([&](Transaction& tx) { return tx.identity().GetDomainById("none", &d); }));
+  }).detach();
+  ASSERT_EQ(later.wait_for(seconds(30)), std::future_status::ready) << "the read pool lost its connection";
+  EXPECT_TRUE(later.get().IsNotFound());
 }
 
 TEST_F(GroupCommitTest, AStoreCallInsideAWriteIsRefusedNotADeadlock) {

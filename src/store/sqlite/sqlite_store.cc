@@ -75,7 +75,18 @@ class SqliteStore final : public Store {
     Status s = sqlite::RunControl(*conn, "BEGIN");
     if (s.ok()) {
       sqlite::SqliteTransaction tx(*conn);
-      s = fn(tx);
+      try {
+        s = fn(tx);
+      } catch (...) {
+        // The connection goes back out of its transaction (or is closed), then the caller sees it.
+        sqlite::RunControl(*conn, "ROLLBACK").IgnoreError();
+        if (sqlite::InTransaction(*conn)) {
+          Discard(conn);
+        } else {
+          Release(conn);
+        }
+        throw;
+      }
       Status end = sqlite::RunControl(*conn, "COMMIT");
       if (s.ok()) s = end;
       if (!end.ok()) sqlite::RunControl(*conn, "ROLLBACK").IgnoreError();
