@@ -28,7 +28,7 @@ void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
   cli.add_option("--data-dir", config.data_dir, "directory of the database and generated credentials")
       ->capture_default_str();
   cli.add_flag("--dev", config.dev,
-               std::string("development mode: in-memory database, fixed credentials (") + kDevUserName + "/" +
+               std::string("development mode: a temporary database removed at exit, fixed credentials (") + kDevUserName + "/" +
                    kDevPassword + ", project " + kDevProjectId + "), settable clock");
   cli.add_option("--threads", config.server.threads, "I/O threads (0 = one per core)")->capture_default_str();
   cli.add_option("--tls-cert", config.server.tls_cert_file, "PEM certificate chain: serve HTTPS");
@@ -65,6 +65,14 @@ void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
                  "full: fsync every commit (survives power loss); normal: survives process crashes only")
       ->check(CLI::IsMember({"full", "normal"}))
       ->capture_default_str();
+  cli.add_option("--write-queue", config.write_queue,
+                 "writes that may wait for the database writer; beyond, 503 with Retry-After")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  cli.add_option("--write-group-max", config.write_group_max,
+                 "writes committed together in one transaction at most (1: each write commits alone)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
 }
 
 void AddEventFlags(CLI::App& cli, AppConfig& config) {

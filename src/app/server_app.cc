@@ -14,6 +14,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "auth/signature_authenticator.h"
 #include "auth/token_service.h"
@@ -43,6 +44,7 @@
 #include "service/secret_vault.h"
 #include "service/strength_checker.h"
 #include "service/webhook_secrets.h"
+#include "service/writer_control.h"
 #include "store/store.h"
 
 namespace csms {
@@ -51,14 +53,28 @@ namespace {
 Status OpenStore(const AppConfig& config, std::unique_ptr<Store>* out) {
   SqliteOptions options;
   options.synchronous_full = config.sqlite_synchronous_full;
+  options.max_connections = SqliteConnectionsFor(config);
+  options.write_queue = config.write_queue;
+  options.max_group_jobs = config.write_group_max;
   if (config.dev) {
-    options.path = ":memory:";
+    options.path = ":memory:";  // a private temporary file, removed when the store closes
   } else {
     CSMS_RETURN_IF_ERROR(PrepareDataDir(config.data_dir));  // 0700, never chmods; umask 077 for the files
     options.path = config.data_dir + "/csms.db";
   }
   return OpenSqliteStore(options, out);
 }
+
+}  // namespace
+
+int SqliteConnectionsFor(const AppConfig& config) {
+  const int io_threads =
+      config.server.threads > 0 ? config.server.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  constexpr int kBackgroundReaders = 3;  // the dispatcher, the scheduler's tick and its rotation worker
+  return io_threads + std::max(0, config.api.worker_threads) + kBackgroundReaders + 1;
+}
+
+namespace {
 
 // Writes the generated admin credentials where only the owner can read them.
 bool WriteCredentialsFile(const std::string& path, const BootstrapResult& r) {
@@ -218,6 +234,7 @@ struct Server {
   OffsetClock clock;
   SystemClock wire_clock;  // webhook-timestamp and X-Sdk-Date: receivers compare them with real time
   std::unique_ptr<Store> store;
+  std::unique_ptr<WriterControl> writer;  // the store writer's statistics and --dev hold
   crypto::Keyring keyring;  // csms/default
   crypto::KeyStore keys;    // every master key a secret can name
   // Identity and authentication.
@@ -258,6 +275,7 @@ struct Server {
 // The database, the accounts of a first start (or the --dev fixtures) and the master keys.
 bool BuildStorage(const AppConfig& config, Server& x) {
   if (!Check(OpenStore(config, &x.store), "cannot open the database: ")) return false;
+  x.writer = std::make_unique<WriterControl>(x.store.get());
   x.identity = std::make_unique<IdentityService>(x.store.get());
   if (!Check(Bootstrap(config, *x.identity), "bootstrap failed: ")) return false;
   if (!Check(LoadMasterKey(config, &x.keyring), "cannot load the master key: ")) return false;
@@ -351,6 +369,7 @@ bool BuildApi(const AppConfig& config, Server& x) {
   services.agencies = x.agencies.get();
   services.clock = &x.clock;
   services.dev_clock = config.dev ? &x.clock : nullptr;
+  services.writer = x.writer.get();
   x.api = std::make_unique<http::Api>(services, config.api);
   return true;
 }
@@ -396,6 +415,7 @@ bool Start(const AppConfig& config, Server& x) {
 
 // In-flight deliveries and requests finish within their grace periods, then the threads stop.
 void Stop(const AppConfig& config, Server& x) {
+  x.store->HoldWrites(false);  // a writer held by the --dev hook would keep in-flight writes waiting
   x.dispatcher->BeginStop();  // no new claims; in-flight deliveries finish while the server drains
   x.http->Shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
   x.scheduler->Stop();

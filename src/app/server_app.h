@@ -24,6 +24,8 @@ struct AppConfig {
   int shutdown_grace_seconds = 10;
   bool access_log = true;
   bool sqlite_synchronous_full = true;
+  int write_queue = 512;     // writes waiting for the store's writer; more get 503 + Retry-After
+  int write_group_max = 64;  // writes committed together in one group (1: every write commits alone)
 
   // Secrets.
   int secret_quota = 200;
@@ -67,6 +69,10 @@ struct AdminCommand {
   std::string access_key, description;  // access-key subcommands (`name` is the user name)
   int64_t duration_seconds = 900;       // create-temporary-credentials
 };
+
+// The SQLite connections a server needs: one per thread that may read at the same time (the I/O
+// threads, the worker pool, the dispatcher, the scheduler's tick and rotation worker) + the writer's.
+int SqliteConnectionsFor(const AppConfig& config);
 
 // Runs until SIGTERM/SIGINT; returns the process exit code.
 int RunServer(const AppConfig& config);

@@ -18,6 +18,8 @@ namespace csms::http {
 void WriteError(const Status& status, HttpResponse& res) {
   res.status = status.http_status();
   res.body = ErrorBody(status);
+  // Every 503 (a saturated pool, a full write queue, shutting down) says when to try again.
+  if (res.status == 503) res.headers.emplace_back("Retry-After", "1");
 }
 
 Api::Api(Services services, ApiOptions options)
@@ -157,7 +159,6 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
       };
       if (workers_->TrySubmit(std::move(task))) return;
       WriteError(errors::Unavailable("the server is busy with other requests of this kind; retry later"), res);
-      res.headers.emplace_back("Retry-After", "1");
     } else if (route) {
       Run(req, *route, params, res);
     }

@@ -33,6 +33,7 @@ class DeliveryService;
 class SecretImporter;
 class SecretCheckerService;
 class AgencyService;
+class WriterControl;
 }  // namespace csms
 
 namespace csms::http {
@@ -53,6 +54,7 @@ struct Services {
   AgencyService* agencies = nullptr;    // null = no agency API (503)
   const Clock* clock = nullptr;
   OffsetClock* dev_clock = nullptr;  // set only in --dev mode
+  WriterControl* writer = nullptr;   // the store's writer: statistics, and the --dev hold
 };
 
 struct RequestContext {

@@ -5,6 +5,8 @@
 // Implementations: sqlite/ (embedded default), postgres/ (shared, for replicas).
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -42,6 +44,27 @@ class Transaction {
   virtual AgencyRepository& agencies() = 0;
 };
 
+// What the writer of a store has done and has waiting (docs/architecture.md, Storage). Writes run in
+// groups: one transaction, each write under its own savepoint, one commit for all of them.
+struct StoreStats {
+  // Histogram of group sizes: bucket i counts groups of [2^i, 2^(i+1)) writes (the last: 128 and up).
+  static constexpr int kGroupSizeBuckets = 8;
+  int64_t queue_depth = 0;  // writes waiting for the writer
+  int64_t queue_limit = 0;  // more are refused (Unavailable) until the writer catches up
+  bool held = false;        // HoldWrites(true) is in force
+  int64_t groups = 0;       // groups committed
+  int64_t jobs = 0;         // writes in committed groups (each ok or rolled back alone to its savepoint)
+  int64_t jobs_failed = 0;  // of those, the ones whose own transaction failed (rolled back alone)
+  int64_t groups_failed = 0;  // groups whose commit failed (every write of them failed)
+  int64_t rejected = 0;       // writes refused because the queue was full
+  int64_t last_group_size = 0;
+  int64_t max_group_size = 0;
+  std::array<int64_t, kGroupSizeBuckets> group_sizes{};
+  int64_t last_commit_us = 0;  // the COMMIT statement alone (with synchronous=FULL: the fsync)
+  int64_t max_commit_us = 0;
+  int64_t total_commit_us = 0;
+};
+
 class Store {
  public:
   using TxFn = std::function<Status(Transaction&)>;
@@ -55,12 +78,25 @@ class Store {
   // process, not necessarily a power loss. Only for writes that are safe to lose that way, such as
   // the dispatcher's claims and outcomes (losing one means delivering again: at-least-once).
   virtual Status WriteRelaxed(const TxFn& fn) { return Write(fn); }
+
+  // The writer's figures (queue depth, group sizes, commit latency); zeros for a store without them.
+  virtual StoreStats stats() const { return {}; }
+  // Test hook (--dev): while held, the writer finishes the group it is running and starts no other,
+  // so writes queue up (and the queue bound answers Unavailable once full); false lets them run.
+  virtual void HoldWrites(bool held) {}
 };
 
 struct SqliteOptions {
-  std::string path;              // database file; ":memory:" for an ephemeral database
+  // The database file; ":memory:" for an ephemeral database: a file in a private (0700) temporary
+  // directory, WAL, synchronous=OFF, read by several connections, removed when the store closes.
+  std::string path;
   bool synchronous_full = true;  // fsync on every commit (survives power loss, not only kill -9)
-  int max_connections = 8;
+  int max_connections = 8;       // the writer's one + the readers' (at least one)
+  int write_queue = 512;         // writes that may wait for the writer; more are refused (Unavailable)
+  int max_group_jobs = 64;       // writes in one group (one transaction, one commit)
+  // A group also ends once its writes have handed SQLite this many bytes of text and blob parameters
+  // (secret values, notification content: what makes a commit large).
+  size_t max_group_bytes = 1 << 20;
 };
 
 // Opens (creating if needed) an SQLite store and applies pending schema migrations.

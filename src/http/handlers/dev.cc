@@ -1,7 +1,9 @@
 // --dev only: GET/POST /csms-dev/clock reads, sets or advances the server clock so that clients'
 // tests can exercise token expiry, version expiry and retention without waiting, and
-// POST /csms-dev/scheduler/tick runs one scheduler pass at once and says what it did. These routes
-// do not exist unless csmsd runs with --dev.
+// POST /csms-dev/scheduler/tick runs one scheduler pass at once and says what it did, and
+// GET /csms-dev/writer shows the store writer's statistics while POST /csms-dev/writer/hold and
+// /csms-dev/writer/release stop and restart it between groups (writes queue up meanwhile). These
+// routes do not exist unless csmsd runs with --dev.
 #include <rapidjson/document.h>
 
 #include "common/clock.h"
@@ -10,6 +12,7 @@
 #include "json/reader.h"
 #include "scheduler/scheduler.h"
 #include "service/delivery_service.h"
+#include "service/writer_control.h"
 
 namespace csms::http::handlers {
 namespace {
@@ -65,12 +68,55 @@ Status SchedulerTick(RequestContext& ctx, HttpResponse& res) {
   return Status::OK();
 }
 
+// The store writer's figures: queue, groups, commit latency (store/store.h StoreStats).
+Status WriterStats(RequestContext& ctx, HttpResponse& res) {
+  if (!ctx.services.writer) return errors::Unavailable("the store has no writer statistics");
+  const StoreStats s = ctx.services.writer->Stats();
+  json::Writer w;
+  w.StartObject();
+  w.Field("held", s.held);
+  w.Field("queue_depth", s.queue_depth);
+  w.Field("queue_limit", s.queue_limit);
+  w.Field("groups", s.groups);
+  w.Field("jobs", s.jobs);
+  w.Field("jobs_failed", s.jobs_failed);
+  w.Field("groups_failed", s.groups_failed);
+  w.Field("rejected", s.rejected);
+  w.Field("last_group_size", s.last_group_size);
+  w.Field("max_group_size", s.max_group_size);
+  // Bucket i counts groups of [2^i, 2^(i+1)) writes; the last one everything larger.
+  w.Key("group_sizes").StartArray();
+  for (int64_t n : s.group_sizes) w.Int(n);
+  w.EndArray();
+  w.Field("last_commit_us", s.last_commit_us);
+  w.Field("max_commit_us", s.max_commit_us);
+  w.Field("total_commit_us", s.total_commit_us);
+  w.EndObject();
+  res.body = w.Take();
+  return Status::OK();
+}
+
+Status HoldWriter(RequestContext& ctx, HttpResponse& res) {
+  if (!ctx.services.writer) return errors::Unavailable("the store has no writer to hold");
+  ctx.services.writer->Hold(true);
+  return WriterStats(ctx, res);
+}
+
+Status ReleaseWriter(RequestContext& ctx, HttpResponse& res) {
+  if (!ctx.services.writer) return errors::Unavailable("the store has no writer to release");
+  ctx.services.writer->Hold(false);
+  return WriterStats(ctx, res);
+}
+
 }  // namespace
 
 void RegisterDevRoutes(Router<Route>& r) {
   r.Add("GET", "/csms-dev/clock", {WriteClock, Access::kPublic, ""});
   r.Add("POST", "/csms-dev/clock", {SetClock, Access::kPublic, ""});
   r.Add("POST", "/csms-dev/scheduler/tick", {SchedulerTick, Access::kPublic, ""});
+  r.Add("GET", "/csms-dev/writer", {WriterStats, Access::kPublic, ""});
+  r.Add("POST", "/csms-dev/writer/hold", {HoldWriter, Access::kPublic, ""});
+  r.Add("POST", "/csms-dev/writer/release", {ReleaseWriter, Access::kPublic, ""});
 }
 
 }  // namespace csms::http::handlers

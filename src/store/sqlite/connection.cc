@@ -28,7 +28,7 @@ Status Statement::Exec() {
   return s;
 }
 
-Status Connection::Open(const std::string& path, bool synchronous_full, Connection** out) {
+Status Connection::Open(const std::string& path, Sync sync, Connection** out) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
@@ -39,7 +39,9 @@ Status Connection::Open(const std::string& path, bool synchronous_full, Connecti
   sqlite3_busy_timeout(db, 10000);
   auto* conn = new Connection(db);
   std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA temp_store=MEMORY;";
-  pragmas += synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+  pragmas += sync == Sync::kFull     ? "PRAGMA synchronous=FULL;"
+             : sync == Sync::kNormal ? "PRAGMA synchronous=NORMAL;"
+                                     : "PRAGMA synchronous=OFF;";
   Status s = conn->ExecScript(pragmas);
   if (!s.ok()) {
     delete conn;

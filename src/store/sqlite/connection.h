@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -14,6 +15,10 @@
 #include "common/status.h"
 
 namespace csms::sqlite {
+
+// Bytes of text and blob parameters bound on this thread, ever: the group writer reads it before
+// and after a write to measure how much that write handed SQLite (group_writer.h).
+inline thread_local size_t tls_bound_bytes = 0;
 
 class Statement {
  public:
@@ -27,6 +32,7 @@ class Statement {
 
   Statement& Bind(int index, std::string_view text) {
     sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    tls_bound_bytes += text.size();
     return *this;
   }
   Statement& Bind(int index, int64_t value) {
@@ -36,6 +42,7 @@ class Statement {
   Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
   Statement& BindBlob(int index, std::string_view bytes) {
     sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    tls_bound_bytes += bytes.size();
     return *this;
   }
   template <typename T>
@@ -82,9 +89,15 @@ class Statement {
   sqlite3_stmt* stmt_;
 };
 
+// PRAGMA synchronous of a connection.
+enum class Sync { kOff, kNormal, kFull };
+
 class Connection {
  public:
-  static Status Open(const std::string& path, bool synchronous_full, Connection** out);
+  static Status Open(const std::string& path, Sync sync, Connection** out);
+  static Status Open(const std::string& path, bool synchronous_full, Connection** out) {
+    return Open(path, synchronous_full ? Sync::kFull : Sync::kNormal, out);
+  }
   ~Connection();
 
   // Returns the prepared statement for `sql`, from the cache keyed by the SQL text (so a statement

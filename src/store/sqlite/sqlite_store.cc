@@ -1,6 +1,8 @@
-// SQLite implementation of Store: WAL mode, a small pool of connections (one per concurrent
-// caller, opened once and reused), cached prepared statements, BEGIN IMMEDIATE for writers so two
-// writers never deadlock on a lock upgrade.
+// SQLite implementation of Store: WAL mode; reads on a small pool of connections (one per
+// concurrent reader, opened once and reused) with cached prepared statements; every write goes to
+// the one GroupWriter (group_writer.h), which owns its own connection and commits queued writes in
+// groups.
+#include <algorithm>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -8,159 +10,107 @@
 #include <vector>
 
 #include "common/errors.h"
-#include "store/sqlite/agency_repository.h"
 #include "store/sqlite/connection.h"
-#include "store/sqlite/project_settings_repository.h"
-#include "store/sqlite/repositories.h"
+#include "store/sqlite/group_writer.h"
 #include "store/sqlite/schema.h"
+#include "store/sqlite/temp_database.h"
+#include "store/sqlite/transaction.h"
 #include "store/store.h"
 
 namespace csms {
+namespace sqlite {
+
+Status RunControl(Connection& conn, const char* sql) {
+  sqlite3_stmt* raw = nullptr;
+  CSMS_RETURN_IF_ERROR(conn.Prepare(sql, &raw));
+  Statement stmt(raw);
+  if (stmt.Exec().ok()) return Status::OK();
+  return errors::Internal(std::string("sqlite: ") + sqlite3_errmsg(conn.db()));
+}
+
+}  // namespace sqlite
+
 namespace {
 
 using sqlite::Connection;
 using sqlite::Statement;
 
-// A FIFO lock for writers: they get the database in arrival order. A plain mutex lets a thread
-// that commits in a loop take it straight back, starving the others (the delivery dispatcher
-// behind a burst of triggers waited for hundreds of milliseconds).
-class FifoMutex {
- public:
-  void lock() {
-    std::unique_lock<std::mutex> l(mu_);
-    const uint64_t ticket = next_++;
-    cv_.wait(l, [&] { return serving_ == ticket; });
-  }
-  void unlock() {
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      ++serving_;
-    }
-    cv_.notify_all();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  uint64_t next_ = 0, serving_ = 0;
-};
-
-// One transaction's view: the repositories, all bound to the transaction's connection.
-class SqliteTransaction final : public Transaction {
- public:
-  explicit SqliteTransaction(Connection& conn)
-      : identity_(conn),
-        events_(conn),
-        records_(conn),
-        secrets_(conn),
-        tasks_(conn),
-        access_keys_(conn),
-        delivery_(conn),
-        project_settings_(conn),
-        agencies_(conn) {}
-  IdentityRepository& identity() override { return identity_; }
-  EventRepository& events() override { return events_; }
-  RecordRepository& records() override { return records_; }
-  SecretRepository& secrets() override { return secrets_; }
-  TaskRepository& tasks() override { return tasks_; }
-  AccessKeyRepository& access_keys() override { return access_keys_; }
-  DeliveryRepository& delivery() override { return delivery_; }
-  ProjectSettingsRepository& project_settings() override { return project_settings_; }
-  AgencyRepository& agencies() override { return agencies_; }
-
- private:
-  sqlite::SqliteIdentityRepository identity_;
-  sqlite::SqliteEventRepository events_;
-  sqlite::SqliteRecordRepository records_;
-  sqlite::SqliteSecretRepository secrets_;
-  sqlite::SqliteTaskRepository tasks_;
-  sqlite::SqliteAccessKeyRepository access_keys_;
-  sqlite::SqliteDeliveryRepository delivery_;
-  sqlite::SqliteProjectSettingsRepository project_settings_;
-  sqlite::SqliteAgencyRepository agencies_;
-};
-
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(SqliteOptions options) : options_(std::move(options)) {
-    // Every connection to ":memory:" is a separate database, so the ephemeral store has exactly one.
-    if (options_.path == ":memory:") options_.max_connections = 1;
-  }
+  explicit SqliteStore(SqliteOptions options) : options_(std::move(options)) {}
   ~SqliteStore() override {
+    writer_.reset();  // runs what is queued
     for (Connection* c : idle_) delete c;
+    // temp_ (declared first) goes last: the files are removed once every connection is closed.
   }
 
   Status Init() {
+    if (options_.path == ":memory:") {
+      CSMS_RETURN_IF_ERROR(temp_.Create());
+      options_.path = temp_.path();
+      sync_ = sqlite::Sync::kOff;  // private and gone at exit: nothing to make durable
+    } else {
+      sync_ = options_.synchronous_full ? sqlite::Sync::kFull : sqlite::Sync::kNormal;
+    }
+    readers_ = std::max(1, options_.max_connections - 1);
+    std::unique_ptr<Connection> conn;
+    CSMS_RETURN_IF_ERROR(OpenConnection(&conn));
+    CSMS_RETURN_IF_ERROR(Migrate(conn.get()));  // on failure the connection is closed, whatever its state
+    sqlite::GroupWriterOptions w;
+    w.durable = sync_ == sqlite::Sync::kFull;
+    w.queue_limit = std::max(1, options_.write_queue);
+    w.max_group_jobs = std::max(1, options_.max_group_jobs);
+    w.max_group_bytes = options_.max_group_bytes;
+    writer_ = std::make_unique<sqlite::GroupWriter>(
+        std::move(conn), [this](std::unique_ptr<Connection>* out) { return OpenConnection(out); }, w);
+    return Status::OK();
+  }
+
+  Status Read(const TxFn& fn) override {
+    if (writer_->OnWriterThread()) {
+      return errors::Internal("Store::Read called inside a write transaction (it would not see the write)");
+    }
     Connection* conn = nullptr;
     CSMS_RETURN_IF_ERROR(Acquire(&conn));
-    Status s = Migrate(conn);
+    Status s = sqlite::RunControl(*conn, "BEGIN");
     if (s.ok()) {
-      Release(conn);
+      sqlite::SqliteTransaction tx(*conn);
+      try {
+        s = fn(tx);
+      } catch (...) {
+        // The connection goes back out of its transaction (or is closed), then the caller sees it.
+        sqlite::RunControl(*conn, "ROLLBACK").IgnoreError();
+        if (sqlite::InTransaction(*conn)) {
+          Discard(conn);
+        } else {
+          Release(conn);
+        }
+        throw;
+      }
+      Status end = sqlite::RunControl(*conn, "COMMIT");
+      if (s.ok()) s = end;
+      if (!end.ok()) sqlite::RunControl(*conn, "ROLLBACK").IgnoreError();
+    }
+    // A connection goes back to the pool only outside any transaction: reused, it would run the
+    // next caller's statements inside a stale one.
+    if (sqlite::InTransaction(*conn)) {
+      Discard(conn);
     } else {
-      Discard(conn);  // a failed migration may have left it inside its transaction
+      Release(conn);
     }
     return s;
   }
-
-  Status Read(const TxFn& fn) override { return RunTx(fn, "BEGIN"); }
-  // Writers of this process queue on a mutex rather than in SQLite's busy handler, which polls with
-  // growing sleeps and under load lets a writer wait for seconds while others keep winning.
-  Status Write(const TxFn& fn) override {
-    std::lock_guard<FifoMutex> lock(write_mu_);
-    return RunTx(fn, "BEGIN IMMEDIATE");
-  }
-  // synchronous=NORMAL for this one commit: no fsync; the WAL is written in order, so the next
-  // synced commit makes it durable along with its own.
-  Status WriteRelaxed(const TxFn& fn) override {
-    std::lock_guard<FifoMutex> lock(write_mu_);
-    return RunTx(fn, "BEGIN IMMEDIATE", /*relaxed=*/options_.synchronous_full);
-  }
+  Status Write(const TxFn& fn) override { return writer_->Submit(fn, /*durable=*/true); }
+  Status WriteRelaxed(const TxFn& fn) override { return writer_->Submit(fn, /*durable=*/false); }
+  StoreStats stats() const override { return writer_->Stats(); }
+  void HoldWrites(bool held) override { writer_->Hold(held); }
 
  private:
-  // A connection goes back to the pool only in the state every caller expects: outside any
-  // transaction and, when the store is durable, at synchronous=FULL. One that cannot be brought
-  // back to that state (a failed ROLLBACK, a failed restore of synchronous=FULL) is closed instead:
-  // reused, it would run the next caller's statements inside a stale transaction, or commit its
-  // "durable" writes without fsync.
-  Status RunTx(const TxFn& fn, const char* begin, bool relaxed = false) {
-    Connection* conn = nullptr;
-    CSMS_RETURN_IF_ERROR(Acquire(&conn));
-    if (relaxed) {
-      Status s = RunControl(conn, "PRAGMA synchronous=NORMAL");
-      if (!s.ok()) {
-        Discard(conn);  // its synchronous setting is unknown
-        return s;
-      }
-    }
-    Status s = RunControl(conn, begin);
-    if (s.ok()) {
-      SqliteTransaction tx(*conn);
-      s = fn(tx);
-      if (s.ok()) s = RunControl(conn, "COMMIT");
-      // After a failed body or COMMIT the outcome is s; a failed ROLLBACK shows in InTransaction.
-      if (!s.ok()) RunControl(conn, "ROLLBACK").IgnoreError();
-    }
-    bool reusable = !InTransaction(conn);
-    if (relaxed && !RunControl(conn, "PRAGMA synchronous=FULL").ok()) reusable = false;
-    if (reusable) {
-      Release(conn);
-    } else {
-      Discard(conn);
-    }
-    return s;
-  }
-
-  static bool InTransaction(Connection* conn) { return sqlite3_get_autocommit(conn->db()) == 0; }
-
-  // BEGIN / COMMIT / ROLLBACK (string literals) from the connection's statement cache: they run
-  // twice per request, and sqlite3_exec would parse them anew each time (~14% of the instructions
-  // of a GET of one event). Failures read exactly as ExecScript's did.
-  static Status RunControl(Connection* conn, const char* sql) {
-    sqlite3_stmt* raw = nullptr;
-    CSMS_RETURN_IF_ERROR(conn->Prepare(sql, &raw));
-    Statement stmt(raw);
-    if (stmt.Exec().ok()) return Status::OK();
-    return errors::Internal(std::string("sqlite: ") + sqlite3_errmsg(conn->db()));
+  Status OpenConnection(std::unique_ptr<Connection>* out) {
+    Connection* raw = nullptr;
+    CSMS_RETURN_IF_ERROR(Connection::Open(options_.path, sync_, &raw));
+    out->reset(raw);
+    return Status::OK();
   }
 
   Status Acquire(Connection** out) {
@@ -171,10 +121,10 @@ class SqliteStore final : public Store {
         idle_.pop_back();
         return Status::OK();
       }
-      if (open_ < options_.max_connections) {
+      if (open_ < readers_) {
         ++open_;
         lock.unlock();
-        Status s = Connection::Open(options_.path, options_.synchronous_full, out);
+        Status s = Connection::Open(options_.path, sync_, out);
         if (!s.ok()) {
           lock.lock();
           --open_;
@@ -193,10 +143,7 @@ class SqliteStore final : public Store {
   }
 
   // Closes a connection that must not be reused; a later Acquire opens a fresh one in its place.
-  // (The ephemeral ":memory:" store has no later: its one connection is its database. Closing it
-  // would lose everything, so it is kept, rolled back as far as SQLite allows.)
   void Discard(Connection* conn) {
-    if (options_.path == ":memory:") return Release(conn);
     delete conn;
     std::lock_guard<std::mutex> lock(mu_);
     --open_;
@@ -225,7 +172,7 @@ class SqliteStore final : public Store {
       script += ";INSERT INTO schema_version (version) VALUES (" + std::to_string(i + 1) + ");COMMIT;";
       Status s = conn->ExecScript(script);
       if (!s.ok()) {
-        // Init discards this connection whatever the ROLLBACK does; the migration's error is the news.
+        // Init closes this connection whatever the ROLLBACK does; the migration's error is the news.
         conn->ExecScript("ROLLBACK").IgnoreError();
         return s;
       }
@@ -233,8 +180,11 @@ class SqliteStore final : public Store {
     return Status::OK();
   }
 
+  sqlite::TempDatabase temp_;  // first: destroyed last
   SqliteOptions options_;
-  FifoMutex write_mu_;
+  sqlite::Sync sync_ = sqlite::Sync::kFull;
+  int readers_ = 1;
+  std::unique_ptr<sqlite::GroupWriter> writer_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Connection*> idle_;

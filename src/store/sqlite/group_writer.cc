@@ -1,0 +1,226 @@
+#include "store/sqlite/group_writer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <semaphore>
+#include <string>
+#include <utility>
+
+#include "common/errors.h"
+#include "common/log.h"
+#include "store/sqlite/transaction.h"
+
+namespace csms::sqlite {
+
+struct GroupWriter::Job {
+  const Store::TxFn* fn = nullptr;
+  bool durable = true;
+  Status result;
+  std::exception_ptr exception;
+  std::binary_semaphore done{0};  // released by the writer once result is final: its last touch
+};
+
+GroupWriter::GroupWriter(std::unique_ptr<Connection> conn, Reopen reopen, GroupWriterOptions options)
+    : conn_(std::move(conn)), reopen_(std::move(reopen)), options_(options), conn_full_(options.durable) {
+  stats_.queue_limit = options_.queue_limit;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+GroupWriter::~GroupWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+Status GroupWriter::Submit(const Store::TxFn& fn, bool durable) {
+  if (OnWriterThread()) {
+    return errors::Internal("Store::Write called inside a write transaction (it would wait for itself)");
+  }
+  Job job;
+  job.fn = &fn;
+  job.durable = durable;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return errors::Unavailable("the database is closing");
+    if (static_cast<int>(queue_.size()) >= options_.queue_limit) {
+      ++stats_.rejected;
+      return errors::Unavailable("too many writes are waiting for the database (" +
+                                 std::to_string(options_.queue_limit) + "); retry later");
+    }
+    queue_.push_back(&job);
+    stats_.queue_depth = static_cast<int64_t>(queue_.size());
+  }
+  wake_.notify_one();
+  job.done.acquire();
+  if (job.exception) std::rethrow_exception(job.exception);
+  return job.result;
+}
+
+void GroupWriter::Hold(bool held) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_ = held;
+    stats_.held = held;
+  }
+  wake_.notify_all();
+}
+
+StoreStats GroupWriter::Stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+void GroupWriter::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    // Held: queue up. Stopping: run everything left, held or not, then leave.
+    wake_.wait(lock, [&] { return stopping_ || (!queue_.empty() && !held_); });
+    if (queue_.empty()) return;  // stopping, nothing left
+    RunGroup(lock);
+  }
+}
+
+GroupWriter::Job* GroupWriter::NextJob(bool group_full, size_t group_jobs, size_t group_bytes) {
+  if (queue_.empty() || (held_ && !stopping_)) return nullptr;
+  if (group_jobs > 0) {
+    if (static_cast<int>(group_jobs) >= options_.max_group_jobs || group_bytes >= options_.max_group_bytes)
+      return nullptr;
+    // A durable write never joins a relaxed group: it would commit without fsync.
+    if (options_.durable && !group_full && queue_.front()->durable) return nullptr;
+  }
+  Job* job = queue_.front();
+  queue_.pop_front();
+  stats_.queue_depth = static_cast<int64_t>(queue_.size());
+  return job;
+}
+
+Status GroupWriter::Begin(bool full) {
+  if (!conn_) {
+    CSMS_RETURN_IF_ERROR(reopen_(&conn_));
+    conn_full_ = options_.durable;
+  }
+  // The setting may not change inside a transaction, so it is chosen for the whole group here.
+  if (options_.durable && conn_full_ != full) {
+    Status s = RunControl(*conn_, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    if (!s.ok()) {
+      DropConnection();  // its setting is unknown: never commit a durable write on it
+      return s;
+    }
+    conn_full_ = full;
+  }
+  return RunControl(*conn_, "BEGIN IMMEDIATE");
+}
+
+bool GroupWriter::RunJob(Job* job, Status* broken) {
+  Status s = RunControl(*conn_, "SAVEPOINT write");
+  if (s.ok()) {
+    SqliteTransaction tx(*conn_);
+    try {
+      s = (*job->fn)(tx);
+    } catch (...) {
+      job->exception = std::current_exception();
+      s = errors::Internal("the write threw an exception");
+    }
+    if (s.ok()) s = RunControl(*conn_, "RELEASE write");
+    if (!s.ok() && InTransaction(*conn_)) {
+      Status undo = RunControl(*conn_, "ROLLBACK TO write");
+      if (undo.ok()) undo = RunControl(*conn_, "RELEASE write");
+      if (!undo.ok()) {
+        job->result = s;
+        *broken = undo;
+        return false;
+      }
+    }
+  }
+  job->result = s;
+  if (!InTransaction(*conn_)) {
+    // SQLite rolled the whole transaction back (e.g. an I/O error): the earlier writes are gone.
+    *broken = s.ok() ? errors::Internal("sqlite: the group's transaction ended unexpectedly") : s;
+    return false;
+  }
+  return true;
+}
+
+void GroupWriter::DropConnection() {
+  conn_.reset();
+  conn_full_ = options_.durable;
+}
+
+void GroupWriter::RunGroup(std::unique_lock<std::mutex>& lock) {
+  // FULL when any write that may join the group is durable; then relaxed ones ride along.
+  bool full = false;
+  if (options_.durable) {
+    const size_t n = std::min(queue_.size(), static_cast<size_t>(std::max(options_.max_group_jobs, 1)));
+    for (size_t i = 0; i < n && !full; ++i) full = queue_[i]->durable;
+  }
+  group_.clear();
+  size_t bytes = 0;
+  Job* first = NextJob(full, 0, 0);
+  if (!first) return;
+  lock.unlock();
+
+  Status failure = Begin(full);
+  if (!failure.ok()) {
+    // Nothing ran: this write fails, the others stay queued for the next group.
+    first->result = failure;
+    if (conn_ && InTransaction(*conn_)) RunControl(*conn_, "ROLLBACK").IgnoreError();
+    lock.lock();
+    ++stats_.groups_failed;
+    first->done.release();
+    return;
+  }
+  for (Job* job = first; job;) {
+    group_.push_back(job);
+    const size_t before = tls_bound_bytes;
+    if (!RunJob(job, &failure)) break;
+    bytes += tls_bound_bytes - before;
+    lock.lock();
+    job = NextJob(full, group_.size(), bytes);
+    lock.unlock();
+  }
+
+  int64_t commit_us = 0;
+  if (failure.ok()) {
+    const auto t0 = std::chrono::steady_clock::now();
+    failure = RunControl(*conn_, "COMMIT");
+    commit_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  }
+  if (!failure.ok()) {
+    log::Error("database write group of " + std::to_string(group_.size()) + " failed: " + failure.ToString());
+    if (InTransaction(*conn_)) RunControl(*conn_, "ROLLBACK").IgnoreError();
+    if (InTransaction(*conn_)) DropConnection();  // never run the next group inside a stale transaction
+    // A write that failed alone keeps its own answer; the others did not commit.
+    for (Job* job : group_) {
+      if (job->result.ok()) job->result = failure;
+    }
+  }
+
+  lock.lock();
+  const int64_t size = static_cast<int64_t>(group_.size());
+  if (failure.ok()) {
+    ++stats_.groups;
+    stats_.jobs += size;
+    for (Job* job : group_) {
+      if (!job->result.ok()) ++stats_.jobs_failed;
+    }
+    stats_.last_group_size = size;
+    stats_.max_group_size = std::max(stats_.max_group_size, size);
+    int bucket = 0;
+    while (bucket + 1 < StoreStats::kGroupSizeBuckets && (int64_t{2} << bucket) <= size) ++bucket;
+    ++stats_.group_sizes[bucket];
+    stats_.last_commit_us = commit_us;
+    stats_.max_commit_us = std::max(stats_.max_commit_us, commit_us);
+    stats_.total_commit_us += commit_us;
+  } else {
+    ++stats_.groups_failed;
+  }
+  // The statistics already show this group when its callers wake.
+  for (Job* job : group_) job->done.release();
+  group_.clear();
+}
+
+}  // namespace csms::sqlite

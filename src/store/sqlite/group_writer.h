@@ -1,0 +1,94 @@
+// GroupWriter: the one writer of a SQLite store. It owns one connection and one thread; Submit
+// queues a write transaction (a TxFn) and blocks until the group holding it has committed or failed.
+//
+// A group is one SQLite transaction: BEGIN IMMEDIATE, then each queued write under its own
+// SAVEPOINT (RELEASE when it returns ok; ROLLBACK TO + RELEASE when it fails, so a conflict, a
+// validation error or a quota found inside the transaction undoes that write alone), then one COMMIT
+// (one fsync with synchronous=FULL) and every caller of the group wakes with its own Status. If the
+// COMMIT fails, every write of the group fails. The writer takes what is queued: a lone write
+// commits at once (no waiting for company); a group ends when the queue is empty, at
+// max_group_jobs writes, or once its writes have bound max_group_bytes of text and blob parameters.
+//
+// Durability: a group holding any durable write commits with synchronous=FULL. A group of relaxed
+// writes only (the dispatcher's claims and outcomes) commits with synchronous=NORMAL; a relaxed write
+// queued behind a durable one simply rides in its group. With a non-durable store (synchronous
+// NORMAL or OFF) the connection's setting is never changed.
+//
+// Backpressure: at most queue_limit writes wait; Submit answers Unavailable at once beyond that.
+// A TxFn runs on the writer thread: it must not call Store::Read or Store::Write (Submit from the
+// writer thread is refused as an internal error rather than deadlocking) and should do no heavy CPU
+// work (password hashing and the like happen before Write).
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/status.h"
+#include "store/sqlite/connection.h"
+#include "store/store.h"
+
+namespace csms::sqlite {
+
+struct GroupWriterOptions {
+  bool durable = true;  // the store commits with synchronous=FULL (relaxed-only groups may use NORMAL)
+  int queue_limit = 512;
+  int max_group_jobs = 64;
+  size_t max_group_bytes = 1 << 20;
+};
+
+class GroupWriter {
+ public:
+  // Opens a fresh connection in place of one that could not be brought out of its transaction.
+  using Reopen = std::function<Status(std::unique_ptr<Connection>*)>;
+
+  GroupWriter(std::unique_ptr<Connection> conn, Reopen reopen, GroupWriterOptions options);
+  // Runs every write still queued (held or not), then stops the thread and closes the connection.
+  ~GroupWriter();
+  GroupWriter(const GroupWriter&) = delete;
+  GroupWriter& operator=(const GroupWriter&) = delete;
+
+  // Runs fn in the next group; blocks until that group committed or failed. An exception thrown by
+  // fn rolls back its savepoint and is rethrown here, on the caller's thread.
+  Status Submit(const Store::TxFn& fn, bool durable);
+  void Hold(bool held);
+  StoreStats Stats() const;
+  // True on the writer's own thread (a TxFn running).
+  bool OnWriterThread() const { return std::this_thread::get_id() == thread_.get_id(); }
+
+ private:
+  struct Job;
+  void Loop();
+  // Runs one group; called and returns with mu_ held, runs the transaction without it.
+  void RunGroup(std::unique_lock<std::mutex>& lock);
+  // The next write that may join the group of this durability, or nullptr (mu_ held).
+  Job* NextJob(bool group_full, size_t group_jobs, size_t group_bytes);
+  // Brings the connection to the group's synchronous setting and opens the transaction.
+  Status Begin(bool full);
+  // Runs one write under its savepoint; false when the transaction itself is gone (a failed
+  // ROLLBACK TO, or SQLite rolled everything back), with the reason in *broken.
+  bool RunJob(Job* job, Status* broken);
+  // Closes a connection whose state is unknown; the next group opens a fresh one.
+  void DropConnection();
+
+  std::unique_ptr<Connection> conn_;
+  Reopen reopen_;
+  const GroupWriterOptions options_;
+  bool conn_full_;  // the connection's synchronous setting is FULL
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<Job*> queue_;
+  bool held_ = false;
+  bool stopping_ = false;
+  StoreStats stats_;
+  std::vector<Job*> group_;  // the running group's writes (writer thread only)
+  std::thread thread_;
+};
+
+}  // namespace csms::sqlite
