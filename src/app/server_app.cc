@@ -36,8 +36,10 @@
 #include "service/identity_service.h"
 #include "service/record_service.h"
 #include "service/rotation_service.h"
+#include "service/secret_backup.h"
 #include "service/secret_service.h"
 #include "service/secret_vault.h"
+#include "service/tag_service.h"
 #include "service/webhook_secrets.h"
 #include "store/store.h"
 
@@ -233,6 +235,8 @@ struct Server {
   std::unique_ptr<rotation::HttpRotationFunction> rotation_function;
   Doorbell rotation_bell;  // RotationService rings it, the scheduler's rotation worker waits on it
   std::unique_ptr<SecretService> secrets;
+  std::unique_ptr<TagService> tags;
+  std::unique_ptr<SecretBackup> backups;
   std::unique_ptr<RotationService> rotations;
   std::unique_ptr<LifecycleJobs> lifecycle;
   std::unique_ptr<Scheduler> scheduler;
@@ -307,6 +311,8 @@ bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
              "original key): ")) {
     return false;
   }
+  x.tags = std::make_unique<TagService>(x.store.get());
+  x.backups = std::make_unique<SecretBackup>(x.store.get(), x.vault.get(), SecretBackupOptions{config.secret_quota});
   RotationServiceOptions rotation_options;
   rotation_options.rotation_lease_ms = config.rotation_timeout_ms + 30'000;
   rotation_options.on_notifications = x.NotificationsWritten(config);
@@ -335,6 +341,8 @@ bool BuildApi(const AppConfig& config, Server& x) {
   services.rotations = x.rotations.get();
   services.scheduler = x.scheduler.get();
   services.delivery = x.delivery.get();
+  services.tags = x.tags.get();
+  services.backups = x.backups.get();
   services.clock = &x.clock;
   services.dev_clock = config.dev ? &x.clock : nullptr;
   x.api = std::make_unique<http::Api>(services, config.api);

@@ -32,6 +32,11 @@ constexpr ActionInfo kActions[] = {
     {"csms:secret:update", L::kWrite},
     {"csms:secret:updateStage", L::kWrite},
     {"csms:secret:updateVersion", L::kWrite},
+    {"csms:tag:batch", L::kWrite},  // tag actions: not in Huawei's table, named like the others
+    {"csms:tag:create", L::kWrite},
+    {"csms:tag:delete", L::kWrite},
+    {"csms:tag:list", L::kList},
+    {"csms:tag:listResources", L::kList},
     {"csms:task:list", L::kList},
     {"iam:projects:list", L::kList},  // GET /v3/projects, the SDKs' project-id lookup
     // DELETE /v3/auth/tokens: anyone may revoke their own tokens (TokenService::Revoke decides whose).

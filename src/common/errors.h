@@ -69,6 +69,10 @@ inline Status InvalidTaskMarker(std::string msg) { return {K::kInvalidArgument, 
 // A rotation function failed, timed out or answered badly (a failed task's task_error_code).
 inline Status RotationFunctionFailed(std::string msg) { return {K::kFailedPrecondition, "CSMS.0806", std::move(msg)}; }
 
+// Tags and backups (ours: the public table has no codes for them).
+inline Status TagQuotaReached(std::string msg) { return {K::kFailedPrecondition, "CSMS.0901", std::move(msg)}; }
+inline Status BackupTooLarge(std::string msg) { return {K::kFailedPrecondition, "CSMS.0902", std::move(msg)}; }
+
 // Notification records.
 inline Status InvalidRecordMarker(std::string msg) { return {K::kInvalidArgument, "CSMS.0701", std::move(msg)}; }
 

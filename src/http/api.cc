@@ -27,6 +27,8 @@ Api::Api(Services services, ApiOptions options)
   handlers::RegisterRecordRoutes(router_);
   handlers::RegisterSecretRoutes(router_);
   handlers::RegisterDeliveryRoutes(router_);
+  handlers::RegisterTagRoutes(router_);
+  handlers::RegisterSecretBackupRoutes(router_);
   if (services_.dev_clock) handlers::RegisterDevRoutes(router_);
 }
 

@@ -30,6 +30,8 @@ class SecretService;
 class RotationService;
 class Scheduler;
 class DeliveryService;
+class TagService;
+class SecretBackup;
 }  // namespace csms
 
 namespace csms::http {
@@ -45,6 +47,8 @@ struct Services {
   RotationService* rotations = nullptr;
   Scheduler* scheduler = nullptr;
   DeliveryService* delivery = nullptr;  // null = no delivery API (503)
+  TagService* tags = nullptr;
+  SecretBackup* backups = nullptr;
   const Clock* clock = nullptr;
   OffsetClock* dev_clock = nullptr;  // set only in --dev mode
 };

@@ -19,6 +19,7 @@
 #include "store/identity_repository.h"
 #include "store/record_repository.h"
 #include "store/secret_repository.h"
+#include "store/tag_repository.h"
 #include "store/task_repository.h"
 
 namespace csms {
@@ -36,6 +37,7 @@ class Transaction {
   virtual TaskRepository& tasks() = 0;
   virtual AccessKeyRepository& access_keys() = 0;
   virtual DeliveryRepository& delivery() = 0;
+  virtual TagRepository& tags() = 0;
 };
 
 class Store {

@@ -53,7 +53,8 @@ class SqliteTransaction final : public Transaction {
         secrets_(conn),
         tasks_(conn),
         access_keys_(conn),
-        delivery_(conn) {}
+        delivery_(conn),
+        tags_(conn) {}
   IdentityRepository& identity() override { return identity_; }
   EventRepository& events() override { return events_; }
   RecordRepository& records() override { return records_; }
@@ -61,6 +62,7 @@ class SqliteTransaction final : public Transaction {
   TaskRepository& tasks() override { return tasks_; }
   AccessKeyRepository& access_keys() override { return access_keys_; }
   DeliveryRepository& delivery() override { return delivery_; }
+  TagRepository& tags() override { return tags_; }
 
  private:
   sqlite::SqliteIdentityRepository identity_;
@@ -70,6 +72,7 @@ class SqliteTransaction final : public Transaction {
   sqlite::SqliteTaskRepository tasks_;
   sqlite::SqliteAccessKeyRepository access_keys_;
   sqlite::SqliteDeliveryRepository delivery_;
+  sqlite::SqliteTagRepository tags_;
 };
 
 class SqliteStore final : public Store {
