@@ -69,6 +69,11 @@ TEST(Roles, ReadonlyReadsMetadataButNeverValuesOrWrites) {
       {"csms:secret:update", false},
       {"csms:secret:updateStage", false},
       {"csms:secret:updateVersion", false},
+      {"csms:tag:batch", false},
+      {"csms:tag:create", false},
+      {"csms:tag:delete", false},
+      {"csms:tag:list", true},
+      {"csms:tag:listResources", true},
       {"csms:task:list", true},
       {"iam:projects:list", true},
       {"iam:tokens:revoke", true},  // its own tokens only (TokenService::Revoke)
