@@ -26,8 +26,9 @@ Status ReadTag(const json::ObjectReader& r, Tag* out) {
   return Status::OK();
 }
 
-// The objects of the array `key` (required when `required`), each with its path for messages.
-Status ReadObjectArray(const rapidjson::Value& doc, const char* key, bool required,
+// The objects of the array `key` (required when `required`), each with its path for messages. An
+// array longer than `max` is refused before anything is read of it.
+Status ReadObjectArray(const rapidjson::Value& doc, const char* key, bool required, size_t max,
                        std::vector<json::ObjectReader>* out) {
   auto it = doc.FindMember(key);
   if (it == doc.MemberEnd() || it->value.IsNull()) {
@@ -35,6 +36,10 @@ Status ReadObjectArray(const rapidjson::Value& doc, const char* key, bool requir
     return Status::OK();
   }
   if (!it->value.IsArray()) return errors::InvalidParameter(std::string("invalid ") + key + ": must be an array");
+  if (it->value.Size() > max) {
+    return errors::InvalidParameter(std::string("invalid ") + key + ": must hold at most " + std::to_string(max) +
+                                    " items" + (required ? " (1 to " + std::to_string(max) + ")" : ""));
+  }
   size_t i = 0;
   for (const auto& item : it->value.GetArray()) {
     std::string path = std::string(key) + "[" + std::to_string(i++) + "]";
@@ -98,7 +103,7 @@ Status BatchCreateOrDeleteTags(RequestContext& ctx, HttpResponse& res) {
   }
   CSMS_RETURN_IF_ERROR(CheckSequence(body));
   std::vector<json::ObjectReader> items;
-  CSMS_RETURN_IF_ERROR(ReadObjectArray(doc, "tags", true, &items));
+  CSMS_RETURN_IF_ERROR(ReadObjectArray(doc, "tags", true, tags::kMaxBatch, &items));
   std::vector<Tag> tags(items.size());
   for (size_t i = 0; i < items.size(); ++i) CSMS_RETURN_IF_ERROR(ReadTag(items[i], &tags[i]));
   CSMS_RETURN_IF_ERROR(ctx.services.tags->Batch(ctx.project_id(), SecretId(ctx), action, tags));
@@ -173,7 +178,7 @@ Status ListResourceInstances(RequestContext& ctx, HttpResponse& res) {
   CSMS_RETURN_IF_ERROR(ReadNumberString(body, "offset", 0, INT64_MAX, 0, &cmd.offset));
   CSMS_RETURN_IF_ERROR(CheckSequence(body));
   std::vector<json::ObjectReader> filters;
-  CSMS_RETURN_IF_ERROR(ReadObjectArray(doc, "tags", false, &filters));
+  CSMS_RETURN_IF_ERROR(ReadObjectArray(doc, "tags", false, tags::kMaxFilterTags, &filters));
   for (const auto& f : filters) {
     TagFilter& filter = cmd.tags.emplace_back();
     CSMS_RETURN_IF_ERROR(f.RequireString("key", &filter.key));
@@ -182,7 +187,7 @@ Status ListResourceInstances(RequestContext& ctx, HttpResponse& res) {
     filter.values = values.value_or(std::vector<std::string>{});
   }
   std::vector<json::ObjectReader> matches;
-  CSMS_RETURN_IF_ERROR(ReadObjectArray(doc, "matches", false, &matches));
+  CSMS_RETURN_IF_ERROR(ReadObjectArray(doc, "matches", false, 1, &matches));
   for (size_t i = 0; i < matches.size(); ++i) {
     std::string key;
     CSMS_RETURN_IF_ERROR(matches[i].RequireString("key", &key));
