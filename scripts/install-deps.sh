@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   g++ cmake ninja-build make pkg-config
   libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libpq-dev
-  rapidjson-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libzxcvbn-dev
+  rapidjson-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libzxcvbn-dev libicu-dev
   sqlite3 curl openssl clang-format-14
 )
 # Node.js and npm run the SDK compatibility suite (tests/sdk). A Node.js that is already there is

@@ -43,6 +43,10 @@
 #include "service/secret_service.h"
 #include "service/secret_vault.h"
 #include "service/strength_checker.h"
+#include "service/secret_backup.h"
+#include "service/secret_service.h"
+#include "service/secret_vault.h"
+#include "service/tag_service.h"
 #include "service/webhook_secrets.h"
 #include "service/writer_control.h"
 #include "store/store.h"
@@ -257,6 +261,8 @@ struct Server {
   std::unique_ptr<SecretCheckerService> secret_checker;  // CheckSecrets, the strength flag
   std::unique_ptr<SecretService> secrets;
   std::unique_ptr<SecretImporter> importer;  // BatchImportSecrets, through `secrets`
+  std::unique_ptr<TagService> tags;
+  std::unique_ptr<SecretBackup> backups;
   std::unique_ptr<RotationService> rotations;
   std::unique_ptr<AgencyService> agencies;
   std::unique_ptr<LifecycleJobs> lifecycle;
@@ -335,6 +341,8 @@ bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
              "original key): ")) {
     return false;
   }
+  x.tags = std::make_unique<TagService>(x.store.get());
+  x.backups = std::make_unique<SecretBackup>(x.store.get(), x.vault.get(), SecretBackupOptions{config.secret_quota});
   RotationServiceOptions rotation_options;
   rotation_options.rotation_lease_ms = config.rotation_timeout_ms + 30'000;
   rotation_options.on_notifications = x.NotificationsWritten(config);
@@ -367,6 +375,8 @@ bool BuildApi(const AppConfig& config, Server& x) {
   services.importer = x.importer.get();
   services.checker = x.secret_checker.get();
   services.agencies = x.agencies.get();
+  services.tags = x.tags.get();
+  services.backups = x.backups.get();
   services.clock = &x.clock;
   services.dev_clock = config.dev ? &x.clock : nullptr;
   services.writer = x.writer.get();

@@ -45,6 +45,11 @@ constexpr ActionInfo kActions[] = {
     {"csms:secret:updateVersion", L::kWrite},
     {"csms:secretsConfig:get", L::kRead},      // ShowSecretsConfig
     {"csms:secretsConfig:update", L::kWrite},  // UpdateSecretsConfig
+    {"csms:tag:batch", L::kWrite},  // tag actions: not in Huawei's table, named like the others
+    {"csms:tag:create", L::kWrite},
+    {"csms:tag:delete", L::kWrite},
+    {"csms:tag:list", L::kList},
+    {"csms:tag:listResources", L::kList},
     {"csms:task:list", L::kList},
     {"iam:projects:list", L::kList},  // GET /v3/projects, the SDKs' project-id lookup
     // DELETE /v3/auth/tokens: anyone may revoke their own tokens (TokenService::Revoke decides whose).

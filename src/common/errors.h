@@ -72,6 +72,9 @@ inline Status RotationFunctionFailed(std::string msg) { return {K::kFailedPrecon
 // Agencies and function templates (ours: the public table has no code for them).
 // Rotating an RDS-FG / GaussDB-FG secret in a domain without an agency for its type.
 inline Status AgencyNotGranted(std::string msg) { return {K::kFailedPrecondition, "CSMS.0901", std::move(msg)}; }
+// Tags and backups (ours: the public table has no codes for them).
+inline Status TagQuotaReached(std::string msg) { return {K::kFailedPrecondition, "CSMS.0205", std::move(msg)}; }
+inline Status BackupTooLarge(std::string msg) { return {K::kFailedPrecondition, "CSMS.0902", std::move(msg)}; }
 
 // Notification records.
 inline Status InvalidRecordMarker(std::string msg) { return {K::kInvalidArgument, "CSMS.0701", std::move(msg)}; }

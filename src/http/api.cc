@@ -32,6 +32,8 @@ Api::Api(Services services, ApiOptions options)
   handlers::RegisterSecretToolRoutes(router_);
   handlers::RegisterDeliveryRoutes(router_);
   handlers::RegisterAgencyRoutes(router_);
+  handlers::RegisterTagRoutes(router_);
+  handlers::RegisterSecretBackupRoutes(router_);
   if (services_.dev_clock) handlers::RegisterDevRoutes(router_);
 }
 

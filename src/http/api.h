@@ -34,6 +34,8 @@ class SecretImporter;
 class SecretCheckerService;
 class AgencyService;
 class WriterControl;
+class TagService;
+class SecretBackup;
 }  // namespace csms
 
 namespace csms::http {
@@ -52,6 +54,8 @@ struct Services {
   SecretImporter* importer = nullptr;
   SecretCheckerService* checker = nullptr;
   AgencyService* agencies = nullptr;    // null = no agency API (503)
+  TagService* tags = nullptr;
+  SecretBackup* backups = nullptr;
   const Clock* clock = nullptr;
   OffsetClock* dev_clock = nullptr;  // set only in --dev mode
   WriterControl* writer = nullptr;   // the store's writer: statistics, and the --dev hold

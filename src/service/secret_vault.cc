@@ -187,6 +187,22 @@ Status SecretVault::AddVersion(Transaction& tx, Secret* secret, const std::strin
   return StagesOf(tx, secret->id, out->version.number, &out->stages);
 }
 
+Status SecretVault::SealRestoredVersion(const Secret& secret, const std::string& value, SecretVersion* v) const {
+  const crypto::MasterKey* key = keys_->Find(v->kms_key_id);
+  if (!key) {
+    return errors::KmsKeyUnusable("the KMS key " + v->kms_key_id + " of version v" + std::to_string(v->number) +
+                                  " of secret " + secret.name + " is not configured on this server");
+  }
+  auto envelope = key->keyring.SealEnvelope(value, ValueAad(secret.project_id, secret, v->number));
+  if (envelope.ciphertext.empty() || envelope.wrapped_key.empty()) {
+    return errors::Internal("sealing the value of secret " + secret.name + " failed");
+  }
+  v->kms_key_id = key->id;
+  v->wrapped_key = std::move(envelope.wrapped_key);
+  v->ciphertext = std::move(envelope.ciphertext);
+  return Status::OK();
+}
+
 Status SecretVault::Open(const Secret& secret, const SecretVersion& v, std::string* plaintext) const {
   const crypto::MasterKey* key = keys_->Find(v.kms_key_id);
   if (!key) {

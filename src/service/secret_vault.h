@@ -54,6 +54,9 @@ class SecretVault {
   Status MoveStage(Transaction& tx, const Secret& secret, const std::string& stage, int64_t number, int64_t now,
                    bool keep_previous) const;
   Status StagesOf(Transaction& tx, const std::string& secret_id, int64_t number, std::vector<std::string>* out) const;
+  // Seals `value` as version v->number of `secret` under fresh data keys of the master key
+  // v->kms_key_id names (a restored backup: the version keeps its number, times and key).
+  Status SealRestoredVersion(const Secret& secret, const std::string& value, SecretVersion* v) const;
   // Decrypts a version read with its sealed bytes.
   Status Open(const Secret& secret, const SecretVersion& version, std::string* plaintext) const;
 

@@ -23,6 +23,7 @@
 #include "store/project_settings_repository.h"
 #include "store/record_repository.h"
 #include "store/secret_repository.h"
+#include "store/tag_repository.h"
 #include "store/task_repository.h"
 
 namespace csms {
@@ -42,6 +43,7 @@ class Transaction {
   virtual DeliveryRepository& delivery() = 0;
   virtual ProjectSettingsRepository& project_settings() = 0;
   virtual AgencyRepository& agencies() = 0;
+  virtual TagRepository& tags() = 0;
 };
 
 // What the writer of a store has done and has waiting (docs/architecture.md, Storage). Writes run in

@@ -77,6 +77,11 @@ TEST(Roles, ReadonlyReadsMetadataButNeverValuesOrWrites) {
       {"csms:secret:updateVersion", false},
       {"csms:secretsConfig:get", true},
       {"csms:secretsConfig:update", false},
+      {"csms:tag:batch", false},
+      {"csms:tag:create", false},
+      {"csms:tag:delete", false},
+      {"csms:tag:list", true},
+      {"csms:tag:listResources", true},
       {"csms:task:list", true},
       {"iam:projects:list", true},
       {"iam:tokens:revoke", true},  // its own tokens only (TokenService::Revoke)

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "domain/notification_record.h"
+#include "domain/secret.h"
 #include "http/api.h"
 #include "json/writer.h"
 
@@ -19,6 +20,12 @@ void RegisterSecretToolRoutes(Router<Route>& router);  // secret_tools.cc
 void RegisterDevRoutes(Router<Route>& router);
 void RegisterDeliveryRoutes(Router<Route>& router);
 void RegisterAgencyRoutes(Router<Route>& router);
+void RegisterTagRoutes(Router<Route>& router);
+void RegisterSecretBackupRoutes(Router<Route>& router);
+
+// A Secret object as ShowSecret answers it (spec §2.1); shared by the secrets, tags and backup
+// handlers.
+void WriteSecret(json::Writer& w, const Secret& s);
 
 // Shared by list handlers: the page_info object of spec §2.8.
 void WritePageInfo(json::Writer& w, const std::optional<std::string>& next, const std::optional<std::string>& previous,

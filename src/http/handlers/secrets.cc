@@ -23,6 +23,8 @@ void WriteOptInt(json::Writer& w, const char* key, const std::optional<int64_t>&
   if (v) w.Field(key, *v);
 }
 
+}  // namespace
+
 void WriteSecret(json::Writer& w, const Secret& s) {
   w.StartObject();
   w.Field("id", s.id);
@@ -50,6 +52,8 @@ void WriteSecret(json::Writer& w, const Secret& s) {
   WriteOptString(w, "rotation_func_urn", s.rotation_func_urn);
   w.EndObject();
 }
+
+namespace {
 
 std::string SecretBody(const Secret& s) {
   json::Writer w;

@@ -8,6 +8,7 @@
 #include "store/record_repository.h"
 #include "store/secret_repository.h"
 #include "store/sqlite/connection.h"
+#include "store/tag_repository.h"
 #include "store/task_repository.h"
 
 namespace csms::sqlite {
@@ -149,6 +150,21 @@ class SqliteDeliveryRepository final : public DeliveryRepository {
                               int64_t expires_at) override;
   Status DeleteWebhookSecrets(const std::string& project_id, const std::string& event_name,
                               std::optional<int64_t> expired_before) override;
+
+ private:
+  Connection& conn_;
+};
+
+class SqliteTagRepository final : public TagRepository {
+ public:
+  explicit SqliteTagRepository(Connection& conn) : conn_(conn) {}
+  Status List(const std::string& secret_id, std::vector<Tag>* out) override;
+  Status Count(const std::string& secret_id, int64_t* count) override;
+  Status Put(const std::string& project_id, const std::string& secret_id, const Tag& tag) override;
+  Status Delete(const std::string& secret_id, const std::string& key) override;
+  Status ListProjectTags(const std::string& project_id, std::vector<Tag>* out) override;
+  Status FindSecretIds(const TagResourceQuery& query, std::vector<std::string>* out) override;
+  Status CountSecrets(const TagResourceQuery& query, int64_t* count) override;
 
  private:
   Connection& conn_;

@@ -299,6 +299,23 @@ CREATE TABLE agencies (
   PRIMARY KEY (domain_id, secret_type)
 ) WITHOUT ROWID;
 )sql",
+    // NN: secret tags (spec §1.8). A tag row carries its secret's project so project-wide tag lists
+    // and ListResourceInstances' filters use one index; a secret's tags go with its row, whatever
+    // deletes it (immediate or scheduled deletion), by trigger in the same transaction.
+    R"sql(
+CREATE TABLE secret_tags (
+  secret_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  project_id TEXT NOT NULL,
+  PRIMARY KEY (secret_id, key)
+) WITHOUT ROWID;
+CREATE INDEX secret_tags_by_project ON secret_tags (project_id, key, value, secret_id);
+CREATE TRIGGER secret_tags_follow_secrets AFTER DELETE ON secrets
+BEGIN
+  DELETE FROM secret_tags WHERE secret_id = OLD.id;
+END;
+)sql",
 };
 
 }  // namespace

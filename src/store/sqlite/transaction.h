@@ -20,7 +20,8 @@ class SqliteTransaction final : public Transaction {
         access_keys_(conn),
         delivery_(conn),
         project_settings_(conn),
-        agencies_(conn) {}
+        agencies_(conn),
+        tags_(conn) {}
   IdentityRepository& identity() override { return identity_; }
   EventRepository& events() override { return events_; }
   RecordRepository& records() override { return records_; }
@@ -30,6 +31,7 @@ class SqliteTransaction final : public Transaction {
   DeliveryRepository& delivery() override { return delivery_; }
   ProjectSettingsRepository& project_settings() override { return project_settings_; }
   AgencyRepository& agencies() override { return agencies_; }
+  TagRepository& tags() override { return tags_; }
 
  private:
   SqliteIdentityRepository identity_;
@@ -41,6 +43,7 @@ class SqliteTransaction final : public Transaction {
   SqliteDeliveryRepository delivery_;
   SqliteProjectSettingsRepository project_settings_;
   SqliteAgencyRepository agencies_;
+  SqliteTagRepository tags_;
 };
 
 // BEGIN / COMMIT / SAVEPOINT ... (string literals) from the connection's statement cache: they run

@@ -1,0 +1,57 @@
+// The tag rules of spec §1.8 (domain/tag.h) with Unicode's classes (common/unicode.h): letters,
+// numbers and separators of every script, white space as Unicode defines it, lengths in
+// characters.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "common/unicode.h"
+#include "domain/tag.h"
+
+namespace csms::test {
+namespace {
+
+TEST(TagRules, UnicodeClassesNotAscii) {
+  for (char32_t c : {U'a', U'Z', U'ß', U'ж', U'漢', U'ك', U'7', U'٣', U'Ⅻ', U'½', U' ', U'\u00a0', U'\u3000'}) {
+    EXPECT_TRUE(unicode::IsLetterSeparatorOrNumber(c)) << static_cast<uint32_t>(c);
+  }
+  for (char32_t c : {U'/', U'*', U'\t', U'\n', U'😀', U'\u200b', U'\u0301'}) {
+    EXPECT_FALSE(unicode::IsLetterSeparatorOrNumber(c)) << static_cast<uint32_t>(c);
+  }
+  EXPECT_TRUE(unicode::IsWhiteSpace(U'\u3000'));
+  EXPECT_TRUE(unicode::IsWhiteSpace(U'\t'));
+  EXPECT_FALSE(unicode::IsWhiteSpace(U'x'));
+}
+
+TEST(TagRules, Keys) {
+  for (std::string ok : {std::string("env"), std::string("Zuständig"), std::string("环境 名"),
+                         std::string("a_b.c:d=e+f-g@h"), std::string(128, 'k')}) {
+    EXPECT_TRUE(tags::CheckKey("key", ok).ok()) << ok;
+  }
+  std::string han;
+  for (int i = 0; i < 128; ++i) han += "漢";
+  EXPECT_TRUE(tags::CheckKey("key", han).ok());
+  for (std::string bad : {std::string(), std::string(129, 'k'), han + "漢", std::string("a/b"), std::string(" a"),
+                          std::string("a "), std::string("\u3000a"), std::string("a\u00a0"), std::string("_sys_x"),
+                          std::string("a\xff"), std::string("😀")}) {
+    Status s = tags::CheckKey("tags[0].key", bad);
+    EXPECT_FALSE(s.ok()) << bad;
+    EXPECT_EQ(s.code(), "CSMS.0002");
+    EXPECT_NE(s.message().find("tags[0].key"), std::string::npos) << s.message();
+  }
+  // Only the prefix is reserved.
+  EXPECT_TRUE(tags::CheckKey("key", "my_sys_key").ok());
+}
+
+TEST(TagRules, Values) {
+  for (std::string ok : {std::string(), std::string("a/b c"), std::string(" lead and trail "), std::string(255, 'v'),
+                         std::string("Jörg")}) {
+    EXPECT_TRUE(tags::CheckValue("value", ok).ok()) << ok;
+  }
+  for (std::string bad : {std::string(256, 'v'), std::string("a*b"), std::string("line\n"), std::string("😀")}) {
+    EXPECT_FALSE(tags::CheckValue("value", bad).ok()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace csms::test
