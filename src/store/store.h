@@ -16,6 +16,7 @@
 #include "store/access_key_repository.h"
 #include "store/delivery_repository.h"
 #include "store/event_repository.h"
+#include "store/grant_repository.h"
 #include "store/identity_repository.h"
 #include "store/record_repository.h"
 #include "store/secret_repository.h"
@@ -36,6 +37,7 @@ class Transaction {
   virtual TaskRepository& tasks() = 0;
   virtual AccessKeyRepository& access_keys() = 0;
   virtual DeliveryRepository& delivery() = 0;
+  virtual GrantRepository& grants() = 0;
 };
 
 class Store {

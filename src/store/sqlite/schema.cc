@@ -260,6 +260,49 @@ CREATE TRIGGER tokens_revoked_on_disable AFTER UPDATE OF enabled ON users WHEN N
   UPDATE token_revocations SET generation = generation + 1 WHERE id = 1;
 END;
 )sql",
+    // NN: groups of users, grants of a secret to a user or a group, and the times the users API
+    // shows (a user's last change and last password change, kept by trigger). Grants go with
+    // their secret (by trigger).
+    R"sql(
+CREATE TABLE user_groups (
+  id TEXT PRIMARY KEY,
+  domain_id TEXT NOT NULL REFERENCES domains(id),
+  name TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  UNIQUE (domain_id, name)
+);
+CREATE TABLE user_group_members (
+  group_id TEXT NOT NULL REFERENCES user_groups(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (group_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX user_group_members_by_user ON user_group_members (user_id, group_id);
+ALTER TABLE users ADD COLUMN update_time INTEGER;
+ALTER TABLE users ADD COLUMN password_changed_at INTEGER;
+CREATE TRIGGER users_password_changed AFTER UPDATE OF password_hash ON users BEGIN
+  UPDATE users SET password_changed_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+                   update_time = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+  WHERE id = NEW.id;
+END;
+CREATE TRIGGER users_enabled_changed AFTER UPDATE OF enabled ON users BEGIN
+  UPDATE users SET update_time = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) WHERE id = NEW.id;
+END;
+CREATE TABLE grants (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  secret_id TEXT NOT NULL,
+  grantee_type TEXT NOT NULL,
+  grantee_id TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  validity_time INTEGER,
+  UNIQUE (secret_id, grantee_type, grantee_id)
+);
+CREATE INDEX grants_by_grantee ON grants (grantee_id);
+CREATE TRIGGER grants_removed_with_secret AFTER DELETE ON secrets BEGIN
+  DELETE FROM grants WHERE secret_id = OLD.id;
+END;
+)sql",
 };
 
 }  // namespace
