@@ -1,6 +1,7 @@
 #include "app/server_app.h"
 
 #include "app/data_dir.h"
+#include "app/group_admin.h"
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -33,11 +34,13 @@
 #include "service/access_key_service.h"
 #include "service/delivery_service.h"
 #include "service/event_service.h"
+#include "service/grant_service.h"
 #include "service/identity_service.h"
 #include "service/record_service.h"
 #include "service/rotation_service.h"
 #include "service/secret_service.h"
 #include "service/secret_vault.h"
+#include "service/user_service.h"
 #include "service/webhook_secrets.h"
 #include "store/store.h"
 
@@ -68,8 +71,10 @@ bool WriteCredentialsFile(const std::string& path, const BootstrapResult& r) {
 
 Status Bootstrap(const AppConfig& config, IdentityService& identity) {
   if (config.dev) {
-    return identity.EnsureFixture(Domain{kDevDomainId, kDevDomainName},
-                                  Project{kDevProjectId, kDevProjectName, kDevDomainId}, kDevUserName, kDevPassword);
+    CSMS_RETURN_IF_ERROR(identity.EnsureFixture(Domain{kDevDomainId, kDevDomainName},
+                                                Project{kDevProjectId, kDevProjectName, kDevDomainId}, kDevUserName,
+                                                kDevPassword));
+    return identity.EnsureDevUser(kDevDomainId, kDevReaderName, kDevReaderPassword, "readonly");
   }
   BootstrapResult r;
   CSMS_RETURN_IF_ERROR(identity.BootstrapIfEmpty("csms", "default", &r));
@@ -237,6 +242,8 @@ struct Server {
   std::unique_ptr<LifecycleJobs> lifecycle;
   std::unique_ptr<Scheduler> scheduler;
   // The API.
+  std::unique_ptr<GrantService> grants;  // grants API and the grant check (http/grant_check.h)
+  std::unique_ptr<UserService> users;
   std::unique_ptr<http::Api> api;
   std::unique_ptr<http::HttpServer> http;
 
@@ -325,6 +332,8 @@ bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
 }
 
 bool BuildApi(const AppConfig& config, Server& x) {
+  x.grants = std::make_unique<GrantService>(x.store.get(), &x.clock);
+  x.users = std::make_unique<UserService>(x.store.get());
   http::Services services;
   services.tokens = x.tokens.get();
   services.signatures = x.signatures.get();
@@ -335,6 +344,8 @@ bool BuildApi(const AppConfig& config, Server& x) {
   services.rotations = x.rotations.get();
   services.scheduler = x.scheduler.get();
   services.delivery = x.delivery.get();
+  services.grants = x.grants.get();
+  services.users = x.users.get();
   services.clock = &x.clock;
   services.dev_clock = config.dev ? &x.clock : nullptr;
   x.api = std::make_unique<http::Api>(services, config.api);
@@ -456,6 +467,12 @@ int RunAdmin(const AppConfig& config, const AdminCommand& cmd) {
         for (const auto& p : projects) std::cout << p.id << " " << p.name << "\n";
         break;
       }
+      case AdminCommand::kCreateGroup:
+      case AdminCommand::kAddGroupMember:
+      case AdminCommand::kRemoveGroupMember:
+      case AdminCommand::kListGroups:
+        s = RunGroupAdmin(identity, cmd, std::cout);
+        break;
       case AdminCommand::kCreateAccessKey:
       case AdminCommand::kListAccessKeys:
       case AdminCommand::kRevokeAccessKey:

@@ -30,6 +30,8 @@ class SecretService;
 class RotationService;
 class Scheduler;
 class DeliveryService;
+class GrantService;
+class UserService;
 }  // namespace csms
 
 namespace csms::http {
@@ -45,6 +47,8 @@ struct Services {
   RotationService* rotations = nullptr;
   Scheduler* scheduler = nullptr;
   DeliveryService* delivery = nullptr;  // null = no delivery API (503)
+  GrantService* grants = nullptr;       // null = grants neither served nor honoured
+  UserService* users = nullptr;
   const Clock* clock = nullptr;
   OffsetClock* dev_clock = nullptr;  // set only in --dev mode
 };
@@ -75,6 +79,10 @@ struct Route {
   Access access = Access::kProject;
   const char* action = "";  // IAM action name, e.g. "csms:event:list"
   Execution execution = Execution::kIoThread;
+  // The path parameter naming a secret of the path's project (e.g. "secret_name"), on read
+  // routes a grant may open: when the caller's role denies `action`, a valid grant on that
+  // secret allows it (http/grant_check.h). Never honoured for write actions.
+  const char* grant_param = nullptr;
 };
 
 struct ApiOptions {

@@ -17,6 +17,8 @@ void RegisterRecordRoutes(Router<Route>& router);
 void RegisterSecretRoutes(Router<Route>& router);
 void RegisterDevRoutes(Router<Route>& router);
 void RegisterDeliveryRoutes(Router<Route>& router);
+void RegisterGrantRoutes(Router<Route>& router);
+void RegisterUserRoutes(Router<Route>& router);
 
 // Shared by list handlers: the page_info object of spec §2.8.
 void WritePageInfo(json::Writer& w, const std::optional<std::string>& next, const std::optional<std::string>& previous,

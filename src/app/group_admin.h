@@ -1,0 +1,15 @@
+// `csmsd admin create-group | add-group-member | remove-group-member | list-groups`.
+#pragma once
+
+#include <ostream>
+
+#include "app/server_app.h"
+#include "common/status.h"
+#include "service/identity_service.h"
+
+namespace csms {
+
+// Runs one group subcommand and prints its `key=value` result lines to `out`.
+Status RunGroupAdmin(IdentityService& identity, const AdminCommand& cmd, std::ostream& out);
+
+}  // namespace csms
