@@ -7,16 +7,16 @@ Status RunGroupAdmin(IdentityService& identity, const AdminCommand& cmd, std::os
     case AdminCommand::kCreateGroup: {
       Group g;
       CSMS_RETURN_IF_ERROR(identity.CreateGroup(cmd.domain, cmd.name, &g));
-      out << "group=" << g.name << " id=" << g.id << "\n";
+      out << "group=" << g.name << "\nid=" << g.id << "\n";
       return Status::OK();
     }
     case AdminCommand::kAddGroupMember:
       CSMS_RETURN_IF_ERROR(identity.AddGroupMember(cmd.domain, cmd.group, cmd.name));
-      out << "group=" << cmd.group << " added=" << cmd.name << "\n";
+      out << "group=" << cmd.group << "\nadded=" << cmd.name << "\n";
       return Status::OK();
     case AdminCommand::kRemoveGroupMember:
       CSMS_RETURN_IF_ERROR(identity.RemoveGroupMember(cmd.domain, cmd.group, cmd.name));
-      out << "group=" << cmd.group << " removed=" << cmd.name << "\n";
+      out << "group=" << cmd.group << "\nremoved=" << cmd.name << "\n";
       return Status::OK();
     case AdminCommand::kListGroups: {
       std::vector<IdentityService::GroupWithMembers> groups;

@@ -9,7 +9,8 @@
 
 namespace csms {
 
-// Runs one group subcommand and prints its `key=value` result lines to `out`.
+// Runs one group subcommand and prints its result to `out`: `key=value` lines, and for
+// list-groups one line per group (`group=<name> id=<id> members=<a,b>`).
 Status RunGroupAdmin(IdentityService& identity, const AdminCommand& cmd, std::ostream& out);
 
 }  // namespace csms

@@ -192,8 +192,12 @@ class GroupGrantsTest : public ::testing::Test {
     ASSERT_EQ(group_id_.size(), 32u);
     RunAdmin(server_.data_dir(), {"add-group-member", "--group", "team", "--user", "member"}, &rc);
     ASSERT_EQ(rc, 0);
-    other_project_ = RunAdmin(server_.data_dir(), {"create-project", "--name", "other"}, &rc)["id"];
-    ASSERT_EQ(rc, 0);
+    std::string out;
+    RunAdmin(server_.data_dir(), {"create-project", "--name", "other"}, &rc, &out);
+    ASSERT_EQ(rc, 0) << out;
+    auto id_pos = out.find("id=");
+    ASSERT_NE(id_pos, std::string::npos) << out;
+    other_project_ = out.substr(id_pos + 3, 32);
     client_ = std::make_unique<HttpClient>(server_.port());
   }
 
