@@ -53,6 +53,10 @@ TEST(Roles, ReadonlyReadsMetadataButNeverValuesOrWrites) {
       {"csms:event:list", true},
       {"csms:event:listNotificationRecords", true},
       {"csms:event:update", false},
+      {"csms:grant:create", false},
+      {"csms:grant:delete", false},
+      {"csms:grant:list", true},
+      {"csms:grant:update", false},
       {"csms:secret:create", false},
       {"csms:secret:createStage", false},
       {"csms:secret:createVersion", false},
@@ -60,7 +64,7 @@ TEST(Roles, ReadonlyReadsMetadataButNeverValuesOrWrites) {
       {"csms:secret:deleteStage", false},
       {"csms:secret:get", true},
       {"csms:secret:getStage", true},
-      {"csms:secret:getVersion", false},  // reveals the secret value
+      {"csms:secret:getVersion", false},  // reveals the secret value (a grant may open one: http/grant_check.h)
       {"csms:secret:list", true},
       {"csms:secret:listVersion", true},
       {"csms:secret:restoreSecret", false},
@@ -72,6 +76,9 @@ TEST(Roles, ReadonlyReadsMetadataButNeverValuesOrWrites) {
       {"csms:task:list", true},
       {"iam:projects:list", true},
       {"iam:tokens:revoke", true},  // its own tokens only (TokenService::Revoke)
+      {"iam:users:changePassword", true},  // its own password only (TokenService::ChangePassword)
+      {"iam:users:get", true},
+      {"iam:users:list", true},
   };
   std::set<std::string> in_table;
   for (const Row& row : kExpected) {
