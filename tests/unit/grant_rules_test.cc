@@ -9,6 +9,7 @@
 #include "crypto/password.h"
 #include "domain/grant.h"
 #include "domain/password_policy.h"
+#include "service/grant_service.h"
 #include "service/identity_service.h"
 #include "store/store.h"
 
@@ -109,6 +110,42 @@ TEST(ChangePasswordCost, OneCheckWhateverIsWrong) {
   User changed;
   ASSERT_TRUE(store->Read([&](Transaction& tx) { return tx.identity().GetUserById(admin.id, &changed); }).ok());
   EXPECT_TRUE(crypto::VerifyPassword("New-Passw0rd-1", changed.password_hash));
+}
+
+// At most kMaxGrantsPerSecret grants per secret; the one beyond is refused and changes nothing.
+TEST(GrantQuota, OneHundredGrantsPerSecret) {
+  SqliteOptions options;
+  options.path = ":memory:";
+  std::unique_ptr<Store> store;
+  ASSERT_TRUE(OpenSqliteStore(options, &store).ok());
+  IdentityService identity(store.get());
+  const std::string domain_id = "fedcba9876543210fedcba9876543210";
+  const std::string project_id = "0123456789abcdef0123456789abcdef";
+  ASSERT_TRUE(
+      identity.EnsureFixture(Domain{domain_id, "csms"}, Project{project_id, "dev", domain_id}, "admin", "pw").ok());
+  Secret secret;
+  secret.project_id = project_id;
+  secret.id = "5a1b2c3d-0000-4000-8000-000000000001";
+  secret.name = "quota";
+  secret.kms_key_id = "k";
+  ASSERT_TRUE(store->Write([&](Transaction& tx) { return tx.secrets().Insert(secret); }).ok());
+  OffsetClock clock;
+  GrantService grants(store.get(), &clock);
+  GrantScope scope{project_id, domain_id};
+  for (int i = 0; i <= grants::kMaxGrantsPerSecret; ++i) {
+    Group g;
+    ASSERT_TRUE(identity.CreateGroup("csms", "g" + std::to_string(i), &g).ok());
+    Grant out;
+    Status s = grants.Create(scope, GrantCommand{secret.id, "SECRET", "2", g.id, std::nullopt}, &out);
+    if (i < grants::kMaxGrantsPerSecret) {
+      ASSERT_TRUE(s.ok()) << i << ": " << s.ToString();
+    } else {
+      EXPECT_EQ(s.code(), "CSMS.0902") << s.ToString();
+    }
+  }
+  GrantList list;
+  ASSERT_TRUE(grants.List(scope, secret.id, &list).ok());
+  EXPECT_EQ(list.grants.size(), static_cast<size_t>(grants::kMaxGrantsPerSecret));
 }
 
 }  // namespace
