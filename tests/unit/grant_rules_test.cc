@@ -11,6 +11,7 @@
 #include "domain/password_policy.h"
 #include "service/grant_service.h"
 #include "service/identity_service.h"
+#include "service/user_service.h"
 #include "store/store.h"
 
 namespace csms {
@@ -146,6 +147,56 @@ TEST(GrantQuota, OneHundredGrantsPerSecret) {
   GrantList list;
   ASSERT_TRUE(grants.List(scope, secret.id, &list).ok());
   EXPECT_EQ(list.grants.size(), static_cast<size_t>(grants::kMaxGrantsPerSecret));
+}
+
+// Another domain's users and groups do not exist for the users API or as grantees.
+TEST(DomainScope, OtherDomainsUsersAreInvisible) {
+  SqliteOptions options;
+  options.path = ":memory:";
+  std::unique_ptr<Store> store;
+  ASSERT_TRUE(OpenSqliteStore(options, &store).ok());
+  IdentityService identity(store.get());
+  const std::string domain_a = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", domain_b = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+  const std::string project_a = "0123456789abcdef0123456789abcdef";
+  ASSERT_TRUE(identity.EnsureFixture(Domain{domain_a, "a"}, Project{project_a, "pa", domain_a}, "alice", "pw").ok());
+  ASSERT_TRUE(identity
+                  .EnsureFixture(Domain{domain_b, "b"}, Project{"fedcba9876543210fedcba9876543210", "pb", domain_b},
+                                 "bob", "pw")
+                  .ok());
+  Group team_b;
+  ASSERT_TRUE(identity.CreateGroup("b", "team", &team_b).ok());
+
+  UserService users(store.get());
+  UserPage page;
+  ASSERT_TRUE(users.List(UserQuery{domain_a, 0, 10, ""}, &page).ok());
+  ASSERT_EQ(page.total, 1);
+  EXPECT_EQ(page.users[0].user.name, "alice");
+  std::string bob_id;
+  ASSERT_TRUE(store
+                  ->Read([&](Transaction& tx) {
+                    User u;
+                    Status s = tx.identity().GetUserByName(domain_b, "bob", &u);
+                    bob_id = u.id;
+                    return s;
+                  })
+                  .ok());
+  UserDetail d;
+  EXPECT_EQ(users.Get(domain_a, bob_id, &d).code(), "CSMS.0005");
+  EXPECT_TRUE(users.Get(domain_b, bob_id, &d).ok());
+
+  Secret secret;
+  secret.project_id = project_a;
+  secret.id = "5a1b2c3d-0000-4000-8000-000000000002";
+  secret.name = "s";
+  secret.kms_key_id = "k";
+  ASSERT_TRUE(store->Write([&](Transaction& tx) { return tx.secrets().Insert(secret); }).ok());
+  OffsetClock clock;
+  GrantService grants(store.get(), &clock);
+  Grant out;
+  Status s = grants.Create(GrantScope{project_a, domain_a}, GrantCommand{secret.id, "SECRET", "0", bob_id, {}}, &out);
+  EXPECT_EQ(s.code(), "CSMS.0002") << s.ToString();
+  s = grants.Create(GrantScope{project_a, domain_a}, GrantCommand{secret.id, "SECRET", "2", team_b.id, {}}, &out);
+  EXPECT_EQ(s.code(), "CSMS.0002") << s.ToString();
 }
 
 }  // namespace
