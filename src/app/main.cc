@@ -194,6 +194,15 @@ class AdminCli {
     c->add_option("--duration-seconds", cmd_.duration_seconds, "lifetime (900 s to 24 h, as Huawei's)")
         ->capture_default_str()
         ->check(CLI::Range(900, 86400));
+    c = Add(AdminCommand::kCreateGroup, "create-group", "create a group of users (secrets can be granted to it)");
+    c->add_option("--name", cmd_.name, "group name")->required();
+    c = Add(AdminCommand::kAddGroupMember, "add-group-member", "add a user to a group");
+    c->add_option("--group", cmd_.group, "group name")->required();
+    c->add_option("--user", cmd_.name, "user name")->required();
+    c = Add(AdminCommand::kRemoveGroupMember, "remove-group-member", "remove a user from a group");
+    c->add_option("--group", cmd_.group, "group name")->required();
+    c->add_option("--user", cmd_.name, "user name")->required();
+    Add(AdminCommand::kListGroups, "list-groups", "list a domain's groups with their members");
     admin_->require_subcommand(1);
   }
 

@@ -1,6 +1,7 @@
 #include "app/server_app.h"
 
 #include "app/data_dir.h"
+#include "app/group_admin.h"
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -35,6 +36,7 @@
 #include "service/agency_service.h"
 #include "service/delivery_service.h"
 #include "service/event_service.h"
+#include "service/grant_service.h"
 #include "service/identity_service.h"
 #include "service/record_service.h"
 #include "service/rotation_service.h"
@@ -47,6 +49,7 @@
 #include "service/secret_service.h"
 #include "service/secret_vault.h"
 #include "service/tag_service.h"
+#include "service/user_service.h"
 #include "service/webhook_secrets.h"
 #include "service/writer_control.h"
 #include "store/store.h"
@@ -92,8 +95,10 @@ bool WriteCredentialsFile(const std::string& path, const BootstrapResult& r) {
 
 Status Bootstrap(const AppConfig& config, IdentityService& identity) {
   if (config.dev) {
-    return identity.EnsureFixture(Domain{kDevDomainId, kDevDomainName},
-                                  Project{kDevProjectId, kDevProjectName, kDevDomainId}, kDevUserName, kDevPassword);
+    CSMS_RETURN_IF_ERROR(identity.EnsureFixture(Domain{kDevDomainId, kDevDomainName},
+                                                Project{kDevProjectId, kDevProjectName, kDevDomainId}, kDevUserName,
+                                                kDevPassword));
+    return identity.EnsureDevUser(kDevDomainId, kDevReaderName, kDevReaderPassword, "readonly");
   }
   BootstrapResult r;
   CSMS_RETURN_IF_ERROR(identity.BootstrapIfEmpty("csms", "default", &r));
@@ -268,6 +273,8 @@ struct Server {
   std::unique_ptr<LifecycleJobs> lifecycle;
   std::unique_ptr<Scheduler> scheduler;
   // The API.
+  std::unique_ptr<GrantService> grants;  // grants API and the grant check (http/grant_check.h)
+  std::unique_ptr<UserService> users;
   std::unique_ptr<http::Api> api;
   std::unique_ptr<http::HttpServer> http;
 
@@ -362,6 +369,8 @@ bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
 }
 
 bool BuildApi(const AppConfig& config, Server& x) {
+  x.grants = std::make_unique<GrantService>(x.store.get(), &x.clock);
+  x.users = std::make_unique<UserService>(x.store.get());
   http::Services services;
   services.tokens = x.tokens.get();
   services.signatures = x.signatures.get();
@@ -377,6 +386,8 @@ bool BuildApi(const AppConfig& config, Server& x) {
   services.agencies = x.agencies.get();
   services.tags = x.tags.get();
   services.backups = x.backups.get();
+  services.grants = x.grants.get();
+  services.users = x.users.get();
   services.clock = &x.clock;
   services.dev_clock = config.dev ? &x.clock : nullptr;
   services.writer = x.writer.get();
@@ -500,6 +511,12 @@ int RunAdmin(const AppConfig& config, const AdminCommand& cmd) {
         for (const auto& p : projects) std::cout << p.id << " " << p.name << "\n";
         break;
       }
+      case AdminCommand::kCreateGroup:
+      case AdminCommand::kAddGroupMember:
+      case AdminCommand::kRemoveGroupMember:
+      case AdminCommand::kListGroups:
+        s = RunGroupAdmin(identity, cmd, std::cout);
+        break;
       case AdminCommand::kCreateAccessKey:
       case AdminCommand::kListAccessKeys:
       case AdminCommand::kRevokeAccessKey:

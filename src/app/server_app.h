@@ -64,8 +64,13 @@ struct AdminCommand {
     kCreateTemporaryCredentials,
     kDisableUser,
     kEnableUser,
+    kCreateGroup,  // groups: app/group_admin.cc
+    kAddGroupMember,
+    kRemoveGroupMember,
+    kListGroups,
   } kind = kListProjects;
   std::string domain, name, password, role;
+  std::string group;  // add-group-member / remove-group-member (`name` is the user name)
   std::string access_key, description;  // access-key subcommands (`name` is the user name)
   int64_t duration_seconds = 900;       // create-temporary-credentials
 };
@@ -90,6 +95,9 @@ inline constexpr const char* kDevProjectId = "0123456789abcdef0123456789abcdef";
 inline constexpr const char* kDevProjectName = "dev";
 inline constexpr const char* kDevUserName = "admin";
 inline constexpr const char* kDevPassword = "admin";
+// A second --dev user with the read-only role (grants, the users API, 403s in SDK tests).
+inline constexpr const char* kDevReaderName = "reader";
+inline constexpr const char* kDevReaderPassword = "reader";
 // --dev fixed AK/SK of the admin user, for SDK users (auth.md).
 inline constexpr const char* kDevAccessKey = "DEVACCESSKEY0000CSMS";
 inline constexpr const char* kDevSecretKey = "devSecretKey0000000000000000000000000CSMS";

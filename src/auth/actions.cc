@@ -27,6 +27,11 @@ constexpr ActionInfo kActions[] = {
     // CheckSecrets: estimates the strength of a value the caller sends; stores and reveals nothing.
     {"csms:secret:check", L::kRead},
     {"csms:functionTemplate:get", L::kRead},
+    // Grants (spec §1.9; Huawei's names not confirmed): who shares a secret needs a write role.
+    {"csms:grant:create", L::kWrite},
+    {"csms:grant:delete", L::kWrite},
+    {"csms:grant:list", L::kList},
+    {"csms:grant:update", L::kWrite},
     {"csms:secret:create", L::kWrite},
     {"csms:secret:createStage", L::kWrite},
     {"csms:secret:createVersion", L::kWrite},
@@ -54,6 +59,10 @@ constexpr ActionInfo kActions[] = {
     {"iam:projects:list", L::kList},  // GET /v3/projects, the SDKs' project-id lookup
     // DELETE /v3/auth/tokens: anyone may revoke their own tokens (TokenService::Revoke decides whose).
     {"iam:tokens:revoke", L::kWrite, /*reveals_secret_value=*/false, /*self_service=*/true},
+    // The users API (spec §1.9): the caller's domain only. Changing one's own password is self-service.
+    {"iam:users:changePassword", L::kWrite, /*reveals_secret_value=*/false, /*self_service=*/true},
+    {"iam:users:get", L::kRead},
+    {"iam:users:list", L::kList},
 };
 
 }  // namespace

@@ -59,6 +59,12 @@ class TokenService {
   // tokens, an admin also those of its domain's users; anything else (unknown, expired, someone
   // else's) is a 404 that does not say which.
   Status Revoke(const Principal& caller, std::string_view subject_token);
+  // UpdateUserPassword: the caller changes its own password. The old one is checked like a login
+  // (exactly one check at the cost of a stored password, whatever fails: WrongOldPassword), then
+  // the new one against domain/password_policy.h (WeakPassword). Revokes every token of the user,
+  // the caller's own included, at once on this server (other servers within
+  // kGenerationCheckMillis). Access keys stay valid.
+  Status ChangePassword(const Principal& caller, std::string_view old_password, std::string_view new_password);
 
  private:
   struct CacheEntry {

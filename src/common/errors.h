@@ -1,7 +1,7 @@
 // The table of CSMS error codes: every error a client can see is built here, so the codes live in
 // one place (mirrored in docs/errors.md). No other file spells a "CSMS.x" code: layers below the API
 // that have no code of their own (net/) return Status::Failure and their callers map it here. Codes up to CSMS.0401 are
-// Huawei's documented ones; the CSMS.06xx (events), CSMS.07xx (records), CSMS.08xx (secrets) and CSMS.03xx additions
+// Huawei's documented ones; the CSMS.06xx (events), CSMS.07xx (records), CSMS.08xx (secrets), CSMS.09xx (grants) and CSMS.03xx additions
 // are ours, for cases the public table does not cover.
 #pragma once
 
@@ -40,6 +40,10 @@ inline Status AccessKeyExpired(std::string msg) { return {K::kUnauthenticated, "
 inline Status InvalidSdkDate(std::string msg) { return {K::kUnauthenticated, "CSMS.0310", std::move(msg)}; }
 inline Status RequestTimeSkewed(std::string msg) { return {K::kUnauthenticated, "CSMS.0311", std::move(msg)}; }
 inline Status InvalidSecurityToken(std::string msg) { return {K::kUnauthenticated, "CSMS.0312", std::move(msg)}; }
+// UpdateUserPassword: the old password is wrong (400, not 401: the request itself is authenticated),
+// or the new one breaks the password policy (domain/password_policy.h).
+inline Status WrongOldPassword(std::string msg) { return {K::kInvalidArgument, "CSMS.0313", std::move(msg)}; }
+inline Status WeakPassword(std::string msg) { return {K::kInvalidArgument, "CSMS.0314", std::move(msg)}; }
 
 // Events.
 inline Status EventNameExists(std::string msg) { return {K::kConflict, "CSMS.0601", std::move(msg)}; }
@@ -75,6 +79,9 @@ inline Status AgencyNotGranted(std::string msg) { return {K::kFailedPrecondition
 // Tags and backups (ours: the public table has no codes for them).
 inline Status TagQuotaReached(std::string msg) { return {K::kFailedPrecondition, "CSMS.0205", std::move(msg)}; }
 inline Status BackupTooLarge(std::string msg) { return {K::kFailedPrecondition, "CSMS.0902", std::move(msg)}; }
+// Grants.
+inline Status GrantExists(std::string msg) { return {K::kConflict, "CSMS.0903", std::move(msg)}; }
+inline Status GrantQuotaReached(std::string msg) { return {K::kFailedPrecondition, "CSMS.0904", std::move(msg)}; }
 
 // Notification records.
 inline Status InvalidRecordMarker(std::string msg) { return {K::kInvalidArgument, "CSMS.0701", std::move(msg)}; }

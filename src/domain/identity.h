@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace csms {
@@ -25,6 +26,21 @@ struct User {
   std::string password_hash;   // crypto/password.h encoding
   std::string role = "admin";  // built-in role name; see auth/ for its actions
   bool enabled = true;         // a disabled user can neither log in nor use its tokens or keys
+};
+
+// What the users API shows of a user besides the account itself (times in ms).
+struct UserDetail {
+  User user;
+  int64_t create_time = 0;
+  std::optional<int64_t> update_time;          // last password change, enabling or disabling
+  std::optional<int64_t> password_changed_at;  // none until the password is first changed
+};
+
+// A named group of users of one domain (`csmsd admin create-group`); secrets can be granted to it.
+struct Group {
+  std::string id;  // 32 hex
+  std::string name;
+  std::string domain_id;
 };
 
 // A token as stored: only the SHA-256 of the token text is kept.

@@ -8,6 +8,7 @@
 #include "common/errors.h"
 #include "common/log.h"
 #include "http/error_body.h"
+#include "http/grant_check.h"
 #include "http/handlers/handlers.h"
 #include "http/path_checks.h"
 #include "http/worker_pool.h"
@@ -34,6 +35,8 @@ Api::Api(Services services, ApiOptions options)
   handlers::RegisterAgencyRoutes(router_);
   handlers::RegisterTagRoutes(router_);
   handlers::RegisterSecretBackupRoutes(router_);
+  handlers::RegisterGrantRoutes(router_);
+  handlers::RegisterUserRoutes(router_);
   if (services_.dev_clock) handlers::RegisterDevRoutes(router_);
 }
 
@@ -105,7 +108,7 @@ void Api::Run(const HttpRequest& req, const Route& r, const PathParams& params, 
       return WriteError(errors::ProjectMismatch("the credentials are not valid for project " + path_project), res);
     }
     // Every authenticated route names its IAM action; one without is refused (fail closed).
-    if (!auth::RoleAllows(principal.role, route->action)) {
+    if (!auth::RoleAllows(principal.role, route->action) && !GrantAllows(services_, *route, params, principal)) {
       std::string action = *route->action ? route->action : "(none)";
       return WriteError(errors::ActionDenied("the role '" + principal.role + "' of user " + principal.user_name +
                                              " does not allow the action " + action),

@@ -36,6 +36,8 @@ class AgencyService;
 class WriterControl;
 class TagService;
 class SecretBackup;
+class GrantService;
+class UserService;
 }  // namespace csms
 
 namespace csms::http {
@@ -56,6 +58,8 @@ struct Services {
   AgencyService* agencies = nullptr;    // null = no agency API (503)
   TagService* tags = nullptr;
   SecretBackup* backups = nullptr;
+  GrantService* grants = nullptr;       // null = grants neither served nor honoured
+  UserService* users = nullptr;
   const Clock* clock = nullptr;
   OffsetClock* dev_clock = nullptr;  // set only in --dev mode
   WriterControl* writer = nullptr;   // the store's writer: statistics, and the --dev hold
@@ -87,6 +91,10 @@ struct Route {
   Access access = Access::kProject;
   const char* action = "";  // IAM action name, e.g. "csms:event:list"
   Execution execution = Execution::kIoThread;
+  // The path parameter naming a secret of the path's project (e.g. "secret_name"), on read
+  // routes a grant may open: when the caller's role denies `action`, a valid grant on that
+  // secret allows it (http/grant_check.h). Never honoured for write actions.
+  const char* grant_param = nullptr;
 };
 
 struct ApiOptions {

@@ -23,6 +23,14 @@ Status FindUser(Transaction& tx, const std::string& domain_name, const std::stri
   return s;
 }
 
+Status FindGroup(Transaction& tx, const std::string& domain_name, const std::string& group_name, Group* out) {
+  Domain d;
+  CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
+  Status s = tx.identity().GetGroupByName(d.id, group_name, out);
+  if (s.IsNotFound()) return errors::ResourceNotFound("group " + group_name + " does not exist");
+  return s;
+}
+
 }  // namespace
 
 Status IdentityService::BootstrapIfEmpty(const std::string& domain_name, const std::string& project_name,
@@ -68,6 +76,18 @@ Status IdentityService::EnsureFixture(const Domain& domain, const Project& proje
     s = tx.identity().GetUserByName(domain.id, user_name, &u);
     if (s.IsNotFound())
       return tx.identity().InsertUser(User{crypto::RandomHex(16), user_name, domain.id, hash, "admin"});
+    return s;
+  });
+}
+
+Status IdentityService::EnsureDevUser(const std::string& domain_id, const std::string& user_name,
+                                      const std::string& password, const std::string& role) {
+  constexpr int kDevIterations = 1000;
+  std::string hash = crypto::HashPassword(password, kDevIterations);
+  return store_->Write([&](Transaction& tx) -> Status {
+    User u;
+    Status s = tx.identity().GetUserByName(domain_id, user_name, &u);
+    if (s.IsNotFound()) return tx.identity().InsertUser(User{crypto::RandomHex(16), user_name, domain_id, hash, role});
     return s;
   });
 }
@@ -128,6 +148,59 @@ Status IdentityService::ListProjects(const std::string& domain_name, std::vector
 
 Status IdentityService::ListProjectsOfDomain(const std::string& domain_id, std::vector<Project>* out) {
   return store_->Read([&](Transaction& tx) { return tx.identity().ListProjects(domain_id, out); });
+}
+
+Status IdentityService::CreateGroup(const std::string& domain_name, const std::string& group_name, Group* out) {
+  CSMS_RETURN_IF_ERROR(validation::CheckName("group name", group_name));
+  return store_->Write([&](Transaction& tx) -> Status {
+    Domain d;
+    CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
+    *out = Group{crypto::RandomHex(16), group_name, d.id};
+    Status s = tx.identity().InsertGroup(*out);
+    if (s.IsConflict()) return errors::NameTaken("group " + group_name + " already exists");
+    return s;
+  });
+}
+
+Status IdentityService::AddGroupMember(const std::string& domain_name, const std::string& group_name,
+                                       const std::string& user_name) {
+  return store_->Write([&](Transaction& tx) -> Status {
+    Group g;
+    CSMS_RETURN_IF_ERROR(FindGroup(tx, domain_name, group_name, &g));
+    User u;
+    CSMS_RETURN_IF_ERROR(FindUser(tx, domain_name, user_name, &u));
+    Status s = tx.identity().AddGroupMember(g.id, u.id);
+    if (s.IsConflict()) return errors::NameTaken("user " + user_name + " is already in group " + group_name);
+    return s;
+  });
+}
+
+Status IdentityService::RemoveGroupMember(const std::string& domain_name, const std::string& group_name,
+                                          const std::string& user_name) {
+  return store_->Write([&](Transaction& tx) -> Status {
+    Group g;
+    CSMS_RETURN_IF_ERROR(FindGroup(tx, domain_name, group_name, &g));
+    User u;
+    CSMS_RETURN_IF_ERROR(FindUser(tx, domain_name, user_name, &u));
+    Status s = tx.identity().RemoveGroupMember(g.id, u.id);
+    if (s.IsNotFound()) return errors::ResourceNotFound("user " + user_name + " is not in group " + group_name);
+    return s;
+  });
+}
+
+Status IdentityService::ListGroups(const std::string& domain_name, std::vector<GroupWithMembers>* out) {
+  return store_->Read([&](Transaction& tx) -> Status {
+    Domain d;
+    CSMS_RETURN_IF_ERROR(FindDomain(tx, domain_name, &d));
+    std::vector<Group> groups;
+    CSMS_RETURN_IF_ERROR(tx.identity().ListGroups(d.id, &groups));
+    for (Group& g : groups) {
+      GroupWithMembers item{std::move(g), {}};
+      CSMS_RETURN_IF_ERROR(tx.identity().ListGroupMembers(item.group.id, &item.members));
+      out->push_back(std::move(item));
+    }
+    return Status::OK();
+  });
 }
 
 }  // namespace csms

@@ -29,6 +29,11 @@ class IdentityService {
   Status EnsureFixture(const Domain& domain, const Project& project, const std::string& user_name,
                        const std::string& password);
 
+  // --dev: a further fixed user of `domain_id` with `role`, when missing. Its password is hashed at
+  // a low cost (the password is public anyway) so that a --dev start stays quick.
+  Status EnsureDevUser(const std::string& domain_id, const std::string& user_name, const std::string& password,
+                       const std::string& role);
+
   Status CreateProject(const std::string& domain_name, const std::string& project_name, Project* out);
   Status CreateUser(const std::string& domain_name, const std::string& user_name, const std::string& password,
                     const std::string& role, User* out);
@@ -39,6 +44,19 @@ class IdentityService {
   Status SetUserEnabled(const std::string& domain_name, const std::string& user_name, bool enabled);
   Status ListProjects(const std::string& domain_name, std::vector<Project>* out);
   Status ListProjectsOfDomain(const std::string& domain_id, std::vector<Project>* out);
+
+  // Groups of users (secrets can be granted to a group: service/grant_service.h).
+  struct GroupWithMembers {
+    Group group;
+    std::vector<User> members;  // by name
+  };
+  Status CreateGroup(const std::string& domain_name, const std::string& group_name, Group* out);
+  // Both kNotFound (CSMS.0005) for an unknown group or user; adding a member twice is a
+  // conflict (CSMS.0009), removing a non-member kNotFound.
+  Status AddGroupMember(const std::string& domain_name, const std::string& group_name, const std::string& user_name);
+  Status RemoveGroupMember(const std::string& domain_name, const std::string& group_name,
+                           const std::string& user_name);
+  Status ListGroups(const std::string& domain_name, std::vector<GroupWithMembers>* out);
 
  private:
   Store* store_;

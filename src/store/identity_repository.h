@@ -27,6 +27,22 @@ class IdentityRepository {
   // the password or disable the user.
   virtual Status UpdateUserPassword(const std::string& user_id, const std::string& password_hash) = 0;
   virtual Status SetUserEnabled(const std::string& user_id, bool enabled) = 0;
+  // Users of a domain for the users API, ordered by name; `name_contains` (empty = all) is a
+  // substring of the user name.
+  virtual Status CountUsers(const std::string& domain_id, const std::string& name_contains, int64_t* out) = 0;
+  virtual Status ListUsers(const std::string& domain_id, const std::string& name_contains, int64_t offset, int limit,
+                           std::vector<UserDetail>* out) = 0;
+  virtual Status GetUserDetail(const std::string& user_id, UserDetail* out) = 0;
+
+  // Groups of users. Inserting a group or a member twice is kConflict.
+  virtual Status InsertGroup(const Group& group) = 0;
+  virtual Status GetGroupByName(const std::string& domain_id, const std::string& name, Group* out) = 0;
+  virtual Status GetGroupById(const std::string& id, Group* out) = 0;
+  virtual Status ListGroups(const std::string& domain_id, std::vector<Group>* out) = 0;
+  virtual Status AddGroupMember(const std::string& group_id, const std::string& user_id) = 0;
+  virtual Status RemoveGroupMember(const std::string& group_id, const std::string& user_id) = 0;  // kNotFound if absent
+  virtual Status ListGroupMembers(const std::string& group_id, std::vector<User>* out) = 0;  // by name
+
   virtual Status InsertToken(const TokenRecord& token) = 0;
   virtual Status GetToken(const std::string& token_hash, TokenRecord* out) = 0;
   // Revokes one token: deletes it and moves the revocation generation. kNotFound if absent.

@@ -19,6 +19,7 @@
 #include "store/agency_repository.h"
 #include "store/delivery_repository.h"
 #include "store/event_repository.h"
+#include "store/grant_repository.h"
 #include "store/identity_repository.h"
 #include "store/project_settings_repository.h"
 #include "store/record_repository.h"
@@ -44,6 +45,7 @@ class Transaction {
   virtual ProjectSettingsRepository& project_settings() = 0;
   virtual AgencyRepository& agencies() = 0;
   virtual TagRepository& tags() = 0;
+  virtual GrantRepository& grants() = 0;
 };
 
 // What the writer of a store has done and has waiting (docs/architecture.md, Storage). Writes run in

@@ -9,6 +9,8 @@ inline constexpr const char* kDevProjectName = "dev";
 inline constexpr const char* kDevDomain = "csms";
 inline constexpr const char* kDevUser = "admin";
 inline constexpr const char* kDevPassword = "admin";
+inline constexpr const char* kDevReader = "reader";  // role readonly
+inline constexpr const char* kDevReaderPassword = "reader";
 inline constexpr const char* kDevAk = "DEVACCESSKEY0000CSMS";
 inline constexpr const char* kDevSk = "devSecretKey0000000000000000000000000CSMS";
 

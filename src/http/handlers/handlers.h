@@ -26,6 +26,8 @@ void RegisterSecretBackupRoutes(Router<Route>& router);
 // A Secret object as ShowSecret answers it (spec §2.1); shared by the secrets, tags and backup
 // handlers.
 void WriteSecret(json::Writer& w, const Secret& s);
+void RegisterGrantRoutes(Router<Route>& router);
+void RegisterUserRoutes(Router<Route>& router);
 
 // Shared by list handlers: the page_info object of spec §2.8.
 void WritePageInfo(json::Writer& w, const std::optional<std::string>& next, const std::optional<std::string>& previous,

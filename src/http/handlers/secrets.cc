@@ -336,7 +336,9 @@ void RegisterSecretRoutes(Router<Route>& r) {
   r.Add("POST", std::string(secret) + "/versions", {CreateVersion, Access::kProject, "csms:secret:createVersion"});
   r.Add("GET", std::string(secret) + "/versions", {ListVersions, Access::kProject, "csms:secret:listVersion"});
   r.Add("GET", std::string(secret) + "/versions/{version_id}",
-        {ShowVersion, Access::kProject, "csms:secret:getVersion"});
+        // A grant on the secret opens its values to a role that may not read them (grant_check.h).
+        Route{.handler = ShowVersion, .access = Access::kProject, .action = "csms:secret:getVersion",
+              .grant_param = "secret_name"});
   r.Add("PUT", std::string(secret) + "/versions/{version_id}",
         {UpdateVersion, Access::kProject, "csms:secret:updateVersion"});
   r.Add("GET", std::string(secret) + "/stages/{stage_name}", {ShowStage, Access::kProject, "csms:secret:getStage"});

@@ -28,6 +28,17 @@ class SqliteIdentityRepository final : public IdentityRepository {
   Status GetUserById(const std::string& id, User* out) override;
   Status UpdateUserPassword(const std::string& user_id, const std::string& password_hash) override;
   Status SetUserEnabled(const std::string& user_id, bool enabled) override;
+  Status CountUsers(const std::string& domain_id, const std::string& name_contains, int64_t* out) override;
+  Status ListUsers(const std::string& domain_id, const std::string& name_contains, int64_t offset, int limit,
+                   std::vector<UserDetail>* out) override;
+  Status GetUserDetail(const std::string& user_id, UserDetail* out) override;
+  Status InsertGroup(const Group& group) override;
+  Status GetGroupByName(const std::string& domain_id, const std::string& name, Group* out) override;
+  Status GetGroupById(const std::string& id, Group* out) override;
+  Status ListGroups(const std::string& domain_id, std::vector<Group>* out) override;
+  Status AddGroupMember(const std::string& group_id, const std::string& user_id) override;
+  Status RemoveGroupMember(const std::string& group_id, const std::string& user_id) override;
+  Status ListGroupMembers(const std::string& group_id, std::vector<User>* out) override;
   Status InsertToken(const TokenRecord& token) override;
   Status GetToken(const std::string& token_hash, TokenRecord* out) override;
   Status RevokeToken(const std::string& token_hash) override;

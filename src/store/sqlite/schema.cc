@@ -260,7 +260,7 @@ CREATE TRIGGER tokens_revoked_on_disable AFTER UPDATE OF enabled ON users WHEN N
   UPDATE token_revocations SET generation = generation + 1 WHERE id = 1;
 END;
 )sql",
-    // NN: per-project settings (ShowSecretsConfig / UpdateSecretsConfig): whether new secret values
+    // 9: per-project settings (ShowSecretsConfig / UpdateSecretsConfig): whether new secret values
     // are checked for strength. A project without a row has the defaults.
     R"sql(
 CREATE TABLE project_settings (
@@ -269,7 +269,7 @@ CREATE TABLE project_settings (
   update_time INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
-    // NN: filtered pages of notification records (store/sqlite/record_page.h). One index per set of
+    // 10: filtered pages of notification records (store/sqlite/record_page.h). One index per set of
     // equality filters a listing can carry (secret, event, trigger type; the status is always one
     // value, a listing without it merges one walk per final status), each ending in the page order,
     // so every filtered page reads O(limit) index entries whatever the filters select.
@@ -287,7 +287,7 @@ CREATE INDEX notifications_page_et
 CREATE INDEX notifications_page_set
   ON notifications (project_id, status, secret_name, event_name, trigger_event_type, create_time DESC, id DESC);
 )sql",
-    // NN: agencies (spec §1.9): per domain and database secret type, the record that csms may
+    // 11: agencies (spec §1.9): per domain and database secret type, the record that csms may
     // rotate database credentials of that type.
     R"sql(
 CREATE TABLE agencies (
@@ -299,7 +299,7 @@ CREATE TABLE agencies (
   PRIMARY KEY (domain_id, secret_type)
 ) WITHOUT ROWID;
 )sql",
-    // NN: secret tags (spec §1.8). A tag row carries its secret's project so project-wide tag lists
+    // 12: secret tags (spec §1.8). A tag row carries its secret's project so project-wide tag lists
     // and ListResourceInstances' filters use one index; a secret's tags go with its row, whatever
     // deletes it (immediate or scheduled deletion), by trigger in the same transaction.
     R"sql(
@@ -314,6 +314,49 @@ CREATE INDEX secret_tags_by_project ON secret_tags (project_id, key, value, secr
 CREATE TRIGGER secret_tags_follow_secrets AFTER DELETE ON secrets
 BEGIN
   DELETE FROM secret_tags WHERE secret_id = OLD.id;
+END;
+)sql",
+    // 13: groups of users, grants of a secret to a user or a group, and the times the users API
+    // shows (a user's last change and last password change, kept by trigger). Grants go with
+    // their secret (by trigger).
+    R"sql(
+CREATE TABLE user_groups (
+  id TEXT PRIMARY KEY,
+  domain_id TEXT NOT NULL REFERENCES domains(id),
+  name TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  UNIQUE (domain_id, name)
+);
+CREATE TABLE user_group_members (
+  group_id TEXT NOT NULL REFERENCES user_groups(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (group_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX user_group_members_by_user ON user_group_members (user_id, group_id);
+ALTER TABLE users ADD COLUMN update_time INTEGER;
+ALTER TABLE users ADD COLUMN password_changed_at INTEGER;
+CREATE TRIGGER users_password_changed AFTER UPDATE OF password_hash ON users BEGIN
+  UPDATE users SET password_changed_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+                   update_time = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+  WHERE id = NEW.id;
+END;
+CREATE TRIGGER users_enabled_changed AFTER UPDATE OF enabled ON users BEGIN
+  UPDATE users SET update_time = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) WHERE id = NEW.id;
+END;
+CREATE TABLE grants (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  secret_id TEXT NOT NULL,
+  grantee_type TEXT NOT NULL,
+  grantee_id TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  validity_time INTEGER,
+  UNIQUE (secret_id, grantee_type, grantee_id)
+);
+CREATE INDEX grants_by_grantee ON grants (grantee_id);
+CREATE TRIGGER grants_removed_with_secret AFTER DELETE ON secrets BEGIN
+  DELETE FROM grants WHERE secret_id = OLD.id;
 END;
 )sql",
 };

@@ -3,6 +3,7 @@
 
 #include "store/sqlite/agency_repository.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/grant_repository.h"
 #include "store/sqlite/project_settings_repository.h"
 #include "store/sqlite/repositories.h"
 #include "store/store.h"
@@ -21,7 +22,8 @@ class SqliteTransaction final : public Transaction {
         delivery_(conn),
         project_settings_(conn),
         agencies_(conn),
-        tags_(conn) {}
+        tags_(conn),
+        grants_(conn) {}
   IdentityRepository& identity() override { return identity_; }
   EventRepository& events() override { return events_; }
   RecordRepository& records() override { return records_; }
@@ -32,6 +34,7 @@ class SqliteTransaction final : public Transaction {
   ProjectSettingsRepository& project_settings() override { return project_settings_; }
   AgencyRepository& agencies() override { return agencies_; }
   TagRepository& tags() override { return tags_; }
+  GrantRepository& grants() override { return grants_; }
 
  private:
   SqliteIdentityRepository identity_;
@@ -44,6 +47,7 @@ class SqliteTransaction final : public Transaction {
   SqliteProjectSettingsRepository project_settings_;
   SqliteAgencyRepository agencies_;
   SqliteTagRepository tags_;
+  SqliteGrantRepository grants_;
 };
 
 // BEGIN / COMMIT / SAVEPOINT ... (string literals) from the connection's statement cache: they run

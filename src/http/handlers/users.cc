@@ -1,0 +1,126 @@
+// Users API (spec §1.9): ListUsers and ShowUserDetail over the users of the caller's domain, and
+// UpdateUserPassword for the caller's own password. UserDetail fields csms has no source for
+// (org_id, name, mobile, email, grade, extension) are null; docs/api.md lists them.
+#include <rapidjson/document.h>
+
+#include <charconv>
+
+#include "auth/token_service.h"
+#include "common/errors.h"
+#include "http/handlers/handlers.h"
+#include "json/reader.h"
+#include "service/user_service.h"
+
+namespace csms::http::handlers {
+namespace {
+
+void WriteOptTime(json::Writer& w, const char* key, const std::optional<int64_t>& v) {
+  w.Key(key);
+  if (v)
+    w.Int(*v);
+  else
+    w.Null();
+}
+
+// The fields of UserDetail, inside an object the caller opens.
+void WriteUserFields(json::Writer& w, const UserDetail& d) {
+  w.Field("user_id", d.user.id);
+  w.Key("org_id").Null();
+  w.Field("user_name", d.user.name);
+  w.Key("name").Null();
+  w.Key("mobile").Null();
+  w.Key("email").Null();
+  w.Field("pwd_must_modify", false);
+  WriteOptTime(w, "pwd_change_at", d.password_changed_at);
+  w.Field("created_at", d.create_time);
+  WriteOptTime(w, "updated_at", d.update_time);
+  w.Field("disabled", !d.user.enabled);
+  w.Key("grade").Null();
+  w.Field("locked", false);
+  w.Key("extension").Null();
+  w.Key("user_org_relation_list").StartArray().EndArray();
+}
+
+Status Available(RequestContext& ctx) {
+  return ctx.services.users ? Status::OK() : errors::Unavailable("the users API is not available on this server");
+}
+
+// A required non-negative decimal query parameter (at most 18 digits).
+Status RequireCount(RequestContext& ctx, const char* key, int64_t* out) {
+  auto v = ctx.query.Get(key);
+  if (!v || v->empty()) return errors::InvalidParameter(std::string("the query parameter ") + key + " is required");
+  const std::string msg = std::string(key) + " must be a non-negative integer";
+  if (v->size() > 18) return errors::InvalidParameter(msg);
+  for (char c : *v)
+    if (c < '0' || c > '9') return errors::InvalidParameter(msg);
+  std::from_chars(v->data(), v->data() + v->size(), *out);
+  return Status::OK();
+}
+
+Status ListUsers(RequestContext& ctx, HttpResponse& res) {
+  CSMS_RETURN_IF_ERROR(Available(ctx));
+  UserQuery q;
+  q.domain_id = ctx.principal->domain_id;
+  CSMS_RETURN_IF_ERROR(RequireCount(ctx, "offset", &q.offset));
+  int64_t limit = 0;
+  CSMS_RETURN_IF_ERROR(RequireCount(ctx, "limit", &limit));
+  if (limit < UserService::kMinLimit || limit > UserService::kMaxLimit) {
+    return errors::InvalidParameter("limit must be 10 to 100");
+  }
+  q.limit = static_cast<int>(limit);
+  q.name_contains = std::string(ctx.query.Get("user_info").value_or(""));
+  auto org_id = ctx.query.Get("org_id");
+  if (org_id && org_id->size() > 64) return errors::InvalidParameter("org_id must have at most 64 characters");
+  UserPage page;
+  // csms has no organisations: no user belongs to one, so an org_id filter matches nobody.
+  if (!org_id || org_id->empty()) CSMS_RETURN_IF_ERROR(ctx.services.users->List(q, &page));
+  json::Writer w;
+  w.StartObject();
+  w.Field("total", page.total);
+  w.Key("users").StartArray();
+  for (const UserDetail& d : page.users) {
+    w.StartObject();
+    WriteUserFields(w, d);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  res.body = w.Take();
+  return Status::OK();
+}
+
+Status ShowUser(RequestContext& ctx, HttpResponse& res) {
+  CSMS_RETURN_IF_ERROR(Available(ctx));
+  UserDetail d;
+  CSMS_RETURN_IF_ERROR(ctx.services.users->Get(ctx.principal->domain_id, ctx.params.Get("user_id"), &d));
+  json::Writer w;
+  w.StartObject();
+  WriteUserFields(w, d);
+  w.Field("domain_id", d.user.domain_id);
+  w.EndObject();
+  res.body = w.Take();
+  return Status::OK();
+}
+
+Status ChangePassword(RequestContext& ctx, HttpResponse& res) {
+  rapidjson::Document doc;
+  CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
+  json::ObjectReader body(doc);
+  std::string password, old_password;
+  CSMS_RETURN_IF_ERROR(body.RequireString("password", &password));
+  CSMS_RETURN_IF_ERROR(body.RequireString("old_password", &old_password));
+  CSMS_RETURN_IF_ERROR(ctx.services.tokens->ChangePassword(*ctx.principal, old_password, password));
+  json::Writer w;
+  w.StartObject().Field("user_id", ctx.principal->user_id).EndObject();
+  res.body = w.Take();
+  return Status::OK();
+}
+
+}  // namespace
+
+void RegisterUserRoutes(Router<Route>& r) {
+  r.Add("GET", "/v1/csms/users", {ListUsers, Access::kAnyUser, "iam:users:list"});
+  r.Add("POST", "/v1/csms/users/change-password", {ChangePassword, Access::kAnyUser, "iam:users:changePassword"});
+  r.Add("GET", "/v1/csms/users/{user_id}", {ShowUser, Access::kAnyUser, "iam:users:get"});
+}
+
+}  // namespace csms::http::handlers
