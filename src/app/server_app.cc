@@ -44,9 +44,17 @@
 namespace csms {
 namespace {
 
+// Threads outside the API that use the store: the dispatcher, the scheduler tick, the rotation worker.
+constexpr int kBackgroundStoreThreads = 3;
+
+// Connections the store may open (on demand): one per thread that may use it at the same time,
+// so no request thread waits for a connection.
+int StoreConnections(const AppConfig& config) { return config.api.StoreThreads() + kBackgroundStoreThreads; }
+
 Status OpenStore(const AppConfig& config, std::unique_ptr<Store>* out) {
   SqliteOptions options;
   options.synchronous_full = config.sqlite_synchronous_full;
+  options.max_connections = StoreConnections(config);
   if (config.dev) {
     options.path = ":memory:";
   } else {
@@ -69,7 +77,8 @@ bool WriteCredentialsFile(const std::string& path, const BootstrapResult& r) {
 Status Bootstrap(const AppConfig& config, IdentityService& identity) {
   if (config.dev) {
     return identity.EnsureFixture(Domain{kDevDomainId, kDevDomainName},
-                                  Project{kDevProjectId, kDevProjectName, kDevDomainId}, kDevUserName, kDevPassword);
+                                  Project{kDevProjectId, kDevProjectName, kDevDomainId}, kDevUserName, kDevPassword,
+                                  kDevPasswordHash);
   }
   BootstrapResult r;
   CSMS_RETURN_IF_ERROR(identity.BootstrapIfEmpty("csms", "default", &r));

@@ -1,6 +1,8 @@
 #include "http/api.h"
 
+#include <algorithm>
 #include <exception>
+#include <thread>
 
 #include "auth/roles.h"
 #include "auth/signature_authenticator.h"
@@ -19,8 +21,32 @@ void WriteError(const Status& status, HttpResponse& res) {
   res.body = ErrorBody(status);
 }
 
+int ApiOptions::ReaderThreads() const {
+  if (reader_threads > 0) return reader_threads;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+int ApiOptions::StoreThreads() const {
+  return ReaderThreads() + std::max(writer_threads, 1) + std::max(worker_threads, 1);
+}
+
+Pool PoolFor(Execution execution, std::string_view method) {
+  switch (execution) {
+    case Execution::kIoThread:
+      return Pool::kNone;
+    case Execution::kWorker:
+      return Pool::kNetwork;
+    case Execution::kByMethod:
+      break;
+  }
+  return method == "GET" || method == "HEAD" ? Pool::kReader : Pool::kWriter;
+}
+
 Api::Api(Services services, ApiOptions options)
-    : services_(services), workers_(std::make_unique<WorkerPool>(options.worker_threads, options.worker_queue)) {
+    : services_(services),
+      readers_(std::make_unique<WorkerPool>(options.ReaderThreads(), options.reader_queue)),
+      writers_(std::make_unique<WorkerPool>(options.writer_threads, options.writer_queue)),
+      network_(std::make_unique<WorkerPool>(options.worker_threads, options.worker_queue)) {
   handlers::RegisterHealthRoutes(router_);
   handlers::RegisterKeystoneRoutes(router_);
   handlers::RegisterEventRoutes(router_);
@@ -139,7 +165,23 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
   try {
     PathParams params;
     const Route* route = Match(req, &params, res);
-    if (route && route->execution == Execution::kWorker) {
+    WorkerPool* pool = nullptr;
+    if (route) {
+      switch (PoolFor(route->execution, req.method)) {
+        case Pool::kNone:
+          break;
+        case Pool::kReader:
+          pool = readers_.get();
+          break;
+        case Pool::kWriter:
+          pool = writers_.get();
+          break;
+        case Pool::kNetwork:
+          pool = network_.get();
+          break;
+      }
+    }
+    if (pool) {
       auto task = [this, exchange, route, params = std::move(params)]() {
         const HttpRequest& req = exchange->request();
         HttpResponse res;
@@ -150,7 +192,7 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
         }
         exchange->Respond(std::move(res));
       };
-      if (workers_->TrySubmit(std::move(task))) return;
+      if (pool->TrySubmit(std::move(task))) return;
       WriteError(errors::Unavailable("the server is busy with other requests of this kind; retry later"), res);
       res.headers.emplace_back("Retry-After", "1");
     } else if (route) {
