@@ -29,7 +29,7 @@ class WorkerPool {
   bool TrySubmit(std::function<void()> task);
 
   int threads() const { return static_cast<int>(max_threads_); }  // the limit
-  int started_threads();                                           // started so far
+  int started_threads();                                          // started so far
 
  private:
   void Run();
