@@ -105,6 +105,26 @@ const Route* Api::Match(const HttpRequest& req, PathParams* params, HttpResponse
   return nullptr;
 }
 
+bool Api::TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res) {
+  if (route.access != Access::kProject || !services_.tokens) return false;
+  auto authorization = req.header("authorization");
+  if (authorization && IsSignatureAuthorization(*authorization)) return false;  // verified on the pool
+  auto token = req.header("x-auth-token");
+  if (!token) return false;
+  QueryParams query;
+  if (!query.Parse(req.query).ok()) return false;
+  Principal principal;
+  if (!services_.tokens->ValidateCached(*token, &principal)) return false;
+  if (params.Get("project_id") != principal.project_id || !auth::RoleAllows(principal.role, route.action)) return false;
+  RequestContext ctx{req, params, query, &principal, services_};
+  bool served = false;
+  if (!route.cached(ctx, res, &served).ok() || !served) {
+    res = HttpResponse{};
+    return false;
+  }
+  return true;
+}
+
 void Api::Run(const HttpRequest& req, const Route& r, const PathParams& params, HttpResponse& res) {
   const Route* route = &r;
   // Before authentication: neither the authenticator nor a handler sees an ambiguous query.
@@ -166,12 +186,14 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
     PathParams params;
     const Route* route = Match(req, &params, res);
     WorkerPool* pool = nullptr;
+    bool answered = route == nullptr;  // Match wrote the error
     if (route) {
       switch (PoolFor(route->execution, req.method)) {
         case Pool::kNone:
           break;
         case Pool::kReader:
-          pool = readers_.get();
+          answered = route->cached && TryCached(req, *route, params, res);  // from memory, no store
+          if (!answered) pool = readers_.get();
           break;
         case Pool::kWriter:
           pool = writers_.get();
@@ -195,7 +217,7 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
       if (pool->TrySubmit(std::move(task))) return;
       WriteError(errors::Unavailable("the server is busy with other requests of this kind; retry later"), res);
       res.headers.emplace_back("Retry-After", "1");
-    } else if (route) {
+    } else if (!answered) {
       Run(req, *route, params, res);
     }
   } catch (const std::exception& e) {

@@ -89,6 +89,11 @@ struct Route {
   Access access = Access::kProject;
   const char* action = "";  // IAM action name, e.g. "csms:event:list"
   Execution execution = Execution::kByMethod;
+  // Optional, for reads: answers from memory alone (no store, no wait, no lock held long) on the
+  // I/O thread, or leaves *served false and the request runs `handler` on its pool as usual.
+  // Tried only for a token whose principal is cached (TokenService::ValidateCached) and that
+  // passes the project and action checks; any error or doubt falls back to the pool.
+  Status (*cached)(RequestContext&, HttpResponse&, bool* served) = nullptr;
 };
 
 // Pool sizes. A pool starts its threads on demand, up to its limit; a request finding every
@@ -132,6 +137,8 @@ class Api {
   Status Authenticate(const HttpRequest& req, const std::string& path_project, Principal* out);
   // Finds the route (HEAD finds the GET route); nullptr when `res` already holds the error.
   const Route* Match(const HttpRequest& req, PathParams* params, HttpResponse& res);
+  // The I/O-thread answer of a route with `cached` (see Route); false = run it on its pool.
+  bool TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res);
   // Query, authentication, project and action checks, the handler, the error body.
   void Run(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res);
 
