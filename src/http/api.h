@@ -16,6 +16,9 @@
 // - Execution::kIoThread: only routes that touch no store and never wait (GET /healthz) run on
 //   the I/O thread itself. A slow disk therefore never delays a health check, and a write waiting
 //   for its commit never delays a read: they are on different threads.
+// - A read whose route has Route::cached may be answered on the I/O thread from memory alone
+//   (a cached token, then e.g. an event this process read moments ago and has not written
+//   since): no store, no pool hop. Anything it cannot answer so goes to the reader pool.
 // - A pool whose threads are all busy queues up to its queue limit; beyond that the request is
 //   answered at once, on the I/O thread, with 503 + Retry-After and the CSMS error body.
 // - Pool threads are started on demand (up to the limit), so start-up does not pay for them.
@@ -99,12 +102,12 @@ struct Route {
 // Pool sizes. A pool starts its threads on demand, up to its limit; a request finding every
 // thread busy waits in the pool's queue, and one finding the queue full gets 503 + Retry-After.
 struct ApiOptions {
-  int reader_threads = 0;    // GET/HEAD routes; 0 = one per core
-  int reader_queue = 1024;   // requests that may wait for a reader thread before 503
-  int writer_threads = 64;   // routes of other methods: mostly asleep until their commit is durable
-  int writer_queue = 1024;   // requests that may wait for a writer thread before 503
-  int worker_threads = 4;    // Execution::kWorker routes (they wait on the network)
-  int worker_queue = 64;     // requests that may wait for one of them before 503
+  int reader_threads = 0;   // GET/HEAD routes; 0 = one per core
+  int reader_queue = 1024;  // requests that may wait for a reader thread before 503
+  int writer_threads = 64;  // routes of other methods: mostly asleep until their commit is durable
+  int writer_queue = 1024;  // requests that may wait for a writer thread before 503
+  int worker_threads = 4;   // Execution::kWorker routes (they wait on the network)
+  int worker_queue = 64;    // requests that may wait for one of them before 503
 
   // reader_threads with 0 replaced by the core count.
   int ReaderThreads() const;

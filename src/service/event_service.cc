@@ -1,5 +1,7 @@
 #include "service/event_service.h"
 
+#include <chrono>
+
 #include "common/errors.h"
 #include "crypto/random.h"
 #include "domain/validation.h"
@@ -61,6 +63,11 @@ Status EventService::Get(const std::string& project_id, const std::string& name,
 }
 
 namespace {
+int64_t SteadyMillis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 std::string RepresentationKey(const std::string& project_id, std::string_view name) {
   std::string key;
   key.reserve(project_id.size() + 1 + name.size());
@@ -76,16 +83,21 @@ void EventService::RememberRepresentation(const std::string& project_id, const s
   auto value = std::make_shared<const std::string>(representation);
   std::lock_guard<std::mutex> lock(cache_mu_);
   if (representations_.size() >= kMaxCachedRepresentations) representations_.clear();  // bounded; refills on demand
-  representations_[RepresentationKey(project_id, name)] = CachedRepresentationEntry{writes, std::move(value)};
+  representations_[RepresentationKey(project_id, name)] =
+      CachedRepresentationEntry{writes, SteadyMillis(), std::move(value)};
 }
 
 bool EventService::CachedRepresentation(const std::string& project_id, std::string_view name,
                                         std::shared_ptr<const std::string>* out) {
   std::string key = RepresentationKey(project_id, name);
   int64_t writes = event_writes_.load(std::memory_order_acquire);
+  int64_t now = SteadyMillis();
   std::lock_guard<std::mutex> lock(cache_mu_);
   auto it = representations_.find(key);
-  if (it == representations_.end() || it->second.writes != writes) return false;
+  if (it == representations_.end() || it->second.writes != writes ||
+      now - it->second.read_at >= options_.memory_millis) {
+    return false;
+  }
   *out = it->second.representation;
   return true;
 }

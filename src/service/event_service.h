@@ -39,6 +39,8 @@ struct EventServiceOptions {
   int event_quota = 30;
   // Generates the signing secret of WEBHOOK events (delivery, notify/); null = none.
   WebhookSecrets* webhook_secrets = nullptr;
+  // How long an event read from the store may be served from memory (CachedRepresentation).
+  int64_t memory_millis = 250;
 };
 
 class EventService {
@@ -51,8 +53,9 @@ class EventService {
                 std::string* signing_secret = nullptr);
   Status Get(const std::string& project_id, const std::string& name, Event* out);
   // An event's stored representation from memory, never touching the store: known when this
-  // process has read the event (Get) since its last write of any event. False = not known here
-  // (call Get). Valid while this process is the only writer of events (csmsd admin writes none).
+  // process has read the event (Get) within options.memory_millis and since its last write of any
+  // event. False = not known here (call Get). So this process's writes are seen at once, another
+  // process's (a second csmsd on the same database) within memory_millis.
   bool CachedRepresentation(const std::string& project_id, std::string_view name,
                             std::shared_ptr<const std::string>* out);
   // An event that becomes a WEBHOOK event (or is one without a secret) gets a signing secret,
@@ -88,6 +91,7 @@ class EventService {
   // write acknowledged after it.
   struct CachedRepresentationEntry {
     int64_t writes;
+    int64_t read_at;  // steady-clock ms
     std::shared_ptr<const std::string> representation;
   };
   static constexpr size_t kMaxCachedRepresentations = 4096;

@@ -64,7 +64,9 @@ class CachedReadsTest : public ::testing::Test {
                                     crypto::HashPassword("pw", 1))
                     .ok());
     tokens_ = std::make_unique<TokenService>(store_.get(), &clock_);
-    events_ = std::make_unique<EventService>(store_.get(), &clock_, EventServiceOptions{});
+    EventServiceOptions event_options;
+    event_options.memory_millis = MemoryMillis();
+    events_ = std::make_unique<EventService>(store_.get(), &clock_, event_options);
     PasswordAuthRequest r;
     r.user_name = "admin";
     r.password = "pw";
@@ -89,6 +91,9 @@ class CachedReadsTest : public ::testing::Test {
     o.reader_threads = 1;
     api_ = std::make_unique<Api>(services, o);
   }
+
+  // Long, so that no test depends on how fast it runs.
+  virtual int64_t MemoryMillis() { return 3'600'000; }
 
   std::shared_ptr<HeaderExchange> Show(const std::string& token) {
     auto ex = std::make_shared<HeaderExchange>(std::string("/v1/") + kProject + "/csms/events/e1", token);
@@ -145,6 +150,19 @@ TEST_F(CachedReadsTest, ARevokedTokenIsNotServedFromMemory) {
   ASSERT_TRUE(tokens_->Revoke(caller, token_).ok());
   HttpResponse r = Await(Show(token_));
   EXPECT_EQ(r.status, 401) << r.body;
+}
+
+class NoMemoryTest : public CachedReadsTest {
+ protected:
+  int64_t MemoryMillis() override { return 0; }
+};
+
+TEST_F(NoMemoryTest, AnEntryOlderThanItsBoundIsNotServedFromMemory) {
+  ASSERT_EQ(Await(Show(token_)).status, 200);
+  auto second = Show(token_);
+  EXPECT_EQ(Await(second).status, 200);
+  std::shared_ptr<const std::string> representation;
+  EXPECT_FALSE(events_->CachedRepresentation(kProject, "e1", &representation));
 }
 
 }  // namespace

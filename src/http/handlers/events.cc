@@ -181,7 +181,7 @@ Status DeleteEvent(RequestContext& ctx, HttpResponse& res) {
 void RegisterEventRoutes(Router<Route>& r) {
   r.Add("POST", "/v1/{project_id}/csms/events", {CreateEvent, Access::kProject, "csms:event:create"});
   r.Add("GET", "/v1/{project_id}/csms/events", {ListEvents, Access::kProject, "csms:event:list"});
-  r.Add("GET", "/v1/{project_id}/csms/events/{event_name}", 
+  r.Add("GET", "/v1/{project_id}/csms/events/{event_name}",
         {ShowEvent, Access::kProject, "csms:event:get", Execution::kByMethod, ShowEventCached});
   r.Add("PUT", "/v1/{project_id}/csms/events/{event_name}", {UpdateEvent, Access::kProject, "csms:event:update"});
   r.Add("DELETE", "/v1/{project_id}/csms/events/{event_name}", {DeleteEvent, Access::kProject, "csms:event:delete"});
