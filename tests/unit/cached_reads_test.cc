@@ -3,6 +3,7 @@
 // the token is cached, and never with a representation older than an acknowledged write.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -52,12 +53,30 @@ class HeaderExchange final : public Exchange {
   std::optional<HttpResponse> res_;
 };
 
+// Counts the transactions that reach the real store.
+class CountingStore final : public Store {
+ public:
+  explicit CountingStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
+  Status Read(const TxFn& fn) override {
+    ++reads;
+    return inner_->Read(fn);
+  }
+  Status Write(const TxFn& fn) override { return inner_->Write(fn); }
+  std::atomic<int> reads{0};
+
+ private:
+  std::unique_ptr<Store> inner_;
+};
+
 class CachedReadsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     SqliteOptions options;
     options.path = ":memory:";
-    ASSERT_TRUE(OpenSqliteStore(options, &store_).ok());
+    std::unique_ptr<Store> inner;
+    ASSERT_TRUE(OpenSqliteStore(options, &inner).ok());
+    counting_ = new CountingStore(std::move(inner));
+    store_.reset(counting_);
     identity_ = std::make_unique<IdentityService>(store_.get());
     ASSERT_TRUE(identity_
                     ->EnsureFixture(Domain{kDomainId, "csms"}, Project{kProject, "dev", kDomainId}, "admin", "pw",
@@ -106,6 +125,7 @@ class CachedReadsTest : public ::testing::Test {
   }
 
   OffsetClock clock_;
+  CountingStore* counting_ = nullptr;  // owned by store_
   std::unique_ptr<Store> store_;
   std::unique_ptr<IdentityService> identity_;
   std::unique_ptr<TokenService> tokens_;
@@ -115,13 +135,24 @@ class CachedReadsTest : public ::testing::Test {
 };
 
 TEST_F(CachedReadsTest, ASecondShowIsAnsweredFromMemoryOnTheCallingThread) {
-  auto first = Show(token_);
-  HttpResponse r1 = Await(first);
+  HttpResponse r1 = Await(Show(token_));
   ASSERT_EQ(r1.status, 200) << r1.body;
-  auto second = Show(token_);
-  ASSERT_TRUE(second->response()) << "a show of an event read before must be answered before Handle returns";
-  EXPECT_EQ(second->response()->status, 200);
-  EXPECT_EQ(second->response()->body, r1.body);
+  // The token cache trusts itself for a second after a revocation check; a machine that stalls
+  // longer between two requests just sends the second to the pool. So: several attempts, one of
+  // which must be answered before Handle returns without reading the store.
+  bool from_memory = false;
+  for (int attempt = 0; attempt < 20 && !from_memory; ++attempt) {
+    ASSERT_EQ(Await(Show(token_)).status, 200);  // on the pool if need be: refreshes both caches
+    int reads = counting_->reads.load();
+    auto again = Show(token_);
+    std::optional<HttpResponse> answered = again->response();
+    from_memory = answered.has_value() && counting_->reads.load() == reads;
+    if (from_memory) {
+      EXPECT_EQ(answered->body, r1.body);
+    }
+    Await(again);
+  }
+  EXPECT_TRUE(from_memory) << "a show of an event read before was never answered from memory";
 }
 
 TEST_F(CachedReadsTest, AWriteIsNeverHiddenByTheCache) {
