@@ -300,3 +300,4 @@ if ((${#failed[@]} > 0)); then
   echo
   die "failed: ${failed[*]}"
 fi
+bash "$BENCH_DIR/startup.sh" "$BUILD"  # start-up time (exec -> first connect), median of several runs

@@ -49,6 +49,22 @@ void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
   cli.add_option("--idle-timeout", x.idle_timeout_s, "seconds a keep-alive connection may wait for its next request")
       ->capture_default_str()
       ->check(CLI::Range(1, 86400));
+  cli.add_option("--reader-threads", config.api.reader_threads,
+                 "threads running GET/HEAD requests (store reads), off the I/O threads (0 = one per core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
+  cli.add_option("--reader-queue", config.api.reader_queue,
+                 "reads that may wait for a reader thread; beyond, 503 with Retry-After")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
+  cli.add_option("--writer-threads", config.api.writer_threads,
+                 "threads running requests of other methods (store writes; each mostly waits for its commit)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  cli.add_option("--writer-queue", config.api.writer_queue,
+                 "writes that may wait for a writer thread; beyond, 503 with Retry-After")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
   cli.add_option("--worker-threads", config.api.worker_threads,
                  "threads for requests that wait on the network (e.g. test notifications), off the I/O threads")
       ->capture_default_str()

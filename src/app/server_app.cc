@@ -57,6 +57,12 @@
 namespace csms {
 namespace {
 
+// Threads outside the API that use the store: the dispatcher, the scheduler tick, the rotation worker.
+constexpr int kBackgroundStoreThreads = 3;
+
+// Connections the store may open (on demand): one per thread that may use it at the same time,
+// so no request thread waits for a connection.
+
 Status OpenStore(const AppConfig& config, std::unique_ptr<Store>* out) {
   SqliteOptions options;
   options.synchronous_full = config.sqlite_synchronous_full;
@@ -74,12 +80,9 @@ Status OpenStore(const AppConfig& config, std::unique_ptr<Store>* out) {
 
 }  // namespace
 
-int SqliteConnectionsFor(const AppConfig& config) {
-  const int io_threads =
-      config.server.threads > 0 ? config.server.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  constexpr int kBackgroundReaders = 3;  // the dispatcher, the scheduler's tick and its rotation worker
-  return io_threads + std::max(0, config.api.worker_threads) + kBackgroundReaders + 1;
-}
+// One connection per thread that may use the store at once: the request pools' threads (the I/O
+// threads answer only from memory), the background threads, and the group-commit writer's own.
+int SqliteConnectionsFor(const AppConfig& config) { return config.api.StoreThreads() + kBackgroundStoreThreads + 1; }
 
 namespace {
 
@@ -97,7 +100,7 @@ Status Bootstrap(const AppConfig& config, IdentityService& identity) {
   if (config.dev) {
     CSMS_RETURN_IF_ERROR(identity.EnsureFixture(Domain{kDevDomainId, kDevDomainName},
                                                 Project{kDevProjectId, kDevProjectName, kDevDomainId}, kDevUserName,
-                                                kDevPassword));
+                                                kDevPassword, kDevPasswordHash));
     return identity.EnsureDevUser(kDevDomainId, kDevReaderName, kDevReaderPassword, "readonly");
   }
   BootstrapResult r;

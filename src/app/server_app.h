@@ -98,6 +98,10 @@ inline constexpr const char* kDevPassword = "admin";
 // A second --dev user with the read-only role (grants, the users API, 403s in SDK tests).
 inline constexpr const char* kDevReaderName = "reader";
 inline constexpr const char* kDevReaderPassword = "reader";
+// kDevPassword as stored (PBKDF2 at the default cost with a fixed salt: the password is public
+// anyway), so a --dev start derives no key (about 30 ms of CPU); tests check it verifies.
+inline constexpr const char* kDevPasswordHash =
+    "pbkdf2-sha256$100000$Y3Ntcy1kZXYtZml4dHVyZQ==$J0cexECLfPDz12Zo6d8ySdYpz9M5RqFb+u0Jd+iiY0g=";
 // --dev fixed AK/SK of the admin user, for SDK users (auth.md).
 inline constexpr const char* kDevAccessKey = "DEVACCESSKEY0000CSMS";
 inline constexpr const char* kDevSecretKey = "devSecretKey0000000000000000000000000CSMS";

@@ -93,6 +93,19 @@ void TokenService::CheckGeneration() {
   AdoptGenerationLocked(generation);
 }
 
+bool TokenService::ValidateCached(std::string_view token, Principal* out) {
+  if (token.empty() || token.size() > 4096) return false;
+  // A revocation check is due: only Validate may do it (it reads the store).
+  if (SteadyMillis() >= next_generation_check_.load(std::memory_order_relaxed)) return false;
+  std::string hash = crypto::Sha256Hex(token);
+  int64_t now = clock_->NowMillis();
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = cache_.find(hash);
+  if (it == cache_.end() || now >= it->second.cached_until || now >= it->second.expires_at) return false;
+  *out = it->second.principal;
+  return true;
+}
+
 Status TokenService::Validate(std::string_view token, Principal* out) {
   if (token.empty()) return errors::InvalidToken("X-Auth-Token is missing");
   if (token.size() > 4096) return errors::InvalidToken("X-Auth-Token is invalid");

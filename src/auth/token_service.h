@@ -55,6 +55,10 @@ class TokenService {
   // Resolves a token into its principal; missing, unknown, revoked and expired tokens, and tokens
   // of a disabled user, are 401s.
   Status Validate(std::string_view token, Principal* out);
+  // Validate from memory alone, never touching the store (for the HTTP I/O threads): true with
+  // *out set only when Validate would accept the token from its cache right now; false means
+  // "not known here" (call Validate), never "invalid".
+  bool ValidateCached(std::string_view token, Principal* out);
   // Keystone's DELETE /v3/auth/tokens: `caller` revokes `subject_token`. A user may revoke its own
   // tokens, an admin also those of its domain's users; anything else (unknown, expired, someone
   // else's) is a 404 that does not say which.

@@ -1,6 +1,8 @@
 #include "http/api.h"
 
+#include <algorithm>
 #include <exception>
+#include <thread>
 
 #include "auth/roles.h"
 #include "auth/signature_authenticator.h"
@@ -23,8 +25,32 @@ void WriteError(const Status& status, HttpResponse& res) {
   if (res.status == 503) res.headers.emplace_back("Retry-After", "1");
 }
 
+int ApiOptions::ReaderThreads() const {
+  if (reader_threads > 0) return reader_threads;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+int ApiOptions::StoreThreads() const {
+  return ReaderThreads() + std::max(writer_threads, 1) + std::max(worker_threads, 1);
+}
+
+Pool PoolFor(Execution execution, std::string_view method) {
+  switch (execution) {
+    case Execution::kIoThread:
+      return Pool::kNone;
+    case Execution::kWorker:
+      return Pool::kNetwork;
+    case Execution::kByMethod:
+      break;
+  }
+  return method == "GET" || method == "HEAD" ? Pool::kReader : Pool::kWriter;
+}
+
 Api::Api(Services services, ApiOptions options)
-    : services_(services), workers_(std::make_unique<WorkerPool>(options.worker_threads, options.worker_queue)) {
+    : services_(services),
+      readers_(std::make_unique<WorkerPool>(options.ReaderThreads(), options.reader_queue)),
+      writers_(std::make_unique<WorkerPool>(options.writer_threads, options.writer_queue)),
+      network_(std::make_unique<WorkerPool>(options.worker_threads, options.worker_queue)) {
   handlers::RegisterHealthRoutes(router_);
   handlers::RegisterKeystoneRoutes(router_);
   handlers::RegisterEventRoutes(router_);
@@ -89,6 +115,26 @@ const Route* Api::Match(const HttpRequest& req, PathParams* params, HttpResponse
   return nullptr;
 }
 
+bool Api::TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res) {
+  if (route.access != Access::kProject || !services_.tokens) return false;
+  auto authorization = req.header("authorization");
+  if (authorization && IsSignatureAuthorization(*authorization)) return false;  // verified on the pool
+  auto token = req.header("x-auth-token");
+  if (!token) return false;
+  QueryParams query;
+  if (!query.Parse(req.query).ok()) return false;
+  Principal principal;
+  if (!services_.tokens->ValidateCached(*token, &principal)) return false;
+  if (params.Get("project_id") != principal.project_id || !auth::RoleAllows(principal.role, route.action)) return false;
+  RequestContext ctx{req, params, query, &principal, services_};
+  bool served = false;
+  if (!route.cached(ctx, res, &served).ok() || !served) {
+    res = HttpResponse{};
+    return false;
+  }
+  return true;
+}
+
 void Api::Run(const HttpRequest& req, const Route& r, const PathParams& params, HttpResponse& res) {
   const Route* route = &r;
   // Before authentication: neither the authenticator nor a handler sees an ambiguous query.
@@ -151,7 +197,25 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
   try {
     PathParams params;
     const Route* route = Match(req, &params, res);
-    if (route && route->execution == Execution::kWorker) {
+    WorkerPool* pool = nullptr;
+    bool answered = route == nullptr;  // Match wrote the error
+    if (route) {
+      switch (PoolFor(route->execution, req.method)) {
+        case Pool::kNone:
+          break;
+        case Pool::kReader:
+          answered = route->cached && TryCached(req, *route, params, res);  // from memory, no store
+          if (!answered) pool = readers_.get();
+          break;
+        case Pool::kWriter:
+          pool = writers_.get();
+          break;
+        case Pool::kNetwork:
+          pool = network_.get();
+          break;
+      }
+    }
+    if (pool) {
       auto task = [this, exchange, route, params = std::move(params)]() {
         const HttpRequest& req = exchange->request();
         HttpResponse res;
@@ -162,9 +226,9 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
         }
         exchange->Respond(std::move(res));
       };
-      if (workers_->TrySubmit(std::move(task))) return;
+      if (pool->TrySubmit(std::move(task))) return;
       WriteError(errors::Unavailable("the server is busy with other requests of this kind; retry later"), res);
-    } else if (route) {
+    } else if (!answered) {
       Run(req, *route, params, res);
     }
   } catch (const std::exception& e) {

@@ -2,16 +2,32 @@
 // query, authenticates the caller and checks the project, runs the handler, and turns any Status
 // into the CSMS error body. Handlers live in handlers/, one file per resource.
 //
-// Where the work runs: the route is matched on the connection's I/O thread. A route marked
-// Execution::kWorker (it may block: an outbound call, later the database) then runs, from
-// authentication to the answer, on a bounded WorkerPool and answers the Exchange from there; the
-// I/O thread goes on serving other connections. When the pool is saturated the request gets 503
-// with Retry-After. Other routes run on the I/O thread. HEAD runs the GET route; the server sends
-// no body.
+// Threading model (where the work of a request runs; see also http/server.h):
+// - The I/O thread that read the request matches its route (no store, no locks) and then hands
+//   the rest, from authentication to the answer, to one of three bounded pools chosen by the
+//   route's Execution; the I/O thread goes straight back to its other connections. The pool
+//   thread answers the Exchange, and the server writes the answer on the I/O thread.
+// - Execution::kByMethod (the default, so a new route needs no mark): GET and HEAD run on the
+//   reader pool (about one thread per core: reads are CPU work and short waits for SQLite),
+//   every other method on the writer pool (many threads, 64 by default: a writer mostly sleeps
+//   in Store::Write until its group commits, so the pool must hold a whole group).
+// - Execution::kWorker (waits on the network, e.g. the event test notification) runs on its own
+//   small network pool, so a slow target never takes a reader or a writer thread.
+// - Execution::kIoThread: only routes that touch no store and never wait (GET /healthz) run on
+//   the I/O thread itself. A slow disk therefore never delays a health check, and a write waiting
+//   for its commit never delays a read: they are on different threads.
+// - A read whose route has Route::cached may be answered on the I/O thread from memory alone
+//   (a cached token, then e.g. an event this process read moments ago and has not written
+//   since): no store, no pool hop. Anything it cannot answer so goes to the reader pool.
+// - A pool whose threads are all busy queues up to its queue limit; beyond that the request is
+//   answered at once, on the I/O thread, with 503 + Retry-After and the CSMS error body.
+// - Pool threads are started on demand (up to the limit), so start-up does not pay for them.
+// HEAD runs the GET route; the server sends no body.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "auth/principal.h"
 #include "common/clock.h"
@@ -82,32 +98,54 @@ enum class Access {
 };
 
 enum class Execution {
-  kIoThread,  // quick and never waits on the network: runs where the request was read
-  kWorker,    // may block: runs on the API's worker pool (503 + Retry-After when it is saturated)
+  kByMethod,  // the default: GET/HEAD on the reader pool, other methods on the writer pool
+  kIoThread,  // touches no store and never waits (health): runs on the I/O thread that read it
+  kWorker,    // waits on the network (an outbound call): runs on the small network pool
 };
 
 struct Route {
   Status (*handler)(RequestContext&, HttpResponse&);
   Access access = Access::kProject;
   const char* action = "";  // IAM action name, e.g. "csms:event:list"
-  Execution execution = Execution::kIoThread;
   // The path parameter naming a secret of the path's project (e.g. "secret_name"), on read
   // routes a grant may open: when the caller's role denies `action`, a valid grant on that
   // secret allows it (http/grant_check.h). Never honoured for write actions.
   const char* grant_param = nullptr;
+  Execution execution = Execution::kByMethod;
+  // Optional, for reads: answers from memory alone (no store, no wait, no lock held long) on the
+  // I/O thread, or leaves *served false and the request runs `handler` on its pool as usual.
+  // Tried only for a token whose principal is cached (TokenService::ValidateCached) and that
+  // passes the project and action checks; any error or doubt falls back to the pool.
+  Status (*cached)(RequestContext&, HttpResponse&, bool* served) = nullptr;
 };
 
+// Pool sizes. A pool starts its threads on demand, up to its limit; a request finding every
+// thread busy waits in the pool's queue, and one finding the queue full gets 503 + Retry-After.
 struct ApiOptions {
-  int worker_threads = 4;  // threads of the pool running Execution::kWorker routes
-  int worker_queue = 64;   // requests that may wait for one of them before 503
+  int reader_threads = 0;   // GET/HEAD routes; 0 = one per core
+  int reader_queue = 1024;  // requests that may wait for a reader thread before 503
+  int writer_threads = 64;  // routes of other methods: mostly asleep until their commit is durable
+  int writer_queue = 1024;  // requests that may wait for a writer thread before 503
+  int worker_threads = 4;   // Execution::kWorker routes (they wait on the network)
+  int worker_queue = 64;    // requests that may wait for one of them before 503
+
+  // reader_threads with 0 replaced by the core count.
+  int ReaderThreads() const;
+  // Threads of the API that may use the store at the same time (readers, writers and network
+  // workers): what the store's connection pool is sized from.
+  int StoreThreads() const;
 };
+
+// The pool a request runs on (kNone: the I/O thread). HEAD runs like GET.
+enum class Pool { kNone, kReader, kWriter, kNetwork };
+Pool PoolFor(Execution execution, std::string_view method);
 
 class WorkerPool;
 
 class Api {
  public:
   explicit Api(Services services, ApiOptions options = {});
-  ~Api();  // waits for the requests running on the worker pool
+  ~Api();  // waits for the requests running on the pools
 
   // The server's AsyncRequestHandler.
   void Handle(std::shared_ptr<Exchange> exchange);
@@ -122,12 +160,16 @@ class Api {
   Status Authenticate(const HttpRequest& req, const std::string& path_project, Principal* out);
   // Finds the route (HEAD finds the GET route); nullptr when `res` already holds the error.
   const Route* Match(const HttpRequest& req, PathParams* params, HttpResponse& res);
+  // The I/O-thread answer of a route with `cached` (see Route); false = run it on its pool.
+  bool TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res);
   // Query, authentication, project and action checks, the handler, the error body.
   void Run(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res);
 
   Services services_;
   Router<Route> router_;
-  std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<WorkerPool> readers_;
+  std::unique_ptr<WorkerPool> writers_;
+  std::unique_ptr<WorkerPool> network_;
 };
 
 // Writes the CSMS error body: both documented shapes at once (flat and nested), so every SDK's

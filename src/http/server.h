@@ -3,14 +3,18 @@
 // Threading model:
 // - One io_context and one SO_REUSEPORT acceptor per I/O thread, so a connection lives on one
 //   thread from accept to close and the request path takes no locks of its own.
-// - A request is handed to the handler on its connection's I/O thread as an Exchange. The
-//   handler answers with Exchange::Respond, either at once (cheap, non-blocking work) or later
-//   from any other thread (work that may block: the network, later the database). Until it is
-//   answered the connection reads nothing more; its I/O thread serves the other connections.
-//   Answers from other threads are posted back to the connection's I/O thread; an answer for a
-//   connection that is gone (closed, server shut down) is dropped.
-//   http/api.h decides per route where the work runs (on the I/O thread or a bounded worker pool).
-// - No handler may block an I/O thread on the network or on anything that can wait long.
+// - An I/O thread reads and frames requests and writes answers; it never blocks. A request is
+//   handed to the handler on its connection's I/O thread as an Exchange. The handler answers
+//   with Exchange::Respond, either at once (work that touches no store and never waits) or later
+//   from any other thread. Until it is answered the connection reads nothing more; its I/O thread
+//   serves the other connections. Answers from other threads are posted back to the
+//   connection's I/O thread; an answer for a connection that is gone (closed, server shut down)
+//   is dropped.
+// - http/api.h decides per route where the work runs: store reads on a reader pool, writes on a
+//   writer pool, network waits on a network pool, and only store-free routes (/healthz) on the
+//   I/O thread. So a slow disk or a held write never delays a health check or another read.
+// - No handler may block an I/O thread: not on the store, the disk, the network or a lock held
+//   across any of them.
 //
 // Connection handling (every byte from the network is hostile):
 // - A keep-alive connection waits up to idle_timeout for the first byte of a request; from that

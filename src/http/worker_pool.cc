@@ -1,24 +1,31 @@
 #include "http/worker_pool.h"
 
 #include <algorithm>
+#include <system_error>
 
 namespace csms::http {
 
 WorkerPool::WorkerPool(int threads, int queue_limit)
-    : capacity_(static_cast<size_t>(std::max(threads, 1)) + static_cast<size_t>(std::max(queue_limit, 0))) {
-  for (int i = 0; i < std::max(threads, 1); ++i) threads_.emplace_back([this] { Run(); });
-}
+    : max_threads_(static_cast<size_t>(std::max(threads, 1))),
+      capacity_(max_threads_ + static_cast<size_t>(std::max(queue_limit, 0))) {}
 
 WorkerPool::~WorkerPool() {
   std::deque<std::function<void()>> dropped;
+  std::vector<std::thread> threads;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
     dropped.swap(queue_);
+    threads.swap(threads_);
   }
   cv_.notify_all();
-  for (auto& t : threads_) t.join();
+  for (auto& t : threads) t.join();
   dropped.clear();  // outside the lock: a task's destructor may answer its request
+}
+
+int WorkerPool::started_threads() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int>(threads_.size());
 }
 
 bool WorkerPool::TrySubmit(std::function<void()> task) {
@@ -26,6 +33,17 @@ bool WorkerPool::TrySubmit(std::function<void()> task) {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_ || running_ + queue_.size() >= capacity_) return false;
     queue_.push_back(std::move(task));
+    // More waiting tasks than idle threads: start one more, while the limit allows.
+    if (queue_.size() > threads_.size() - running_ && threads_.size() < max_threads_) {
+      try {
+        threads_.emplace_back([this] { Run(); });
+      } catch (const std::system_error&) {  // no thread to be had: a running one takes it later
+        if (threads_.empty()) {
+          queue_.pop_back();
+          return false;
+        }
+      }
+    }
   }
   cv_.notify_one();
   return true;

@@ -1,6 +1,8 @@
-// WorkerPool: a fixed set of threads for request work that may block (an outbound network call,
-// later the database), so that it never runs on an HTTP I/O thread. The queue is bounded: when
-// every thread is busy and the queue is full, TrySubmit refuses and the caller answers 503.
+// WorkerPool: a bounded set of threads for request work that must not run on an HTTP I/O thread
+// (the store, an outbound network call). Threads are started on demand, when a task finds no idle
+// thread, up to the limit, and then stay; so a pool of 64 costs nothing at start-up and only the
+// threads a load needed. The queue is bounded: when every thread is busy and the queue is full,
+// TrySubmit refuses and the caller answers 503.
 #pragma once
 
 #include <condition_variable>
@@ -15,7 +17,7 @@ namespace csms::http {
 
 class WorkerPool {
  public:
-  // `threads` >= 1; `queue_limit` = tasks that may wait for a free thread (0: none wait).
+  // `threads` >= 1 (the limit); `queue_limit` = tasks that may wait for a free thread (0: none wait).
   WorkerPool(int threads, int queue_limit);
   // Lets the running tasks finish; queued tasks are destroyed without running.
   ~WorkerPool();
@@ -26,18 +28,20 @@ class WorkerPool {
   // False when the pool is saturated (nothing is run then).
   bool TrySubmit(std::function<void()> task);
 
-  int threads() const { return static_cast<int>(threads_.size()); }
+  int threads() const { return static_cast<int>(max_threads_); }  // the limit
+  int started_threads();                                          // started so far
 
  private:
   void Run();
 
+  const size_t max_threads_;
   const size_t capacity_;  // running + queued at most
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> queue_;
   size_t running_ = 0;
   bool stopping_ = false;
-  std::vector<std::thread> threads_;
+  std::vector<std::thread> threads_;  // guarded by mu_ until the destructor joins them
 };
 
 }  // namespace csms::http

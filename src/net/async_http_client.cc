@@ -17,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "common/log.h"
 #include "net/http_call.h"
 
 namespace csms::net {
@@ -94,13 +95,21 @@ class ClientImpl final : public AsyncHttpClient {
     beast::error_code ec;
     tls_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-    if (!options_.ca_file.empty())
+    if (!options_.ca_file.empty()) {
       tls_.load_verify_file(options_.ca_file, ec);
-    else
-      tls_.set_default_verify_paths(ec);
-    if (ec) {
-      *error = "cannot load trusted certificates " + options_.ca_file + ": " + ec.message();
-      return false;
+      if (ec) {
+        *error = "cannot load trusted certificates " + options_.ca_file + ": " + ec.message();
+        return false;
+      }
+    } else {
+      // The system bundle (parsing it took most of csmsd's start-up) is loaded on the client's
+      // own thread, as its first job: every connection is made after it, and the server
+      // listens without waiting for it.
+      asio::post(ioc_, [this] {
+        beast::error_code load_ec;
+        tls_.set_default_verify_paths(load_ec);
+        if (load_ec) log::Error("cannot load the system's trusted certificates: " + load_ec.message());
+      });
     }
     tls_.set_verify_mode(options_.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
     asio::co_spawn(ioc_, Sweep(), asio::detached);

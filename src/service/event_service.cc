@@ -1,5 +1,7 @@
 #include "service/event_service.h"
 
+#include <chrono>
+
 #include "common/errors.h"
 #include "crypto/random.h"
 #include "domain/validation.h"
@@ -29,7 +31,7 @@ Status EventService::Create(const std::string& project_id, const CreateEventComm
   event.create_time = event.update_time = clock_->NowMillis();
   event.representation = json::RenderEvent(event);
 
-  CSMS_RETURN_IF_ERROR(store_->Write([&](Transaction& tx) -> Status {
+  Status written = store_->Write([&](Transaction& tx) -> Status {
     Event existing;
     Status s = tx.events().Get(project_id, cmd.name, &existing);
     if (s.ok()) return errors::EventNameExists("an event named " + cmd.name + " already exists");
@@ -44,7 +46,9 @@ Status EventService::Create(const std::string& project_id, const CreateEventComm
     if (s.IsConflict()) return errors::EventNameExists("an event named " + cmd.name + " already exists");
     CSMS_RETURN_IF_ERROR(s);
     return SyncSigningSecret(tx, event, signing_secret);
-  }));
+  });
+  event_writes_.fetch_add(1, std::memory_order_acq_rel);
+  CSMS_RETURN_IF_ERROR(written);
   if (options_.webhook_secrets) options_.webhook_secrets->Invalidate(project_id, event.name);
   *out = std::move(event);
   return Status::OK();
@@ -52,8 +56,50 @@ Status EventService::Create(const std::string& project_id, const CreateEventComm
 
 Status EventService::Get(const std::string& project_id, const std::string& name, Event* out) {
   if (!validation::IsValidName(name)) return EventNotFound(name);
+  int64_t writes = event_writes_.load(std::memory_order_acquire);  // before the transaction
   Status s = store_->Read([&](Transaction& tx) { return tx.events().Get(project_id, name, out); });
+  if (s.ok() && !out->representation.empty()) RememberRepresentation(project_id, name, writes, out->representation);
   return s.IsNotFound() ? EventNotFound(name) : s;
+}
+
+namespace {
+int64_t SteadyMillis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+std::string RepresentationKey(const std::string& project_id, std::string_view name) {
+  std::string key;
+  key.reserve(project_id.size() + 1 + name.size());
+  key += project_id;
+  key += '\n';
+  key += name;
+  return key;
+}
+}  // namespace
+
+void EventService::RememberRepresentation(const std::string& project_id, const std::string& name, int64_t writes,
+                                          const std::string& representation) {
+  auto value = std::make_shared<const std::string>(representation);
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  if (representations_.size() >= kMaxCachedRepresentations) representations_.clear();  // bounded; refills on demand
+  representations_[RepresentationKey(project_id, name)] =
+      CachedRepresentationEntry{writes, SteadyMillis(), std::move(value)};
+}
+
+bool EventService::CachedRepresentation(const std::string& project_id, std::string_view name,
+                                        std::shared_ptr<const std::string>* out) {
+  std::string key = RepresentationKey(project_id, name);
+  int64_t writes = event_writes_.load(std::memory_order_acquire);
+  int64_t now = SteadyMillis();
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto it = representations_.find(key);
+  if (it == representations_.end() || it->second.writes != writes ||
+      now - it->second.read_at >= options_.memory_millis) {
+    return false;
+  }
+  *out = it->second.representation;
+  return true;
 }
 
 Status EventService::Update(const std::string& project_id, const std::string& name, const UpdateEventCommand& cmd,
@@ -75,6 +121,7 @@ Status EventService::Update(const std::string& project_id, const std::string& na
     *out = std::move(event);
     return Status::OK();
   });
+  event_writes_.fetch_add(1, std::memory_order_acq_rel);
   if (options_.webhook_secrets) options_.webhook_secrets->Invalidate(project_id, name);
   return s.IsNotFound() ? EventNotFound(name) : s;
 }
@@ -104,6 +151,7 @@ Status EventService::Delete(const std::string& project_id, const std::string& na
     if (!found.IsNotFound()) return found;
     return tx.events().Delete(project_id, name);  // its webhook secrets go with it (schema trigger)
   });
+  event_writes_.fetch_add(1, std::memory_order_acq_rel);
   if (options_.webhook_secrets) options_.webhook_secrets->Invalidate(project_id, name);
   return s.IsNotFound() ? EventNotFound(name) : s;
 }

@@ -2,10 +2,12 @@
 // enforces the per-project quota and name uniqueness, and runs each change in one transaction.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -37,6 +39,8 @@ struct EventServiceOptions {
   int event_quota = 30;
   // Generates the signing secret of WEBHOOK events (delivery, notify/); null = none.
   WebhookSecrets* webhook_secrets = nullptr;
+  // How long an event read from the store may be served from memory (CachedRepresentation).
+  int64_t memory_millis = 250;
 };
 
 class EventService {
@@ -48,6 +52,12 @@ class EventService {
   Status Create(const std::string& project_id, const CreateEventCommand& cmd, Event* out,
                 std::string* signing_secret = nullptr);
   Status Get(const std::string& project_id, const std::string& name, Event* out);
+  // An event's stored representation from memory, never touching the store: known when this
+  // process has read the event (Get) within options.memory_millis and since its last write of any
+  // event. False = not known here (call Get). So this process's writes are seen at once, another
+  // process's (a second csmsd on the same database) within memory_millis.
+  bool CachedRepresentation(const std::string& project_id, std::string_view name,
+                            std::shared_ptr<const std::string>* out);
   // An event that becomes a WEBHOOK event (or is one without a secret) gets a signing secret,
   // returned in *signing_secret; one that stops being a WEBHOOK event loses its secrets.
   Status Update(const std::string& project_id, const std::string& name, const UpdateEventCommand& cmd, Event* out,
@@ -75,6 +85,20 @@ class EventService {
   static constexpr size_t kMaxCachedPages = 4096;
   std::mutex cache_mu_;
   std::unordered_map<std::string, CachedPage> page_cache_;  // key: project, marker, limit
+
+  // Representations read by Get, valid while event_writes_ is unchanged: it moves after every
+  // write of an event, and Get reads it before its transaction, so an entry never outlives a
+  // write acknowledged after it.
+  struct CachedRepresentationEntry {
+    int64_t writes;
+    int64_t read_at;  // steady-clock ms
+    std::shared_ptr<const std::string> representation;
+  };
+  static constexpr size_t kMaxCachedRepresentations = 4096;
+  void RememberRepresentation(const std::string& project_id, const std::string& name, int64_t writes,
+                              const std::string& representation);
+  std::atomic<int64_t> event_writes_{0};
+  std::unordered_map<std::string, CachedRepresentationEntry> representations_;  // key: project, name; cache_mu_
 };
 
 }  // namespace csms

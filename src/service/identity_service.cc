@@ -35,6 +35,16 @@ Status FindGroup(Transaction& tx, const std::string& domain_name, const std::str
 
 Status IdentityService::BootstrapIfEmpty(const std::string& domain_name, const std::string& project_name,
                                          BootstrapResult* out) {
+  // A restart finds the domain: it must not pay for a key derivation it throws away.
+  Status found = store_->Read([&](Transaction& tx) {
+    Domain existing;
+    return tx.identity().GetDomainByName(domain_name, &existing);
+  });
+  if (found.ok()) {
+    out->created = false;
+    return Status::OK();
+  }
+  if (!found.IsNotFound()) return found;
   std::string password = crypto::Base64UrlEncode(crypto::RandomBytes(18));
   std::string hash = crypto::HashPassword(password);
   return store_->Write([&](Transaction& tx) -> Status {
@@ -57,8 +67,8 @@ Status IdentityService::BootstrapIfEmpty(const std::string& domain_name, const s
 }
 
 Status IdentityService::EnsureFixture(const Domain& domain, const Project& project, const std::string& user_name,
-                                      const std::string& password) {
-  std::string hash = crypto::HashPassword(password);
+                                      const std::string& password, const std::string& password_hash) {
+  std::string hash = password_hash.empty() ? crypto::HashPassword(password) : password_hash;
   return store_->Write([&](Transaction& tx) -> Status {
     Domain d;
     Status s = tx.identity().GetDomainById(domain.id, &d);

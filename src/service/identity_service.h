@@ -26,8 +26,10 @@ class IdentityService {
   // On an empty database: a domain, a project and an admin user with a random password.
   Status BootstrapIfEmpty(const std::string& domain_name, const std::string& project_name, BootstrapResult* out);
   // Creates exactly the given accounts when missing (used by --dev with fixed ids/passwords).
+  // `password_hash`: the stored form of `password` when the caller has it already (a fixed
+  // password hashed ahead of time, so start-up derives no key); empty = hash `password` now.
   Status EnsureFixture(const Domain& domain, const Project& project, const std::string& user_name,
-                       const std::string& password);
+                       const std::string& password, const std::string& password_hash = "");
 
   // --dev: a further fixed user of `domain_id` with `role`, when missing. Its password is hashed at
   // a low cost (the password is public anyway) so that a --dev start stays quick.

@@ -12,7 +12,8 @@ std::vector<RouteInfo> ServerRoutes(bool dev) {
   http::Api api(services);  // registering routes uses no service
   std::vector<RouteInfo> out;
   for (const auto& r : api.router().Routes()) {
-    out.push_back(RouteInfo{std::string(r.method), std::string(r.path_template), r.route->access, r.route->action});
+    out.push_back(RouteInfo{std::string(r.method), std::string(r.path_template), r.route->access, r.route->action,
+                            r.route->execution});
   }
   return out;
 }

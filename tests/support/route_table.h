@@ -15,6 +15,7 @@ struct RouteInfo {
   std::string path_template;  // e.g. "/v1/{project_id}/csms/events/{event_name}"
   http::Access access;
   std::string action;
+  http::Execution execution = http::Execution::kByMethod;  // where it runs (http/api.h)
 };
 
 // Every route csmsd registers; with `dev`, the --dev routes too.

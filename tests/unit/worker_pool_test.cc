@@ -66,6 +66,17 @@ TEST(WorkerPool, QueueOfZeroRefusesAsSoonAsTheThreadsAreBusy) {
   gate.Open();
 }
 
+TEST(WorkerPool, StartsThreadsOnlyWhenTasksNeedThem) {
+  Gate gate;
+  WorkerPool pool(64, 0);
+  EXPECT_EQ(pool.started_threads(), 0);  // nothing at start-up
+  ASSERT_TRUE(pool.TrySubmit([&] { gate.Wait(); }));
+  ASSERT_TRUE(pool.TrySubmit([&] { gate.Wait(); }));
+  ASSERT_TRUE(gate.WaitForWaiters(2));  // two busy threads: both were started
+  EXPECT_EQ(pool.started_threads(), 2);
+  gate.Open();
+}
+
 TEST(ConnectionCap, LeavesDescriptorsForTheRestOfTheProcess) {
   EXPECT_EQ(DefaultMaxConnections(128), 96);
   EXPECT_EQ(DefaultMaxConnections(1024), 768);

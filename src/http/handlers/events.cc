@@ -125,6 +125,20 @@ Status ShowEvent(RequestContext& ctx, HttpResponse& res) {
   return Status::OK();
 }
 
+// ShowEvent from memory, on the I/O thread (Route::cached): the event as this process last read it,
+// when no event was written since; otherwise *served stays false and ShowEvent runs on a reader.
+Status ShowEventCached(RequestContext& ctx, HttpResponse& res, bool* served) {
+  std::shared_ptr<const std::string> representation;
+  *served = ctx.services.events->CachedRepresentation(ctx.project_id(), ctx.params.Get("event_name"), &representation);
+  if (*served) {
+    res.body.reserve(representation->size() + 10);
+    res.body = "{\"event\":";
+    res.body += *representation;
+    res.body += '}';
+  }
+  return Status::OK();
+}
+
 Status UpdateEvent(RequestContext& ctx, HttpResponse& res) {
   rapidjson::Document doc;
   CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
@@ -167,7 +181,8 @@ Status DeleteEvent(RequestContext& ctx, HttpResponse& res) {
 void RegisterEventRoutes(Router<Route>& r) {
   r.Add("POST", "/v1/{project_id}/csms/events", {CreateEvent, Access::kProject, "csms:event:create"});
   r.Add("GET", "/v1/{project_id}/csms/events", {ListEvents, Access::kProject, "csms:event:list"});
-  r.Add("GET", "/v1/{project_id}/csms/events/{event_name}", {ShowEvent, Access::kProject, "csms:event:get"});
+  r.Add("GET", "/v1/{project_id}/csms/events/{event_name}",
+        {ShowEvent, Access::kProject, "csms:event:get", Execution::kByMethod, ShowEventCached});
   r.Add("PUT", "/v1/{project_id}/csms/events/{event_name}", {UpdateEvent, Access::kProject, "csms:event:update"});
   r.Add("DELETE", "/v1/{project_id}/csms/events/{event_name}", {DeleteEvent, Access::kProject, "csms:event:delete"});
 }

@@ -11,6 +11,9 @@ Status Health(RequestContext&, HttpResponse& res) {
 
 }  // namespace
 
-void RegisterHealthRoutes(Router<Route>& r) { r.Add("GET", "/healthz", {Health, Access::kPublic, ""}); }
+// No store and no wait: answered on the I/O thread, so a busy pool or a slow disk never delays it.
+void RegisterHealthRoutes(Router<Route>& r) {
+  r.Add("GET", "/healthz", {Health, Access::kPublic, "", Execution::kIoThread});
+}
 
 }  // namespace csms::http::handlers
