@@ -107,16 +107,16 @@ struct Route {
   Status (*handler)(RequestContext&, HttpResponse&);
   Access access = Access::kProject;
   const char* action = "";  // IAM action name, e.g. "csms:event:list"
-  // The path parameter naming a secret of the path's project (e.g. "secret_name"), on read
-  // routes a grant may open: when the caller's role denies `action`, a valid grant on that
-  // secret allows it (http/grant_check.h). Never honoured for write actions.
-  const char* grant_param = nullptr;
   Execution execution = Execution::kByMethod;
   // Optional, for reads: answers from memory alone (no store, no wait, no lock held long) on the
   // I/O thread, or leaves *served false and the request runs `handler` on its pool as usual.
   // Tried only for a token whose principal is cached (TokenService::ValidateCached) and that
   // passes the project and action checks; any error or doubt falls back to the pool.
   Status (*cached)(RequestContext&, HttpResponse&, bool* served) = nullptr;
+  // The path parameter naming a secret of the path's project (e.g. "secret_name"), on read
+  // routes a grant may open: when the caller's role denies `action`, a valid grant on that
+  // secret allows it (http/grant_check.h). Never honoured for write actions.
+  const char* grant_param = nullptr;
 };
 
 // Pool sizes. A pool starts its threads on demand, up to its limit; a request finding every
