@@ -19,6 +19,12 @@ constexpr ActionInfo kActions[] = {
     {"csms:event:list", L::kList},
     {"csms:event:listNotificationRecords", L::kList},
     {"csms:event:update", L::kWrite},
+    {"csms:functionTemplate:get", L::kRead},
+    // Grants (spec §1.9; Huawei's names not confirmed): who shares a secret needs a write role.
+    {"csms:grant:create", L::kWrite},
+    {"csms:grant:delete", L::kWrite},
+    {"csms:grant:list", L::kList},
+    {"csms:grant:update", L::kWrite},
     // GenerateRandomPassword: Huawei's identity policies need no action for it; csms names one so
     // that every route has one. It reads and changes nothing, so read-only users may call it.
     {"csms:password:generate", L::kRead},
@@ -26,12 +32,6 @@ constexpr ActionInfo kActions[] = {
     {"csms:secret:batchImport", L::kWrite},
     // CheckSecrets: estimates the strength of a value the caller sends; stores and reveals nothing.
     {"csms:secret:check", L::kRead},
-    {"csms:functionTemplate:get", L::kRead},
-    // Grants (spec §1.9; Huawei's names not confirmed): who shares a secret needs a write role.
-    {"csms:grant:create", L::kWrite},
-    {"csms:grant:delete", L::kWrite},
-    {"csms:grant:list", L::kList},
-    {"csms:grant:update", L::kWrite},
     {"csms:secret:create", L::kWrite},
     {"csms:secret:createStage", L::kWrite},
     {"csms:secret:createVersion", L::kWrite},
