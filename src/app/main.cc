@@ -28,8 +28,8 @@ void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
   cli.add_option("--data-dir", config.data_dir, "directory of the database and generated credentials")
       ->capture_default_str();
   cli.add_flag("--dev", config.dev,
-               std::string("development mode: a temporary database removed at exit, fixed credentials (") + kDevUserName + "/" +
-                   kDevPassword + ", project " + kDevProjectId + "), settable clock");
+               std::string("development mode: a temporary database removed at exit, fixed credentials (") +
+                   kDevUserName + "/" + kDevPassword + ", project " + kDevProjectId + "), settable clock");
   cli.add_option("--threads", config.server.threads, "I/O threads (0 = one per core)")->capture_default_str();
   cli.add_option("--tls-cert", config.server.tls_cert_file, "PEM certificate chain: serve HTTPS");
   cli.add_option("--tls-key", config.server.tls_key_file, "PEM private key for --tls-cert");

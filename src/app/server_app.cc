@@ -40,14 +40,12 @@
 #include "service/identity_service.h"
 #include "service/record_service.h"
 #include "service/rotation_service.h"
+#include "service/secret_backup.h"
 #include "service/secret_checker_service.h"
 #include "service/secret_import.h"
 #include "service/secret_service.h"
 #include "service/secret_vault.h"
 #include "service/strength_checker.h"
-#include "service/secret_backup.h"
-#include "service/secret_service.h"
-#include "service/secret_vault.h"
 #include "service/tag_service.h"
 #include "service/user_service.h"
 #include "service/webhook_secrets.h"
@@ -247,8 +245,8 @@ struct Server {
   SystemClock wire_clock;  // webhook-timestamp and X-Sdk-Date: receivers compare them with real time
   std::unique_ptr<Store> store;
   std::unique_ptr<WriterControl> writer;  // the store writer's statistics and --dev hold
-  crypto::Keyring keyring;  // csms/default
-  crypto::KeyStore keys;    // every master key a secret can name
+  crypto::Keyring keyring;                // csms/default
+  crypto::KeyStore keys;                  // every master key a secret can name
   // Identity and authentication.
   std::unique_ptr<IdentityService> identity;
   std::unique_ptr<AccessKeyService> access_keys;
@@ -440,7 +438,7 @@ bool Start(const AppConfig& config, Server& x) {
 // In-flight deliveries and requests finish within their grace periods, then the threads stop.
 void Stop(const AppConfig& config, Server& x) {
   x.store->HoldWrites(false);  // a writer held by the --dev hook would keep in-flight writes waiting
-  x.dispatcher->BeginStop();  // no new claims; in-flight deliveries finish while the server drains
+  x.dispatcher->BeginStop();   // no new claims; in-flight deliveries finish while the server drains
   x.http->Shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
   x.scheduler->Stop();
   x.dispatcher->Stop();

@@ -70,7 +70,7 @@ struct AdminCommand {
     kListGroups,
   } kind = kListProjects;
   std::string domain, name, password, role;
-  std::string group;  // add-group-member / remove-group-member (`name` is the user name)
+  std::string group;                    // add-group-member / remove-group-member (`name` is the user name)
   std::string access_key, description;  // access-key subcommands (`name` is the user name)
   int64_t duration_seconds = 900;       // create-temporary-credentials
 };

@@ -50,7 +50,7 @@ constexpr ActionInfo kActions[] = {
     {"csms:secret:updateVersion", L::kWrite},
     {"csms:secretsConfig:get", L::kRead},      // ShowSecretsConfig
     {"csms:secretsConfig:update", L::kWrite},  // UpdateSecretsConfig
-    {"csms:tag:batch", L::kWrite},  // tag actions: not in Huawei's table, named like the others
+    {"csms:tag:batch", L::kWrite},             // tag actions: not in Huawei's table, named like the others
     {"csms:tag:create", L::kWrite},
     {"csms:tag:delete", L::kWrite},
     {"csms:tag:list", L::kList},

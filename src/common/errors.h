@@ -1,8 +1,8 @@
 // The table of CSMS error codes: every error a client can see is built here, so the codes live in
 // one place (mirrored in docs/errors.md). No other file spells a "CSMS.x" code: layers below the API
 // that have no code of their own (net/) return Status::Failure and their callers map it here. Codes up to CSMS.0401 are
-// Huawei's documented ones; the CSMS.06xx (events), CSMS.07xx (records), CSMS.08xx (secrets), CSMS.09xx (grants) and CSMS.03xx additions
-// are ours, for cases the public table does not cover.
+// Huawei's documented ones; the CSMS.06xx (events), CSMS.07xx (records), CSMS.08xx (secrets), CSMS.09xx (grants) and
+// CSMS.03xx additions are ours, for cases the public table does not cover.
 #pragma once
 
 #include <string>

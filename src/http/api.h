@@ -71,10 +71,10 @@ struct Services {
   DeliveryService* delivery = nullptr;  // null = no delivery API (503)
   SecretImporter* importer = nullptr;
   SecretCheckerService* checker = nullptr;
-  AgencyService* agencies = nullptr;    // null = no agency API (503)
+  AgencyService* agencies = nullptr;  // null = no agency API (503)
   TagService* tags = nullptr;
   SecretBackup* backups = nullptr;
-  GrantService* grants = nullptr;       // null = grants neither served nor honoured
+  GrantService* grants = nullptr;  // null = grants neither served nor honoured
   UserService* users = nullptr;
   const Clock* clock = nullptr;
   OffsetClock* dev_clock = nullptr;  // set only in --dev mode

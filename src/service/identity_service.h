@@ -56,8 +56,7 @@ class IdentityService {
   // Both kNotFound (CSMS.0005) for an unknown group or user; adding a member twice is a
   // conflict (CSMS.0009), removing a non-member kNotFound.
   Status AddGroupMember(const std::string& domain_name, const std::string& group_name, const std::string& user_name);
-  Status RemoveGroupMember(const std::string& domain_name, const std::string& group_name,
-                           const std::string& user_name);
+  Status RemoveGroupMember(const std::string& domain_name, const std::string& group_name, const std::string& user_name);
   Status ListGroups(const std::string& domain_name, std::vector<GroupWithMembers>* out);
 
  private:

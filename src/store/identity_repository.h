@@ -41,7 +41,7 @@ class IdentityRepository {
   virtual Status ListGroups(const std::string& domain_id, std::vector<Group>* out) = 0;
   virtual Status AddGroupMember(const std::string& group_id, const std::string& user_id) = 0;
   virtual Status RemoveGroupMember(const std::string& group_id, const std::string& user_id) = 0;  // kNotFound if absent
-  virtual Status ListGroupMembers(const std::string& group_id, std::vector<User>* out) = 0;  // by name
+  virtual Status ListGroupMembers(const std::string& group_id, std::vector<User>* out) = 0;       // by name
 
   virtual Status InsertToken(const TokenRecord& token) = 0;
   virtual Status GetToken(const std::string& token_hash, TokenRecord* out) = 0;

@@ -53,12 +53,12 @@ class Transaction {
 struct StoreStats {
   // Histogram of group sizes: bucket i counts groups of [2^i, 2^(i+1)) writes (the last: 128 and up).
   static constexpr int kGroupSizeBuckets = 8;
-  int64_t queue_depth = 0;  // writes waiting for the writer
-  int64_t queue_limit = 0;  // more are refused (Unavailable) until the writer catches up
-  bool held = false;        // HoldWrites(true) is in force
-  int64_t groups = 0;       // groups committed
-  int64_t jobs = 0;         // writes in committed groups (each ok or rolled back alone to its savepoint)
-  int64_t jobs_failed = 0;  // of those, the ones whose own transaction failed (rolled back alone)
+  int64_t queue_depth = 0;    // writes waiting for the writer
+  int64_t queue_limit = 0;    // more are refused (Unavailable) until the writer catches up
+  bool held = false;          // HoldWrites(true) is in force
+  int64_t groups = 0;         // groups committed
+  int64_t jobs = 0;           // writes in committed groups (each ok or rolled back alone to its savepoint)
+  int64_t jobs_failed = 0;    // of those, the ones whose own transaction failed (rolled back alone)
   int64_t groups_failed = 0;  // groups whose commit failed (every write of them failed)
   int64_t rejected = 0;       // writes refused because the queue was full
   int64_t last_group_size = 0;

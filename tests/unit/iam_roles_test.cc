@@ -88,7 +88,7 @@ TEST(Roles, ReadonlyReadsMetadataButNeverValuesOrWrites) {
       {"csms:tag:listResources", true},
       {"csms:task:list", true},
       {"iam:projects:list", true},
-      {"iam:tokens:revoke", true},  // its own tokens only (TokenService::Revoke)
+      {"iam:tokens:revoke", true},         // its own tokens only (TokenService::Revoke)
       {"iam:users:changePassword", true},  // its own password only (TokenService::ChangePassword)
       {"iam:users:get", true},
       {"iam:users:list", true},

@@ -337,7 +337,9 @@ void RegisterSecretRoutes(Router<Route>& r) {
   r.Add("GET", std::string(secret) + "/versions", {ListVersions, Access::kProject, "csms:secret:listVersion"});
   r.Add("GET", std::string(secret) + "/versions/{version_id}",
         // A grant on the secret opens its values to a role that may not read them (grant_check.h).
-        Route{.handler = ShowVersion, .access = Access::kProject, .action = "csms:secret:getVersion",
+        Route{.handler = ShowVersion,
+              .access = Access::kProject,
+              .action = "csms:secret:getVersion",
               .grant_param = "secret_name"});
   r.Add("PUT", std::string(secret) + "/versions/{version_id}",
         {UpdateVersion, Access::kProject, "csms:secret:updateVersion"});
