@@ -2,7 +2,7 @@
 // candidate value, ShowSecretsConfig / UpdateSecretsConfig keep the per-project
 // checking_secret_strength flag, and CheckNewValue is what CreateSecret, CreateSecretVersion and
 // BatchImportSecrets ask before storing a value: with the flag on, a weak value is refused
-// (decision NN in docs/decisions.md). The candidate value is never logged nor echoed.
+// (decision 46 in docs/decisions.md). The candidate value is never logged nor echoed.
 #pragma once
 
 #include <optional>
