@@ -39,13 +39,14 @@ typename Router<Route>::Match Router<Route>::Find(std::string_view method, std::
   std::array<std::string_view, kMaxPathSegments> parts;
   size_t n = 0;
   if (!SplitPath(path, parts.data(), parts.size(), &n)) return Match::kNoPath;
-  // The most specific template matching the path (the first match: the bucket is ordered), and
-  // the entry of it with this method (among the entries of equal specificity that follow).
+  // The most specific template matching the path that has this method (the bucket is ordered
+  // most specific first). A less specific one still serves the methods the literal one lacks: a
+  // secret named "restore" is shown, updated and deleted through /secrets/{secret_name}, only
+  // POST /secrets/restore is the literal route. 405 only when no matching template has the method.
   const Entry* best_path = nullptr;
   const Entry* found = nullptr;
   for (size_t index : by_size_[n]) {
     const Entry& e = entries_[index];
-    if (best_path && e.literal_mask < best_path->literal_mask) break;
     bool ok = true;
     for (size_t i = 0; i < n && ok; ++i) {
       const std::string& seg = e.segments[i];
