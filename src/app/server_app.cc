@@ -440,6 +440,7 @@ void Stop(const AppConfig& config, Server& x) {
   x.store->HoldWrites(false);  // a writer held by the --dev hook would keep in-flight writes waiting
   x.dispatcher->BeginStop();   // no new claims; in-flight deliveries finish while the server drains
   x.http->Shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
+  x.store->HoldWrites(false);  // again: a --dev hold request may have come in during the drain
   x.scheduler->Stop();
   x.dispatcher->Stop();
   log::FlushAccessLog();

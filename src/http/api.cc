@@ -80,7 +80,7 @@ Status Api::Authenticate(const HttpRequest& req, const std::string& path_project
   return services_.tokens->Validate(*token, out);
 }
 
-const Route* Api::Match(const HttpRequest& req, PathParams* params, HttpResponse& res) {
+const Route* Api::Match(const HttpRequest& req, PathParams* params, HttpResponse& res, bool* verify_later) {
   const Route* route = nullptr;
   std::string_view method = req.method == "HEAD" ? std::string_view("GET") : req.method;
   Router<Route>::Match match = router_.Find(method, req.path, &route, params);
@@ -89,6 +89,11 @@ const Route* Api::Match(const HttpRequest& req, PathParams* params, HttpResponse
     // tampered method or path is a 401 like any other tampering.
     auto authorization = req.header("authorization");
     if (authorization && IsSignatureAuthorization(*authorization)) {
+      // Verifying reads the access key from the store: never on an I/O thread.
+      if (verify_later) {
+        *verify_later = true;
+        return nullptr;
+      }
       Principal ignored;
       Status s = Authenticate(req, std::string(), &ignored);
       if (s.kind() == Status::Kind::kUnauthenticated) {
@@ -196,7 +201,19 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
   HttpResponse res;
   try {
     PathParams params;
-    const Route* route = Match(req, &params, res);
+    bool verify_later = false;
+    const Route* route = Match(req, &params, res, &verify_later);
+    if (verify_later) {  // a signed request to no route: verified, then answered, on a reader thread
+      auto task = [this, exchange]() {
+        HttpResponse res;
+        Handle(exchange->request(), res);
+        exchange->Respond(std::move(res));
+      };
+      if (readers_->TrySubmit(std::move(task))) return;
+      WriteError(errors::Unavailable("the server is busy with other requests of this kind; retry later"), res);
+      exchange->Respond(std::move(res));
+      return;
+    }
     WorkerPool* pool = nullptr;
     bool answered = route == nullptr;  // Match wrote the error
     if (route) {

@@ -159,7 +159,10 @@ class Api {
   // `path_project` is the route's {project_id}, empty outside a project.
   Status Authenticate(const HttpRequest& req, const std::string& path_project, Principal* out);
   // Finds the route (HEAD finds the GET route); nullptr when `res` already holds the error.
-  const Route* Match(const HttpRequest& req, PathParams* params, HttpResponse& res);
+  // A signed request matching no route is verified first (a tampered path is a 401, not a 404);
+  // that reads the store, so with `verify_later` set Match leaves it to the caller (sets it true,
+  // writes nothing) instead of verifying on the calling thread.
+  const Route* Match(const HttpRequest& req, PathParams* params, HttpResponse& res, bool* verify_later = nullptr);
   // The I/O-thread answer of a route with `cached` (see Route); false = run it on its pool.
   bool TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res);
   // Query, authentication, project and action checks, the handler, the error body.
