@@ -81,7 +81,7 @@ Stage ReadStage(Statement& s) { return Stage{s.Text(0), s.Text(1), s.Int(2), s.I
 
 Status SqliteSecretRepository::Count(const std::string& project_id, int64_t* count) {
   return QueryOne(
-      conn_, "SELECT count(*) FROM secrets WHERE project_id = ?1", "count",
+      conn_, "SELECT coalesce((SELECT secrets FROM project_secret_counts WHERE project_id = ?1), 0)", "count",
       [&](Statement& s) { s.Bind(1, project_id); }, [&](Statement& s) { *count = s.Int(0); });
 }
 
