@@ -68,6 +68,15 @@ int64_t SteadyMillis() {
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
+std::string PageKey(const std::string& project_id, const std::string& marker, int limit) {
+  std::string key = project_id;
+  key += '\n';
+  key += marker;
+  key += '\n';
+  key += std::to_string(limit);
+  return key;
+}
+
 std::string RepresentationKey(const std::string& project_id, std::string_view name) {
   std::string key;
   key.reserve(project_id.size() + 1 + name.size());
@@ -85,6 +94,20 @@ void EventService::RememberRepresentation(const std::string& project_id, const s
   if (representations_.size() >= kMaxCachedRepresentations) representations_.clear();  // bounded; refills on demand
   representations_[RepresentationKey(project_id, name)] =
       CachedRepresentationEntry{writes, SteadyMillis(), std::move(value)};
+}
+
+bool EventService::CachedPage(const std::string& project_id, const std::string& marker, int limit,
+                              std::shared_ptr<const JsonPage>* out) {
+  std::string key = PageKey(project_id, marker, limit);
+  int64_t writes = event_writes_.load(std::memory_order_acquire);
+  int64_t now = SteadyMillis();
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  auto it = page_cache_.find(key);
+  if (it == page_cache_.end() || it->second.writes != writes || now - it->second.read_at >= options_.memory_millis) {
+    return false;
+  }
+  *out = it->second.page;
+  return true;
 }
 
 bool EventService::CachedRepresentation(const std::string& project_id, std::string_view name,
@@ -161,11 +184,8 @@ Status EventService::ListRepresentations(const std::string& project_id, const st
   if (!marker.empty() && !validation::IsValidMarker(marker)) {
     return errors::InvalidParameter("invalid marker: must be the name of the last event of the previous page");
   }
-  std::string key = project_id;
-  key += '\n';
-  key += marker;
-  key += '\n';
-  key += std::to_string(limit);
+  std::string key = PageKey(project_id, marker, limit);
+  const int64_t writes = event_writes_.load(std::memory_order_acquire);  // before the transaction
   int64_t generation = 0;
   std::shared_ptr<JsonPage> page;
   CSMS_RETURN_IF_ERROR(store_->Read([&](Transaction& tx) -> Status {
@@ -174,6 +194,8 @@ Status EventService::ListRepresentations(const std::string& project_id, const st
       std::lock_guard<std::mutex> lock(cache_mu_);
       auto it = page_cache_.find(key);
       if (it != page_cache_.end() && it->second.generation == generation) {
+        it->second.writes = writes;  // checked against the database just now
+        it->second.read_at = SteadyMillis();
         *out = it->second.page;
         return Status::OK();
       }
@@ -205,7 +227,7 @@ Status EventService::ListRepresentations(const std::string& project_id, const st
   if (page) {  // read from the database: remember it for this generation
     std::lock_guard<std::mutex> lock(cache_mu_);
     if (page_cache_.size() >= kMaxCachedPages) page_cache_.clear();  // bounded; refills on demand
-    page_cache_[key] = CachedPage{generation, page};
+    page_cache_[key] = CachedPageEntry{generation, writes, SteadyMillis(), page};
     *out = std::move(page);
   }
   return Status::OK();

@@ -66,9 +66,14 @@ class EventService {
   // Events ordered by name, strictly after `marker` (empty = from the start), each as its
   // stored API representation (json/event_json.h).
   // Pages are cached in memory and reused while the project's event generation is unchanged
-  // (checked in the database on every call, so writes by other processes are seen at once).
+  // (checked in the database on every call of this function; CachedPage skips that check).
   Status ListRepresentations(const std::string& project_id, const std::string& marker, int limit,
                              std::shared_ptr<const JsonPage>* out);
+  // A page from memory, never touching the store, under the rule of CachedRepresentation: known
+  // when this process listed it (ListRepresentations) within options.memory_millis and since its
+  // last write of any event. False = not known here (call ListRepresentations).
+  bool CachedPage(const std::string& project_id, const std::string& marker, int limit,
+                  std::shared_ptr<const JsonPage>* out);
 
  private:
   // Gives a WEBHOOK event a signing secret when it has none; removes a non-WEBHOOK event's.
@@ -78,13 +83,15 @@ class EventService {
   const Clock* clock_;
   EventServiceOptions options_;
 
-  struct CachedPage {
+  struct CachedPageEntry {
     int64_t generation;
+    int64_t writes;   // event_writes_ read before the generation was
+    int64_t read_at;  // steady-clock ms of that check
     std::shared_ptr<const JsonPage> page;
   };
   static constexpr size_t kMaxCachedPages = 4096;
   std::mutex cache_mu_;
-  std::unordered_map<std::string, CachedPage> page_cache_;  // key: project, marker, limit
+  std::unordered_map<std::string, CachedPageEntry> page_cache_;  // key: project, marker, limit
 
   // Representations read by Get, valid while event_writes_ is unchanged: it moves after every
   // write of an event, and Get reads it before its transaction, so an entry never outlives a

@@ -119,6 +119,11 @@ class CachedReadsTest : public ::testing::Test {
     api_->Handle(ex);
     return ex;
   }
+  std::shared_ptr<HeaderExchange> List(const std::string& token) {
+    auto ex = std::make_shared<HeaderExchange>(std::string("/v1/") + kProject + "/csms/events", token);
+    api_->Handle(ex);
+    return ex;
+  }
   static HttpResponse Await(const std::shared_ptr<HeaderExchange>& ex) {
     EXPECT_TRUE(test::WaitUntil([&] { return ex->response().has_value(); }, std::chrono::seconds(30)));
     return ex->response().value_or(HttpResponse{0, "", {}});
@@ -153,6 +158,38 @@ TEST_F(CachedReadsTest, ASecondShowIsAnsweredFromMemoryOnTheCallingThread) {
     Await(again);
   }
   EXPECT_TRUE(from_memory) << "a show of an event read before was never answered from memory";
+}
+
+TEST_F(CachedReadsTest, ASecondListIsAnsweredFromMemoryOnTheCallingThread) {
+  HttpResponse r1 = Await(List(token_));
+  ASSERT_EQ(r1.status, 200) << r1.body;
+  bool from_memory = false;  // several attempts, as for the show above
+  for (int attempt = 0; attempt < 20 && !from_memory; ++attempt) {
+    ASSERT_EQ(Await(List(token_)).status, 200);
+    int reads = counting_->reads.load();
+    auto again = List(token_);
+    std::optional<HttpResponse> answered = again->response();
+    from_memory = answered.has_value() && counting_->reads.load() == reads;
+    if (from_memory) {
+      EXPECT_EQ(answered->body, r1.body);
+    }
+    Await(again);
+  }
+  EXPECT_TRUE(from_memory) << "a page listed before was never answered from memory";
+}
+
+TEST_F(CachedReadsTest, AWriteIsNeverHiddenFromAListByTheCache) {
+  ASSERT_EQ(Await(List(token_)).status, 200);
+  UpdateEventCommand cmd;
+  cmd.state = EventState::kDisabled;
+  Event updated;
+  ASSERT_TRUE(events_->Update(kProject, "e1", cmd, &updated).ok());
+  HttpResponse after = Await(List(token_));
+  EXPECT_EQ(after.status, 200);
+  EXPECT_NE(after.body.find("DISABLED"), std::string::npos) << after.body;
+  ASSERT_TRUE(events_->Delete(kProject, "e1").ok());
+  after = Await(List(token_));
+  EXPECT_EQ(after.body.find("\"e1\""), std::string::npos) << after.body;
 }
 
 TEST_F(CachedReadsTest, AWriteIsNeverHiddenByTheCache) {
