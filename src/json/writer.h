@@ -8,6 +8,7 @@
 #include <rapidjson/writer.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -71,6 +72,8 @@ class Writer {
   Writer& Field(std::string_view k, int64_t v) { return Key(k).Int(v); }
   Writer& Field(std::string_view k, int v) { return Key(k).Int(v); }
   Writer& Field(std::string_view k, bool v) { return Key(k).Bool(v); }
+  // An optional number: null when absent.
+  Writer& Field(std::string_view k, const std::optional<int64_t>& v) { return v ? Key(k).Int(*v) : Key(k).Null(); }
 
   std::string Take() { return std::string(buffer_.GetString(), buffer_.GetSize()); }
 

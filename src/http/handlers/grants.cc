@@ -14,14 +14,6 @@ namespace {
 // The state of GrantData: 0 valid, 1 expired (kept until updated or deleted).
 int GrantState(const Grant& g, int64_t now) { return g.valid_at(now) ? 0 : 1; }
 
-void WriteOptTime(json::Writer& w, const char* key, const std::optional<int64_t>& v) {
-  w.Key(key);
-  if (v)
-    w.Int(*v);
-  else
-    w.Null();
-}
-
 std::string GrantDataBody(const Grant& g, int64_t now) {
   json::Writer w;
   w.StartObject().Key("data").StartObject();
@@ -32,7 +24,7 @@ std::string GrantDataBody(const Grant& g, int64_t now) {
   w.Field("granteeType", GranteeTypeName(g.grantee_type));
   w.Field("createTime", g.create_time);
   w.Field("updateTime", g.update_time);
-  WriteOptTime(w, "validityTime", g.validity_time);
+  w.Field("validityTime", g.validity_time);
   w.Field("state", GrantState(g, now));
   w.Key("signature").Null();
   w.EndObject().EndObject();
@@ -125,15 +117,15 @@ Status ListGrants(RequestContext& ctx, HttpResponse& res) {
     w.Field("user_name", v.grantee_name);
     w.Field("grantee_type", GranteeTypeName(g.grantee_type));
     w.Field("create_time", g.create_time);
-    WriteOptTime(w, "validity_time", g.validity_time);
+    w.Field("validity_time", g.validity_time);
     w.Field("state", GrantState(g, now));
     w.EndObject();
     if (!first_created || g.create_time < *first_created) first_created = g.create_time;
     if (!last_updated || g.update_time > *last_updated) last_updated = g.update_time;
   }
   w.EndArray();
-  WriteOptTime(w, "create_time", first_created);
-  WriteOptTime(w, "update_time", last_updated);
+  w.Field("create_time", first_created);
+  w.Field("update_time", last_updated);
   w.EndObject().EndObject();
   res.body = w.Take();
   return Status::OK();

@@ -14,14 +14,6 @@
 namespace csms::http::handlers {
 namespace {
 
-void WriteOptTime(json::Writer& w, const char* key, const std::optional<int64_t>& v) {
-  w.Key(key);
-  if (v)
-    w.Int(*v);
-  else
-    w.Null();
-}
-
 // The fields of UserDetail, inside an object the caller opens.
 void WriteUserFields(json::Writer& w, const UserDetail& d) {
   w.Field("user_id", d.user.id);
@@ -31,9 +23,9 @@ void WriteUserFields(json::Writer& w, const UserDetail& d) {
   w.Key("mobile").Null();
   w.Key("email").Null();
   w.Field("pwd_must_modify", false);
-  WriteOptTime(w, "pwd_change_at", d.password_changed_at);
+  w.Field("pwd_change_at", d.password_changed_at);
   w.Field("created_at", d.create_time);
-  WriteOptTime(w, "updated_at", d.update_time);
+  w.Field("updated_at", d.update_time);
   w.Field("disabled", !d.user.enabled);
   w.Key("grade").Null();
   w.Field("locked", false);
