@@ -112,8 +112,12 @@ TEST_F(WriteDurabilityTest, AcknowledgedCreatesSurviveKillNine) {
     // What the restart shows of every earlier round.
     std::set<std::string> present = SecretNames();
     for (const auto& [name, status] : answered) {
-      if (status / 100 == 2) EXPECT_TRUE(present.count(name)) << name << " was acknowledged but is gone";
-      if (status / 100 == 4) EXPECT_FALSE(present.count(name)) << name << " was refused but is there";
+      if (status / 100 == 2) {
+        EXPECT_TRUE(present.count(name)) << name << " was acknowledged but is gone";
+      }
+      if (status / 100 == 4) {
+        EXPECT_FALSE(present.count(name)) << name << " was refused but is there";
+      }
     }
     if (HasFailure()) return;
     auto outcomes = DriveAndKill(rng, [&](HttpClient& client, int c, int i) {
@@ -130,8 +134,12 @@ TEST_F(WriteDurabilityTest, AcknowledgedCreatesSurviveKillNine) {
   std::set<std::string> present = SecretNames();
   int cut_off = 0;
   for (const auto& [name, status] : answered) {
-    if (status / 100 == 2) EXPECT_TRUE(present.count(name)) << name << " was acknowledged but is gone";
-    if (status / 100 == 4) EXPECT_FALSE(present.count(name)) << name << " was refused but is there";
+    if (status / 100 == 2) {
+      EXPECT_TRUE(present.count(name)) << name << " was acknowledged but is gone";
+    }
+    if (status / 100 == 4) {
+      EXPECT_FALSE(present.count(name)) << name << " was refused but is there";
+    }
     if (status <= 0) ++cut_off;
   }
   EXPECT_LE(cut_off, kRounds * kClients) << "at most one request per client is cut off by each kill";
