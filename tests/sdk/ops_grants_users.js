@@ -6,28 +6,11 @@
 // client with X-Auth-Token). UpdateUserPassword changes reader's password, never the suite's
 // admin: the password in force is kept across the two modes (this module is loaded once).
 
-const { ClientBuilder } = require('@huaweicloud/huaweicloud-sdk-core/ClientBuilder');
-
 const READER = 'reader';
 let readerPassword = 'reader';  // the --dev fixture's; changed below, once per mode
 
-class ReaderTokenCredential {
-  constructor(token, projectId) {
-    this.token = token;
-    this.projectId = projectId;
-  }
-  getAk() { return undefined; }
-  getSk() { return undefined; }
-  async processAuthParams() { return this; }
-  async processAuthRequest(hcClient, httpRequest) {
-    httpRequest.url = httpRequest.url.replace('{project_id}', encodeURIComponent(this.projectId));
-    httpRequest.headers = Object.assign({}, httpRequest.headers, { 'X-Project-Id': this.projectId, 'X-Auth-Token': this.token });
-    return httpRequest;
-  }
-}
-
 module.exports = async (ctx) => {
-  const { mode, client, call, check, expectError, PROJECT, DOMAIN } = ctx;
+  const { mode, client, call, check, expectError, build, TokenCredential, PROJECT, DOMAIN } = ctx;
   const login = async (password) => {
     const issued = await call(client, 'POST', '/v3/auth/tokens', {
       data: {
@@ -38,11 +21,7 @@ module.exports = async (ctx) => {
       },
       responseHeaders: ['X-Subject-Token'],
     });
-    return new ClientBuilder((c) => c)
-      .withCredential(new ReaderTokenCredential(issued['X-Subject-Token'], PROJECT))
-      .withOptions({ customUserAgent: 'csms-sdk-compat' })
-      .withEndpoint(process.env.CSMS_ENDPOINT)
-      .build();
+    return build(new TokenCredential(issued['X-Subject-Token'], PROJECT));
   };
   let reader = await login(readerPassword);
 

@@ -259,7 +259,7 @@ async function runMode(mode, client, badClient, badCode, otherProjectClient) {
   await secretsPart(mode, client, events);
   // One file per API area (ops_<area>.js), each exporting async (ctx) => {...}: the newer
   // operations of CsmsClient, called through the same SDK client in both modes.
-  const ctx = { mode, client, badClient, badCode, otherProjectClient, call, check, expectError, PROJECT, DOMAIN, USER, PASSWORD };
+  const ctx = { mode, client, badClient, badCode, otherProjectClient, call, check, expectError, build, TokenCredential, PROJECT, DOMAIN, USER, PASSWORD };
   for (const file of require('fs').readdirSync(__dirname).filter((f) => /^ops_[a-z0-9_]+\.js$/.test(f)).sort()) {
     console.log(`-- ${mode}: ${file}`);
     await require(`./${file}`)(ctx);
