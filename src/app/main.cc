@@ -219,6 +219,7 @@ class AdminCli {
     c->add_option("--group", cmd_.group, "group name")->required();
     c->add_option("--user", cmd_.name, "user name")->required();
     Add(AdminCommand::kListGroups, "list-groups", "list a domain's groups with their members");
+    AddBackupCommands(config);
     admin_->require_subcommand(1);
   }
 
@@ -238,6 +239,23 @@ class AdminCli {
     if (with_domain) sub->add_option("--domain", cmd_.domain, "domain name")->capture_default_str();
     subcommands_.emplace_back(kind, sub);
     return sub;
+  }
+
+  // backup / restore (app/backup_admin.cc): --data-dir may also follow the subcommand.
+  void AddBackupCommands(AppConfig& config) {
+    CLI::App* c = Add(AdminCommand::kBackup, "backup",
+                      "copy the database of --data-dir (a server may be serving it) into a new file, with a "
+                      "manifest of the master keys it needs (never the keys themselves)",
+                      false);
+    c->add_option("--data-dir", config.data_dir, "directory of the database");
+    c->add_option("--to", cmd_.backup_file, "the backup file to create (must not exist)")->required();
+    c = Add(AdminCommand::kRestore, "restore",
+            "put a backup in place as the database of --data-dir (refused while a csmsd holds it; "
+            "the master key is not restored)",
+            false);
+    c->add_option("--data-dir", config.data_dir, "directory to restore into (created 0700 when absent)");
+    c->add_option("--from", cmd_.backup_file, "the backup file")->required();
+    c->add_flag("--force", cmd_.force, "replace a database the directory holds already");
   }
 
   CLI::App* admin_;
