@@ -23,6 +23,13 @@ struct CliExtras {
   int header_timeout_s = 0, idle_timeout_s = 0;  // seconds, from the ServerOptions defaults
 };
 
+// TLS beyond --tls-cert/--tls-key (http/tls_context.h; SIGHUP reloads the files).
+void AddTlsFlags(CLI::App& cli, AppConfig& config) {
+  cli.add_option("--client-ca", config.server.tls_client_ca_file,
+                 "PEM CA certificates: the operator routes (/metrics, --dev's /csms-dev/*) then require a client "
+                 "certificate signed by one of them (403 without); other routes are unaffected. Needs --tls-cert");
+}
+
 void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
   cli.add_option("--listen", x.listen, "HOST:PORT to listen on (port 0 picks a free port)")->capture_default_str();
   cli.add_option("--data-dir", config.data_dir, "directory of the database and generated credentials")
@@ -33,6 +40,7 @@ void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
   cli.add_option("--threads", config.server.threads, "I/O threads (0 = one per core)")->capture_default_str();
   cli.add_option("--tls-cert", config.server.tls_cert_file, "PEM certificate chain: serve HTTPS");
   cli.add_option("--tls-key", config.server.tls_key_file, "PEM private key for --tls-cert");
+  AddTlsFlags(cli, config);
   cli.add_option("--port-file", config.port_file, "write the bound port to this file once listening");
   cli.add_option("--max-body-bytes", config.server.body_limit, "largest accepted request body")->capture_default_str();
   cli.add_option("--max-connections", config.server.max_connections,

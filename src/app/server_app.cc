@@ -402,7 +402,9 @@ bool BuildApi(const AppConfig& config, Server& x) {
   services.clock = &x.clock;
   services.dev_clock = config.dev ? &x.clock : nullptr;
   services.writer = x.writer.get();
-  x.api = std::make_unique<http::Api>(services, config.api);
+  http::ApiOptions api_options = config.api;
+  api_options.require_client_cert = !config.server.tls_client_ca_file.empty();  // --client-ca
+  x.api = std::make_unique<http::Api>(services, api_options);
   return true;
 }
 
@@ -445,6 +447,21 @@ bool Start(const AppConfig& config, Server& x) {
   return true;
 }
 
+// SIGHUP: new TLS handshakes use the certificate and key (and client CA) the files hold now;
+// established connections keep theirs. A bad new file keeps the old ones and says why.
+void ReloadTls(const AppConfig& config, Server& x) {
+  if (config.server.tls_cert_file.empty()) {
+    log::Info("received SIGHUP: no TLS certificate to reload");
+    return;
+  }
+  Status s = x.http->ReloadTls();
+  if (s.ok()) {
+    log::Info("received SIGHUP: TLS certificate and key reloaded from " + config.server.tls_cert_file);
+  } else {
+    log::Error("received SIGHUP: TLS reload failed, keeping the previous certificate: " + s.ToString());
+  }
+}
+
 // In-flight deliveries and requests finish within their grace periods, then the threads stop.
 void Stop(const AppConfig& config, Server& x) {
   x.store->HoldWrites(false);  // a writer held by the --dev hook would keep in-flight writes waiting
@@ -464,6 +481,7 @@ int RunServer(const AppConfig& config) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);  // reloads the TLS certificate and key
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -473,7 +491,7 @@ int RunServer(const AppConfig& config) {
   if (!built || !Start(config, server)) return 1;
 
   int sig = 0;
-  sigwait(&signals, &sig);
+  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) ReloadTls(config, server);
   log::Info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", draining");
   Stop(config, server);
   log::Info("csmsd stopped");
