@@ -24,6 +24,13 @@ struct CliExtras {
   int header_timeout_s = 0, idle_timeout_s = 0;  // seconds, from the ServerOptions defaults
 };
 
+// TLS beyond --tls-cert/--tls-key (http/tls_context.h; SIGHUP reloads the files).
+void AddTlsFlags(CLI::App& cli, AppConfig& config) {
+  cli.add_option("--client-ca", config.server.tls_client_ca_file,
+                 "PEM CA certificates: the operator routes (/metrics, --dev's /csms-dev/*) then require a client "
+                 "certificate signed by one of them (403 without); other routes are unaffected. Needs --tls-cert");
+}
+
 void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
   cli.add_option("--listen", x.listen, "HOST:PORT to listen on (port 0 picks a free port)")->capture_default_str();
   cli.add_option("--data-dir", config.data_dir, "directory of the database and generated credentials")
@@ -34,6 +41,7 @@ void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
   cli.add_option("--threads", config.server.threads, "I/O threads (0 = one per core)")->capture_default_str();
   cli.add_option("--tls-cert", config.server.tls_cert_file, "PEM certificate chain: serve HTTPS");
   cli.add_option("--tls-key", config.server.tls_key_file, "PEM private key for --tls-cert");
+  AddTlsFlags(cli, config);
   cli.add_option("--port-file", config.port_file, "write the bound port to this file once listening");
   cli.add_option("--max-body-bytes", config.server.body_limit, "largest accepted request body")->capture_default_str();
   cli.add_option("--max-connections", config.server.max_connections,
@@ -221,6 +229,7 @@ class AdminCli {
     c->add_option("--group", cmd_.group, "group name")->required();
     c->add_option("--user", cmd_.name, "user name")->required();
     Add(AdminCommand::kListGroups, "list-groups", "list a domain's groups with their members");
+    AddBackupCommands(config);
     admin_->require_subcommand(1);
   }
 
@@ -240,6 +249,23 @@ class AdminCli {
     if (with_domain) sub->add_option("--domain", cmd_.domain, "domain name")->capture_default_str();
     subcommands_.emplace_back(kind, sub);
     return sub;
+  }
+
+  // backup / restore (app/backup_admin.cc): --data-dir may also follow the subcommand.
+  void AddBackupCommands(AppConfig& config) {
+    CLI::App* c = Add(AdminCommand::kBackup, "backup",
+                      "copy the database of --data-dir (a server may be serving it) into a new file, with a "
+                      "manifest of the master keys it needs (never the keys themselves)",
+                      false);
+    c->add_option("--data-dir", config.data_dir, "directory of the database");
+    c->add_option("--to", cmd_.backup_file, "the backup file to create (must not exist)")->required();
+    c = Add(AdminCommand::kRestore, "restore",
+            "put a backup in place as the database of --data-dir (refused while a csmsd holds it; "
+            "the master key is not restored)",
+            false);
+    c->add_option("--data-dir", config.data_dir, "directory to restore into (created 0700 when absent)");
+    c->add_option("--from", cmd_.backup_file, "the backup file")->required();
+    c->add_flag("--force", cmd_.force, "replace a database the directory holds already");
   }
 
   CLI::App* admin_;

@@ -1,6 +1,8 @@
 #include "app/server_app.h"
 
+#include "app/backup_admin.h"
 #include "app/data_dir.h"
+#include "app/data_dir_lock.h"
 #include "app/group_admin.h"
 
 #include <signal.h>
@@ -60,6 +62,12 @@ constexpr int kBackgroundStoreThreads = 3;
 
 // Connections the store may open (on demand): one per thread that may use it at the same time,
 // so no request thread waits for a connection.
+
+// Prepares --data-dir and takes its shared lock (app/data_dir_lock.h).
+Status LockDataDir(const std::string& dir, DataDirLock* lock) {
+  CSMS_RETURN_IF_ERROR(PrepareDataDir(dir));
+  return lock->Acquire(dir, DataDirLock::Mode::kShared);
+}
 
 Status OpenStore(const AppConfig& config, std::unique_ptr<Store>* out) {
   SqliteOptions options;
@@ -241,6 +249,7 @@ bool Check(const Status& s, const std::string& what) {
 // Every part of a running server, in the order it is built. Members are destroyed in reverse
 // order, so no part outlives the parts it uses.
 struct Server {
+  DataDirLock data_dir_lock;  // held (shared) while the server runs: restore refuses a live data dir
   OffsetClock clock;
   SystemClock wire_clock;  // webhook-timestamp and X-Sdk-Date: receivers compare them with real time
   std::unique_ptr<Store> store;
@@ -288,6 +297,7 @@ struct Server {
 
 // The database, the accounts of a first start (or the --dev fixtures) and the master keys.
 bool BuildStorage(const AppConfig& config, Server& x) {
+  if (!config.dev && !Check(LockDataDir(config.data_dir, &x.data_dir_lock), "cannot use the data dir: ")) return false;
   if (!Check(OpenStore(config, &x.store), "cannot open the database: ")) return false;
   x.writer = std::make_unique<WriterControl>(x.store.get());
   x.identity = std::make_unique<IdentityService>(x.store.get());
@@ -397,7 +407,9 @@ bool BuildApi(const AppConfig& config, Server& x) {
                                  kDevProjectName + R"("})";
   }
   services.writer = x.writer.get();
-  x.api = std::make_unique<http::Api>(services, config.api);
+  http::ApiOptions api_options = config.api;
+  api_options.require_client_cert = !config.server.tls_client_ca_file.empty();  // --client-ca
+  x.api = std::make_unique<http::Api>(services, api_options);
   return true;
 }
 
@@ -440,6 +452,21 @@ bool Start(const AppConfig& config, Server& x) {
   return true;
 }
 
+// SIGHUP: new TLS handshakes use the certificate and key (and client CA) the files hold now;
+// established connections keep theirs. A bad new file keeps the old ones and says why.
+void ReloadTls(const AppConfig& config, Server& x) {
+  if (config.server.tls_cert_file.empty()) {
+    log::Info("received SIGHUP: no TLS certificate to reload");
+    return;
+  }
+  Status s = x.http->ReloadTls();
+  if (s.ok()) {
+    log::Info("received SIGHUP: TLS certificate and key reloaded from " + config.server.tls_cert_file);
+  } else {
+    log::Error("received SIGHUP: TLS reload failed, keeping the previous certificate: " + s.ToString());
+  }
+}
+
 // In-flight deliveries and requests finish within their grace periods, then the threads stop.
 void Stop(const AppConfig& config, Server& x) {
   x.store->HoldWrites(false);  // a writer held by the --dev hook would keep in-flight writes waiting
@@ -459,6 +486,7 @@ int RunServer(const AppConfig& config) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);  // reloads the TLS certificate and key
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -468,7 +496,7 @@ int RunServer(const AppConfig& config) {
   if (!built || !Start(config, server)) return 1;
 
   int sig = 0;
-  sigwait(&signals, &sig);
+  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) ReloadTls(config, server);
   log::Info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", draining");
   Stop(config, server);
   log::Info("csmsd stopped");
@@ -476,10 +504,17 @@ int RunServer(const AppConfig& config) {
 }
 
 int RunAdmin(const AppConfig& config, const AdminCommand& cmd) {
+  if (cmd.kind == AdminCommand::kBackup || cmd.kind == AdminCommand::kRestore) {
+    Status b = RunBackupAdmin(config, cmd, std::cout);
+    if (!b.ok()) std::cerr << "error: " << b.ToString() << "\n";
+    return b.ok() ? 0 : 1;
+  }
   std::unique_ptr<Store> store;
   AppConfig c = config;
   c.dev = false;
-  Status s = OpenStore(c, &store);
+  DataDirLock lock;  // shared, like a server's: no admin command runs during a restore
+  Status s = LockDataDir(c.data_dir, &lock);
+  if (s.ok()) s = OpenStore(c, &store);
   if (!s.ok()) {
     std::cerr << "cannot open the database: " << s.ToString() << "\n";
     return 1;
@@ -523,6 +558,9 @@ int RunAdmin(const AppConfig& config, const AdminCommand& cmd) {
       case AdminCommand::kRemoveGroupMember:
       case AdminCommand::kListGroups:
         s = RunGroupAdmin(identity, cmd, std::cout);
+        break;
+      case AdminCommand::kBackup:  // handled above, before the store is opened
+      case AdminCommand::kRestore:
         break;
       case AdminCommand::kCreateAccessKey:
       case AdminCommand::kListAccessKeys:

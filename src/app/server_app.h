@@ -68,11 +68,15 @@ struct AdminCommand {
     kAddGroupMember,
     kRemoveGroupMember,
     kListGroups,
+    kBackup,  // backup and restore: app/backup_admin.cc
+    kRestore,
   } kind = kListProjects;
   std::string domain, name, password, role;
   std::string group;                    // add-group-member / remove-group-member (`name` is the user name)
   std::string access_key, description;  // access-key subcommands (`name` is the user name)
   int64_t duration_seconds = 900;       // create-temporary-credentials
+  std::string backup_file;              // backup --to / restore --from
+  bool force = false;                   // restore --force: replace the data dir's database
 };
 
 // The SQLite connections a server needs: one per thread that may read at the same time (the I/O

@@ -48,6 +48,7 @@ Pool PoolFor(Execution execution, std::string_view method) {
 
 Api::Api(Services services, ApiOptions options)
     : services_(services),
+      require_client_cert_(options.require_client_cert),
       readers_(std::make_unique<WorkerPool>(options.ReaderThreads(), options.reader_queue)),
       writers_(std::make_unique<WorkerPool>(options.writer_threads, options.writer_queue)),
       network_(std::make_unique<WorkerPool>(options.worker_threads, options.worker_queue)) {
@@ -122,7 +123,7 @@ const Route* Api::Match(const HttpRequest& req, PathParams* params, HttpResponse
 }
 
 bool Api::TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res) {
-  if (route.access != Access::kProject || !services_.tokens) return false;
+  if (route.access != Access::kProject || !services_.tokens || route.client_cert) return false;
   auto authorization = req.header("authorization");
   if (authorization && IsSignatureAuthorization(*authorization)) return false;  // verified on the pool
   auto token = req.header("x-auth-token");
@@ -143,6 +144,11 @@ bool Api::TryCached(const HttpRequest& req, const Route& route, const PathParams
 
 void Api::Run(const HttpRequest& req, const Route& r, const PathParams& params, HttpResponse& res) {
   const Route* route = &r;
+  if (route->client_cert && require_client_cert_ && !req.client_cert_verified) {
+    return WriteError(errors::ActionDenied("this operator route needs a TLS client certificate signed by the "
+                                           "server's client CA (--client-ca)"),
+                      res);
+  }
   // Before authentication: neither the authenticator nor a handler sees an ambiguous query.
   QueryParams query;
   if (Status s = query.Parse(req.query); !s.ok()) return WriteError(s, res);

@@ -120,7 +120,17 @@ struct Route {
   // routes a grant may open: when the caller's role denies `action`, a valid grant on that
   // secret allows it (http/grant_check.h). Never honoured for write actions.
   const char* grant_param = nullptr;
+  // Operator routes (--dev's /csms-dev/*, /metrics): when the server has a TLS client CA
+  // (ApiOptions::require_client_cert), a request without a verified client certificate is refused
+  // 403 before anything else. Set with ClientCertRoute.
+  bool client_cert = false;
 };
+
+// `route` marked as needing a verified TLS client certificate (Route::client_cert).
+inline Route ClientCertRoute(Route route) {
+  route.client_cert = true;
+  return route;
+}
 
 // Pool sizes. A pool starts its threads on demand, up to its limit; a request finding every
 // thread busy waits in the pool's queue, and one finding the queue full gets 503 + Retry-After.
@@ -132,6 +142,7 @@ struct ApiOptions {
   int worker_threads = 4;   // Execution::kWorker routes (they wait on the network)
   int worker_queue = 64;    // requests that may wait for one of them before 503
   bool console = true;      // serve the web console at /console/ (--no-console: not)
+  bool require_client_cert = false;  // --client-ca: Route::client_cert routes need a verified client certificate
 
   // reader_threads with 0 replaced by the core count.
   int ReaderThreads() const;
@@ -173,6 +184,7 @@ class Api {
   void Run(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res);
 
   Services services_;
+  bool require_client_cert_ = false;
   Router<Route> router_;
   std::unique_ptr<WorkerPool> readers_;
   std::unique_ptr<WorkerPool> writers_;

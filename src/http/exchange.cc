@@ -25,7 +25,7 @@ namespace beast = boost::beast;
 class ExchangeImpl final : public Exchange {
  public:
   ExchangeImpl(BeastRequest req, std::string request_id, std::weak_ptr<SessionBase> session,
-               std::shared_ptr<Mailbox> mailbox)
+               std::shared_ptr<Mailbox> mailbox, bool client_cert_verified)
       : req_(std::move(req)),
         request_id_(std::move(request_id)),
         session_(std::move(session)),
@@ -38,6 +38,7 @@ class ExchangeImpl final : public Exchange {
     view_.query = qpos == std::string_view::npos ? std::string_view() : target.substr(qpos + 1);
     view_.body = req_.body();
     view_.request_id = request_id_;
+    view_.client_cert_verified = client_cert_verified;
     view_.header = [this](std::string_view name) -> std::optional<std::string_view> {
       auto it = req_.find(beast::string_view(name.data(), name.size()));
       if (it == req_.end()) return std::nullopt;
@@ -85,8 +86,9 @@ class ExchangeImpl final : public Exchange {
 }  // namespace
 
 std::shared_ptr<Exchange> NewExchange(BeastRequest req, std::string request_id, std::weak_ptr<SessionBase> session,
-                                      std::shared_ptr<Mailbox> mailbox) {
-  return std::make_shared<ExchangeImpl>(std::move(req), std::move(request_id), std::move(session), std::move(mailbox));
+                                      std::shared_ptr<Mailbox> mailbox, bool client_cert_verified) {
+  return std::make_shared<ExchangeImpl>(std::move(req), std::move(request_id), std::move(session), std::move(mailbox),
+                                        client_cert_verified);
 }
 
 }  // namespace csms::http

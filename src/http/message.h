@@ -20,6 +20,9 @@ struct HttpRequest {
   std::string_view query;   // after '?', may be empty
   std::string_view body;
   std::string_view request_id;
+  // TLS with a client CA (ServerOptions::tls_client_ca_file): the client presented a certificate
+  // that the CA verified on this connection.
+  bool client_cert_verified = false;
   // Header lookup by lower-case name; nullopt when absent.
   std::function<std::optional<std::string_view>(std::string_view)> header;
 };

@@ -28,6 +28,7 @@
 #include "http/exchange.h"
 #include "http/request_id.h"
 #include "http/server_internal.h"
+#include "http/tls_context.h"
 
 namespace csms::http {
 namespace {
@@ -40,13 +41,24 @@ using tcp = asio::ip::tcp;
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 // What every connection of the server reads: set before the I/O threads start, then read-only
-// but for `connections` (thread-safe).
+// but for `connections` (thread-safe) and `tls` (replaced by ReloadTls, under tls_mu).
 struct Shared {
   ServerOptions options;
   AsyncRequestHandler handler;
-  std::unique_ptr<asio::ssl::context> tls;
+  bool tls_enabled = false;
+  std::mutex tls_mu;
+  std::shared_ptr<asio::ssl::context> tls;  // for new connections; each session keeps its own alive
   ConnectionRegistry connections;
+
+  std::shared_ptr<asio::ssl::context> CurrentTls() {
+    std::lock_guard<std::mutex> lock(tls_mu);
+    return tls;
+  }
 };
+
+TlsFiles TlsFilesOf(const ServerOptions& options) {
+  return {options.tls_cert_file, options.tls_key_file, options.tls_client_ca_file};
+}
 
 // A transfer coding other than one final `chunked` (which Beast decodes), or one together with
 // Content-Length, would let a body be read as the next request (RFC 9112 §6.1, §6.3): refused.
@@ -93,6 +105,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       Lowest().expires_after(shared_->options.read_timeout);
       stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
         if (ec) return self->Close();
+        self->client_cert_verified_ = ClientCertificateVerified(self->stream_.native_handle());
         self->ReadRequest();
       });
     } else {
@@ -112,6 +125,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     shared_->connections.idle_closed.fetch_add(1);
     Lowest().close();  // the pending read ends with operation_aborted and the session with it
   }
+
+  // The TLS context this connection was made with: kept alive for as long as the connection, so
+  // a reload never pulls it from under an established session.
+  void KeepTlsContext(std::shared_ptr<asio::ssl::context> tls) { tls_ = std::move(tls); }
 
   void ReleasePending() override {
     hold_.reset();
@@ -274,7 +291,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     state_ = State::kHandling;
     pending_self_ = this->shared_from_this();
     hold_.emplace(worker_->ioc.get_executor());  // a pending answer keeps the I/O thread running
-    auto exchange = NewExchange(std::move(req), std::move(request_id), this->weak_from_this(), worker_->mailbox);
+    auto exchange = NewExchange(std::move(req), std::move(request_id), this->weak_from_this(), worker_->mailbox,
+                                client_cert_verified_);
     shared_->handler(std::move(exchange));  // may answer (Complete) before it returns
   }
 
@@ -314,6 +332,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   IoWorker* worker_;
   Shared* shared_;
+  std::shared_ptr<asio::ssl::context> tls_;  // before stream_: outlives it
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -328,6 +347,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   unsigned version_ = 11;
   std::string request_id_;
   std::string log_method_, log_path_;
+  bool client_cert_verified_ = false;  // TLS: set once, after the handshake
   std::shared_ptr<Session> pending_self_;  // alive while the handler has not answered
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> hold_;
 };
@@ -345,14 +365,10 @@ class ServerImpl final : public HttpServer {
     shared_.connections.max_connections =
         options.max_connections > 0 ? options.max_connections : DefaultMaxConnections(CurrentOpenFileLimit());
     if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
-      auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-      beast::error_code ec;
-      ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-      ctx->use_certificate_chain_file(options.tls_cert_file, ec);
-      if (!ec) ctx->use_private_key_file(options.tls_key_file, asio::ssl::context::pem, ec);
-      if (ec) return errors::InvalidParameter("cannot load TLS certificate/key: " + ec.message());
-      shared_.tls = std::move(ctx);
+      CSMS_RETURN_IF_ERROR(NewServerTlsContext(TlsFilesOf(options), &shared_.tls));
+      shared_.tls_enabled = true;
+    } else if (!options.tls_client_ca_file.empty()) {
+      return errors::InvalidParameter("a TLS client CA needs TLS: give --tls-cert and --tls-key too");
     }
     int threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     beast::error_code ec;
@@ -388,6 +404,15 @@ class ServerImpl final : public HttpServer {
 
   uint16_t port() const override { return port_; }
   int max_connections() const override { return shared_.connections.max_connections; }
+
+  Status ReloadTls() override {
+    if (!shared_.tls_enabled) return errors::InvalidParameter("the server does not serve TLS: nothing to reload");
+    std::shared_ptr<asio::ssl::context> fresh;
+    CSMS_RETURN_IF_ERROR(NewServerTlsContext(TlsFilesOf(shared_.options), &fresh));
+    std::lock_guard<std::mutex> lock(shared_.tls_mu);
+    shared_.tls = std::move(fresh);  // the old one lives on in the sessions made with it
+    return Status::OK();
+  }
 
   ServerStats stats() const override {
     ServerStats s;
@@ -445,9 +470,12 @@ class ServerImpl final : public HttpServer {
         return Accept(w);
       }
       socket.set_option(tcp::no_delay(true), ec);
-      if (shared_.tls) {
-        std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(w, &shared_, std::move(socket), *shared_.tls)
-            ->Start();
+      if (shared_.tls_enabled) {
+        std::shared_ptr<asio::ssl::context> tls = shared_.CurrentTls();
+        auto session =
+            std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(w, &shared_, std::move(socket), *tls);
+        session->KeepTlsContext(std::move(tls));
+        session->Start();
       } else {
         std::make_shared<Session<beast::tcp_stream>>(w, &shared_, std::move(socket))->Start();
       }

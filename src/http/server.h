@@ -52,6 +52,10 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};    // first byte of a request until its body is complete
   int max_connections = 0;                  // open connections at most; 0 = DefaultMaxConnections()
   std::string tls_cert_file, tls_key_file;  // both set = HTTPS
+  // TLS as operators expect (http/tls_context.h): TLS 1.2 at least, ECDHE+AEAD suites; the files
+  // are read again by ReloadTls (SIGHUP). With a client CA, clients may present a certificate; an
+  // HttpRequest says whether one verified (routes that require one: http/api.h Route::client_cert).
+  std::string tls_client_ca_file;
 };
 
 // One request being answered. request() (and every view in it) stays valid as long as the
@@ -86,6 +90,10 @@ class HttpServer {
   virtual uint16_t port() const = 0;
   virtual int max_connections() const = 0;  // the cap in effect
   virtual ServerStats stats() const = 0;
+  // Reads the TLS certificate, key and client CA files again and uses them for every handshake
+  // from now on; established connections keep theirs. On an error (a missing or bad file, a key
+  // that does not match) nothing changes and the error says why. No TLS: an error.
+  virtual Status ReloadTls() = 0;
   // Stops accepting, closes idle connections, lets in-flight requests finish (answered with
   // Connection: close), and returns when every connection is gone or `grace` has passed.
   virtual void Shutdown(std::chrono::milliseconds grace) = 0;

@@ -24,7 +24,8 @@ using BeastResponse = boost::beast::http::response<boost::beast::http::string_bo
 // as Exchange promises: Respond may be called from any thread, once; the answer reaches the
 // session on its own thread (see http/exchange.h), and an Exchange released without an answer
 // is answered 500.
+// `client_cert_verified`: HttpRequest::client_cert_verified of the request.
 std::shared_ptr<Exchange> NewExchange(BeastRequest req, std::string request_id, std::weak_ptr<SessionBase> session,
-                                      std::shared_ptr<Mailbox> mailbox);
+                                      std::shared_ptr<Mailbox> mailbox, bool client_cert_verified = false);
 
 }  // namespace csms::http

@@ -90,6 +90,8 @@ bool CsmsdProcess::Start(const std::vector<std::string>& args) {
   return false;
 }
 
+bool CsmsdProcess::Signal(int signal) { return pid_ > 0 && kill(pid_, signal) == 0; }
+
 int CsmsdProcess::Stop() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);

@@ -25,6 +25,8 @@ class CsmsdProcess {
   // SIGKILL and wait: a crash.
   void Kill();
   bool Running();
+  // Sends `signal` (e.g. SIGHUP) to the running csmsd; false when it is not running.
+  bool Signal(int signal);
   // RLIMIT_NOFILE (soft and hard) csmsd starts with, for tests of descriptor exhaustion; 0 = inherited.
   void set_open_file_limit(long limit) { open_file_limit_ = limit; }
 

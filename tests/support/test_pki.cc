@@ -30,6 +30,12 @@ bool MakeTestPki(const std::string& dir, TestPki* out, std::string* error) {
   out->rogue_key = dir + "/rogue.key";
   out->other_name_cert = dir + "/other.pem";
   out->other_name_key = dir + "/other.key";
+  out->server2_cert = dir + "/server2.pem";
+  out->server2_key = dir + "/server2.key";
+  out->client_cert = dir + "/client.pem";
+  out->client_key = dir + "/client.key";
+  std::ofstream(dir + "/client.ext") << "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n"
+                                        "extendedKeyUsage=clientAuth\n";
   const std::string ca_key = dir + "/ca.key";
   std::ofstream(dir + "/server.ext") << "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
                                         "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
@@ -51,6 +57,17 @@ bool MakeTestPki(const std::string& dir, TestPki* out, std::string* error) {
              log, error) &&
          Run("openssl x509 -req -in " + dir + "/other.csr -CA " + out->ca_cert + " -CAkey " + ca_key +
                  " -CAcreateserial -days 2 -extfile " + dir + "/other.ext -out " + out->other_name_cert,
+             log, error) &&
+         Run("openssl req " + ec + " -keyout " + out->server2_key + " -out " + dir + "/server2.csr -subj /CN=localhost-2",
+             log, error) &&
+         Run("openssl x509 -req -in " + dir + "/server2.csr -CA " + out->ca_cert + " -CAkey " + ca_key +
+                 " -CAcreateserial -days 2 -extfile " + dir + "/server.ext -out " + out->server2_cert,
+             log, error) &&
+         Run("openssl req " + ec + " -keyout " + out->client_key + " -out " + dir +
+                 "/client.csr -subj /CN=csms-test-client",
+             log, error) &&
+         Run("openssl x509 -req -in " + dir + "/client.csr -CA " + out->ca_cert + " -CAkey " + ca_key +
+                 " -CAcreateserial -days 2 -extfile " + dir + "/client.ext -out " + out->client_cert,
              log, error) &&
          Run("openssl req -x509 " + ec + " -keyout " + out->rogue_key + " -out " + out->rogue_cert +
                  " -days 2 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1",

@@ -1,5 +1,6 @@
-// A throw-away PKI for TLS tests, made with the openssl command-line tool: a test CA, a server
-// certificate it signed for localhost and 127.0.0.1, and a self-signed certificate nobody trusts.
+// A throw-away PKI for TLS tests, made with the openssl command-line tool: a test CA, two server
+// certificates it signed for localhost and 127.0.0.1, a client certificate it signed, and a
+// self-signed certificate nobody trusts.
 #pragma once
 
 #include <string>
@@ -15,6 +16,10 @@ struct TestPki {
   std::string rogue_key;
   std::string other_name_cert;  // signed by the CA for DNS:other.example only
   std::string other_name_key;
+  std::string server2_cert;  // a second server certificate from the CA (CN=localhost-2, same SANs)
+  std::string server2_key;
+  std::string client_cert;  // signed by the CA for TLS client authentication (CN=csms-test-client)
+  std::string client_key;
 };
 
 // Creates the files under `dir` (created if needed); false with *error when openssl fails.

@@ -111,12 +111,12 @@ Status ReleaseWriter(RequestContext& ctx, HttpResponse& res) {
 }  // namespace
 
 void RegisterDevRoutes(Router<Route>& r) {
-  r.Add("GET", "/csms-dev/clock", {WriteClock, Access::kPublic, ""});
-  r.Add("POST", "/csms-dev/clock", {SetClock, Access::kPublic, ""});
-  r.Add("POST", "/csms-dev/scheduler/tick", {SchedulerTick, Access::kPublic, ""});
-  r.Add("GET", "/csms-dev/writer", {WriterStats, Access::kPublic, ""});
-  r.Add("POST", "/csms-dev/writer/hold", {HoldWriter, Access::kPublic, ""});
-  r.Add("POST", "/csms-dev/writer/release", {ReleaseWriter, Access::kPublic, ""});
+  r.Add("GET", "/csms-dev/clock", ClientCertRoute({WriteClock, Access::kPublic, ""}));
+  r.Add("POST", "/csms-dev/clock", ClientCertRoute({SetClock, Access::kPublic, ""}));
+  r.Add("POST", "/csms-dev/scheduler/tick", ClientCertRoute({SchedulerTick, Access::kPublic, ""}));
+  r.Add("GET", "/csms-dev/writer", ClientCertRoute({WriterStats, Access::kPublic, ""}));
+  r.Add("POST", "/csms-dev/writer/hold", ClientCertRoute({HoldWriter, Access::kPublic, ""}));
+  r.Add("POST", "/csms-dev/writer/release", ClientCertRoute({ReleaseWriter, Access::kPublic, ""}));
 }
 
 }  // namespace csms::http::handlers
