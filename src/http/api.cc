@@ -64,6 +64,7 @@ Api::Api(Services services, ApiOptions options)
   handlers::RegisterGrantRoutes(router_);
   handlers::RegisterUserRoutes(router_);
   if (services_.dev_clock) handlers::RegisterDevRoutes(router_);
+  if (services_.dev_clock) handlers::RegisterDevDbInstanceRoutes(router_);
 }
 
 Api::~Api() = default;
