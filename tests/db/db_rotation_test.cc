@@ -1,5 +1,5 @@
-// Database credential rotation (RDS-FG / GaussDB-FG, issue 12) against the real MariaDB of the
-// CTest fixture `mariadb`: a real csmsd (with a data dir, so `csmsd admin create-db-instance` and a
+// Database credential rotation (RDS-FG / GaussDB-FG, issue 12) against the real MariaDB and
+// PostgreSQL of the CTest fixtures `mariadb` and `postgres`, each test once per engine: a real csmsd (with a data dir, so `csmsd admin create-db-instance` and a
 // restart after kill -9 work) rotates real accounts; each test makes its own database and accounts.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "store/store.h"
 #include "support/mariadb.h"
+#include "support/postgres.h"
 #include "support/secrets_helpers.h"
 #include "support/signed_request.h"
 #include "support/wait.h"
@@ -35,13 +36,77 @@ bool FileExists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-class MariaDbRotationTest : public ::testing::Test {
+// One engine's test server, as the tests need it: a fresh database, accounts, logins.
+class TestDb {
+ public:
+  virtual ~TestDb() = default;
+  virtual std::string engine() const = 0;
+  virtual std::string host() const = 0;
+  virtual int port() const = 0;
+  virtual std::string admin_user() const = 0;
+  virtual std::string admin_password() const = 0;
+  virtual std::string database() const = 0;
+  virtual bool CreateAccount(const std::string& user, const std::string& password) = 0;
+  virtual bool CanLogin(const std::string& user, const std::string& password, std::string* error = nullptr) = 0;
+};
+
+class MariaDb final : public TestDb {
+ public:
+  MariaDb() : s_(MariaDbTestServer::Get()), db_(s_.CreateDatabase("rot")) {}
+  std::string engine() const override { return "mysql"; }
+  std::string host() const override { return s_.host(); }
+  int port() const override { return s_.port(); }
+  std::string admin_user() const override { return s_.admin_user(); }
+  std::string admin_password() const override { return s_.admin_password(); }
+  std::string database() const override { return db_; }
+  bool CreateAccount(const std::string& user, const std::string& password) override {
+    return s_.CreateAccount(user, password, db_);
+  }
+  bool CanLogin(const std::string& user, const std::string& password, std::string* error) override {
+    return s_.CanLogin(user, password, error);
+  }
+
+ private:
+  const MariaDbTestServer& s_;
+  std::string db_;
+};
+
+class Postgres final : public TestDb {
+ public:
+  std::string engine() const override { return "postgresql"; }
+  std::string host() const override { return db_.server().host; }
+  int port() const override { return std::atoi(db_.server().port.c_str()); }
+  std::string admin_user() const override { return db_.server().user; }
+  std::string admin_password() const override { return db_.server().password; }
+  std::string database() const override { return db_.name(); }
+  bool CreateAccount(const std::string& user, const std::string& password) override {
+    std::string error = db_.Exec("CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "'");
+    EXPECT_EQ(error, "");
+    return error.empty();
+  }
+  bool CanLogin(const std::string& user, const std::string& password, std::string* error) override {
+    std::string e = TryPostgresLogin(db_.server().host, db_.server().port, user, password, db_.name());
+    if (error) *error = e;
+    return e.empty();
+  }
+
+ private:
+  PostgresTestDatabase db_;
+};
+
+class DbRotationTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    std::string why;
-    if (!MariaDbTestServer::Available(&why)) GTEST_SKIP() << why;
-    db_ = &MariaDbTestServer::Get();
-    database_ = db_->CreateDatabase("rot");
+    if (GetParam() == "mysql") {
+      std::string why;
+      ASSERT_TRUE(MariaDbTestServer::Available(&why)) << why;
+      db_ = std::make_unique<MariaDb>();
+    } else {
+      std::string why;
+      ASSERT_NE(PostgresTestServer::Get(&why), nullptr) << why;
+      db_ = std::make_unique<Postgres>();
+    }
+    database_ = db_->database();
     ASSERT_FALSE(database_.empty());
   }
 
@@ -63,7 +128,7 @@ class MariaDbRotationTest : public ::testing::Test {
   void CreateInstance(const std::string& id, int port, const std::string& admin_secret = "") {
     std::vector<std::string> args = {"admin",  "--data-dir", server_.data_dir(), "create-db-instance",
                                      "--project-id", project_, "--instance-id", id,
-                                     "--engine", "mysql", "--host", db_->host(), "--port", std::to_string(port)};
+                                     "--engine", db_->engine(), "--host", db_->host(), "--port", std::to_string(port)};
     if (!admin_secret.empty()) {
       args.push_back("--admin-secret");
       args.push_back(admin_secret);
@@ -81,7 +146,7 @@ class MariaDbRotationTest : public ::testing::Test {
   }
 
   std::string Value(const std::string& user, const std::string& password) const {
-    return Account("mysql", db_->host(), db_->port(), user, password, database_);
+    return Account(db_->engine(), db_->host(), db_->port(), user, password, database_);
   }
 
   // Polls the task until it leaves RUNNING; returns it.
@@ -124,7 +189,7 @@ class MariaDbRotationTest : public ::testing::Test {
     return d.IsObject() ? d["password"].GetString() : "";
   }
 
-  const MariaDbTestServer* db_ = nullptr;
+  std::unique_ptr<TestDb> db_;
   std::string database_;
   CsmsdProcess server_;
   std::string project_, password_;
@@ -132,7 +197,7 @@ class MariaDbRotationTest : public ::testing::Test {
   std::unique_ptr<SecretsApi> api_;
 };
 
-TEST_F(MariaDbRotationTest, SingleUserRotationChangesThePasswordInTheDatabase) {
+TEST_P(DbRotationTest, SingleUserRotationChangesThePasswordInTheDatabase) {
   Prepare();
   std::string user = "su_" + RandomSuffix();
   ASSERT_TRUE(db_->CreateAccount(user, "Initial-pw-1", database_));
@@ -167,7 +232,7 @@ TEST_F(MariaDbRotationTest, SingleUserRotationChangesThePasswordInTheDatabase) {
   EXPECT_FALSE(db_->CanLogin(user, fresh));
 }
 
-TEST_F(MariaDbRotationTest, MultiUserRotationResetsThePreviousAccountAndSwaps) {
+TEST_P(DbRotationTest, MultiUserRotationResetsThePreviousAccountAndSwaps) {
   StartServer();
   ASSERT_EQ(api_->CreateSecret("mdb-admin", Value(db_->admin_user(), db_->admin_password())).status, 200);
   auto agency = client_->Request("POST", "/v1/csms/agencies", R"({"secret_type":"RDS-FG"})");
@@ -200,16 +265,16 @@ TEST_F(MariaDbRotationTest, MultiUserRotationResetsThePreviousAccountAndSwaps) {
   EXPECT_TRUE(db_->CanLogin(b, current["password"].GetString()));
 }
 
-TEST_F(MariaDbRotationTest, CreateChecksTheInstanceAndTheValue) {
+TEST_P(DbRotationTest, CreateChecksTheInstanceAndTheValue) {
   Prepare();
   auto unknown = api_->CreateSecret("s1", Value("x", "y"), "", Config("nope", "SingleUser"));
   ExpectCsmsError(unknown, 400, "CSMS.0002", "InstanceId");
   ExpectCsmsError(api_->CreateSecret("s2", "not json", "", Config("mdb", "SingleUser")), 400, "CSMS.0002");
   ExpectCsmsError(api_->CreateSecret("s3", R"({"engine":"mysql","host":"h","port":1})", "", Config("mdb", "SingleUser")),
                   400, "CSMS.0002", "username");
-  ExpectCsmsError(
-      api_->CreateSecret("s4", Account("postgresql", "h", 1, "u", "p", "d"), "", Config("mdb", "SingleUser")), 400,
-      "CSMS.0002", "engine");
+  std::string other = db_->engine() == "mysql" ? "postgresql" : "mysql";
+  ExpectCsmsError(api_->CreateSecret("s4", Account(other, "h", 1, "u", "p", "d"), "", Config("mdb", "SingleUser")), 400,
+                  "CSMS.0002", "engine");
   ExpectCsmsError(api_->CreateSecret("s5", Value("u", "p"), "", Config("mdb", "Both")), 400, "CSMS.0002",
                   "SecretSubType");
   ASSERT_EQ(api_->CreateSecret("ok", Value("u", "p"), "", Config("mdb", "SingleUser")).status, 200);
@@ -217,7 +282,7 @@ TEST_F(MariaDbRotationTest, CreateChecksTheInstanceAndTheValue) {
   EXPECT_EQ(api_->CreateVersion("ok", Value("u", "p2")).status, 200);
 }
 
-TEST_F(MariaDbRotationTest, ARotationAgainstAStoppedDatabaseFailsAndKeepsTheCurrentVersion) {
+TEST_P(DbRotationTest, ARotationAgainstAStoppedDatabaseFailsAndKeepsTheCurrentVersion) {
   Prepare();
   // An instance whose server is down: nothing listens on its port.
   int closed_port = 1;
@@ -243,7 +308,7 @@ TEST_F(MariaDbRotationTest, ARotationAgainstAStoppedDatabaseFailsAndKeepsTheCurr
   EXPECT_TRUE(failed);
 }
 
-TEST_F(MariaDbRotationTest, AKillBetweenPasswordChangeAndStageMoveIsFinishedOnRestart) {
+TEST_P(DbRotationTest, AKillBetweenPasswordChangeAndStageMoveIsFinishedOnRestart) {
   std::string pause = server_.dir() + "/pause-rotation";
   { std::ofstream(pause) << "1"; }
   StartServer({"--test-rotation-pause-file", pause});
@@ -282,7 +347,7 @@ TEST_F(MariaDbRotationTest, AKillBetweenPasswordChangeAndStageMoveIsFinishedOnRe
   EXPECT_TRUE(db_->CanLogin(user, CurrentPassword("acct"))) << "the database and SYSCURRENT agree";
 }
 
-TEST_F(MariaDbRotationTest, AutoRotationFiresFromTheScheduler) {
+TEST_P(DbRotationTest, AutoRotationFiresFromTheScheduler) {
   Prepare();
   std::string user = "auto_" + RandomSuffix();
   ASSERT_TRUE(db_->CreateAccount(user, "Auto-pw-1", database_));
@@ -317,6 +382,9 @@ TEST_F(MariaDbRotationTest, AutoRotationFiresFromTheScheduler) {
   EXPECT_TRUE(db_->CanLogin(user, CurrentPassword("acct")));
   EXPECT_FALSE(db_->CanLogin(user, "Auto-pw-1"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, DbRotationTest, ::testing::Values("mysql", "postgresql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace csms::test
