@@ -6,8 +6,7 @@ namespace csms {
 namespace {
 
 bool IsIdChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-         c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
 }
 
 // A host name or address: letters, digits, '.', '-', ':' (IPv6), '_'; 1..253 characters.
@@ -28,7 +27,8 @@ Status CheckDbInstance(const DbInstance& i) {
     return errors::InvalidParameter("invalid instance_id: must be 1 to 64 characters of [a-zA-Z0-9_.-]");
   }
   for (char c : i.instance_id) {
-    if (!IsIdChar(c)) return errors::InvalidParameter("invalid instance_id: must be 1 to 64 characters of [a-zA-Z0-9_.-]");
+    if (!IsIdChar(c))
+      return errors::InvalidParameter("invalid instance_id: must be 1 to 64 characters of [a-zA-Z0-9_.-]");
   }
   if (i.engine != kDbEnginePostgresql && i.engine != kDbEngineMysql) {
     return errors::InvalidParameter("invalid engine: must be postgresql or mysql");

@@ -64,12 +64,12 @@ std::string Literal(MYSQL* m, const std::string& text) {
 }  // namespace
 
 Status MariadbSetPassword(const DbEndpoint& at, const SqlDatabaseAccountsOptions& o, const DbAccount& login,
-                          const std::string& login_password, const DbAccount* target,
-                          const std::string& new_password) {
+                          const std::string& login_password, const DbAccount* target, const std::string& new_password) {
   MysqlConn conn;
   CSMS_RETURN_IF_ERROR(Connect(at, o, login.username, login_password, &conn));
   MYSQL* m = conn.get();
-  std::string account = target ? Literal(m, target->username) + "@" + Literal(m, target->account_host) : "CURRENT_USER()";
+  std::string account =
+      target ? Literal(m, target->username) + "@" + Literal(m, target->account_host) : "CURRENT_USER()";
   std::string sql = "ALTER USER " + account + " IDENTIFIED BY " + Literal(m, new_password);
   bool ok = mysql_real_query(m, sql.data(), sql.size()) == 0;
   if (!ok && !target && mysql_errno(m) == 1227) {

@@ -28,7 +28,7 @@ Status PgError(const DbEndpoint& at, const std::string& what, const char* messag
   }
   while (!m.empty() && m.back() == ' ') m.pop_back();
   return Status::Failure(Status::Kind::kUnavailable, "postgresql " + at.host + ":" + std::to_string(at.port) + " " +
-                                                          what + ": " + std::string(utf8::Truncate(m, 300)));
+                                                         what + ": " + std::string(utf8::Truncate(m, 300)));
 }
 
 Status Connect(const DbEndpoint& at, const SqlDatabaseAccountsOptions& o, const std::string& user,
@@ -37,11 +37,15 @@ Status Connect(const DbEndpoint& at, const SqlDatabaseAccountsOptions& o, const 
   std::string options = "-c statement_timeout=" + std::to_string(o.statement_timeout_s * 1000);
   std::string dbname = at.dbname.empty() ? "postgres" : at.dbname;
   std::string sslmode = at.tls_mode.empty() ? "disable" : at.tls_mode;
-  const char* keys[] = {"host",    "port",    "user",     "password",         "dbname",      "connect_timeout",
-                        "sslmode", "options", "application_name", "sslrootcert", nullptr};
-  const char* values[] = {at.host.c_str(),  port.c_str(),    user.c_str(), password.c_str(),
-                          dbname.c_str(),   timeout.c_str(), sslmode.c_str(), options.c_str(),
-                          "csmsd-rotation", at.ca_file.empty() ? nullptr : at.ca_file.c_str(), nullptr};
+  const char* keys[] = {
+      "host",        "port", "user", "password", "dbname", "connect_timeout", "sslmode", "options", "application_name",
+      "sslrootcert", nullptr};
+  const char* values[] = {at.host.c_str(),  port.c_str(),
+                          user.c_str(),     password.c_str(),
+                          dbname.c_str(),   timeout.c_str(),
+                          sslmode.c_str(),  options.c_str(),
+                          "csmsd-rotation", at.ca_file.empty() ? nullptr : at.ca_file.c_str(),
+                          nullptr};
   if (at.ca_file.empty()) keys[9] = nullptr;  // end the list before sslrootcert
   out->reset(PQconnectdbParams(keys, values, 0));
   if (!*out) return Status::Failure(Status::Kind::kUnavailable, "postgresql: out of memory");

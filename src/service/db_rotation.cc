@@ -12,7 +12,8 @@ namespace csms {
 std::string ScrubSecrets(std::string text, std::initializer_list<std::string_view> secrets) {
   for (std::string_view s : secrets) {
     if (s.empty()) continue;
-    for (size_t at = text.find(s); at != std::string::npos; at = text.find(s, at + 3)) text.replace(at, s.size(), "***");
+    for (size_t at = text.find(s); at != std::string::npos; at = text.find(s, at + 3))
+      text.replace(at, s.size(), "***");
   }
   return text;
 }
@@ -50,7 +51,8 @@ Status OpenAccount(Transaction& tx, const SecretVault& vault, const Secret& secr
   std::string value;
   CSMS_RETURN_IF_ERROR(vault.Open(secret, v, &value));
   Status s = ParseDbAccount(value, out, "v" + std::to_string(number));
-  if (!s.ok()) return Failed("version v" + std::to_string(number) + " does not hold a database account: " + s.message());
+  if (!s.ok())
+    return Failed("version v" + std::to_string(number) + " does not hold a database account: " + s.message());
   return Status::OK();
 }
 
@@ -92,7 +94,7 @@ Status DbRotation::Prepare(const RotationTask& t, Plan* plan) {
     CSMS_RETURN_IF_ERROR(StageVersion(tx, secret.id, kStagePending.data(), &pending));
     if (current == 0) return Failed("the secret has no SYSCURRENT version");
     CSMS_RETURN_IF_ERROR(OpenAccount(tx, *vault_, secret, current, &plan->current));
-    plan->endpoint = DbEndpoint{instance.engine, instance.host,     instance.port,
+    plan->endpoint = DbEndpoint{instance.engine,   instance.host,    instance.port,
                                 instance.tls_mode, instance.ca_file, plan->current.dbname};
 
     if (config.sub_type == kMultiUser) {
@@ -208,8 +210,8 @@ Status DbRotation::Run(const RotationTask& t) {
   CSMS_RETURN_IF_ERROR(Prepare(t, &plan));
   auto scrub = [&](const Status& s) {
     if (s.ok()) return s;
-    std::string msg = ScrubSecrets(s.message(), {plan.target.password, plan.target_password, plan.current.password,
-                                                 plan.admin.password});
+    std::string msg = ScrubSecrets(
+        s.message(), {plan.target.password, plan.target_password, plan.current.password, plan.admin.password});
     return Failed(std::string(utf8::Truncate(msg, 400)));
   };
   // A retry whose pending password already logs in: the database changed before the crash.

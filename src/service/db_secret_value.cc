@@ -25,7 +25,7 @@ Status ParseRotationConfig(std::string_view text, DbRotationConfig* out) {
     return errors::InvalidParameter(
         R"(invalid rotation_config: must be a JSON object {"InstanceId": "...", "SecretSubType": "SingleUser"|"MultiUser"})");
   }
-  json::ObjectReader r(doc, "rotation_config.");
+  json::ObjectReader r(doc, "rotation_config");
   CSMS_RETURN_IF_ERROR(r.RequireString("InstanceId", &out->instance_id));
   std::optional<std::string> sub;
   CSMS_RETURN_IF_ERROR(r.OptionalString("SecretSubType", &sub));
@@ -46,7 +46,7 @@ Status ParseDbAccount(std::string_view value, DbAccount* out, std::string_view f
                                     ": a database secret holds a JSON object with engine, host, port, username, "
                                     "password (docs/secrets.md)");
   }
-  json::ObjectReader r(doc, std::string(field) + ".");
+  json::ObjectReader r(doc, std::string(field));
   CSMS_RETURN_IF_ERROR(r.RequireString("engine", &out->engine));
   if (out->engine != kDbEnginePostgresql && out->engine != kDbEngineMysql) {
     return errors::InvalidParameter("invalid " + std::string(field) + ".engine: must be postgresql or mysql");

@@ -1,11 +1,13 @@
 // Database credential rotation (RDS-FG / GaussDB-FG, issue 12) against the real MariaDB and
-// PostgreSQL of the CTest fixtures `mariadb` and `postgres`, each test once per engine: a real csmsd (with a data dir, so `csmsd admin create-db-instance` and a
-// restart after kill -9 work) rotates real accounts; each test makes its own database and accounts.
+// PostgreSQL of the CTest fixtures `mariadb` and `postgres`, each test once per engine: a real csmsd (with a data dir,
+// so `csmsd admin create-db-instance` and a restart after kill -9 work) rotates real accounts; each test makes its own
+// database and accounts.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -126,9 +128,20 @@ class DbRotationTest : public ::testing::TestWithParam<std::string> {
 
   // Registers an instance with `csmsd admin` (the server keeps running).
   void CreateInstance(const std::string& id, int port, const std::string& admin_secret = "") {
-    std::vector<std::string> args = {"admin",  "--data-dir", server_.data_dir(), "create-db-instance",
-                                     "--project-id", project_, "--instance-id", id,
-                                     "--engine", db_->engine(), "--host", db_->host(), "--port", std::to_string(port)};
+    std::vector<std::string> args = {"admin",
+                                     "--data-dir",
+                                     server_.data_dir(),
+                                     "create-db-instance",
+                                     "--project-id",
+                                     project_,
+                                     "--instance-id",
+                                     id,
+                                     "--engine",
+                                     db_->engine(),
+                                     "--host",
+                                     db_->host(),
+                                     "--port",
+                                     std::to_string(port)};
     if (!admin_secret.empty()) {
       args.push_back("--admin-secret");
       args.push_back(admin_secret);
@@ -270,8 +283,9 @@ TEST_P(DbRotationTest, CreateChecksTheInstanceAndTheValue) {
   auto unknown = api_->CreateSecret("s1", Value("x", "y"), "", Config("nope", "SingleUser"));
   ExpectCsmsError(unknown, 400, "CSMS.0002", "InstanceId");
   ExpectCsmsError(api_->CreateSecret("s2", "not json", "", Config("mdb", "SingleUser")), 400, "CSMS.0002");
-  ExpectCsmsError(api_->CreateSecret("s3", R"({"engine":"mysql","host":"h","port":1})", "", Config("mdb", "SingleUser")),
-                  400, "CSMS.0002", "username");
+  ExpectCsmsError(
+      api_->CreateSecret("s3", R"({"engine":"mysql","host":"h","port":1})", "", Config("mdb", "SingleUser")), 400,
+      "CSMS.0002", "username");
   std::string other = db_->engine() == "mysql" ? "postgresql" : "mysql";
   ExpectCsmsError(api_->CreateSecret("s4", Account(other, "h", 1, "u", "p", "d"), "", Config("mdb", "SingleUser")), 400,
                   "CSMS.0002", "engine");

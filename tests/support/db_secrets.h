@@ -9,8 +9,8 @@
 namespace csms::test {
 
 // A database secret's value: the JSON account format of docs/secrets.md.
-inline std::string DbAccountJson(const std::string& engine, const std::string& host, int port,
-                                 const std::string& user, const std::string& password, const std::string& dbname) {
+inline std::string DbAccountJson(const std::string& engine, const std::string& host, int port, const std::string& user,
+                                 const std::string& password, const std::string& dbname) {
   return R"({"engine":")" + engine + R"(","host":")" + host + R"(","port":)" + std::to_string(port) +
          R"(,"username":")" + user + R"(","password":")" + password + R"(","dbname":")" + dbname + R"("})";
 }

@@ -2,6 +2,7 @@
 
 #include <mysql.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
