@@ -213,7 +213,7 @@ class DbRotationTest : public ::testing::TestWithParam<std::string> {
 TEST_P(DbRotationTest, SingleUserRotationChangesThePasswordInTheDatabase) {
   Prepare();
   std::string user = "su_" + RandomSuffix();
-  ASSERT_TRUE(db_->CreateAccount(user, "Initial-pw-1", database_));
+  ASSERT_TRUE(db_->CreateAccount(user, "Initial-pw-1"));
   ASSERT_EQ(api_->CreateSecret("acct", Value(user, "Initial-pw-1"), "ev", Config("mdb", "SingleUser")).status, 200);
 
   std::string task_id = Rotate("acct");
@@ -252,8 +252,8 @@ TEST_P(DbRotationTest, MultiUserRotationResetsThePreviousAccountAndSwaps) {
   ASSERT_EQ(agency.status, 200) << agency.body;
   CreateInstance("mdb", db_->port(), "mdb-admin");
   std::string a = "mu_a_" + RandomSuffix(), b = "mu_b_" + RandomSuffix();
-  ASSERT_TRUE(db_->CreateAccount(a, "Pw-of-a-1", database_));
-  ASSERT_TRUE(db_->CreateAccount(b, "Pw-of-b-1", database_));
+  ASSERT_TRUE(db_->CreateAccount(a, "Pw-of-a-1"));
+  ASSERT_TRUE(db_->CreateAccount(b, "Pw-of-b-1"));
   ASSERT_EQ(api_->CreateSecret("multi", Value(a, "Pw-of-a-1"), "", Config("mdb", "MultiUser")).status, 200);
   auto v2 = api_->CreateVersion("multi", Value(b, "Pw-of-b-1"), R"(,"version_stages":["SYSPREVIOUS"])");
   ASSERT_EQ(v2.status, 200) << v2.body;
@@ -302,7 +302,7 @@ TEST_P(DbRotationTest, ARotationAgainstAStoppedDatabaseFailsAndKeepsTheCurrentVe
   int closed_port = 1;
   CreateInstance("down", closed_port);
   std::string user = "down_" + RandomSuffix();
-  ASSERT_TRUE(db_->CreateAccount(user, "Kept-pw-1", database_));
+  ASSERT_TRUE(db_->CreateAccount(user, "Kept-pw-1"));
   ASSERT_EQ(api_->CreateSecret("acct", Value(user, "Kept-pw-1"), "ev", Config("down", "SingleUser")).status, 200);
 
   auto task = WaitTask(Rotate("acct"));
@@ -330,7 +330,7 @@ TEST_P(DbRotationTest, AKillBetweenPasswordChangeAndStageMoveIsFinishedOnRestart
   ASSERT_EQ(agency.status, 200) << agency.body;
   CreateInstance("mdb", db_->port());
   std::string user = "kill_" + RandomSuffix();
-  ASSERT_TRUE(db_->CreateAccount(user, "Before-crash-1", database_));
+  ASSERT_TRUE(db_->CreateAccount(user, "Before-crash-1"));
   ASSERT_EQ(api_->CreateSecret("acct", Value(user, "Before-crash-1"), "", Config("mdb", "SingleUser")).status, 200);
   std::string task_id = Rotate("acct");
   ASSERT_TRUE(WaitUntil([&] { return FileExists(pause + ".reached"); }, std::chrono::seconds(60)))
@@ -364,7 +364,7 @@ TEST_P(DbRotationTest, AKillBetweenPasswordChangeAndStageMoveIsFinishedOnRestart
 TEST_P(DbRotationTest, AutoRotationFiresFromTheScheduler) {
   Prepare();
   std::string user = "auto_" + RandomSuffix();
-  ASSERT_TRUE(db_->CreateAccount(user, "Auto-pw-1", database_));
+  ASSERT_TRUE(db_->CreateAccount(user, "Auto-pw-1"));
   ASSERT_EQ(api_->CreateSecret("acct", Value(user, "Auto-pw-1"), "",
                                Config("mdb", "SingleUser") + R"(,"auto_rotation":true,"rotation_period":"6h")")
                 .status,
