@@ -4,8 +4,8 @@
 // the rotation worker (scheduler/) runs through RotationFunction, outside any transaction; a
 // FunctionGraph URN (urn:fss:...) cannot be called by this server, so its rotation is refused
 // (docs/decisions.md). An RDS-FG / GaussDB-FG secret gets a RUNNING task that the rotation worker
-// runs through DbRotation (its database account's password). Each rotation ends as a SUCCESS task with SECRET_ROTATED, or a FAILED one
-// with SECRET_ROTATED_FAILED.
+// runs through DbRotation (its database account's password). Each rotation ends as a SUCCESS task
+// with SECRET_ROTATED, or a FAILED one with SECRET_ROTATED_FAILED.
 #pragma once
 
 #include <cstdint>
