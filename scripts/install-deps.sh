@@ -9,6 +9,7 @@ PACKAGES=(
   rapidjson-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libzxcvbn-dev libicu-dev
   sqlite3 curl openssl clang-format-14 python3  # python3 runs the rotation-function template test
   chromium  # the web console's browser tests (tests/console)
+  libmariadb-dev mariadb-server  # database rotation: MySQL/MariaDB client; the tests' MariaDB server
 )
 # Node.js and npm run the SDK compatibility suite (tests/sdk). A Node.js that is already there is
 # kept (e.g. a nodejs package from elsewhere that bundles npm, which Debian's npm would conflict

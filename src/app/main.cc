@@ -138,6 +138,13 @@ void AddSchedulerFlags(CLI::App& cli, AppConfig& config) {
       ->check(CLI::Range(1, 100000));
 }
 
+// Database rotation (issue 12).
+void AddDatabaseRotationFlags(CLI::App& cli, AppConfig& config) {
+  cli.add_option("--test-rotation-pause-file", config.test_rotation_pause_file,
+                 "tests only: a database rotation pauses after changing the password while this file exists")
+      ->group("");  // hidden
+}
+
 void AddDeliveryFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
   cli.add_flag("--no-delivery", x.no_delivery,
                "do not deliver notifications: they stay PENDING in the outbox (an API-only replica, tests)");
@@ -230,6 +237,7 @@ class AdminCli {
     c->add_option("--user", cmd_.name, "user name")->required();
     Add(AdminCommand::kListGroups, "list-groups", "list a domain's groups with their members");
     AddBackupCommands(config);
+    AddDbInstanceCommands();
     admin_->require_subcommand(1);
   }
 
@@ -266,6 +274,31 @@ class AdminCli {
     c->add_option("--data-dir", config.data_dir, "directory to restore into (created 0700 when absent)");
     c->add_option("--from", cmd_.backup_file, "the backup file")->required();
     c->add_flag("--force", cmd_.force, "replace a database the directory holds already");
+  }
+
+  // Database instances that RDS-FG / GaussDB-FG secrets rotate in (app/db_instance_admin.cc).
+  void AddDbInstanceCommands() {
+    DbInstance& i = cmd_.db_instance;
+    CLI::App* c = Add(AdminCommand::kCreateDbInstance, "create-db-instance",
+                      "register a database instance that database secrets of a project rotate in", false);
+    c->add_option("--project-id", i.project_id, "the project")->required();
+    c->add_option("--instance-id", i.instance_id, "the InstanceId secrets name in rotation_config")->required();
+    c->add_option("--engine", i.engine, "postgresql or mysql (MySQL, MariaDB)")
+        ->required()
+        ->check(CLI::IsMember({"postgresql", "mysql"}));
+    c->add_option("--host", i.host, "host name or address")->required();
+    c->add_option("--port", i.port, "TCP port")->required()->check(CLI::Range(1, 65535));
+    c->add_option("--tls-mode", i.tls_mode, "disable, require or verify-full")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"disable", "require", "verify-full"}));
+    c->add_option("--ca-file", i.ca_file, "PEM bundle trusted with verify-full (default: the system's)");
+    c->add_option("--admin-secret", i.admin_secret,
+                  "MultiUser: name of the project's secret holding the admin account (same JSON format)");
+    c = Add(AdminCommand::kListDbInstances, "list-db-instances", "list a project's database instances", false);
+    c->add_option("--project-id", i.project_id, "the project")->required();
+    c = Add(AdminCommand::kDeleteDbInstance, "delete-db-instance", "remove a database instance", false);
+    c->add_option("--project-id", i.project_id, "the project")->required();
+    c->add_option("--instance-id", i.instance_id, "the InstanceId")->required();
   }
 
   CLI::App* admin_;
@@ -309,6 +342,7 @@ int main(int argc, char** argv) {
   AddSecretFlags(cli, config);
   AddSchedulerFlags(cli, config);
   AddDeliveryFlags(cli, config, extras);
+  AddDatabaseRotationFlags(cli, config);
   AdminCli admin(cli, config);
 
   CLI11_PARSE(cli, argc, argv);

@@ -3,10 +3,12 @@
 #include "app/backup_admin.h"
 #include "app/data_dir.h"
 #include "app/data_dir_lock.h"
+#include "app/db_instance_admin.h"
 #include "app/group_admin.h"
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -32,6 +34,7 @@
 #include "net/http_call.h"
 #include "notify/dispatcher.h"
 #include "rotation/http_rotation_function.h"
+#include "rotation/sql_database_accounts.h"
 #include "scheduler/lifecycle_jobs.h"
 #include "scheduler/scheduler.h"
 #include "service/access_key_service.h"
@@ -41,6 +44,8 @@
 #include "service/grant_service.h"
 #include "service/identity_service.h"
 #include "service/record_service.h"
+#include "service/db_instance_service.h"
+#include "service/db_rotation.h"
 #include "service/rotation_service.h"
 #include "service/secret_backup.h"
 #include "service/secret_checker_service.h"
@@ -278,6 +283,9 @@ struct Server {
   std::unique_ptr<SecretImporter> importer;  // BatchImportSecrets, through `secrets`
   std::unique_ptr<TagService> tags;
   std::unique_ptr<SecretBackup> backups;
+  std::unique_ptr<rotation::SqlDatabaseAccounts> database_accounts;  // database rotation (issue 12)
+  std::unique_ptr<DbRotation> db_rotation;
+  std::unique_ptr<DbInstanceService> db_instances;
   std::unique_ptr<RotationService> rotations;
   std::unique_ptr<AgencyService> agencies;
   std::unique_ptr<LifecycleJobs> lifecycle;
@@ -337,6 +345,18 @@ bool BuildEventsAndDelivery(const AppConfig& config, Server& x) {
   return true;
 }
 
+// The --test-rotation-pause-file hook: between a database password change and the stage move, the
+// rotation worker creates FILE.reached and waits while FILE exists (a test kills csmsd there).
+DbRotationOptions DbRotationHooks(const AppConfig& config) {
+  DbRotationOptions options;
+  if (config.test_rotation_pause_file.empty()) return options;
+  options.after_password_change = [file = config.test_rotation_pause_file](const RotationTask&) {
+    std::ofstream(file + ".reached") << "1";
+    while (::access(file.c_str(), F_OK) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  };
+  return options;
+}
+
 bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
   std::optional<std::vector<int64_t>> leads = ParsePositiveDurationList(config.near_expiry_lead_times);
   if (!leads) {
@@ -361,8 +381,14 @@ bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
   }
   x.tags = std::make_unique<TagService>(x.store.get());
   x.backups = std::make_unique<SecretBackup>(x.store.get(), x.vault.get(), SecretBackupOptions{config.secret_quota});
+  x.database_accounts = std::make_unique<rotation::SqlDatabaseAccounts>();
+  x.db_rotation = std::make_unique<DbRotation>(x.store.get(), &x.clock, x.vault.get(), x.database_accounts.get(),
+                                               DbRotationHooks(config));
+  x.db_instances = std::make_unique<DbInstanceService>(x.store.get(), &x.clock);
   RotationServiceOptions rotation_options;
-  rotation_options.rotation_lease_ms = config.rotation_timeout_ms + 30'000;
+  rotation_options.database = x.db_rotation.get();
+  // A database rotation makes up to three connections (timeouts 5 s + 10 s each): 60 s at least.
+  rotation_options.rotation_lease_ms = std::max(config.rotation_timeout_ms, 60'000) + 30'000;
   rotation_options.on_notifications = x.NotificationsWritten(config);
   rotation_options.on_task_queued = [bell = &x.rotation_bell] { bell->Ring(); };
   x.rotations = std::make_unique<RotationService>(x.store.get(), &x.clock, x.vault.get(), x.rotation_function.get(),
@@ -399,6 +425,7 @@ bool BuildApi(const AppConfig& config, Server& x) {
   services.backups = x.backups.get();
   services.grants = x.grants.get();
   services.users = x.users.get();
+  services.db_instances = config.dev ? x.db_instances.get() : nullptr;
   services.clock = &x.clock;
   services.dev_clock = config.dev ? &x.clock : nullptr;
   if (config.dev) {
@@ -551,6 +578,14 @@ int RunAdmin(const AppConfig& config, const AdminCommand& cmd) {
         std::vector<Project> projects;
         s = identity.ListProjects(cmd.domain, &projects);
         for (const auto& p : projects) std::cout << p.id << " " << p.name << "\n";
+        break;
+      }
+      case AdminCommand::kCreateDbInstance:
+      case AdminCommand::kListDbInstances:
+      case AdminCommand::kDeleteDbInstance: {
+        SystemClock clock;
+        DbInstanceService instances(store.get(), &clock);
+        s = RunDbInstanceAdmin(instances, cmd, std::cout);
         break;
       }
       case AdminCommand::kCreateGroup:

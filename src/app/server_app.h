@@ -8,6 +8,7 @@
 
 #include "common/status.h"
 #include "crypto/keyring.h"
+#include "domain/db_instance.h"
 #include "http/api.h"
 #include "http/server.h"
 
@@ -50,6 +51,9 @@ struct AppConfig {
   std::string delivery_retry_horizon = "24h";                       // no attempt later than this after the first
   int delivery_poll_ms = 1000;
   int delivery_drain_seconds = 5;  // SIGTERM waits this long for in-flight deliveries
+
+  // Database rotation (issue 12). Test hook only: see DbRotationHooks in server_app.cc.
+  std::string test_rotation_pause_file;
 };
 
 struct AdminCommand {
@@ -70,6 +74,9 @@ struct AdminCommand {
     kListGroups,
     kBackup,  // backup and restore: app/backup_admin.cc
     kRestore,
+    kCreateDbInstance,  // database instances: app/db_instance_admin.cc
+    kListDbInstances,
+    kDeleteDbInstance,
   } kind = kListProjects;
   std::string domain, name, password, role;
   std::string group;                    // add-group-member / remove-group-member (`name` is the user name)
@@ -77,6 +84,7 @@ struct AdminCommand {
   int64_t duration_seconds = 900;       // create-temporary-credentials
   std::string backup_file;              // backup --to / restore --from
   bool force = false;                   // restore --force: replace the data dir's database
+  DbInstance db_instance;               // db-instance subcommands
 };
 
 // The SQLite connections a server needs: one per thread that may read at the same time (the I/O

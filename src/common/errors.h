@@ -75,6 +75,8 @@ inline Status RotationFunctionFailed(std::string msg) { return {K::kFailedPrecon
 
 // Agencies and function templates (ours: the public table has no code for them).
 // Rotating an RDS-FG / GaussDB-FG secret in a domain without an agency for its type.
+// A database rotation (RDS-FG / GaussDB-FG) failed: connection, password change or test login.
+inline Status DatabaseRotationFailed(std::string msg) { return {K::kFailedPrecondition, "CSMS.0807", std::move(msg)}; }
 inline Status AgencyNotGranted(std::string msg) { return {K::kFailedPrecondition, "CSMS.0901", std::move(msg)}; }
 // Tags and backups (ours: the public table has no codes for them).
 inline Status TagQuotaReached(std::string msg) { return {K::kFailedPrecondition, "CSMS.0205", std::move(msg)}; }

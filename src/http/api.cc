@@ -66,6 +66,7 @@ Api::Api(Services services, ApiOptions options)
   handlers::RegisterUserRoutes(router_);
   if (options.console) handlers::RegisterConsoleRoutes(router_);
   if (services_.dev_clock) handlers::RegisterDevRoutes(router_);
+  if (services_.dev_clock) handlers::RegisterDevDbInstanceRoutes(router_);
 }
 
 Api::~Api() = default;

@@ -54,6 +54,7 @@ class TagService;
 class SecretBackup;
 class GrantService;
 class UserService;
+class DbInstanceService;
 }  // namespace csms
 
 namespace csms::http {
@@ -76,6 +77,7 @@ struct Services {
   SecretBackup* backups = nullptr;
   GrantService* grants = nullptr;  // null = grants neither served nor honoured
   UserService* users = nullptr;
+  DbInstanceService* db_instances = nullptr;  // --dev only: POST /csms-dev/db-instances
   const Clock* clock = nullptr;
   OffsetClock* dev_clock = nullptr;  // set only in --dev mode
   WriterControl* writer = nullptr;   // the store's writer: statistics, and the --dev hold

@@ -4,6 +4,7 @@
 #include "common/utf8.h"
 #include "crypto/random.h"
 #include "crypto/random_password.h"
+#include "domain/db_instance.h"
 #include "domain/validation.h"
 #include "service/agency_service.h"
 #include "service/outbox.h"
@@ -28,7 +29,8 @@ RotationTask NewTask(const Secret& s, const char* operate_type, int64_t now) {
 // server has no way to call. Rotating such a secret is refused rather than silently replaced by a
 // random value (docs/decisions.md).
 Status CheckFunctionCallable(const Secret& s) {
-  if (!s.rotation_func_urn || HasRotationUrl(s)) return Status::OK();
+  // A database secret is rotated by csmsd itself; its rotation_func_urn is only stored.
+  if (!s.rotation_func_urn || HasRotationUrl(s) || IsDatabaseSecretType(s.secret_type)) return Status::OK();
   return errors::RotationUnsupported(
       "secret " + s.name + " names " + s.rotation_func_urn->substr(0, 256) +
       " as rotation_func_urn; this server cannot call FunctionGraph functions. Set an "
@@ -69,12 +71,13 @@ Status RotationService::Rotate(const std::string& project_id, const std::string&
     CSMS_RETURN_IF_ERROR(CheckAgencyGranted(tx, secret));
     CSMS_RETURN_IF_ERROR(CheckRotatable(secret));
     CSMS_RETURN_IF_ERROR(CheckFunctionCallable(secret));
-    async = HasRotationUrl(secret);
+    // Rotation functions and databases are called by the rotation worker, outside any request.
+    async = HasRotationUrl(secret) || IsDatabaseSecretType(secret.secret_type);
     return Status::OK();
   }));
   if (!async) return RotateNow(project_id, name, kManualRotation, out);
 
-  // A rotation function is called by the rotation worker, outside any request: queue a task.
+  // Queue a task for the rotation worker.
   int64_t now = clock_->NowMillis();
   RotationTask task;
   CSMS_RETURN_IF_ERROR(store_->Write([&](Transaction& tx) -> Status {
@@ -132,7 +135,7 @@ Status RotationService::StartAutoRotation(Transaction& tx, Secret* secret, int64
   if (secret->state != SecretState::kEnabled || !secret->auto_rotation || !CheckRotatable(*secret).ok()) {
     return Status::OK();
   }
-  if (HasRotationUrl(*secret)) {
+  if (HasRotationUrl(*secret) || IsDatabaseSecretType(secret->secret_type)) {
     RotationTask task = NewTask(*secret, kAutoRotation, now);
     task.due_time = now;
     CSMS_RETURN_IF_ERROR(tx.tasks().Insert(task));
@@ -266,6 +269,13 @@ Status RotationService::RunTask(const RotationTask& t) {
   Status s = store_->Read([&](Transaction& tx) { return tx.secrets().GetById(t.secret_id, &secret); });
   if (s.IsNotFound()) return RecordFailedRotation(t.secret_id, t, errors::ResourceNotFound("the secret was deleted"));
   CSMS_RETURN_IF_ERROR(s);
+  if (IsDatabaseSecretType(secret.secret_type)) {
+    Status why = options_.database ? options_.database->Run(t)
+                                   : errors::DatabaseRotationFailed("database rotation is not enabled on this server");
+    if (!why.ok()) return RecordFailedRotation(t.secret_id, t, why);
+    Notify(true, false);
+    return Status::OK();
+  }
   std::string value;
   ValueKind kind = ValueKind::kString;
   Status why = AskFunction(secret, t, &value, &kind);

@@ -3,8 +3,9 @@
 // value; one whose rotation_func_urn is an http(s) URL (our extension) gets a RUNNING task that
 // the rotation worker (scheduler/) runs through RotationFunction, outside any transaction; a
 // FunctionGraph URN (urn:fss:...) cannot be called by this server, so its rotation is refused
-// (docs/decisions.md). Each rotation ends as a SUCCESS task with SECRET_ROTATED, or a FAILED one
-// with SECRET_ROTATED_FAILED.
+// (docs/decisions.md). An RDS-FG / GaussDB-FG secret gets a RUNNING task that the rotation worker
+// runs through DbRotation (its database account's password). Each rotation ends as a SUCCESS task
+// with SECRET_ROTATED, or a FAILED one with SECRET_ROTATED_FAILED.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "domain/secret.h"
+#include "service/db_rotation.h"
 #include "service/rotation_function.h"
 #include "service/secret_vault.h"
 #include "store/store.h"
@@ -51,6 +53,8 @@ struct RotationServiceOptions {
   // task (wakes the rotation worker). May be empty.
   std::function<void()> on_notifications;
   std::function<void()> on_task_queued;
+  // Rotates the accounts of RDS-FG / GaussDB-FG secrets; null: their rotations fail.
+  DbRotation* database = nullptr;
 };
 
 class RotationService {

@@ -8,6 +8,7 @@
 #include "crypto/random.h"
 #include "domain/limits.h"
 #include "domain/validation.h"
+#include "service/db_secret_value.h"
 #include "service/outbox.h"
 #include "service/secret_checker_service.h"
 #include "service/secret_checks.h"
@@ -146,6 +147,8 @@ Status SecretService::Create(const std::string& project_id, const CreateSecretCo
                                         std::to_string(options_.secret_quota) + " secrets");
     }
     CSMS_RETURN_IF_ERROR(CheckSubscriptions(tx, project_id, cmd.event_subscriptions, &secret.event_subscription));
+    CSMS_RETURN_IF_ERROR(
+        CheckDatabaseSecret(tx, project_id, secret.secret_type, secret.rotation_config, cmd.secret_string));
     s = tx.secrets().Insert(secret);
     if (s.IsConflict()) return errors::SecretNameExists("a secret named " + cmd.name + " already exists");
     CSMS_RETURN_IF_ERROR(s);
@@ -262,6 +265,8 @@ Status SecretService::CreateVersion(const std::string& project_id, const std::st
     Secret secret;
     CSMS_RETURN_IF_ERROR(vault_->Load(tx, project_id, name, &secret));
     CSMS_RETURN_IF_ERROR(RequireEnabled(secret));
+    CSMS_RETURN_IF_ERROR(
+        CheckDatabaseSecret(tx, project_id, secret.secret_type, secret.rotation_config, cmd.secret_string));
     SecretVault::AddedVersion added;
     CSMS_RETURN_IF_ERROR(
         vault_->AddVersion(tx, &secret, value, kind, cmd.version_stages, cmd.expire_time, now, &added));

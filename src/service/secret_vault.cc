@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/errors.h"
+#include "domain/db_instance.h"
 #include "domain/limits.h"
 #include "domain/validation.h"
 #include "service/outbox.h"
@@ -76,9 +77,9 @@ Status RequireEnabled(const Secret& s) {
 }
 
 Status CheckRotatable(const Secret& s) {
-  if (s.secret_type != kSecretTypeCommon) {
+  if (s.secret_type != kSecretTypeCommon && !IsDatabaseSecretType(s.secret_type)) {
     return errors::RotationUnsupported("rotation of " + s.secret_type +
-                                       " secrets is not supported by this server; only COMMON secrets rotate");
+                                       " secrets is not supported by this server");
   }
   return Status::OK();
 }

@@ -22,7 +22,8 @@ Status VersionNotFound(const std::string& secret, const std::string& version);
 Status PendingDelete(const Secret& s);
 // Operations on values and stages need an ENABLED secret (spec §7).
 Status RequireEnabled(const Secret& s);
-// Only COMMON secrets rotate on this server.
+// COMMON secrets rotate to random values (or through a rotation function); RDS-FG / GaussDB-FG
+// secrets rotate their database account (service/db_rotation.h).
 Status CheckRotatable(const Secret& s);
 // The secret's rotation_func_urn is an http(s) URL (our extension): rotation calls it.
 bool HasRotationUrl(const Secret& s);

@@ -17,6 +17,7 @@
 #include "common/status.h"
 #include "store/access_key_repository.h"
 #include "store/agency_repository.h"
+#include "store/db_instance_repository.h"
 #include "store/delivery_repository.h"
 #include "store/event_repository.h"
 #include "store/grant_repository.h"
@@ -46,6 +47,7 @@ class Transaction {
   virtual AgencyRepository& agencies() = 0;
   virtual TagRepository& tags() = 0;
   virtual GrantRepository& grants() = 0;
+  virtual DbInstanceRepository& db_instances() = 0;
 };
 
 // What the writer of a store has done and has waiting (docs/architecture.md, Storage). Writes run in

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "support/child_process.h"
+#include "support/db_secrets.h"
+#include "support/event_bodies.h"
 #include "support/dev_server.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
@@ -41,11 +43,14 @@ TEST_F(AgenciesTest, CreateAgencyGrantsRotationOfItsTypeOnly) {
   ASSERT_TRUE(r.json["agency_granted"].IsString()) << r.body;  // a string, as the spec says
   EXPECT_EQ(std::string(r.json["agency_granted"].GetString()), "false");
 
-  const std::string config = R"({\"InstanceId\":\"i-1\",\"SecretSubType\":\"SingleUser\"})";
+  // An instance where nothing listens: rotations are accepted, and their tasks fail.
+  ASSERT_EQ(RegisterDevDbInstance(*client_, kDevProject, "i-1", "mysql", "127.0.0.1", 1), 200);
+  const std::string value = DbAccountJson("mysql", "127.0.0.1", 1, "u", "pw", "d");
   for (const char* type : {"RDS-FG", "GaussDB-FG"}) {
     std::string name = std::string("db-") + type;
-    r = Post(Path("/secrets"), R"({"name":")" + name + R"(","secret_string":"pw","secret_type":")" + type +
-                                   R"(","rotation_config":")" + config + "\"}");
+    r = Post(Path("/secrets"), R"({"name":")" + name + R"(","secret_string":)" + JsonString(value) +
+                                   R"(,"secret_type":")" + type + R"(","rotation_config":)" +
+                                   JsonString(DbRotationConfig("i-1")) + "}");
     ASSERT_EQ(r.status, 200) << r.body;
   }
   // Without an agency, rotation is refused for that reason first.
@@ -68,11 +73,10 @@ TEST_F(AgenciesTest, CreateAgencyGrantsRotationOfItsTypeOnly) {
   EXPECT_EQ(std::string(Get("/v1/csms/agencies?secret_type=RDS-FG").json["agency_granted"].GetString()), "true");
   EXPECT_EQ(std::string(Get("/v1/csms/agencies?secret_type=GaussDB-FG").json["agency_granted"].GetString()), "false");
 
-  // With the agency, the agency check passes and the refusal of database rotation (until csmsd
-  // rotates databases itself) remains; GaussDB-FG still lacks its agency.
+  // With the agency, the rotation starts (a task); GaussDB-FG still lacks its agency.
   r = Post(Path("/secrets/db-RDS-FG/rotate"), "");
-  EXPECT_EQ(r.status, 400) << r.body;
-  EXPECT_EQ(r.ErrorCode(), "CSMS.0803") << r.body;
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.json.HasMember("rotation_task_id")) << r.body;
   r = Post(Path("/secrets/db-GaussDB-FG/rotate"), "");
   EXPECT_EQ(r.ErrorCode(), "CSMS.0901") << r.body;
 }

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "support/db_secrets.h"
 #include "support/secrets_helpers.h"
 
 namespace csms::test {
@@ -103,15 +104,16 @@ TEST_F(SecretsTest, CreateWithEveryField) {
   EXPECT_STREQ(v.json["version"]["secret_binary"].GetString(), "AAECAwQ=");
   EXPECT_FALSE(v.json["version"].HasMember("secret_string"));
 
-  // RDS-FG / GaussDB-FG are stored (with their rotation_config) but do not rotate here.
-  auto rds = api().Post("/secrets", R"({"name":"rds","secret_string":"{}","secret_type":"RDS-FG",
-      "rotation_config":"{\"InstanceId\":\"i-1\",\"SecretSubType\":\"SingleUser\"}"})");
+  // RDS-FG / GaussDB-FG name a registered database instance and hold an account (tests/db rotate them).
+  ASSERT_EQ(RegisterDevDbInstance(*client_, kDevProject, "i-1", "mysql", "127.0.0.1", 3306), 200);
+  auto rds = api().Post("/secrets", R"({"name":"rds","secret_type":"RDS-FG","secret_string":)" +
+                                        JsonString(DbAccountJson("mysql", "127.0.0.1", 3306, "u", "p", "d")) +
+                                        R"(,"rotation_config":)" + JsonString(DbRotationConfig("i-1")) + "}");
   ASSERT_EQ(rds.status, 200) << rds.body;
   EXPECT_STREQ(rds.json["secret"]["secret_type"].GetString(), "RDS-FG");
-  // Without an agency for RDS-FG the agency is what is missing (with one: CSMS.0803,
-  // agencies_templates_test.cc).
+  // Without an agency for RDS-FG the agency is what is missing (agencies_templates_test.cc).
   ExpectCsmsError(api().Post("/secrets/rds/rotate", ""), 400, "CSMS.0901", "RDS-FG");
-  ExpectCsmsError(api().Put("/secrets/rds", R"({"auto_rotation":true,"rotation_period":"1d"})"), 400, "CSMS.0803");
+  EXPECT_EQ(api().Put("/secrets/rds", R"({"auto_rotation":true,"rotation_period":"1d"})").status, 200);
   ExpectCsmsError(api().Post("/secrets", R"({"name":"g","secret_string":"x","secret_type":"GaussDB-FG"})"), 400,
                   "CSMS.0002", "rotation_config");
 }

@@ -18,6 +18,7 @@ void RegisterRecordRoutes(Router<Route>& router);
 void RegisterSecretRoutes(Router<Route>& router);
 void RegisterSecretToolRoutes(Router<Route>& router);  // secret_tools.cc
 void RegisterDevRoutes(Router<Route>& router);
+void RegisterDevDbInstanceRoutes(Router<Route>& router);
 void RegisterDeliveryRoutes(Router<Route>& router);
 void RegisterAgencyRoutes(Router<Route>& router);
 void RegisterTagRoutes(Router<Route>& router);

@@ -377,6 +377,21 @@ CREATE TRIGGER secrets_counted_on_delete AFTER DELETE ON secrets BEGIN
   UPDATE project_secret_counts SET secrets = secrets - 1 WHERE project_id = OLD.project_id;
 END;
 )sql",
+    // NN: the registry of database instances that RDS-FG / GaussDB-FG secrets rotate in (issue 12).
+    R"sql(
+CREATE TABLE db_instances (
+  project_id TEXT NOT NULL,
+  instance_id TEXT NOT NULL,
+  engine TEXT NOT NULL,
+  host TEXT NOT NULL,
+  port INTEGER NOT NULL,
+  tls_mode TEXT NOT NULL,
+  ca_file TEXT NOT NULL,
+  admin_secret TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  PRIMARY KEY (project_id, instance_id)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "store/sqlite/agency_repository.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/db_instance_repository.h"
 #include "store/sqlite/grant_repository.h"
 #include "store/sqlite/project_settings_repository.h"
 #include "store/sqlite/repositories.h"
@@ -23,7 +24,8 @@ class SqliteTransaction final : public Transaction {
         project_settings_(conn),
         agencies_(conn),
         tags_(conn),
-        grants_(conn) {}
+        grants_(conn),
+        db_instances_(conn) {}
   IdentityRepository& identity() override { return identity_; }
   EventRepository& events() override { return events_; }
   RecordRepository& records() override { return records_; }
@@ -35,6 +37,7 @@ class SqliteTransaction final : public Transaction {
   AgencyRepository& agencies() override { return agencies_; }
   TagRepository& tags() override { return tags_; }
   GrantRepository& grants() override { return grants_; }
+  DbInstanceRepository& db_instances() override { return db_instances_; }
 
  private:
   SqliteIdentityRepository identity_;
@@ -48,6 +51,7 @@ class SqliteTransaction final : public Transaction {
   SqliteAgencyRepository agencies_;
   SqliteTagRepository tags_;
   SqliteGrantRepository grants_;
+  SqliteDbInstanceRepository db_instances_;
 };
 
 // BEGIN / COMMIT / SAVEPOINT ... (string literals) from the connection's statement cache: they run
