@@ -8,6 +8,7 @@
 
 #include "common/status.h"
 #include "crypto/keyring.h"
+#include "crypto/pkcs11_provider.h"
 #include "http/api.h"
 #include "http/server.h"
 
@@ -50,6 +51,12 @@ struct AppConfig {
   std::string delivery_retry_horizon = "24h";                       // no attempt later than this after the first
   int delivery_poll_ms = 1000;
   int delivery_drain_seconds = 5;  // SIGTERM waits this long for in-flight deliveries
+
+  // Master-key providers and rotation (docs/keys.md, app/master_keys.cc).
+  crypto::Pkcs11Config pkcs11;          // module "" = no PKCS#11 key (the first start's version 1)
+  int master_key_check_ms = 10000;      // how often a server re-reads the master-key versions
+  int master_key_rewrap_batch = 100;    // rows per re-wrap batch (one Store::Write)
+  int master_key_rewrap_pause_ms = 0;   // between re-wrap batches
 };
 
 struct AdminCommand {
@@ -68,11 +75,17 @@ struct AdminCommand {
     kAddGroupMember,
     kRemoveGroupMember,
     kListGroups,
+    kRotateMasterKey,  // master keys: app/master_keys.cc
+    kMasterKeyStatus,
+    kGeneratePkcs11Key,
   } kind = kListProjects;
   std::string domain, name, password, role;
   std::string group;                    // add-group-member / remove-group-member (`name` is the user name)
   std::string access_key, description;  // access-key subcommands (`name` is the user name)
   int64_t duration_seconds = 900;       // create-temporary-credentials
+  std::string to_provider = "file";     // rotate-master-key: file or pkcs11
+  std::string new_key_file;             // rotate-master-key --to-provider file (default <data-dir>/master-vN.key)
+  bool pkcs11_generate = false;         // rotate-master-key: generate the PKCS#11 key on the token first
 };
 
 // The SQLite connections a server needs: one per thread that may read at the same time (the I/O
@@ -82,11 +95,6 @@ int SqliteConnectionsFor(const AppConfig& config);
 // Runs until SIGTERM/SIGINT; returns the process exit code.
 int RunServer(const AppConfig& config);
 int RunAdmin(const AppConfig& config, const AdminCommand& cmd);
-
-// The master key (crypto/keyring.h) that seals everything at rest: <data_dir>/master.key,
-// created 0600 on first use; in --dev a random key that dies with the process (the database is
-// in memory too). Shared by the server and `csmsd admin`.
-Status LoadMasterKey(const AppConfig& config, crypto::Keyring* out);
 
 // --dev fixtures, documented in README and docs/.
 inline constexpr const char* kDevDomainId = "fedcba9876543210fedcba9876543210";

@@ -4,6 +4,7 @@
 #include "store/sqlite/agency_repository.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/grant_repository.h"
+#include "store/sqlite/master_key_repository.h"
 #include "store/sqlite/project_settings_repository.h"
 #include "store/sqlite/repositories.h"
 #include "store/store.h"
@@ -23,7 +24,8 @@ class SqliteTransaction final : public Transaction {
         project_settings_(conn),
         agencies_(conn),
         tags_(conn),
-        grants_(conn) {}
+        grants_(conn),
+        master_keys_(conn) {}
   IdentityRepository& identity() override { return identity_; }
   EventRepository& events() override { return events_; }
   RecordRepository& records() override { return records_; }
@@ -35,6 +37,7 @@ class SqliteTransaction final : public Transaction {
   AgencyRepository& agencies() override { return agencies_; }
   TagRepository& tags() override { return tags_; }
   GrantRepository& grants() override { return grants_; }
+  MasterKeyRepository& master_keys() override { return master_keys_; }
 
  private:
   SqliteIdentityRepository identity_;
@@ -48,6 +51,7 @@ class SqliteTransaction final : public Transaction {
   SqliteAgencyRepository agencies_;
   SqliteTagRepository tags_;
   SqliteGrantRepository grants_;
+  SqliteMasterKeyRepository master_keys_;
 };
 
 // BEGIN / COMMIT / SAVEPOINT ... (string literals) from the connection's statement cache: they run
