@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -46,7 +47,8 @@ Status OpenRecorded(const AppConfig& config, const MasterKeyVersion& v,
   if (v.provider == kMasterKeyPkcs11) return crypto::OpenPkcs11Provider(Pkcs11Of(v), out);
   if (v.provider == kMasterKeyEnv) {
     const char* env = std::getenv("CSMS_MASTER_KEY");
-    if (!env || !*env) return errors::Internal("this version is the CSMS_MASTER_KEY environment variable, which is not set");
+    if (!env || !*env)
+      return errors::Internal("this version is the CSMS_MASTER_KEY environment variable, which is not set");
     crypto::Keyring k;
     CSMS_RETURN_IF_ERROR(crypto::Keyring::FromHex(env, &k));
     *out = k.versions().front().provider;

@@ -4,8 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <algorithm>
+#include <fstream>
 #include <mutex>
 #include <sstream>
 
@@ -21,7 +21,8 @@ namespace {
 
 class RawKeyProvider final : public KeyProvider {
  public:
-  RawKeyProvider(std::string key, std::string description) : key_(std::move(key)), description_(std::move(description)) {
+  RawKeyProvider(std::string key, std::string description)
+      : key_(std::move(key)), description_(std::move(description)) {
     auto mac = HmacSha256(key_, "csms kms key id v1");
     fingerprint_ = UuidShape(std::string_view(reinterpret_cast<const char*>(mac.data()), 16));
   }

@@ -225,8 +225,8 @@ class Pkcs11Provider final : public KeyProvider {
     CK_ULONG len = buf.size();
     auto* inp = reinterpret_cast<CK_BYTE_PTR>(in_copy.data());
     auto* outp = reinterpret_cast<CK_BYTE_PTR>(buf.data());
-    rv = encrypt ? f_->C_Encrypt(s, inp, in_copy.size(), outp, &len)
-                 : f_->C_Decrypt(s, inp, in_copy.size(), outp, &len);
+    rv =
+        encrypt ? f_->C_Encrypt(s, inp, in_copy.size(), outp, &len) : f_->C_Decrypt(s, inp, in_copy.size(), outp, &len);
     Release(s, rv != CKR_DEVICE_ERROR && rv != CKR_SESSION_HANDLE_INVALID && rv != CKR_DEVICE_REMOVED);
     if (rv != CKR_OK) return false;
     buf.resize(len);
@@ -264,7 +264,8 @@ Status OpenPkcs11Provider(const Pkcs11Config& config, std::shared_ptr<const KeyP
   std::vector<CK_OBJECT_HANDLE> keys;
   Status s = FindKey(f, session, config.key, &keys);
   if (!s.ok()) return fail(s);
-  if (keys.empty()) return fail(errors::Internal("no key labelled \"" + config.key + "\" on PKCS#11 token " + config.token));
+  if (keys.empty())
+    return fail(errors::Internal("no key labelled \"" + config.key + "\" on PKCS#11 token " + config.token));
   if (keys.size() > 1) {
     return fail(errors::Internal("more than one key labelled \"" + config.key + "\" on PKCS#11 token " + config.token));
   }
@@ -302,10 +303,9 @@ Status GeneratePkcs11Key(const Pkcs11Config& config) {
     CK_ULONG len = 32;
     std::string label = config.key;
     CK_ATTRIBUTE tmpl[] = {
-        {CKA_TOKEN, &yes, sizeof(yes)},         {CKA_PRIVATE, &yes, sizeof(yes)},
-        {CKA_SENSITIVE, &yes, sizeof(yes)},     {CKA_EXTRACTABLE, &no, sizeof(no)},
-        {CKA_ENCRYPT, &yes, sizeof(yes)},       {CKA_DECRYPT, &yes, sizeof(yes)},
-        {CKA_VALUE_LEN, &len, sizeof(len)},     {CKA_LABEL, label.data(), label.size()},
+        {CKA_TOKEN, &yes, sizeof(yes)},     {CKA_PRIVATE, &yes, sizeof(yes)},        {CKA_SENSITIVE, &yes, sizeof(yes)},
+        {CKA_EXTRACTABLE, &no, sizeof(no)}, {CKA_ENCRYPT, &yes, sizeof(yes)},        {CKA_DECRYPT, &yes, sizeof(yes)},
+        {CKA_VALUE_LEN, &len, sizeof(len)}, {CKA_LABEL, label.data(), label.size()},
     };
     CK_MECHANISM mech{CKM_AES_KEY_GEN, nullptr, 0};
     CK_OBJECT_HANDLE key;

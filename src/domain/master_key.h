@@ -44,10 +44,10 @@ struct RewrapState {
   SealedKind kind = SealedKind::kVersionKeys;
   std::string cursor1, cursor2, cursor3;  // the key of the last row seen (by kind)
   int64_t cursor_number = 0;
-  int64_t scanned = 0;       // rows visited, all passes
-  int64_t rewrapped = 0;     // rows moved to the target version, all passes
-  int64_t pass_moved = 0;    // rows of this pass not (yet) under the target version
-  int64_t unreadable = 0;    // rows of this pass no loaded version opens (they block retirement)
+  int64_t scanned = 0;     // rows visited, all passes
+  int64_t rewrapped = 0;   // rows moved to the target version, all passes
+  int64_t pass_moved = 0;  // rows of this pass not (yet) under the target version
+  int64_t unreadable = 0;  // rows of this pass no loaded version opens (they block retirement)
   int64_t start_time = 0;
   int64_t update_time = 0;
   std::optional<int64_t> finish_time;
@@ -57,7 +57,6 @@ struct RewrapState {
 struct SealedRow {
   std::string key1, key2, key3;  // the row's key (by kind)
   int64_t number = 0;
-  std::string aad;
   std::string sealed;
 };
 

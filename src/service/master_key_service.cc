@@ -48,8 +48,7 @@ bool SamePosition(const RewrapState& a, const RewrapState& b) {
 
 }  // namespace
 
-MasterKeyService::MasterKeyService(Store* store, const Clock* clock, crypto::Keyring* keyring,
-                                   MasterKeyOptions options)
+MasterKeyService::MasterKeyService(Store* store, const Clock* clock, crypto::Keyring* keyring, MasterKeyOptions options)
     : store_(store), clock_(clock), keyring_(keyring), options_(std::move(options)) {}
 
 Status MasterKeyService::Bootstrap(std::shared_ptr<const crypto::KeyProvider> configured, MasterKeyVersion row) {
@@ -96,11 +95,12 @@ Status MasterKeyService::Load(const std::vector<MasterKeyVersion>& rows, bool* c
     if (auto it = loaded.find(row.version); it != loaded.end() && it->second->Fingerprint() == row.fingerprint) {
       provider = it->second;
     } else {
-      if (!options_.open) return errors::Internal("master key version " + std::to_string(row.version) + " cannot be opened");
+      if (!options_.open)
+        return errors::Internal("master key version " + std::to_string(row.version) + " cannot be opened");
       Status s = options_.open(row, &provider);
       if (!s.ok()) {
-        return errors::Internal("cannot load master key version " + std::to_string(row.version) + " (" +
-                                row.provider + "): " + s.message());
+        return errors::Internal("cannot load master key version " + std::to_string(row.version) + " (" + row.provider +
+                                "): " + s.message());
       }
       std::string text;
       if (provider->Fingerprint() != row.fingerprint || !provider->Open(row.check_value, row.fingerprint, &text) ||
@@ -197,7 +197,8 @@ Status MasterKeyService::RewrapBatch(int limit, bool* more) {
     if (sealed.empty()) return errors::Internal("re-wrap: the active master key cannot seal");
     moves.push_back(Move{&row, std::move(sealed)});
   }
-  if (unreadable > 0) log::Warn("master key re-wrap: " + std::to_string(unreadable) + " sealed rows open with no loaded version");
+  if (unreadable > 0)
+    log::Warn("master key re-wrap: " + std::to_string(unreadable) + " sealed rows open with no loaded version");
 
   const RewrapState read = r;
   bool retired = false;

@@ -32,8 +32,7 @@ class MasterKeyRepository {
                             std::vector<SealedRow>* out) = 0;
   // Replaces the seal of one row if it still is `old_sealed`; false in *updated when the row changed
   // or went away meanwhile (nothing to do then).
-  virtual Status ReplaceSealed(SealedKind kind, const SealedRow& row, const std::string& new_sealed,
-                               bool* updated) = 0;
+  virtual Status ReplaceSealed(SealedKind kind, const SealedRow& row, const std::string& new_sealed, bool* updated) = 0;
   virtual Status CountSealed(SealedKind kind, const std::string& kms_key_id, int64_t* out) = 0;
   // The kms_keys check value of `alias` (sealed under the master key), re-sealed before retirement.
   virtual Status ReplaceKeyCheck(const std::string& alias, const std::string& sealed) = 0;

@@ -65,8 +65,8 @@ bool SoftHsmToken::GenerateKey(const std::string& key_label, std::string* error)
 }
 
 std::vector<std::string> SoftHsmToken::Flags(const std::string& key_label) const {
-  return {"--pkcs11-module", kSoftHsmModule, "--pkcs11-token", label_, "--pkcs11-key", key_label,
-          "--pkcs11-pin-file", pin_file_};
+  return {"--pkcs11-module", kSoftHsmModule, "--pkcs11-token",    label_,
+          "--pkcs11-key",    key_label,      "--pkcs11-pin-file", pin_file_};
 }
 
 }  // namespace csms::test

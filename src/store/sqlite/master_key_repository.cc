@@ -127,7 +127,9 @@ Status SqliteMasterKeyRepository::ListSealed(SealedKind kind, const RewrapState&
           "WHERE (project_id, event_name, secret_id) > (?1, ?2, ?3) ORDER BY project_id, event_name, secret_id "
           "LIMIT ?4",
           [&](Statement& s) { s.Bind(1, from.cursor1).Bind(2, from.cursor2).Bind(3, from.cursor3).Bind(4, limit); },
-          [&](Statement& s) { out->push_back(SealedRow{s.Text(0), s.Text(1), s.Text(2), 0, s.Blob(3)}); });
+          [&](Statement& s) {
+            out->push_back(SealedRow{s.Text(0), s.Text(1), s.Text(2), 0, s.Blob(3)});
+          });
     case SealedKind::kDone:
       return Status::OK();
   }
@@ -139,25 +141,26 @@ Status SqliteMasterKeyRepository::ReplaceSealed(SealedKind kind, const SealedRow
   Status s;
   switch (kind) {
     case SealedKind::kVersionKeys:
-      s = Exec(conn_,
-               "UPDATE versions SET wrapped_key = ?3 WHERE secret_id = ?1 AND number = ?2 AND wrapped_key = ?4",
+      s = Exec(conn_, "UPDATE versions SET wrapped_key = ?3 WHERE secret_id = ?1 AND number = ?2 AND wrapped_key = ?4",
                [&](Statement& st) {
                  st.Bind(1, row.key1).Bind(2, row.number).BindBlob(3, new_sealed).BindBlob(4, row.sealed);
                });
       break;
     case SealedKind::kAccessKeys:
-      s = Exec(conn_, "UPDATE access_keys SET sealed_secret = ?2 WHERE access_key = ?1 AND sealed_secret = ?3",
-               [&](Statement& st) {
-                 st.Bind(1, row.key1).Bind(2, crypto::Base64Encode(new_sealed)).Bind(3, crypto::Base64Encode(row.sealed));
-               });
+      s = Exec(
+          conn_, "UPDATE access_keys SET sealed_secret = ?2 WHERE access_key = ?1 AND sealed_secret = ?3",
+          [&](Statement& st) {
+            st.Bind(1, row.key1).Bind(2, crypto::Base64Encode(new_sealed)).Bind(3, crypto::Base64Encode(row.sealed));
+          });
       break;
     case SealedKind::kWebhookSecrets:
-      s = Exec(conn_,
-               "UPDATE webhook_secrets SET sealed = ?4 WHERE project_id = ?1 AND event_name = ?2 AND secret_id = ?3 "
-               "AND sealed = ?5",
-               [&](Statement& st) {
-                 st.Bind(1, row.key1).Bind(2, row.key2).Bind(3, row.key3).BindBlob(4, new_sealed).BindBlob(5, row.sealed);
-               });
+      s = Exec(
+          conn_,
+          "UPDATE webhook_secrets SET sealed = ?4 WHERE project_id = ?1 AND event_name = ?2 AND secret_id = ?3 "
+          "AND sealed = ?5",
+          [&](Statement& st) {
+            st.Bind(1, row.key1).Bind(2, row.key2).Bind(3, row.key3).BindBlob(4, new_sealed).BindBlob(5, row.sealed);
+          });
       break;
     case SealedKind::kDone:
       break;
