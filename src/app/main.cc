@@ -248,7 +248,8 @@ class AdminCli {
     c->add_option("--to-provider", cmd_.to_provider, "where the new key lives: file or pkcs11")
         ->capture_default_str()
         ->check(CLI::IsMember({"file", "pkcs11"}));
-    c->add_option("--new-key-file", cmd_.new_key_file, "the new key file (created 0600; default <data-dir>/master-vN.key)");
+    c->add_option("--new-key-file", cmd_.new_key_file,
+                  "the new key file (created 0600; default <data-dir>/master-vN.key)");
     c->add_flag("--pkcs11-generate", cmd_.pkcs11_generate, "generate the AES-256 key on the token first");
     AddPkcs11Flags(*c, config);
     Add(AdminCommand::kMasterKeyStatus, "master-key-status", "master-key versions and the re-wrap's progress", false);

@@ -146,9 +146,19 @@ Status Rotate(const AppConfig& config, const AdminCommand& cmd, MasterKeyService
 
 Status OpenMasterKeys(const AppConfig& config, Store* store, const Clock* clock, crypto::Keyring* keyring,
                       std::unique_ptr<MasterKeyService>* service) {
+  service->reset();
   if (config.dev) {
-    *keyring = crypto::Keyring::Ephemeral();
-    service->reset();
+    // One key and no versions (the database dies with the process): a configured one, as the
+    // server would take for version 1, else an ephemeral key.
+    const char* env = std::getenv("CSMS_MASTER_KEY");
+    if (config.pkcs11.module.empty() && config.master_key_file.empty() && !(env && *env)) {
+      *keyring = crypto::Keyring::Ephemeral();
+      return Status::OK();
+    }
+    std::shared_ptr<const crypto::KeyProvider> configured;
+    MasterKeyVersion row;
+    CSMS_RETURN_IF_ERROR(ConfiguredKey(config, &configured, &row));
+    *keyring = crypto::Keyring::FromProvider(std::move(configured));
     return Status::OK();
   }
   MasterKeyOptions options;
