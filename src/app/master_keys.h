@@ -15,8 +15,8 @@
 
 namespace csms {
 
-// --dev: the configured key if any (else an ephemeral one) and no service. Otherwise, on a database without master-key versions,
-// the configured key (--pkcs11-* flags, else CSMS_MASTER_KEY, else --master-key-file or
+// --dev: the configured key if any (else an ephemeral one) and no service. Otherwise, on a database without master-key
+// versions, the configured key (--pkcs11-* flags, else CSMS_MASTER_KEY, else --master-key-file or
 // <data-dir>/master.key, created 0600 when absent) becomes version 1; on one with versions, every
 // version not retired is loaded from where it was recorded, and csmsd refuses to start when one
 // cannot be (a missing token, a wrong PIN, a lost key file).

@@ -235,9 +235,9 @@ struct Server {
   OffsetClock clock;
   SystemClock wire_clock;  // webhook-timestamp and X-Sdk-Date: receivers compare them with real time
   std::unique_ptr<Store> store;
-  std::unique_ptr<WriterControl> writer;  // the store writer's statistics and --dev hold
-  crypto::Keyring keyring;                // csms/default
-  crypto::KeyStore keys;                  // every master key a secret can name
+  std::unique_ptr<WriterControl> writer;               // the store writer's statistics and --dev hold
+  crypto::Keyring keyring;                             // csms/default
+  crypto::KeyStore keys;                               // every master key a secret can name
   std::unique_ptr<MasterKeyService> master_keys;       // versions of csms/default (none in --dev)
   std::unique_ptr<MasterKeyWorker> master_key_worker;  // re-reads them, re-wraps after a rotation
   // Identity and authentication.

@@ -53,10 +53,10 @@ struct AppConfig {
   int delivery_drain_seconds = 5;  // SIGTERM waits this long for in-flight deliveries
 
   // Master-key providers and rotation (docs/keys.md, app/master_keys.cc).
-  crypto::Pkcs11Config pkcs11;          // module "" = no PKCS#11 key (the first start's version 1)
-  int master_key_check_ms = 10000;      // how often a server re-reads the master-key versions
-  int master_key_rewrap_batch = 100;    // rows per re-wrap batch (one Store::Write)
-  int master_key_rewrap_pause_ms = 0;   // between re-wrap batches
+  crypto::Pkcs11Config pkcs11;         // module "" = no PKCS#11 key (the first start's version 1)
+  int master_key_check_ms = 10000;     // how often a server re-reads the master-key versions
+  int master_key_rewrap_batch = 100;   // rows per re-wrap batch (one Store::Write)
+  int master_key_rewrap_pause_ms = 0;  // between re-wrap batches
 };
 
 struct AdminCommand {
