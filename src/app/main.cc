@@ -128,6 +128,29 @@ void AddSecretFlags(CLI::App& cli, AppConfig& config) {
   cli.add_option("--rotation-ca-file", config.rotation_ca_file, "PEM CA bundle trusted for https rotation functions");
 }
 
+// Master-key providers and rotation (docs/keys.md). The --pkcs11-* flags name the key of a first
+// start; `admin rotate-master-key --to-provider pkcs11` takes the same flags for the new key.
+void AddPkcs11Flags(CLI::App& cli, AppConfig& config) {
+  cli.add_option("--pkcs11-module", config.pkcs11.module, "PKCS#11 module (.so) holding the master key");
+  cli.add_option("--pkcs11-token", config.pkcs11.token, "label of the PKCS#11 token");
+  cli.add_option("--pkcs11-key", config.pkcs11.key, "label of the AES-256 key on the token");
+  cli.add_option("--pkcs11-pin-file", config.pkcs11.pin_file, "file holding the token's user PIN");
+}
+
+void AddMasterKeyFlags(CLI::App& cli, AppConfig& config) {
+  AddPkcs11Flags(cli, config);
+  cli.add_option("--master-key-check-interval-ms", config.master_key_check_ms,
+                 "how often the server re-reads the master-key versions (a rotation takes effect within it)")
+      ->capture_default_str()
+      ->check(CLI::Range(50, 3600000));
+  cli.add_option("--master-key-rewrap-batch", config.master_key_rewrap_batch, "sealed rows per re-wrap batch")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  cli.add_option("--master-key-rewrap-pause-ms", config.master_key_rewrap_pause_ms, "pause between re-wrap batches")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 60000));
+}
+
 void AddSchedulerFlags(CLI::App& cli, AppConfig& config) {
   cli.add_option("--scheduler-interval-ms", config.scheduler_interval_ms,
                  "scheduler tick interval (0: no background scheduler; --dev can still tick it by hand)")
@@ -238,6 +261,20 @@ class AdminCli {
     Add(AdminCommand::kListGroups, "list-groups", "list a domain's groups with their members");
     AddBackupCommands(config);
     AddDbInstanceCommands();
+    c = Add(AdminCommand::kRotateMasterKey, "rotate-master-key",
+            "add a master-key version: new values are sealed with it, existing ones re-wrapped in the background",
+            false);
+    c->add_option("--to-provider", cmd_.to_provider, "where the new key lives: file or pkcs11")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"file", "pkcs11"}));
+    c->add_option("--new-key-file", cmd_.new_key_file,
+                  "the new key file (created 0600; default <data-dir>/master-vN.key)");
+    c->add_flag("--pkcs11-generate", cmd_.pkcs11_generate, "generate the AES-256 key on the token first");
+    AddPkcs11Flags(*c, config);
+    Add(AdminCommand::kMasterKeyStatus, "master-key-status", "master-key versions and the re-wrap's progress", false);
+    c = Add(AdminCommand::kGeneratePkcs11Key, "generate-pkcs11-key",
+            "generate a sensitive, non-extractable AES-256 key on a PKCS#11 token (first-time setup)", false);
+    AddPkcs11Flags(*c, config);
     admin_->require_subcommand(1);
   }
 
@@ -341,6 +378,7 @@ int main(int argc, char** argv) {
   AddEventFlags(cli, config);
   AddSecretFlags(cli, config);
   AddSchedulerFlags(cli, config);
+  AddMasterKeyFlags(cli, config);
   AddDeliveryFlags(cli, config, extras);
   AddDatabaseRotationFlags(cli, config);
   AdminCli admin(cli, config);

@@ -5,6 +5,7 @@
 #include "app/data_dir_lock.h"
 #include "app/db_instance_admin.h"
 #include "app/group_admin.h"
+#include "app/master_keys.h"
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -36,6 +37,7 @@
 #include "rotation/http_rotation_function.h"
 #include "rotation/sql_database_accounts.h"
 #include "scheduler/lifecycle_jobs.h"
+#include "scheduler/master_key_worker.h"
 #include "scheduler/scheduler.h"
 #include "service/access_key_service.h"
 #include "service/agency_service.h"
@@ -62,8 +64,9 @@
 namespace csms {
 namespace {
 
-// Threads outside the API that use the store: the dispatcher, the scheduler tick, the rotation worker.
-constexpr int kBackgroundStoreThreads = 3;
+// Threads outside the API that use the store: the dispatcher, the scheduler tick, the rotation worker,
+// the master-key worker.
+constexpr int kBackgroundStoreThreads = 4;
 
 // Connections the store may open (on demand): one per thread that may use it at the same time,
 // so no request thread waits for a connection.
@@ -173,18 +176,6 @@ Status RunAccessKeyAdmin(AccessKeyService& keys, const AdminCommand& cmd) {
 
 }  // namespace
 
-// The csms/default master key: CSMS_MASTER_KEY (64 hex chars) wins, then --master-key-file, then an
-// ephemeral key in --dev, else <data-dir>/master.key (created 0600 on first start).
-Status LoadMasterKey(const AppConfig& config, crypto::Keyring* out) {
-  if (const char* env = std::getenv("CSMS_MASTER_KEY"); env && *env) return crypto::Keyring::FromHex(env, out);
-  if (!config.master_key_file.empty()) return crypto::Keyring::LoadOrCreate(config.master_key_file, out);
-  if (config.dev) {
-    *out = crypto::Keyring::Ephemeral();
-    return Status::OK();
-  }
-  return crypto::Keyring::LoadOrCreate(config.data_dir + "/master.key", out);
-}
-
 namespace {
 
 // "30d,7d,1d" → milliseconds; false on a malformed or zero item.
@@ -258,9 +249,11 @@ struct Server {
   OffsetClock clock;
   SystemClock wire_clock;  // webhook-timestamp and X-Sdk-Date: receivers compare them with real time
   std::unique_ptr<Store> store;
-  std::unique_ptr<WriterControl> writer;  // the store writer's statistics and --dev hold
-  crypto::Keyring keyring;                // csms/default
-  crypto::KeyStore keys;                  // every master key a secret can name
+  std::unique_ptr<WriterControl> writer;               // the store writer's statistics and --dev hold
+  crypto::Keyring keyring;                             // csms/default
+  crypto::KeyStore keys;                               // every master key a secret can name
+  std::unique_ptr<MasterKeyService> master_keys;       // versions of csms/default (none in --dev)
+  std::unique_ptr<MasterKeyWorker> master_key_worker;  // re-reads them, re-wraps after a rotation
   // Identity and authentication.
   std::unique_ptr<IdentityService> identity;
   std::unique_ptr<AccessKeyService> access_keys;
@@ -310,7 +303,10 @@ bool BuildStorage(const AppConfig& config, Server& x) {
   x.writer = std::make_unique<WriterControl>(x.store.get());
   x.identity = std::make_unique<IdentityService>(x.store.get());
   if (!Check(Bootstrap(config, *x.identity), "bootstrap failed: ")) return false;
-  if (!Check(LoadMasterKey(config, &x.keyring), "cannot load the master key: ")) return false;
+  if (!Check(OpenMasterKeys(config, x.store.get(), &x.clock, &x.keyring, &x.master_keys),
+             "refusing to start: cannot load the master key: ")) {
+    return false;
+  }
   return Check(LoadKeys(config, x.keyring, &x.keys), "cannot load the master keys: ");
 }
 
@@ -456,6 +452,13 @@ http::ServerOptions HttpOptions(const AppConfig& config, int64_t* open_files) {
 // Starts the background threads, then the HTTP server; announces the port.
 bool Start(const AppConfig& config, Server& x) {
   if (config.scheduler_interval_ms > 0) x.scheduler->Start();
+  if (x.master_keys) {
+    x.master_key_worker = std::make_unique<MasterKeyWorker>(
+        x.master_keys.get(),
+        MasterKeyWorkerOptions{std::chrono::milliseconds(config.master_key_check_ms), config.master_key_rewrap_batch,
+                               std::chrono::milliseconds(config.master_key_rewrap_pause_ms)});
+    x.master_key_worker->Start();
+  }
   if (config.delivery && !Check(x.dispatcher->Start(), "cannot start notification delivery: ")) return false;
   log::EnableAccessLog(config.access_log);
   int64_t open_files = 0;
@@ -501,6 +504,7 @@ void Stop(const AppConfig& config, Server& x) {
   x.http->Shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
   x.store->HoldWrites(false);  // again: a --dev hold request may have come in during the drain
   x.scheduler->Stop();
+  if (x.master_key_worker) x.master_key_worker->Stop();
   x.dispatcher->Stop();
   log::FlushAccessLog();
 }
@@ -602,13 +606,19 @@ int RunAdmin(const AppConfig& config, const AdminCommand& cmd) {
       case AdminCommand::kRevokeAccessKey:
       case AdminCommand::kCreateTemporaryCredentials: {
         crypto::Keyring keyring;
-        s = LoadMasterKey(c, &keyring);
-        if (!s.ok()) break;
+        std::unique_ptr<MasterKeyService> master_keys;
         SystemClock clock;
+        s = OpenMasterKeys(c, store.get(), &clock, &keyring, &master_keys);
+        if (!s.ok()) break;
         AccessKeyService keys(store.get(), &keyring, &clock);
         s = RunAccessKeyAdmin(keys, cmd);
         break;
       }
+      case AdminCommand::kRotateMasterKey:
+      case AdminCommand::kMasterKeyStatus:
+      case AdminCommand::kGeneratePkcs11Key:
+        s = RunMasterKeyAdmin(c, cmd, store.get(), std::cout);
+        break;
     }
   }
   if (!s.ok()) {

@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "crypto/keyring.h"
 #include "domain/db_instance.h"
+#include "crypto/pkcs11_provider.h"
 #include "http/api.h"
 #include "http/server.h"
 
@@ -54,6 +55,11 @@ struct AppConfig {
 
   // Database rotation (issue 12). Test hook only: see DbRotationHooks in server_app.cc.
   std::string test_rotation_pause_file;
+  // Master-key providers and rotation (docs/keys.md, app/master_keys.cc).
+  crypto::Pkcs11Config pkcs11;         // module "" = no PKCS#11 key (the first start's version 1)
+  int master_key_check_ms = 10000;     // how often a server re-reads the master-key versions
+  int master_key_rewrap_batch = 100;   // rows per re-wrap batch (one Store::Write)
+  int master_key_rewrap_pause_ms = 0;  // between re-wrap batches
 };
 
 struct AdminCommand {
@@ -77,6 +83,9 @@ struct AdminCommand {
     kCreateDbInstance,  // database instances: app/db_instance_admin.cc
     kListDbInstances,
     kDeleteDbInstance,
+    kRotateMasterKey,  // master keys: app/master_keys.cc
+    kMasterKeyStatus,
+    kGeneratePkcs11Key,
   } kind = kListProjects;
   std::string domain, name, password, role;
   std::string group;                    // add-group-member / remove-group-member (`name` is the user name)
@@ -85,6 +94,9 @@ struct AdminCommand {
   std::string backup_file;              // backup --to / restore --from
   bool force = false;                   // restore --force: replace the data dir's database
   DbInstance db_instance;               // db-instance subcommands
+  std::string to_provider = "file";     // rotate-master-key: file or pkcs11
+  std::string new_key_file;             // rotate-master-key --to-provider file (default <data-dir>/master-vN.key)
+  bool pkcs11_generate = false;         // rotate-master-key: generate the PKCS#11 key on the token first
 };
 
 // The SQLite connections a server needs: one per thread that may read at the same time (the I/O
@@ -94,11 +106,6 @@ int SqliteConnectionsFor(const AppConfig& config);
 // Runs until SIGTERM/SIGINT; returns the process exit code.
 int RunServer(const AppConfig& config);
 int RunAdmin(const AppConfig& config, const AdminCommand& cmd);
-
-// The master key (crypto/keyring.h) that seals everything at rest: <data_dir>/master.key,
-// created 0600 on first use; in --dev a random key that dies with the process (the database is
-// in memory too). Shared by the server and `csmsd admin`.
-Status LoadMasterKey(const AppConfig& config, crypto::Keyring* out);
 
 // --dev fixtures, documented in README and docs/.
 inline constexpr const char* kDevDomainId = "fedcba9876543210fedcba9876543210";

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "common/errors.h"
@@ -15,10 +17,71 @@
 
 namespace csms::crypto {
 
+namespace {
+
+class RawKeyProvider final : public KeyProvider {
+ public:
+  RawKeyProvider(std::string key, std::string description)
+      : key_(std::move(key)), description_(std::move(description)) {
+    auto mac = HmacSha256(key_, "csms kms key id v1");
+    fingerprint_ = UuidShape(std::string_view(reinterpret_cast<const char*>(mac.data()), 16));
+  }
+  std::string Seal(std::string_view plaintext, std::string_view aad) const override {
+    return crypto::Seal(key_, plaintext, aad);
+  }
+  bool Open(std::string_view sealed, std::string_view aad, std::string* plaintext) const override {
+    auto opened = crypto::Open(key_, sealed, aad);
+    if (!opened) return false;
+    *plaintext = std::move(*opened);
+    return true;
+  }
+  std::string Fingerprint() const override { return fingerprint_; }
+  std::string Describe() const override { return description_; }
+
+ private:
+  std::string key_;
+  std::string description_;
+  std::string fingerprint_;
+};
+
+}  // namespace
+
+std::shared_ptr<const KeyProvider> MakeRawKeyProvider(std::string key32, std::string description) {
+  return std::make_shared<RawKeyProvider>(std::move(key32), std::move(description));
+}
+
+std::string UuidShape(std::string_view sixteen_bytes) {
+  std::string hex = HexEncode(sixteen_bytes.substr(0, 16));
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+         hex.substr(20, 12);
+}
+
+struct Keyring::State {
+  mutable std::mutex mu;
+  // Active first, then the others newest first: the order Open tries them in.
+  std::shared_ptr<const std::vector<Version>> versions = std::make_shared<std::vector<Version>>();
+  int64_t active = 0;
+  std::string id;
+
+  std::shared_ptr<const std::vector<Version>> Snapshot() const {
+    std::lock_guard lock(mu);
+    return versions;
+  }
+};
+
+Keyring::Keyring() : state_(std::make_shared<State>()) {}
+
+Keyring Keyring::FromProvider(std::shared_ptr<const KeyProvider> provider) {
+  Keyring k;
+  k.state_->id = provider->Fingerprint();
+  k.SetVersions({Version{1, std::move(provider)}}, 1);
+  return k;
+}
+
 Status Keyring::FromHex(std::string_view hex, Keyring* out) {
   auto key = HexDecode(hex);
   if (!key || key->size() != 32) return errors::InvalidParameter("master key must be 64 hex characters (32 bytes)");
-  out->key_ = std::move(*key);
+  *out = FromProvider(MakeRawKeyProvider(std::move(*key), "CSMS_MASTER_KEY"));
   return Status::OK();
 }
 
@@ -29,7 +92,12 @@ Status Keyring::LoadOrCreate(const std::string& path, Keyring* out) {
     ss << in.rdbuf();
     std::string text = ss.str();
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-    return FromHex(text, out);
+    auto key = HexDecode(text);
+    if (!key || key->size() != 32) {
+      return errors::InvalidParameter("master key must be 64 hex characters (32 bytes)");
+    }
+    *out = FromProvider(MakeRawKeyProvider(std::move(*key), "file " + path));
+    return Status::OK();
   }
   std::string key = RandomBytes(32);
   std::string text = HexEncode(key) + "\n";
@@ -39,39 +107,71 @@ Status Keyring::LoadOrCreate(const std::string& path, Keyring* out) {
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok) return errors::Internal("cannot write master key file " + path);
-  out->key_ = std::move(key);
+  *out = FromProvider(MakeRawKeyProvider(std::move(key), "file " + path));
   return Status::OK();
+}
+
+Keyring Keyring::Ephemeral() { return FromProvider(MakeRawKeyProvider(RandomBytes(32), "ephemeral")); }
+
+void Keyring::SetVersions(std::vector<Version> versions, int64_t active) {
+  std::stable_sort(versions.begin(), versions.end(), [active](const Version& a, const Version& b) {
+    if ((a.number == active) != (b.number == active)) return a.number == active;
+    return a.number > b.number;
+  });
+  auto next = std::make_shared<const std::vector<Version>>(std::move(versions));
+  std::lock_guard lock(state_->mu);
+  state_->versions = std::move(next);
+  state_->active = active;
+}
+
+std::vector<Keyring::Version> Keyring::versions() const { return *state_->Snapshot(); }
+
+int64_t Keyring::active_version() const {
+  std::lock_guard lock(state_->mu);
+  return state_->active;
+}
+
+void Keyring::SetId(std::string id) {
+  std::lock_guard lock(state_->mu);
+  state_->id = std::move(id);
 }
 
 std::string Keyring::Id() const {
-  auto mac = HmacSha256(key_, "csms kms key id v1");
-  std::string hex = HexEncode(std::string_view(reinterpret_cast<const char*>(mac.data()), 16));
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
-         hex.substr(20, 12);
+  std::lock_guard lock(state_->mu);
+  return state_->id;
 }
 
-Keyring Keyring::Ephemeral() {
-  Keyring k;
-  k.key_ = RandomBytes(32);
-  return k;
-}
+bool Keyring::loaded() const { return !state_->Snapshot()->empty(); }
 
 std::string Keyring::Seal(std::string_view plaintext, std::string_view aad) const {
-  return crypto::Seal(key_, plaintext, aad);
+  auto versions = state_->Snapshot();
+  if (versions->empty()) return std::string();
+  return versions->front().provider->Seal(plaintext, aad);
 }
 
 Status Keyring::Open(std::string_view sealed, std::string_view aad, std::string* plaintext) const {
-  auto opened = crypto::Open(key_, sealed, aad);
-  if (!opened) return errors::StoredValueUndecryptable("stored value cannot be decrypted with the master key");
-  *plaintext = std::move(*opened);
-  return Status::OK();
+  int64_t version = 0;
+  return Open(sealed, aad, plaintext, &version);
+}
+
+Status Keyring::Open(std::string_view sealed, std::string_view aad, std::string* plaintext, int64_t* version) const {
+  *version = 0;
+  auto versions = state_->Snapshot();
+  for (const Version& v : *versions) {
+    if (v.provider->Open(sealed, aad, plaintext)) {
+      *version = v.number;
+      return Status::OK();
+    }
+  }
+  return errors::StoredValueUndecryptable("stored value cannot be decrypted with the master key");
 }
 
 Keyring::Envelope Keyring::SealEnvelope(std::string_view plaintext, std::string_view aad) const {
   std::string data_key = RandomBytes(32);
   Envelope e;
+  e.wrapped_key = Seal(data_key, aad);
+  if (e.wrapped_key.empty()) return e;
   e.ciphertext = crypto::Seal(data_key, plaintext, aad);
-  e.wrapped_key = crypto::Seal(key_, data_key, aad);
   return e;
 }
 

@@ -50,6 +50,7 @@ Status AccessKeyService::Insert(const std::string& domain_name, const std::strin
                                 CreatedAccessKey* out) {
   out->secret_key = NewSecretKey();
   key.sealed_secret = keyring_->Seal(out->secret_key, key.access_key);
+  if (key.sealed_secret.empty()) return errors::Internal("sealing the secret key failed (the master key is unusable)");
   key.create_time = clock_->NowMillis();
   return store_->Write([&](Transaction& tx) -> Status {
     User user;
@@ -136,6 +137,9 @@ Status AccessKeyService::EnsureFixture(const std::string& domain_id, const std::
     key.access_key = access_key;
     key.user_id = user.id;
     key.sealed_secret = keyring_->Seal(secret_key, access_key);
+    if (key.sealed_secret.empty()) {
+      return errors::Internal("sealing the secret key failed (the master key is unusable)");
+    }
     key.description = "--dev fixed access key";
     key.create_time = clock_->NowMillis();
     return tx.access_keys().Insert(key);

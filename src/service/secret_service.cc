@@ -34,7 +34,9 @@ Status SecretService::VerifyMasterKeys() {
       std::string key_id, sealed;
       Status s = tx.secrets().GetKeyCheck(key.alias, &key_id, &sealed);
       if (s.IsNotFound()) {
-        s = tx.secrets().InsertKeyCheck(key.id, key.alias, key.keyring.Seal(kKeyCheckText, key.id), now);
+        std::string check = key.keyring.Seal(kKeyCheckText, key.id);
+        if (check.empty()) return errors::Internal("master key " + key.alias + " cannot seal");
+        s = tx.secrets().InsertKeyCheck(key.id, key.alias, check, now);
         if (s.IsConflict()) {
           return errors::Internal("master key " + key.alias + " (" + key.id +
                                   ") is already recorded in the database under another alias");

@@ -11,11 +11,16 @@
 #include "service/outbox.h"
 
 namespace csms {
+
+std::string ValueAad(const std::string& project_id, const std::string& secret_id, const std::string& secret_name,
+                     int64_t number) {
+  return "csms value v1\n" + project_id + "\n" + secret_id + "\n" + secret_name + "\nv" + std::to_string(number);
+}
+
 namespace {
 
-// Binds a sealed value to its row: moving the ciphertext to another secret or version fails to open.
 std::string ValueAad(const std::string& project_id, const Secret& s, int64_t number) {
-  return "csms value v1\n" + project_id + "\n" + s.id + "\n" + s.name + "\nv" + std::to_string(number);
+  return csms::ValueAad(project_id, s.id, s.name, number);
 }
 
 // The stages the secret will carry once `stages` are placed on a new version must fit the quota.

@@ -30,6 +30,11 @@ bool HasRotationUrl(const Secret& s);
 // Sets next_rotation_time to now + period while auto-rotation is on and the secret ENABLED.
 void ScheduleNextRotation(Secret* secret, int64_t now);
 
+// Binds a sealed value (and its data key) to its row: moved to another secret or version it fails
+// to open. The master-key re-wrap (master_key_service.h) needs it too.
+std::string ValueAad(const std::string& project_id, const std::string& secret_id, const std::string& secret_name,
+                     int64_t number);
+
 // Near-expiry lead times when none are configured: 30 d, 7 d, 1 d.
 inline const std::vector<int64_t> kDefaultNearExpiryLeadsMs = {30 * 86'400'000LL, 7 * 86'400'000LL, 86'400'000LL};
 

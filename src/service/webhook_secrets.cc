@@ -28,6 +28,7 @@ Status WebhookSecrets::Create(Transaction& tx, const std::string& project_id, co
   WebhookSecret row;
   row.secret_id = crypto::NewUuid();
   row.sealed = keyring_->Seal(*secret, Aad(project_id, event_name, row.secret_id));
+  if (row.sealed.empty()) return errors::Internal("sealing the webhook secret failed (the master key is unusable)");
   row.create_time = clock_->NowMillis();
   return tx.delivery().InsertWebhookSecret(project_id, event_name, row);
 }

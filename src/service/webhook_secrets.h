@@ -40,6 +40,8 @@ class WebhookSecrets {
   Status LiveKeys(const std::string& project_id, const std::string& event_name, std::vector<std::string>* keys);
   // Forgets cached keys after a change (other replicas pick changes up within the cache TTL).
   void Invalidate(const std::string& project_id, const std::string& event_name);
+  // The associated data a signing secret is sealed with (the master-key re-wrap needs it too).
+  static std::string Aad(const std::string& project_id, const std::string& event_name, const std::string& secret_id);
 
  private:
   struct CachedKey {
@@ -50,7 +52,6 @@ class WebhookSecrets {
     std::vector<CachedKey> keys;
     std::chrono::steady_clock::time_point loaded;
   };
-  static std::string Aad(const std::string& project_id, const std::string& event_name, const std::string& secret_id);
 
   Store* store_;
   const crypto::Keyring* keyring_;

@@ -22,6 +22,7 @@
 #include "store/event_repository.h"
 #include "store/grant_repository.h"
 #include "store/identity_repository.h"
+#include "store/master_key_repository.h"
 #include "store/project_settings_repository.h"
 #include "store/record_repository.h"
 #include "store/secret_repository.h"
@@ -48,6 +49,7 @@ class Transaction {
   virtual TagRepository& tags() = 0;
   virtual GrantRepository& grants() = 0;
   virtual DbInstanceRepository& db_instances() = 0;
+  virtual MasterKeyRepository& master_keys() = 0;
 };
 
 // What the writer of a store has done and has waiting (docs/architecture.md, Storage). Writes run in

@@ -392,6 +392,42 @@ CREATE TABLE db_instances (
   PRIMARY KEY (project_id, instance_id)
 ) WITHOUT ROWID;
 )sql",
+    // NN: master-key versions (docs/keys.md): where each version of the csms/default master key
+    // lives (never the key or a PIN), its check value and state, and the one row of the background
+    // re-wrap's progress.
+    R"sql(
+CREATE TABLE master_key_versions (
+  version INTEGER PRIMARY KEY,
+  provider TEXT NOT NULL,
+  file TEXT NOT NULL DEFAULT '',
+  pkcs11_module TEXT NOT NULL DEFAULT '',
+  pkcs11_token TEXT NOT NULL DEFAULT '',
+  pkcs11_key TEXT NOT NULL DEFAULT '',
+  pkcs11_pin_file TEXT NOT NULL DEFAULT '',
+  fingerprint TEXT NOT NULL,
+  check_value BLOB NOT NULL,
+  state TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  retire_time INTEGER
+);
+CREATE TABLE master_key_rewrap (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  target_version INTEGER NOT NULL,
+  pass INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  cursor1 TEXT NOT NULL,
+  cursor2 TEXT NOT NULL,
+  cursor3 TEXT NOT NULL,
+  cursor_number INTEGER NOT NULL,
+  scanned INTEGER NOT NULL,
+  rewrapped INTEGER NOT NULL,
+  pass_moved INTEGER NOT NULL,
+  unreadable INTEGER NOT NULL,
+  start_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  finish_time INTEGER
+);
+)sql",
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "store/sqlite/connection.h"
 #include "store/sqlite/db_instance_repository.h"
 #include "store/sqlite/grant_repository.h"
+#include "store/sqlite/master_key_repository.h"
 #include "store/sqlite/project_settings_repository.h"
 #include "store/sqlite/repositories.h"
 #include "store/store.h"
@@ -25,7 +26,8 @@ class SqliteTransaction final : public Transaction {
         agencies_(conn),
         tags_(conn),
         grants_(conn),
-        db_instances_(conn) {}
+        db_instances_(conn),
+        master_keys_(conn) {}
   IdentityRepository& identity() override { return identity_; }
   EventRepository& events() override { return events_; }
   RecordRepository& records() override { return records_; }
@@ -38,6 +40,7 @@ class SqliteTransaction final : public Transaction {
   TagRepository& tags() override { return tags_; }
   GrantRepository& grants() override { return grants_; }
   DbInstanceRepository& db_instances() override { return db_instances_; }
+  MasterKeyRepository& master_keys() override { return master_keys_; }
 
  private:
   SqliteIdentityRepository identity_;
@@ -52,6 +55,7 @@ class SqliteTransaction final : public Transaction {
   SqliteTagRepository tags_;
   SqliteGrantRepository grants_;
   SqliteDbInstanceRepository db_instances_;
+  SqliteMasterKeyRepository master_keys_;
 };
 
 // BEGIN / COMMIT / SAVEPOINT ... (string literals) from the connection's statement cache: they run
