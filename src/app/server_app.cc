@@ -1,5 +1,6 @@
 #include "app/server_app.h"
 
+#include "app/audit_setup.h"
 #include "app/data_dir.h"
 #include "app/group_admin.h"
 
@@ -252,6 +253,8 @@ struct Server {
   std::unique_ptr<AccessKeyService> access_keys;
   std::unique_ptr<SignatureAuthenticator> signatures;
   std::unique_ptr<TokenService> tokens;
+  std::unique_ptr<AttemptLimiter> limiter;  // brute-force limits
+  std::unique_ptr<audit::Log> audit;        // null: no audit log
   // Events, notification delivery and records.
   std::unique_ptr<WebhookSecrets> webhook_secrets;
   std::unique_ptr<EventService> events;
@@ -304,7 +307,8 @@ bool BuildAuth(const AppConfig& config, Server& x) {
   }
   x.signatures = std::make_unique<SignatureAuthenticator>(x.store.get(), &x.keyring, &x.clock);
   x.tokens = std::make_unique<TokenService>(x.store.get(), &x.clock);
-  return true;
+  x.limiter = std::make_unique<AttemptLimiter>(config.auth_limits, &x.clock);
+  return Check(OpenAuditLog(config, &x.audit), "cannot open the audit log: ");
 }
 
 bool BuildEventsAndDelivery(const AppConfig& config, Server& x) {
@@ -392,6 +396,8 @@ bool BuildApi(const AppConfig& config, Server& x) {
   services.clock = &x.clock;
   services.dev_clock = config.dev ? &x.clock : nullptr;
   services.writer = x.writer.get();
+  services.audit = x.audit.get();
+  services.limiter = x.limiter.get();
   x.api = std::make_unique<http::Api>(services, config.api);
   return true;
 }

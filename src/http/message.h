@@ -20,6 +20,7 @@ struct HttpRequest {
   std::string_view query;   // after '?', may be empty
   std::string_view body;
   std::string_view request_id;
+  std::string_view remote_address;  // the peer's IP address ("" when unknown, e.g. in tests)
   // Header lookup by lower-case name; nullopt when absent.
   std::function<std::optional<std::string_view>(std::string_view)> header;
 };

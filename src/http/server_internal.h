@@ -25,6 +25,6 @@ using BeastResponse = boost::beast::http::response<boost::beast::http::string_bo
 // session on its own thread (see http/exchange.h), and an Exchange released without an answer
 // is answered 500.
 std::shared_ptr<Exchange> NewExchange(BeastRequest req, std::string request_id, std::weak_ptr<SessionBase> session,
-                                      std::shared_ptr<Mailbox> mailbox);
+                                      std::shared_ptr<Mailbox> mailbox, std::string remote_address = "");
 
 }  // namespace csms::http
