@@ -79,8 +79,7 @@ std::string FormatLine(const Record& r, std::string_view hmac_key, std::string_v
 }
 
 Log::Log(std::string hmac_key, std::string_view last_line)
-    : hmac_key_(std::move(hmac_key)),
-      prev_hash_(last_line.empty() ? std::string(kGenesisHash) : LineHash(last_line)) {}
+    : hmac_key_(std::move(hmac_key)), prev_hash_(last_line.empty() ? std::string(kGenesisHash) : LineHash(last_line)) {}
 
 void Log::AddSink(std::unique_ptr<Sink> sink) { sinks_.push_back(std::move(sink)); }
 

@@ -25,7 +25,7 @@ struct Record {
   // The principal. `auth`: "token", "aksk", "password" (a login) or "none".
   std::string auth;
   std::string user_id, user_name, domain_id, domain_name;
-  std::string access_key;      // the AK of a signed request (written in clear: an identifier)
+  std::string access_key;  // the AK of a signed request (written in clear: an identifier)
   bool temporary_credential = false;
   std::string token;           // raw X-Auth-Token: written as token_hmac only
   std::string security_token;  // raw X-Security-Token: written as security_token_hmac only
@@ -33,7 +33,7 @@ struct Record {
   // The resource, as named by the path.
   std::string project, secret, version, event;
 
-  int status = 0;  // HTTP status of the answer (0 on a "request" line)
+  int status = 0;          // HTTP status of the answer (0 on a "request" line)
   std::string error_code;  // CSMS code of a failure, "" on success
 };
 

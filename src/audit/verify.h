@@ -12,10 +12,10 @@ namespace csms::audit {
 
 struct VerifyResult {
   bool ok = true;
-  int64_t lines = 0;      // lines checked
-  std::string file;       // the first broken link: its file,
-  int64_t line = 0;       // its line number (1-based) in that file,
-  std::string message;    // and what is wrong with it
+  int64_t lines = 0;    // lines checked
+  std::string file;     // the first broken link: its file,
+  int64_t line = 0;     // its line number (1-based) in that file,
+  std::string message;  // and what is wrong with it
   // The first line's prev_hash is not the genesis hash: the files given start mid-chain (older
   // files were removed, or the first line of the chain was). Not an error by itself.
   bool starts_mid_chain = false;

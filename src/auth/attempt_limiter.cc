@@ -1,13 +1,14 @@
 #include "auth/attempt_limiter.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace csms {
 
 int64_t AttemptLimiter::MillisUntilOne(const Bucket& b, const BucketLimit& limit) {
   if (b.tokens >= 1) return 0;
-  return static_cast<int64_t>((1 - b.tokens) * 60'000.0 / limit.per_minute) + 1;
+  return std::max<int64_t>(1, static_cast<int64_t>(std::ceil((1 - b.tokens) * 60'000.0 / limit.per_minute)));
 }
 
 void AttemptLimiter::MakeRoom(Table& table, const BucketLimit& limit, int64_t now_ms) {

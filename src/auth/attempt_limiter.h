@@ -28,8 +28,8 @@ struct BucketLimit {
 };
 
 struct AttemptLimits {
-  BucketLimit subject{5, 10};   // per user / access key: 10 in a row, then one every 12 s
-  BucketLimit address{30, 50};  // per source address: 50 in a row, then one every 2 s
+  BucketLimit subject{5, 10};    // per user / access key: 10 in a row, then one every 12 s
+  BucketLimit address{30, 50};   // per source address: 50 in a row, then one every 2 s
   size_t max_entries = 100'000;  // per table
 };
 

@@ -20,9 +20,10 @@ Status LimitedAttempt(AttemptLimiter* limiter, std::string_view subject, std::st
   int64_t retry = 1;
   if (!limiter->Acquire(subject, address, &retry)) {
     if (retry_after_s) *retry_after_s = retry;
-    return errors::TooManyAttempts("too many failed authentication attempts for this user, access key or address; "
-                                   "retry after " +
-                                   std::to_string(retry) + " s");
+    return errors::TooManyAttempts(
+        "too many failed authentication attempts for this user, access key or address; "
+        "retry after " +
+        std::to_string(retry) + " s");
   }
   Status s = check();
   if (!IsCredentialFailure(s)) limiter->Refund(subject, address);

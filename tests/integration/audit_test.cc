@@ -53,10 +53,10 @@ TEST_F(AuditTest, RequestsBecomeLinesWithoutSecretMaterial) {
   r = api().Get("/secrets/audited/versions/latest");
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_NE(r.body.find(kValue), std::string::npos);
-  AkSk wrong{kDevAk, "wrongSecretKey000000000000000000000000000"};
+  AkSk wrong{kDevAk, "wrongSecretKey000000000000000000000000000", ""};
   r = SignedRequest(*client_, wrong, "GET", Path("/secrets"), "", kDevProject);
   ASSERT_EQ(r.status, 401) << r.body;
-  AkSk right{kDevAk, kDevSk};
+  AkSk right{kDevAk, kDevSk, ""};
   r = SignedRequest(*client_, right, "GET", Path("/secrets/audited/versions/latest"), "", kDevProject);
   ASSERT_EQ(r.status, 200) << r.body;
 

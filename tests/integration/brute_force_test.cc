@@ -92,8 +92,8 @@ TEST_F(SlowAddressRefillTest, ASuccessDoesNotResetTheAddressBucket) {
 }
 
 TEST_F(BruteForceTest, SignatureFailuresLockTheAccessKey) {
-  AkSk wrong{kDevAk, "wrongSecretKey000000000000000000000000000"};
-  AkSk right{kDevAk, kDevSk};
+  AkSk wrong{kDevAk, "wrongSecretKey000000000000000000000000000", ""};
+  AkSk right{kDevAk, kDevSk, ""};
   ASSERT_EQ(SignedRequest(*client_, right, "GET", Path("/secrets"), "", kDevProject).status, 200)
       << "successes cost nothing";
   for (int i = 0; i < 3; ++i) {
