@@ -22,8 +22,9 @@ declare -A ALLOWED=(
   [notify]="common domain crypto json notify_format net store auth service"
   [rotation]="common domain json net service"
   [scheduler]="common domain notify_format store service"
-  [http]="common domain crypto json notify_format auth service scheduler"
-  [app]="common domain crypto json notify_format net store auth service notify rotation scheduler http"
+  [audit]="common crypto json"
+  [http]="common domain crypto json notify_format auth service scheduler audit"
+  [app]="common domain crypto json notify_format net store auth service notify rotation scheduler http audit"
 )
 
 # Known upward edges being removed, as "FILE TARGET-FOLDER", each with the reason.

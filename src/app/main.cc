@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/audit_admin.h"
 #include "app/server_app.h"
 
 namespace csms {
@@ -211,6 +212,34 @@ void AddDeliveryFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
       ->check(CLI::Range(0, 3600));
 }
 
+// Trust (issue 15 items 1, 5): the audit log (docs/audit.md) and the brute-force limits (docs/auth.md).
+void AddTrustFlags(CLI::App& cli, AppConfig& config) {
+  cli.add_option("--audit-file", config.audit_file,
+                 "append a hash-chained JSON line per authenticated request and authentication failure to this file");
+  cli.add_option("--audit-max-bytes", config.audit_max_bytes,
+                 "rotate the audit file (to FILE.000001, ...) before it grows past this size (0 = never)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
+  cli.add_flag("--audit-syslog", config.audit_syslog, "also send each audit line to syslog (LOG_AUTHPRIV)");
+  cli.add_option("--audit-key-file", config.audit_key_file,
+                 "the key that HMACs tokens in audit lines (created 0600 when absent; default <data-dir>/audit.key)");
+  AttemptLimits& l = config.auth_limits;
+  cli.add_option("--auth-limit-rate", l.subject.per_minute,
+                 "failed password checks / signatures per user or access key: refill per minute (0 = no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  cli.add_option("--auth-limit-burst", l.subject.burst, "... and how many may fail in a row (0 = no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
+  cli.add_option("--auth-limit-address-rate", l.address.per_minute,
+                 "failed password checks / signatures per source address: refill per minute (0 = no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  cli.add_option("--auth-limit-address-burst", l.address.burst, "... and how many may fail in a row (0 = no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
+}
+
 // `csmsd admin ...`: works directly on the data dir's database. Each subcommand sets the kind it
 // stands for; the options fill the shared AdminCommand.
 class AdminCli {
@@ -382,6 +411,8 @@ int main(int argc, char** argv) {
   AddDeliveryFlags(cli, config, extras);
   AddDatabaseRotationFlags(cli, config);
   AdminCli admin(cli, config);
+  AuditAdminCli audit_admin(*cli.get_subcommand("admin"));
+  AddTrustFlags(cli, config);
 
   CLI11_PARSE(cli, argc, argv);
   config.sqlite_synchronous_full = extras.sqlite_sync == "full";
@@ -391,6 +422,7 @@ int main(int argc, char** argv) {
   config.delivery = !extras.no_delivery;
   config.api.console = !extras.no_console;
 
+  if (audit_admin.parsed()) return audit_admin.Run(std::cout, std::cerr);
   if (admin.parsed()) return RunAdmin(config, admin.Command());
   if (!ParseListen(extras.listen, &config.server)) return 2;
   return RunServer(config);

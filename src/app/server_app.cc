@@ -1,6 +1,7 @@
 #include "app/server_app.h"
 
 #include "app/backup_admin.h"
+#include "app/audit_setup.h"
 #include "app/data_dir.h"
 #include "app/data_dir_lock.h"
 #include "app/db_instance_admin.h"
@@ -259,6 +260,8 @@ struct Server {
   std::unique_ptr<AccessKeyService> access_keys;
   std::unique_ptr<SignatureAuthenticator> signatures;
   std::unique_ptr<TokenService> tokens;
+  std::unique_ptr<AttemptLimiter> limiter;  // brute-force limits
+  std::unique_ptr<audit::Log> audit;        // null: no audit log
   // Events, notification delivery and records.
   std::unique_ptr<WebhookSecrets> webhook_secrets;
   std::unique_ptr<EventService> events;
@@ -318,7 +321,8 @@ bool BuildAuth(const AppConfig& config, Server& x) {
   }
   x.signatures = std::make_unique<SignatureAuthenticator>(x.store.get(), &x.keyring, &x.clock);
   x.tokens = std::make_unique<TokenService>(x.store.get(), &x.clock);
-  return true;
+  x.limiter = std::make_unique<AttemptLimiter>(config.auth_limits, &x.clock);
+  return Check(OpenAuditLog(config, &x.audit), "cannot open the audit log: ");
 }
 
 bool BuildEventsAndDelivery(const AppConfig& config, Server& x) {
@@ -430,6 +434,8 @@ bool BuildApi(const AppConfig& config, Server& x) {
                                  kDevProjectName + R"("})";
   }
   services.writer = x.writer.get();
+  services.audit = x.audit.get();
+  services.limiter = x.limiter.get();
   http::ApiOptions api_options = config.api;
   api_options.require_client_cert = !config.server.tls_client_ca_file.empty();  // --client-ca
   x.api = std::make_unique<http::Api>(services, api_options);

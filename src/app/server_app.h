@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/attempt_limiter.h"
 #include "common/status.h"
 #include "crypto/keyring.h"
 #include "domain/db_instance.h"
@@ -60,6 +61,12 @@ struct AppConfig {
   int master_key_check_ms = 10000;     // how often a server re-reads the master-key versions
   int master_key_rewrap_batch = 100;   // rows per re-wrap batch (one Store::Write)
   int master_key_rewrap_pause_ms = 0;  // between re-wrap batches
+  // Trust (issue 15): the audit log (docs/audit.md) and the brute-force limits (docs/auth.md).
+  std::string audit_file;                     // "" = no file sink
+  int64_t audit_max_bytes = 100 << 20;        // rotate the file past this size (0 = never)
+  bool audit_syslog = false;                  // also to syslog (LOG_AUTHPRIV)
+  std::string audit_key_file;                 // HMAC key; default <data-dir>/audit.key (--dev: random)
+  AttemptLimits auth_limits;                  // per user / access key and per source address
 };
 
 struct AdminCommand {

@@ -57,6 +57,8 @@ constexpr ActionInfo kActions[] = {
     {"csms:tag:listResources", L::kList},
     {"csms:task:list", L::kList},
     {"iam:projects:list", L::kList},  // GET /v3/projects, the SDKs' project-id lookup
+    // POST /v3/auth/tokens (a login): a public route; named so that the audit log can say what was done.
+    {"iam:tokens:create", L::kWrite, /*reveals_secret_value=*/false, /*self_service=*/true},
     // DELETE /v3/auth/tokens: anyone may revoke their own tokens (TokenService::Revoke decides whose).
     {"iam:tokens:revoke", L::kWrite, /*reveals_secret_value=*/false, /*self_service=*/true},
     // The users API (spec §1.9): the caller's domain only. Changing one's own password is self-service.

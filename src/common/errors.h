@@ -44,6 +44,12 @@ inline Status InvalidSecurityToken(std::string msg) { return {K::kUnauthenticate
 // or the new one breaks the password policy (domain/password_policy.h).
 inline Status WrongOldPassword(std::string msg) { return {K::kInvalidArgument, "CSMS.0313", std::move(msg)}; }
 inline Status WeakPassword(std::string msg) { return {K::kInvalidArgument, "CSMS.0314", std::move(msg)}; }
+// Brute-force limits (auth/attempt_limiter.h): too many failed password checks or signatures for a
+// user, access key or source address; 429 with Retry-After (the public table has no throttling code).
+inline Status TooManyAttempts(std::string msg) { return {K::kTooManyRequests, "CSMS.0315", std::move(msg)}; }
+
+// The audit log (audit/audit_log.h) cannot be written: the request is refused (503, Retry-After).
+inline Status AuditWriteFailed(std::string msg) { return {K::kUnavailable, "CSMS.0010", std::move(msg)}; }
 
 // Events.
 inline Status EventNameExists(std::string msg) { return {K::kConflict, "CSMS.0601", std::move(msg)}; }

@@ -22,6 +22,8 @@ int Status::http_status() const {
       return 409;
     case Kind::kPayloadTooLarge:
       return 413;
+    case Kind::kTooManyRequests:
+      return 429;
     case Kind::kUnavailable:
       return 503;
     case Kind::kInternal:

@@ -23,6 +23,7 @@ class [[nodiscard]] Status {
     kMethodNotAllowed,    // 405
     kConflict,            // 409: duplicate, in use
     kPayloadTooLarge,     // 413
+    kTooManyRequests,     // 429: a limit on attempts (brute-force limits); say when to retry
     kFailedPrecondition,  // 400: state forbids the operation (quota, state machine)
     kUnavailable,         // 503: shutting down, database busy
     kInternal,            // 500: a bug or a broken disk, never a client mistake

@@ -4,11 +4,14 @@
 #include <exception>
 #include <thread>
 
+#include "audit/audit_log.h"
 #include "auth/roles.h"
 #include "auth/signature_authenticator.h"
 #include "auth/token_service.h"
 #include "common/errors.h"
 #include "common/log.h"
+#include "http/attempt_guard.h"
+#include "http/audit_trail.h"
 #include "http/error_body.h"
 #include "http/grant_check.h"
 #include "http/handlers/handlers.h"
@@ -71,55 +74,86 @@ Api::Api(Services services, ApiOptions options)
 
 Api::~Api() = default;
 
-Status Api::Authenticate(const HttpRequest& req, const std::string& path_project, Principal* out) {
+Status Api::Authenticate(const HttpRequest& req, const std::string& path_project, Principal* out,
+                         int64_t* retry_after_s) {
   auto authorization = req.header("authorization");
   if (authorization && IsSignatureAuthorization(*authorization)) {
     if (!services_.signatures) return errors::InvalidSignature("AK/SK request signing is not enabled on this server");
     auth::SignedRequestView view{req.method, req.target, req.header, req.body};
-    return services_.signatures->Authenticate(view, *authorization, path_project, out);
+    if (!services_.limiter) return services_.signatures->Authenticate(view, *authorization, path_project, out);
+    // Limited per access key (as named, known or not) and per address; a malformed header by address only.
+    std::string subject;
+    if (auto parsed = auth::ParseAuthorization(*authorization)) subject = "ak:" + parsed->access_key;
+    return LimitedAttempt(services_.limiter, subject, req.remote_address, retry_after_s, [&] {
+      return services_.signatures->Authenticate(view, *authorization, path_project, out);
+    });
   }
   auto token = req.header("x-auth-token");
   if (!token) return errors::InvalidToken("X-Auth-Token is missing");
   return services_.tokens->Validate(*token, out);
 }
 
+namespace {
+
+// The answer to a request that matches no route.
+Status NoRoute(Router<Route>::Match match, const HttpRequest& req) {
+  switch (match) {
+    case Router<Route>::Match::kNoMethod:
+      return errors::MethodNotAllowed("method " + std::string(req.method) + " is not allowed on " +
+                                      std::string(req.path));
+    case Router<Route>::Match::kBadPath:
+      return errors::InvalidRequest("the request path is not valid percent-encoding or UTF-8");
+    case Router<Route>::Match::kFound:
+    case Router<Route>::Match::kNoPath:
+      break;
+  }
+  return errors::RouteNotFound("no API at " + std::string(req.path));
+}
+
+// Writes the final audit line; when it cannot be written, the answer becomes that error instead.
+void FinishAudit(AuditTrail& trail, const HttpRequest& req, const Status& outcome, HttpResponse& res) {
+  if (!trail.active()) return;
+  Status s = trail.Finish(res.status, outcome);
+  if (s.ok()) return;
+  log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
+  res = HttpResponse{};
+  WriteError(s, res);
+}
+
+void AddRetryAfter(int64_t retry_after_s, HttpResponse& res) {
+  if (retry_after_s > 0) res.headers.emplace_back("Retry-After", std::to_string(retry_after_s));
+}
+
+}  // namespace
+
 const Route* Api::Match(const HttpRequest& req, PathParams* params, HttpResponse& res, bool* verify_later) {
   const Route* route = nullptr;
   std::string_view method = req.method == "HEAD" ? std::string_view("GET") : req.method;
   Router<Route>::Match match = router_.Find(method, req.path, &route, params);
-  if (match != Router<Route>::Match::kFound) {
-    // A signed request is verified before the API tells whether the route exists, so a
-    // tampered method or path is a 401 like any other tampering.
-    auto authorization = req.header("authorization");
-    if (authorization && IsSignatureAuthorization(*authorization)) {
-      // Verifying reads the access key from the store: never on an I/O thread.
-      if (verify_later) {
-        *verify_later = true;
-        return nullptr;
-      }
-      Principal ignored;
-      Status s = Authenticate(req, std::string(), &ignored);
-      if (s.kind() == Status::Kind::kUnauthenticated) {
-        WriteError(s, res);
-        return nullptr;
-      }
+  if (match == Router<Route>::Match::kFound) return route;
+  // A signed request is verified before the API tells whether the route exists, so a
+  // tampered method or path is a 401 like any other tampering.
+  auto authorization = req.header("authorization");
+  if (authorization && IsSignatureAuthorization(*authorization)) {
+    // Verifying reads the access key from the store (and audits): never on an I/O thread.
+    if (verify_later) {
+      *verify_later = true;
+      return nullptr;
     }
+    static const Route kNoRoute{nullptr, Access::kAnyUser, ""};
+    AuditTrail trail(services_.audit, services_.audit ? services_.clock->NowMillis() : 0, req, kNoRoute, *params);
+    Principal principal;
+    int64_t retry_after_s = 0;
+    Status s = Authenticate(req, std::string(), &principal, &retry_after_s);
+    if (s.ok()) trail.Authenticated(principal);
+    bool refused = s.kind() == Status::Kind::kUnauthenticated || s.kind() == Status::Kind::kTooManyRequests;
+    Status answer = refused ? s : NoRoute(match, req);
+    WriteError(answer, res);
+    AddRetryAfter(retry_after_s, res);
+    FinishAudit(trail, req, answer, res);
+    return nullptr;
   }
-  switch (match) {
-    case Router<Route>::Match::kFound:
-      return route;
-    case Router<Route>::Match::kNoMethod:
-      WriteError(
-          errors::MethodNotAllowed("method " + std::string(req.method) + " is not allowed on " + std::string(req.path)),
-          res);
-      return nullptr;
-    case Router<Route>::Match::kBadPath:
-      WriteError(errors::InvalidRequest("the request path is not valid percent-encoding or UTF-8"), res);
-      return nullptr;
-    case Router<Route>::Match::kNoPath:
-      WriteError(errors::RouteNotFound("no API at " + std::string(req.path)), res);
-      return nullptr;
-  }
+  WriteError(NoRoute(match, req), res);
   return nullptr;
 }
 
@@ -143,45 +177,50 @@ bool Api::TryCached(const HttpRequest& req, const Route& route, const PathParams
   return true;
 }
 
-void Api::Run(const HttpRequest& req, const Route& r, const PathParams& params, HttpResponse& res) {
+void Api::Run(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res) {
+  AuditTrail trail(services_.audit, services_.audit ? services_.clock->NowMillis() : 0, req, route, params);
+  int64_t retry_after_s = 0;
+  Status s = RunChecked(req, route, params, res, trail, &retry_after_s);
+  if (!s.ok()) {
+    // E.g. an access key's SK that the master key cannot open: the operator must see it.
+    if (s.kind() == Status::Kind::kInternal) log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
+    WriteError(s, res);
+    AddRetryAfter(retry_after_s, res);
+  }
+  FinishAudit(trail, req, s, res);
+}
+
+Status Api::RunChecked(const HttpRequest& req, const Route& r, const PathParams& params, HttpResponse& res,
+                       AuditTrail& trail, int64_t* retry_after_s) {
   const Route* route = &r;
   if (route->client_cert && require_client_cert_ && !req.client_cert_verified) {
-    return WriteError(errors::ActionDenied("this operator route needs a TLS client certificate signed by the "
-                                           "server's client CA (--client-ca)"),
-                      res);
+    return errors::ActionDenied("this operator route needs a TLS client certificate signed by the server's client "
+                                "CA (--client-ca)");
   }
   // Before authentication: neither the authenticator nor a handler sees an ambiguous query.
   QueryParams query;
-  if (Status s = query.Parse(req.query); !s.ok()) return WriteError(s, res);
+  CSMS_RETURN_IF_ERROR(query.Parse(req.query));
   Principal principal;
   if (route->access != Access::kPublic) {
     const std::string& path_project = route->access == Access::kProject ? params.Get("project_id") : std::string();
-    Status s = Authenticate(req, path_project, &principal);
-    if (!s.ok()) {
-      // E.g. an access key's SK that the master key cannot open: the operator must see it.
-      if (s.kind() == Status::Kind::kInternal)
-        log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
-      return WriteError(s, res);
-    }
+    CSMS_RETURN_IF_ERROR(Authenticate(req, path_project, &principal, retry_after_s));
+    trail.Authenticated(principal);
     if (route->access == Access::kProject && path_project != principal.project_id) {
-      return WriteError(errors::ProjectMismatch("the credentials are not valid for project " + path_project), res);
+      return errors::ProjectMismatch("the credentials are not valid for project " + path_project);
     }
     // Every authenticated route names its IAM action; one without is refused (fail closed).
     if (!auth::RoleAllows(principal.role, route->action) && !GrantAllows(services_, *route, params, principal)) {
       std::string action = *route->action ? route->action : "(none)";
-      return WriteError(errors::ActionDenied("the role '" + principal.role + "' of user " + principal.user_name +
-                                             " does not allow the action " + action),
-                        res);
+      return errors::ActionDenied("the role '" + principal.role + "' of user " + principal.user_name +
+                                  " does not allow the action " + action);
     }
   }
   // Names in the path follow their documented rules before any handler looks one up (400, not 404).
-  if (Status s = CheckPathParams(params); !s.ok()) return WriteError(s, res);
-  RequestContext ctx{req, params, query, route->access == Access::kPublic ? nullptr : &principal, services_};
-  Status s = route->handler(ctx, res);
-  if (!s.ok()) {
-    if (s.kind() == Status::Kind::kInternal) log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
-    WriteError(s, res);
-  }
+  CSMS_RETURN_IF_ERROR(CheckPathParams(params));
+  // A write's "request" line: a write that cannot be audited does not run.
+  CSMS_RETURN_IF_ERROR(trail.BeforeHandler());
+  RequestContext ctx{req, params, query, route->access == Access::kPublic ? nullptr : &principal, services_, &trail};
+  return route->handler(ctx, res);
 }
 
 namespace {
@@ -229,7 +268,8 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
         case Pool::kNone:
           break;
         case Pool::kReader:
-          answered = route->cached && TryCached(req, *route, params, res);  // from memory, no store
+          // From memory, no store; never with an audit log (its line is written on the pool).
+          answered = route->cached && !services_.audit && TryCached(req, *route, params, res);
           if (!answered) pool = readers_.get();
           break;
         case Pool::kWriter:

@@ -55,6 +55,10 @@ class SecretBackup;
 class GrantService;
 class UserService;
 class DbInstanceService;
+class AttemptLimiter;
+namespace audit {
+class Log;
+}
 }  // namespace csms
 
 namespace csms::http {
@@ -84,7 +88,12 @@ struct Services {
   // The web console's /console/config.json (JSON): --dev's account to prefill its login form;
   // empty otherwise.
   std::string console_dev_login;
+  // Trust (issue 15). Null = off, at no cost on the request path.
+  audit::Log* audit = nullptr;        // the audit log (http/audit_trail.h, docs/audit.md)
+  AttemptLimiter* limiter = nullptr;  // brute-force limits on passwords and signatures
 };
+
+class AuditTrail;
 
 struct RequestContext {
   const HttpRequest& req;
@@ -92,6 +101,7 @@ struct RequestContext {
   const QueryParams& query;
   const Principal* principal;  // set on authenticated routes
   Services& services;
+  AuditTrail* audit = nullptr;  // this request's audit record (inert without an audit log)
 
   const std::string& project_id() const { return params.Get("project_id"); }
 };
@@ -174,7 +184,9 @@ class Api {
  private:
   // A signature (Authorization: SDK-HMAC-SHA256 ...) wins over X-Auth-Token when both are sent.
   // `path_project` is the route's {project_id}, empty outside a project.
-  Status Authenticate(const HttpRequest& req, const std::string& path_project, Principal* out);
+  // Signatures count against the brute-force limits (*retry_after_s set on a 429).
+  Status Authenticate(const HttpRequest& req, const std::string& path_project, Principal* out,
+                      int64_t* retry_after_s = nullptr);
   // Finds the route (HEAD finds the GET route); nullptr when `res` already holds the error.
   // A signed request matching no route is verified first (a tampered path is a 401, not a 404);
   // that reads the store, so with `verify_later` set Match leaves it to the caller (sets it true,
@@ -184,6 +196,9 @@ class Api {
   bool TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res);
   // Query, authentication, project and action checks, the handler, the error body.
   void Run(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res);
+  // Run's work up to the handler's answer; an error for Run to write (and audit).
+  Status RunChecked(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
+                    AuditTrail& trail, int64_t* retry_after_s);
 
   Services services_;
   bool require_client_cert_ = false;

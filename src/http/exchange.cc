@@ -25,9 +25,10 @@ namespace beast = boost::beast;
 class ExchangeImpl final : public Exchange {
  public:
   ExchangeImpl(BeastRequest req, std::string request_id, std::weak_ptr<SessionBase> session,
-               std::shared_ptr<Mailbox> mailbox, bool client_cert_verified)
+               std::shared_ptr<Mailbox> mailbox, std::string remote_address, bool client_cert_verified)
       : req_(std::move(req)),
         request_id_(std::move(request_id)),
+        remote_address_(std::move(remote_address)),
         session_(std::move(session)),
         mailbox_(std::move(mailbox)) {
     std::string_view target(req_.target().data(), req_.target().size());
@@ -38,6 +39,7 @@ class ExchangeImpl final : public Exchange {
     view_.query = qpos == std::string_view::npos ? std::string_view() : target.substr(qpos + 1);
     view_.body = req_.body();
     view_.request_id = request_id_;
+    view_.remote_address = remote_address_;
     view_.client_cert_verified = client_cert_verified;
     view_.header = [this](std::string_view name) -> std::optional<std::string_view> {
       auto it = req_.find(beast::string_view(name.data(), name.size()));
@@ -77,6 +79,7 @@ class ExchangeImpl final : public Exchange {
 
   BeastRequest req_;  // owns the bytes every view in view_ points into
   std::string request_id_;
+  std::string remote_address_;
   HttpRequest view_;
   std::weak_ptr<SessionBase> session_;
   std::shared_ptr<Mailbox> mailbox_;
@@ -86,9 +89,10 @@ class ExchangeImpl final : public Exchange {
 }  // namespace
 
 std::shared_ptr<Exchange> NewExchange(BeastRequest req, std::string request_id, std::weak_ptr<SessionBase> session,
-                                      std::shared_ptr<Mailbox> mailbox, bool client_cert_verified) {
+                                      std::shared_ptr<Mailbox> mailbox, std::string remote_address,
+                                      bool client_cert_verified) {
   return std::make_shared<ExchangeImpl>(std::move(req), std::move(request_id), std::move(session), std::move(mailbox),
-                                        client_cert_verified);
+                                        std::move(remote_address), client_cert_verified);
 }
 
 }  // namespace csms::http

@@ -23,6 +23,7 @@ struct HttpRequest {
   // TLS with a client CA (ServerOptions::tls_client_ca_file): the client presented a certificate
   // that the CA verified on this connection.
   bool client_cert_verified = false;
+  std::string_view remote_address;  // the peer's IP address ("" when unknown, e.g. in tests)
   // Header lookup by lower-case name; nullopt when absent.
   std::function<std::optional<std::string_view>(std::string_view)> header;
 };

@@ -92,6 +92,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       : worker_(worker), shared_(shared), stream_(std::forward<Args>(args)...) {
     self_it_ = worker_->sessions.insert(worker_->sessions.end(), this);
     shared_->connections.open.fetch_add(1);
+    beast::error_code ec;
+    auto peer = Lowest().socket().remote_endpoint(ec);
+    if (!ec) remote_address_ = peer.address().to_string();  // for the audit log and the brute-force limits
   }
   ~Session() override {
     shared_->connections.UnlinkIdle(this);
@@ -292,7 +295,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     pending_self_ = this->shared_from_this();
     hold_.emplace(worker_->ioc.get_executor());  // a pending answer keeps the I/O thread running
     auto exchange = NewExchange(std::move(req), std::move(request_id), this->weak_from_this(), worker_->mailbox,
-                                client_cert_verified_);
+                                remote_address_, client_cert_verified_);
     shared_->handler(std::move(exchange));  // may answer (Complete) before it returns
   }
 
@@ -346,6 +349,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   bool head_ = false;
   unsigned version_ = 11;
   std::string request_id_;
+  std::string remote_address_;  // the peer's IP address, read once at accept
   std::string log_method_, log_path_;
   bool client_cert_verified_ = false;  // TLS: set once, after the handshake
   std::shared_ptr<Session> pending_self_;  // alive while the handler has not answered

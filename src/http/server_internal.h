@@ -26,6 +26,7 @@ using BeastResponse = boost::beast::http::response<boost::beast::http::string_bo
 // is answered 500.
 // `client_cert_verified`: HttpRequest::client_cert_verified of the request.
 std::shared_ptr<Exchange> NewExchange(BeastRequest req, std::string request_id, std::weak_ptr<SessionBase> session,
-                                      std::shared_ptr<Mailbox> mailbox, bool client_cert_verified = false);
+                                      std::shared_ptr<Mailbox> mailbox, std::string remote_address = "",
+                                      bool client_cert_verified = false);
 
 }  // namespace csms::http

@@ -88,6 +88,7 @@ TEST(Roles, ReadonlyReadsMetadataButNeverValuesOrWrites) {
       {"csms:tag:listResources", true},
       {"csms:task:list", true},
       {"iam:projects:list", true},
+      {"iam:tokens:create", true},         // a login (public: audited under this name)
       {"iam:tokens:revoke", true},         // its own tokens only (TokenService::Revoke)
       {"iam:users:changePassword", true},  // its own password only (TokenService::ChangePassword)
       {"iam:users:get", true},

@@ -6,6 +6,8 @@
 #include "auth/token_service.h"
 #include "common/errors.h"
 #include "common/time_format.h"
+#include "http/attempt_guard.h"
+#include "http/audit_trail.h"
 #include "http/handlers/handlers.h"
 #include "json/reader.h"
 #include "service/identity_service.h"
@@ -56,8 +58,16 @@ void WriteDomain(json::Writer& w, const Domain& d) {
 Status IssueToken(RequestContext& ctx, HttpResponse& res) {
   PasswordAuthRequest request;
   CSMS_RETURN_IF_ERROR(ParsePasswordAuth(ctx.req.body, &request));
+  // The user as named (domain by id when given, as the password change names it, else by name).
+  std::string domain = request.user_domain_id ? *request.user_domain_id : *request.user_domain_name;
+  if (ctx.audit) ctx.audit->Login(request.user_name, domain);
   IssuedToken t;
-  CSMS_RETURN_IF_ERROR(ctx.services.tokens->Issue(request, &t));
+  // Limited per user and address before the password hash (http/attempt_guard.h).
+  CSMS_RETURN_IF_ERROR(LimitedAttempt(ctx, "user:" + request.user_name + "@" + domain, res,
+                                      [&] { return ctx.services.tokens->Issue(request, &t); }));
+  if (ctx.audit) {
+    ctx.audit->Authenticated(Principal{t.user.id, t.user.name, t.domain.id, t.project.id, t.user.role});
+  }
   json::Writer w;
   w.StartObject().Key("token").StartObject();
   w.Field("expires_at", FormatIso8601Micros(t.expires_at));
@@ -119,7 +129,8 @@ Status ListProjects(RequestContext& ctx, HttpResponse& res) {
 }  // namespace
 
 void RegisterKeystoneRoutes(Router<Route>& r) {
-  r.Add("POST", "/v3/auth/tokens", {IssueToken, Access::kPublic, ""});
+  // Public (it is the login), named for the audit log.
+  r.Add("POST", "/v3/auth/tokens", {IssueToken, Access::kPublic, "iam:tokens:create"});
   r.Add("DELETE", "/v3/auth/tokens", {RevokeToken, Access::kAnyUser, "iam:tokens:revoke"});
   r.Add("GET", "/v3/projects", {ListProjects, Access::kAnyUser, "iam:projects:list"});
 }

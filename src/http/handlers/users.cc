@@ -7,6 +7,7 @@
 
 #include "auth/token_service.h"
 #include "common/errors.h"
+#include "http/attempt_guard.h"
 #include "http/handlers/handlers.h"
 #include "json/reader.h"
 #include "service/user_service.h"
@@ -100,7 +101,10 @@ Status ChangePassword(RequestContext& ctx, HttpResponse& res) {
   std::string password, old_password;
   CSMS_RETURN_IF_ERROR(body.RequireString("password", &password));
   CSMS_RETURN_IF_ERROR(body.RequireString("old_password", &old_password));
-  CSMS_RETURN_IF_ERROR(ctx.services.tokens->ChangePassword(*ctx.principal, old_password, password));
+  // The old password is checked like a login: under the same brute-force limits (the user's bucket).
+  CSMS_RETURN_IF_ERROR(LimitedAttempt(ctx, "user:" + ctx.principal->user_name + "@" + ctx.principal->domain_id, res,
+                                      [&] { return ctx.services.tokens->ChangePassword(*ctx.principal, old_password,
+                                                                                       password); }));
   json::Writer w;
   w.StartObject().Field("user_id", ctx.principal->user_id).EndObject();
   res.body = w.Take();
