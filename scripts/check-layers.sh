@@ -23,6 +23,7 @@ declare -A ALLOWED=(
   [rotation]="common domain json net service"
   [scheduler]="common domain notify_format store service"
   [http]="common domain crypto json notify_format auth service scheduler"
+  [cli]="common crypto json net auth"
   [app]="common domain crypto json notify_format net store auth service notify rotation scheduler http"
 )
 
