@@ -65,8 +65,9 @@ ApiClient::ApiClient(Settings settings, std::string auth_mode)
     : settings_(std::move(settings)), mode_(std::move(auth_mode)) {
   if (mode_ == "aksk") {
     if (settings_.access_key.empty()) {
-      throw UsageError("no access key: give --access-key/--secret-key, set CSMS_ACCESS_KEY/CSMS_SECRET_KEY, "
-                       "add them to the profile, or use --dev");
+      throw UsageError(
+          "no access key: give --access-key/--secret-key, set CSMS_ACCESS_KEY/CSMS_SECRET_KEY, "
+          "add them to the profile, or use --dev");
     }
     if (settings_.project_id.empty()) throw UsageError("no project id: give --project-id or set CSMS_PROJECT_ID");
   } else if (mode_ == "token") {

@@ -34,8 +34,7 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& o) {
   app.add_option("--profile", o.profile, "profile of config.toml (default: default)")->envname("CSMS_PROFILE");
   app.add_option("--config-dir", o.config_dir,
                  "configuration directory (default: $CSMS_CONFIG_DIR, $XDG_CONFIG_HOME/csms or ~/.config/csms)");
-  app.add_option("--endpoint", o.endpoint, "csmsd URL, e.g. https://csms.example.com:8443")
-      ->envname("CSMS_ENDPOINT");
+  app.add_option("--endpoint", o.endpoint, "csmsd URL, e.g. https://csms.example.com:8443")->envname("CSMS_ENDPOINT");
   app.add_option("--access-key", o.access_key, "access key id (AK/SK signing)")->envname("CSMS_ACCESS_KEY");
   app.add_option("--secret-key", o.secret_key, "secret access key (prefer the environment or the profile)")
       ->envname("CSMS_SECRET_KEY");

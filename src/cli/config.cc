@@ -25,8 +25,7 @@ std::string Env(const char* name) {
 }
 
 // The keys of one profile in config.toml, from CLI11's TOML reader.
-std::map<std::string, std::string> ReadProfile(const std::string& path, const std::string& profile,
-                                               bool must_exist) {
+std::map<std::string, std::string> ReadProfile(const std::string& path, const std::string& profile, bool must_exist) {
   std::map<std::string, std::string> out;
   std::ifstream in(path);
   if (!in) {
@@ -46,8 +45,7 @@ std::map<std::string, std::string> ReadProfile(const std::string& path, const st
       continue;
     }
     // Top-level keys belong to the profile "default".
-    bool mine = item.parents.empty() ? profile == "default"
-                                     : item.parents.size() == 1 && item.parents[0] == profile;
+    bool mine = item.parents.empty() ? profile == "default" : item.parents.size() == 1 && item.parents[0] == profile;
     if (!mine) continue;
     found = true;
     if (item.inputs.size() != 1) throw UsageError(path + ": " + item.fullname() + " must be one string");

@@ -74,9 +74,8 @@ void AddEventCommands(CLI::App& app, Context& ctx) {
   });
   o->page.Add(list);
 
-  auto* show = AddLeaf(events, "show", "one event", ctx, [&ctx, o] {
-    ShowObject(ctx, ctx.api().Call("GET", EventPath(ctx.api(), o->name)), "event");
-  });
+  auto* show = AddLeaf(events, "show", "one event", ctx,
+                       [&ctx, o] { ShowObject(ctx, ctx.api().Call("GET", EventPath(ctx.api(), o->name)), "event"); });
   show->add_option("name", o->name, "event name")->required();
 
   auto* create = AddLeaf(events, "create", "create an event", ctx, [&ctx, o] {
@@ -105,18 +104,16 @@ void AddEventCommands(CLI::App& app, Context& ctx) {
   });
   del->add_option("name", o->name, "event name")->required();
 
-  auto* rotate = AddLeaf(events, "rotate-signing-secret", "new webhook signing secret (the old one overlaps)", ctx,
-                         [&ctx, o] {
-                           std::string body;
-                           if (o->overlap_seconds >= 0) {
-                             json::Writer w;
-                             w.StartObject().Field("overlap_seconds", o->overlap_seconds).EndObject();
-                             body = w.Take();
-                           }
-                           ShowObject(ctx,
-                                      ctx.api().Call("POST", EventPath(ctx.api(), o->name, "/rotate-signing-secret"),
-                                                     body));
-                         });
+  auto* rotate =
+      AddLeaf(events, "rotate-signing-secret", "new webhook signing secret (the old one overlaps)", ctx, [&ctx, o] {
+        std::string body;
+        if (o->overlap_seconds >= 0) {
+          json::Writer w;
+          w.StartObject().Field("overlap_seconds", o->overlap_seconds).EndObject();
+          body = w.Take();
+        }
+        ShowObject(ctx, ctx.api().Call("POST", EventPath(ctx.api(), o->name, "/rotate-signing-secret"), body));
+      });
   rotate->add_option("name", o->name, "event name")->required();
   rotate->add_option("--overlap-seconds", o->overlap_seconds, "how long the old secret still signs (default 86400)");
 

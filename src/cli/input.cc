@@ -41,8 +41,9 @@ std::pair<std::string, std::string> ValueOptions::Read() const {
   std::string bytes;
   if (!value.empty()) {
     if (!allow_value_arg) {
-      throw UsageError("--value puts the secret in your shell history; use --value-file or stdin, "
-                       "or add --allow-value-arg");
+      throw UsageError(
+          "--value puts the secret in your shell history; use --value-file or stdin, "
+          "or add --allow-value-arg");
     }
     bytes = value;
   } else {

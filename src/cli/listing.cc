@@ -46,7 +46,8 @@ rapidjson::Document FetchList(ApiClient& api, const std::string& path, Query que
       merged.Swap(doc);
     } else {
       auto& items = merged[key.c_str()];
-      for (auto& item : doc[key.c_str()].GetArray()) items.PushBack(rapidjson::Value(item, merged.GetAllocator()), merged.GetAllocator());
+      for (auto& item : doc[key.c_str()].GetArray())
+        items.PushBack(rapidjson::Value(item, merged.GetAllocator()), merged.GetAllocator());
     }
     if (!page.all || next.empty() || next == marker) break;
     marker = next;

@@ -66,36 +66,37 @@ void AddLoginCommands(CLI::App& app, Context& ctx) {
     std::string user, domain, project_name;
   };
   auto o = std::make_shared<Opts>();
-  auto* login = AddLeaf(&app, "login", "get a token with a user's password (read from stdin) and cache it", ctx, [&ctx,
-                                                                                                                o] {
-    const Settings& s = ctx.settings();
-    std::string user = o->user, domain = o->domain, password;
-    if (s.dev) {
-      if (user.empty()) user = kDevUser;
-      if (domain.empty()) domain = kDevDomain;
-      if (user == kDevUser) password = kDevPassword;
-    }
-    if (user.empty()) throw UsageError("login needs --user");
-    if (domain.empty()) throw UsageError("login needs --domain");
-    if (s.project_id.empty() && o->project_name.empty()) throw UsageError("login needs --project-id or --project-name");
-    if (password.empty()) password = ReadPassword();
-    ApiClient anonymous(s, "none");
-    ApiResponse r = anonymous.Call("POST", "/v3/auth/tokens?nocatalog=true",
-                                   AuthBody(user, password, domain, s.project_id, o->project_name));
-    CachedToken token;
-    token.token = r.Header("x-subject-token");
-    if (token.token.empty()) throw CliError(kExitApiError, "the server's answer has no X-Subject-Token");
-    rapidjson::Document doc = ParseBody(r);
-    token.endpoint = s.endpoint;
-    token.project_id = StringAt(doc, "token.project.id");
-    token.expires_at = StringAt(doc, "token.expires_at");
-    token.user = user;
-    if (token.project_id.empty()) throw CliError(kExitApiError, "the server's answer has no token.project.id");
-    SaveToken(s, token);
-    if (ctx.json()) return PrintRaw(ctx.out(), r);
-    ctx.out() << "logged in to " << s.endpoint << " as " << user << " (project " << token.project_id
-              << "); token cached in " << TokenPath(s) << " until " << token.expires_at << '\n';
-  });
+  auto* login =
+      AddLeaf(&app, "login", "get a token with a user's password (read from stdin) and cache it", ctx, [&ctx, o] {
+        const Settings& s = ctx.settings();
+        std::string user = o->user, domain = o->domain, password;
+        if (s.dev) {
+          if (user.empty()) user = kDevUser;
+          if (domain.empty()) domain = kDevDomain;
+          if (user == kDevUser) password = kDevPassword;
+        }
+        if (user.empty()) throw UsageError("login needs --user");
+        if (domain.empty()) throw UsageError("login needs --domain");
+        if (s.project_id.empty() && o->project_name.empty())
+          throw UsageError("login needs --project-id or --project-name");
+        if (password.empty()) password = ReadPassword();
+        ApiClient anonymous(s, "none");
+        ApiResponse r = anonymous.Call("POST", "/v3/auth/tokens?nocatalog=true",
+                                       AuthBody(user, password, domain, s.project_id, o->project_name));
+        CachedToken token;
+        token.token = r.Header("x-subject-token");
+        if (token.token.empty()) throw CliError(kExitApiError, "the server's answer has no X-Subject-Token");
+        rapidjson::Document doc = ParseBody(r);
+        token.endpoint = s.endpoint;
+        token.project_id = StringAt(doc, "token.project.id");
+        token.expires_at = StringAt(doc, "token.expires_at");
+        token.user = user;
+        if (token.project_id.empty()) throw CliError(kExitApiError, "the server's answer has no token.project.id");
+        SaveToken(s, token);
+        if (ctx.json()) return PrintRaw(ctx.out(), r);
+        ctx.out() << "logged in to " << s.endpoint << " as " << user << " (project " << token.project_id
+                  << "); token cached in " << TokenPath(s) << " until " << token.expires_at << '\n';
+      });
   login->add_option("--user", o->user, "user name (with --dev: admin)");
   login->add_option("--domain", o->domain, "the user's domain (with --dev: csms)");
   login->add_option("--project-name", o->project_name, "scope by project name instead of --project-id");

@@ -15,9 +15,9 @@
 namespace csms::cli {
 namespace {
 
-const std::vector<Column> kRecordColumns = {{"TIME", "create_time"},       {"STATUS", "notification_status"},
-                                            {"EVENT", "event_name"},       {"TYPE", "trigger_event_type"},
-                                            {"SECRET", "secret_name"},     {"TARGET", "notification_target_id"},
+const std::vector<Column> kRecordColumns = {{"TIME", "create_time"},   {"STATUS", "notification_status"},
+                                            {"EVENT", "event_name"},   {"TYPE", "trigger_event_type"},
+                                            {"SECRET", "secret_name"}, {"TARGET", "notification_target_id"},
                                             {"RECORD_ID", "record_id"}};
 
 // Milliseconds since the epoch, or an ISO 8601 UTC time (2026-01-02T03:04:05Z).
@@ -134,8 +134,7 @@ void AddRecordCommands(CLI::App& app, Context& ctx) {
   auto* list = AddLeaf(records, "list", "list records, newest first; --follow tails new ones", ctx, [&ctx, o] {
     if (o->follow) return Follow(ctx, o->filters, o->page, o->interval_ms, o->lookback_s);
     ApiClient& api = ctx.api();
-    auto doc = FetchList(api, api.ProjectPath("/csms/notification-records"), o->filters.ToQuery(), o->page,
-                         "records");
+    auto doc = FetchList(api, api.ProjectPath("/csms/notification-records"), o->filters.ToQuery(), o->page, "records");
     ShowList(ctx, doc, "records", kRecordColumns);
   });
   o->filters.Add(list);

@@ -14,12 +14,9 @@
 namespace csms::cli {
 namespace {
 
-const std::vector<Column> kSecretColumns = {{"NAME", "name"},
-                                            {"STATE", "state"},
-                                            {"TYPE", "secret_type"},
-                                            {"EVENTS", "event_subscriptions"},
-                                            {"CREATED", "create_time"},
-                                            {"DELETES_AT", "scheduled_delete_time"}};
+const std::vector<Column> kSecretColumns = {{"NAME", "name"},           {"STATE", "state"},
+                                            {"TYPE", "secret_type"},    {"EVENTS", "event_subscriptions"},
+                                            {"CREATED", "create_time"}, {"DELETES_AT", "scheduled_delete_time"}};
 
 std::string SecretPath(ApiClient& api, const std::string& name, const std::string& rest = "") {
   return api.ProjectPath("/secrets" + Segment(name) + rest);
@@ -139,8 +136,7 @@ void AddListShowDelete(CLI::App* secrets, Context& ctx) {
   schedule->add_option("--days", *days, "recovery window in days (7-30, default 30)");
 
   auto* restore = AddLeaf(secrets, "restore", "cancel a scheduled deletion", ctx, [&ctx, name] {
-    ShowObject(ctx, ctx.api().Call("POST", SecretPath(ctx.api(), *name, "/scheduled-deleted-tasks/cancel")),
-               "secret");
+    ShowObject(ctx, ctx.api().Call("POST", SecretPath(ctx.api(), *name, "/scheduled-deleted-tasks/cancel")), "secret");
   });
   restore->add_option("name", *name, "secret name")->required();
 
@@ -177,12 +173,11 @@ void AddBackup(CLI::App* secrets, Context& ctx) {
   restore->add_option("--in", *in, "read the blob from FILE (default stdin)");
 
   auto file = std::make_shared<std::string>();
-  auto* import = AddLeaf(secrets, "import", "batch import: FILE holds {\"secrets\":[CreateSecret bodies]}", ctx,
-                         [&ctx, file] {
-                           ApiResponse r = ctx.api().Call("POST", ctx.api().ProjectPath("/secrets/batch-import"),
-                                                          ReadFileOrStdin(*file));
-                           ShowObject(ctx, r);
-                         });
+  auto* import =
+      AddLeaf(secrets, "import", "batch import: FILE holds {\"secrets\":[CreateSecret bodies]}", ctx, [&ctx, file] {
+        ApiResponse r = ctx.api().Call("POST", ctx.api().ProjectPath("/secrets/batch-import"), ReadFileOrStdin(*file));
+        ShowObject(ctx, r);
+      });
   import->add_option("file", *file, "JSON file (- = stdin)")->required();
 }
 
@@ -212,8 +207,8 @@ void AddTags(CLI::App* secrets, Context& ctx) {
 
   auto* untag = AddLeaf(secrets, "untag", "remove a tag from a secret", ctx, [&ctx, o] {
     ApiClient& api = ctx.api();
-    ShowObject(ctx, api.Call("DELETE", api.ProjectPath("/csms" + Segment(SecretId(api, o->name)) + "/tags" +
-                                                       Segment(o->key))));
+    ShowObject(ctx, api.Call("DELETE",
+                             api.ProjectPath("/csms" + Segment(SecretId(api, o->name)) + "/tags" + Segment(o->key))));
   });
   untag->add_option("name", o->name, "secret name")->required();
   untag->add_option("key", o->key, "tag key")->required();

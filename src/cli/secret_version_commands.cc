@@ -26,36 +26,37 @@ void AddGetValue(CLI::App* secrets, Context& ctx) {
     bool decode = false;
   };
   auto o = std::make_shared<Opts>();
-  auto* c = AddLeaf(secrets, "get-value", "print a secret's value (SYSCURRENT unless --version/--stage)", ctx, [&ctx,
-                                                                                                               o] {
-    ApiClient& api = ctx.api();
-    std::string version = o->version;
-    if (version.empty()) {
-      std::string stage_name = o->stage.empty() ? "SYSCURRENT" : o->stage;
-      rapidjson::Document stage = ParseBody(api.Call("GET", SecretPath(api, o->name, "/stages" + Segment(stage_name))));
-      const rapidjson::Value* v = Find(stage, "stage.version_id");
-      if (!v || !v->IsString()) throw CliError(kExitApiError, "the server's answer has no stage.version_id");
-      version = v->GetString();
-    }
-    ApiResponse r = api.Call("GET", SecretPath(api, o->name, "/versions" + Segment(version)));
-    if (ctx.json()) return PrintRaw(ctx.out(), r);
-    rapidjson::Document doc = ParseBody(r);
-    std::string value;
-    if (const rapidjson::Value* s = Find(doc, "version.secret_string"); s && s->IsString()) {
-      value.assign(s->GetString(), s->GetStringLength());
-    } else if (const rapidjson::Value* b = Find(doc, "version.secret_binary"); b && b->IsString()) {
-      value.assign(b->GetString(), b->GetStringLength());
-      if (o->decode) {
-        auto bytes = crypto::Base64Decode(value);
-        if (!bytes) throw CliError(kExitApiError, "secret_binary is not Base64");
-        value = *bytes;
-      }
-    } else {
-      throw CliError(kExitApiError, "the server's answer has no value");
-    }
-    ctx.out() << value;
-    if (::isatty(STDOUT_FILENO)) ctx.out() << '\n';
-  });
+  auto* c =
+      AddLeaf(secrets, "get-value", "print a secret's value (SYSCURRENT unless --version/--stage)", ctx, [&ctx, o] {
+        ApiClient& api = ctx.api();
+        std::string version = o->version;
+        if (version.empty()) {
+          std::string stage_name = o->stage.empty() ? "SYSCURRENT" : o->stage;
+          rapidjson::Document stage =
+              ParseBody(api.Call("GET", SecretPath(api, o->name, "/stages" + Segment(stage_name))));
+          const rapidjson::Value* v = Find(stage, "stage.version_id");
+          if (!v || !v->IsString()) throw CliError(kExitApiError, "the server's answer has no stage.version_id");
+          version = v->GetString();
+        }
+        ApiResponse r = api.Call("GET", SecretPath(api, o->name, "/versions" + Segment(version)));
+        if (ctx.json()) return PrintRaw(ctx.out(), r);
+        rapidjson::Document doc = ParseBody(r);
+        std::string value;
+        if (const rapidjson::Value* s = Find(doc, "version.secret_string"); s && s->IsString()) {
+          value.assign(s->GetString(), s->GetStringLength());
+        } else if (const rapidjson::Value* b = Find(doc, "version.secret_binary"); b && b->IsString()) {
+          value.assign(b->GetString(), b->GetStringLength());
+          if (o->decode) {
+            auto bytes = crypto::Base64Decode(value);
+            if (!bytes) throw CliError(kExitApiError, "secret_binary is not Base64");
+            value = *bytes;
+          }
+        } else {
+          throw CliError(kExitApiError, "the server's answer has no value");
+        }
+        ctx.out() << value;
+        if (::isatty(STDOUT_FILENO)) ctx.out() << '\n';
+      });
   c->add_option("name", o->name, "secret name")->required();
   auto* version = c->add_option("--version", o->version, "version id (v3) or latest");
   c->add_option("--stage", o->stage, "stage name")->excludes(version);
@@ -81,8 +82,7 @@ void AddPutValue(CLI::App* secrets, Context& ctx) {
     }
     if (o->expire_time > 0) w.Field("expire_time", o->expire_time);
     w.EndObject();
-    ShowObject(ctx, ctx.api().Call("POST", SecretPath(ctx.api(), o->name, "/versions"), w.Take()),
-               "version_metadata");
+    ShowObject(ctx, ctx.api().Call("POST", SecretPath(ctx.api(), o->name, "/versions"), w.Take()), "version_metadata");
   });
   c->add_option("name", o->name, "secret name")->required();
   o->value.Add(c);
@@ -98,8 +98,7 @@ void AddVersions(CLI::App* secrets, Context& ctx) {
   };
   auto o = std::make_shared<Opts>();
   auto* list = AddLeaf(secrets, "versions", "a secret's versions", ctx, [&ctx, o] {
-    auto doc = FetchList(ctx.api(), SecretPath(ctx.api(), o->name, "/versions"), Query(), o->page,
-                         "version_metadatas");
+    auto doc = FetchList(ctx.api(), SecretPath(ctx.api(), o->name, "/versions"), Query(), o->page, "version_metadatas");
     ShowList(ctx, doc, "version_metadatas", kVersionColumns);
   });
   list->add_option("name", o->name, "secret name")->required();

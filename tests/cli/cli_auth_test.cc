@@ -35,9 +35,9 @@ TEST_F(CliTest, UsageErrorsAreExitCodeTwo) {
 }
 
 TEST_F(CliTest, NoServerIsExitCodeThree) {
-  ProgramResult r = RunProgram({CSMS_CLI_PATH, "--config-dir", config_dir(), "--dev", "--endpoint",
-                                "http://127.0.0.1:1", "secrets", "list"},
-                               "", {"HOME=" + home_.path()});
+  ProgramResult r = RunProgram(
+      {CSMS_CLI_PATH, "--config-dir", config_dir(), "--dev", "--endpoint", "http://127.0.0.1:1", "secrets", "list"}, "",
+      {"HOME=" + home_.path()});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("cannot reach"), std::string::npos) << r.err;
 }
@@ -118,7 +118,7 @@ TEST_F(CliTest, BashCompletionCompletesCommandsAndOptions) {
   ASSERT_EQ(secrets.exit_code, 0) << secrets.err;
   EXPECT_EQ(secrets.out, "create\n");
   EXPECT_EQ(complete("csms records list --fol", 3).out, "--follow\n");
-  EXPECT_EQ(complete("csms --dev secrets stage s", 4).out, "set show\n");
+  EXPECT_EQ(complete("csms --dev secrets stage s", 4).out, "show set\n");
 }
 
 }  // namespace

@@ -12,8 +12,7 @@ namespace {
 constexpr const char* kTopic = "urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:alerts";
 
 TEST_F(CliTest, EventsCreateListShowUpdateDelete) {
-  Ok({"events", "create", "ev", "--type", "SECRET_VERSION_CREATED", "--type", "SECRET_DELETED", "--target-id",
-      kTopic});
+  Ok({"events", "create", "ev", "--type", "SECRET_VERSION_CREATED", "--type", "SECRET_DELETED", "--target-id", kTopic});
   rapidjson::Document shown = Json({"events", "show", "ev"});
   EXPECT_EQ(std::string(shown["event"]["notification"]["target_type"].GetString()), "SMN");
   EXPECT_EQ(shown["event"]["event_types"].Size(), 2u);
@@ -96,8 +95,7 @@ TEST_F(CliRecordsTest, FollowPrintsARecordCreatedWhileItRuns) {
   rapidjson::Document records = Records("watched");
   std::string second_id = records["records"][0]["record_id"].GetString();
   ASSERT_NE(second_id, first_id);
-  EXPECT_TRUE(
-      WaitUntil([&] { return follow.Log().find(second_id) != std::string::npos; }, std::chrono::seconds(30)))
+  EXPECT_TRUE(WaitUntil([&] { return follow.Log().find(second_id) != std::string::npos; }, std::chrono::seconds(30)))
       << follow.Log();
   EXPECT_TRUE(follow.Running()) << follow.Log();
   follow.Stop();
