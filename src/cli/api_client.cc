@@ -7,8 +7,10 @@
 
 #include "auth/signature.h"
 #include "cli/cli_error.h"
+#include "cli/output.h"
 #include "common/utf8.h"
 #include "crypto/encoding.h"
+#include "json/reader.h"
 #include "net/http_call.h"
 
 namespace csms::cli {
@@ -43,8 +45,7 @@ Query& Query::Add(const std::string& key, const std::string& value) {
 std::string DescribeError(const ApiResponse& response) {
   std::string code, message;
   rapidjson::Document doc;
-  doc.Parse(response.body.data(), response.body.size());
-  if (!doc.HasParseError() && doc.IsObject()) {
+  if (json::ParseObject(response.body, &doc).ok()) {
     code = StringMember(doc, "error_code");
     message = StringMember(doc, "error_msg");
     if (code.empty() && doc.HasMember("error")) {
@@ -56,9 +57,9 @@ std::string DescribeError(const ApiResponse& response) {
   if (std::string id = response.Header("x-request-id"); !id.empty()) where += ", request " + id;
   if (code.empty()) {
     std::string body(utf8::Truncate(response.body, 200));
-    return "server answered " + where + (body.empty() ? "" : ": " + utf8::Sanitize(body));
+    return "server answered " + where + (body.empty() ? "" : ": " + Printable(body));
   }
-  return code + ": " + utf8::Sanitize(message) + " (" + where + ")";
+  return Printable(code) + ": " + Printable(message) + " (" + Printable(where) + ")";
 }
 
 ApiClient::ApiClient(Settings settings, std::string auth_mode)

@@ -6,6 +6,7 @@
 #include "cli/cli_error.h"
 #include "common/time_format.h"
 #include "common/utf8.h"
+#include "json/reader.h"
 
 namespace csms::cli {
 namespace {
@@ -15,7 +16,7 @@ bool EndsWith(const std::string& s, std::string_view suffix) {
 }
 
 std::string Scalar(const rapidjson::Value& v, const std::string& name) {
-  if (v.IsString()) return utf8::Sanitize(std::string_view(v.GetString(), v.GetStringLength()));
+  if (v.IsString()) return Printable(std::string_view(v.GetString(), v.GetStringLength()));
   if (v.IsBool()) return v.GetBool() ? "true" : "false";
   if (v.IsInt64()) {
     int64_t n = v.GetInt64();
@@ -35,10 +36,21 @@ size_t Width(const std::string& s) {
 }  // namespace
 
 rapidjson::Document ParseBody(const ApiResponse& response) {
+  // The server's answer is untrusted input too: the project's one JSON entry point (iterative,
+  // depth-limited, UTF-8 checked).
   rapidjson::Document doc;
-  doc.Parse(response.body.data(), response.body.size());
-  if (doc.HasParseError()) throw CliError(kExitApiError, "the server's answer is not JSON");
+  if (!json::ParseObject(response.body, &doc).ok()) {
+    throw CliError(kExitApiError, "the server's answer is not a JSON object");
+  }
   return doc;
+}
+
+std::string Printable(std::string_view text) {
+  std::string s = utf8::Sanitize(text);
+  for (char& c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = c == '\n' || c == '\t' || c == '\r' ? ' ' : '?';
+  }
+  return s;
 }
 
 const rapidjson::Value* Find(const rapidjson::Value& object, const std::string& path) {
@@ -67,9 +79,6 @@ std::string Cell(const rapidjson::Value* value, const std::string& name) {
     return out.empty() ? "-" : out;
   }
   std::string s = Scalar(*value, name);
-  for (char& c : s) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
   return s.empty() ? "-" : s;
 }
 

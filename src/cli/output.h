@@ -6,6 +6,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/api_client.h"
@@ -16,6 +17,9 @@ struct Column {
   std::string header;
   std::string path;  // member name, "a.b" for nested members
 };
+
+// Text from the server made safe for a terminal: UTF-8 sanitised, control characters replaced.
+std::string Printable(std::string_view text);
 
 // The body as a JSON document; throws CliError (API error) when it is not JSON.
 rapidjson::Document ParseBody(const ApiResponse& response);

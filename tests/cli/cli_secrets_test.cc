@@ -22,6 +22,16 @@ TEST_F(CliTest, CreateFromStdinThenGetValueGivesTheSameBytes) {
   EXPECT_EQ(std::string(r.json["version"]["secret_string"].GetString()), value);
 }
 
+TEST_F(CliTest, BinaryValuesRoundTripAndTextMustBeUtf8) {
+  const std::string bytes("\x00\xff\x10 binary\n", 11);
+  ProgramResult text = Csms({"secrets", "create", "blob"}, bytes);
+  EXPECT_EQ(text.exit_code, 2) << "not UTF-8 text: " << text.err;
+  EXPECT_NE(text.err.find("--binary"), std::string::npos) << text.err;
+
+  Ok({"secrets", "create", "blob", "--binary"}, bytes);
+  EXPECT_EQ(Ok({"secrets", "get-value", "blob", "--decode"}), bytes);
+}
+
 TEST_F(CliTest, ValueOnTheCommandLineNeedsItsExplicitFlag) {
   ProgramResult refused = Csms({"secrets", "create", "s", "--value", "in-history"});
   EXPECT_EQ(refused.exit_code, 2) << refused.err;
