@@ -44,7 +44,8 @@ class CliRecordsTest : public CliTest {
     ProgramResult r = Csms({"--output", "json", "records", "list", "--secret-name", secret});
     rapidjson::Document doc;
     doc.Parse(r.out.c_str());
-    return r.exit_code == 0 && !doc.HasParseError() && doc["records"].Size() >= n;
+    return r.exit_code == 0 && !doc.HasParseError() && doc.IsObject() && doc.HasMember("records") &&
+           doc["records"].IsArray() && doc["records"].Size() >= n;
   }
 };
 
