@@ -24,6 +24,7 @@ declare -A ALLOWED=(
   [scheduler]="common domain notify_format store service"
   [audit]="common crypto json"
   [http]="common domain crypto json notify_format auth service scheduler audit"
+  [cli]="common crypto json net auth"
   [app]="common domain crypto json notify_format net store auth service notify rotation scheduler http audit"
 )
 

@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cctype>
 #include <exception>
 #include <optional>
 
@@ -21,6 +22,7 @@ using tcp = asio::ip::tcp;
 bool Failed(HttpCallResult* out, std::string error) {
   out->status = 0;
   out->body.clear();
+  out->headers.clear();
   out->error = std::move(error);
   return false;
 }
@@ -34,6 +36,11 @@ asio::awaitable<void> Exchange(Stream& stream, bhttp::request<bhttp::string_body
   parser.body_limit(limit);
   co_await bhttp::async_read(stream, buffer, parser, asio::use_awaitable);
   out->status = static_cast<int>(parser.get().result_int());
+  for (const auto& field : parser.get()) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out->headers.emplace_back(std::move(name), std::string(field.value()));
+  }
   out->body = std::move(parser.get().body());
 }
 
@@ -102,11 +109,16 @@ bool ParseUrl(const std::string& text, Url* out) {
   return true;
 }
 
-bool PostJson(const std::string& url_text, const std::string& body, const HttpCallOptions& options,
-              HttpCallResult* out) {
+std::string HostHeader(const Url& url) {
+  bool default_port = url.port == (url.tls ? "443" : "80");
+  std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  return default_port ? host : host + ":" + url.port;
+}
+
+bool Send(const HttpCallRequest& request, const HttpCallOptions& options, HttpCallResult* out) {
   *out = HttpCallResult{};
   Url url;
-  if (!ParseUrl(url_text, &url)) return Failed(out, "invalid URL");
+  if (!ParseUrl(request.url, &url)) return Failed(out, "invalid URL");
   std::optional<asio::ssl::context> tls;
   if (url.tls) {
     tls.emplace(asio::ssl::context::tls_client);
@@ -118,14 +130,14 @@ bool PostJson(const std::string& url_text, const std::string& body, const HttpCa
     if (ec) return Failed(out, "cannot load trusted certificates: " + ec.message());
     tls->set_verify_mode(options.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
   }
-  bhttp::request<bhttp::string_body> req{bhttp::verb::post, url.target, 11};
-  bool default_port = url.port == (url.tls ? "443" : "80");
-  std::string host_header = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-  req.set(bhttp::field::host, default_port ? host_header : host_header + ":" + url.port);
+  bhttp::verb verb = bhttp::string_to_verb(request.method);
+  if (verb == bhttp::verb::unknown) return Failed(out, "unknown method " + request.method);
+  bhttp::request<bhttp::string_body> req{verb, url.target, 11};
+  req.set(bhttp::field::host, HostHeader(url));
   req.set(bhttp::field::user_agent, "csmsd");
-  req.set(bhttp::field::content_type, "application/json;charset=UTF-8");
   req.set(bhttp::field::connection, "close");
-  req.body() = body;
+  for (const auto& [name, value] : request.headers) req.set(name, value);
+  req.body() = request.body;
   req.prepare_payload();
 
   asio::io_context ioc;
@@ -144,6 +156,16 @@ bool PostJson(const std::string& url_text, const std::string& body, const HttpCa
   if (!finished) return Failed(out, "no answer within " + std::to_string(options.timeout.count()) + " ms");
   if (!failure.empty()) return Failed(out, "request failed: " + failure);
   return true;
+}
+
+bool PostJson(const std::string& url_text, const std::string& body, const HttpCallOptions& options,
+              HttpCallResult* out) {
+  HttpCallRequest request;
+  request.method = "POST";
+  request.url = url_text;
+  request.headers = {{"Content-Type", "application/json;charset=UTF-8"}};
+  request.body = body;
+  return Send(request, options, out);
 }
 
 }  // namespace csms::net

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace csms::net {
 
@@ -18,6 +20,7 @@ struct HttpCallOptions {
 struct HttpCallResult {
   int status = 0;  // the HTTP status of the answer; 0 when none came back
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // of the answer, names lower-case
   std::string error;  // when no answer came back: what failed (URL, TLS setup, transport, deadline)
 };
 
@@ -29,6 +32,20 @@ struct Url {
 };
 // http://host[:port][/path][?query] and https://...; false when malformed.
 bool ParseUrl(const std::string& text, Url* out);
+
+// The Host header a request to `url` carries: host, bracketed when IPv6, with ":port" unless default.
+std::string HostHeader(const Url& url);
+
+// Any request: `headers` are sent as given (Host, User-Agent and Content-Length are added; a
+// Content-Type only when given). True when an answer came back, whatever its HTTP status; false
+// when none did, with out->error naming what failed.
+struct HttpCallRequest {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+bool Send(const HttpCallRequest& request, const HttpCallOptions& options, HttpCallResult* out);
 
 // POSTs `body` as application/json. True when an answer came back, whatever its HTTP status;
 // false when none did, with out->error naming what failed. The caller decides what either means.
