@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <string>
 
+#include "net/url.h"
+
 namespace csms::net {
 
 struct HttpCallOptions {
@@ -20,15 +22,6 @@ struct HttpCallResult {
   std::string body;
   std::string error;  // when no answer came back: what failed (URL, TLS setup, transport, deadline)
 };
-
-struct Url {
-  bool tls = false;
-  std::string host;  // without brackets for IPv6
-  std::string port;
-  std::string target;  // path and query, "/" at least
-};
-// http://host[:port][/path][?query] and https://...; false when malformed.
-bool ParseUrl(const std::string& text, Url* out);
 
 // POSTs `body` as application/json. True when an answer came back, whatever its HTTP status;
 // false when none did, with out->error naming what failed. The caller decides what either means.
