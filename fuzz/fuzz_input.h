@@ -74,12 +74,12 @@ inline Request ParseRequest(const uint8_t* data, size_t size) {
 
 // A broken promise of the code under test (not a rejected input): crash, so the fuzzer keeps
 // the input and the replay test fails.
-#define CSMS_FUZZ_CHECK(cond)                                                        \
-  do {                                                                               \
-    if (!(cond)) {                                                                   \
+#define CSMS_FUZZ_CHECK(cond)                                                            \
+  do {                                                                                   \
+    if (!(cond)) {                                                                       \
       std::fprintf(stderr, "%s:%d: fuzz check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                  \
-    }                                                                                \
+      std::abort();                                                                      \
+    }                                                                                    \
   } while (0)
 
 }  // namespace csms::fuzz
