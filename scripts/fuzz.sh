@@ -34,9 +34,9 @@ for t in $targets; do
     -artifact_prefix="$FUZZ_DIR/artifacts/$t-" "${dict[@]}" "$corpus" "$ROOT/fuzz/corpus/$t" > "$log" 2>&1
   rc=$?
   set -e
-  execs=$(awk -F: '/stat::number_of_executed_units/ {gsub(/ /, "", $2); print $2}' "$log")
-  rate=$(awk -F: '/stat::average_exec_per_sec/ {gsub(/ /, "", $2); print $2}' "$log")
-  cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)
+  execs=$(awk -F: '/stat::number_of_executed_units/ {gsub(/ /, "", $2); print $2}' "$log" || true)
+  rate=$(awk -F: '/stat::average_exec_per_sec/ {gsub(/ /, "", $2); print $2}' "$log" || true)
+  cov=$( (grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" || true) | tail -1)
   status=ok
   if ((rc != 0)); then
     status="FOUND (exit $rc, see $log and $FUZZ_DIR/artifacts/)"

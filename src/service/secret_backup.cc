@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "common/errors.h"
+#include "crypto/encoding.h"
 #include "service/backup_blob.h"
 #include "service/tag_service.h"
 
@@ -37,7 +38,8 @@ Status SecretBackup::Download(const std::string& project_id, const std::string& 
     return errors::KmsKeyUnusable("the KMS key " + secret.kms_key_id + " of secret " + secret.name +
                                   " is not configured on this server");
   }
-  std::string sealed_doc = key->keyring.Seal(WriteBackupDocument(secret, versions, stages, tags), BackupBlobAad(key->id, project_id));
+  std::string sealed_doc =
+      key->keyring.Seal(WriteBackupDocument(secret, versions, stages, tags), BackupBlobAad(key->id, project_id));
   if (sealed_doc.empty()) return errors::Internal("sealing the backup of secret " + secret.name + " failed");
   *blob = std::string(kBackupBlobPrefix) + key->id + "." + crypto::Base64UrlEncode(sealed_doc);
   if (blob->size() > kMaxSecretBlobBytes) {

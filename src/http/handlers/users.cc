@@ -1,7 +1,6 @@
 // Users API (spec §1.9): ListUsers and ShowUserDetail over the users of the caller's domain, and
 // UpdateUserPassword for the caller's own password. UserDetail fields csms has no source for
 // (org_id, name, mobile, email, grade, extension) are null; docs/api.md lists them.
-
 #include <charconv>
 
 #include "auth/token_service.h"
