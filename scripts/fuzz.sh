@@ -34,8 +34,8 @@ for t in $targets; do
     -artifact_prefix="$FUZZ_DIR/artifacts/$t-" "${dict[@]}" "$corpus" "$ROOT/fuzz/corpus/$t" > "$log" 2>&1
   rc=$?
   set -e
-  execs=$(awk -F: '/stat::number_of_executed_units/ {gsub(/ /, "", $2); print $2}' "$log" || true)
-  rate=$(awk -F: '/stat::average_exec_per_sec/ {gsub(/ /, "", $2); print $2}' "$log" || true)
+  execs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log" || true)
+  rate=$(awk '/stat::average_exec_per_sec/ {print $2}' "$log" || true)
   cov=$( (grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" || true) | tail -1)
   status=ok
   if ((rc != 0)); then
