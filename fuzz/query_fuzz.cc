@@ -15,6 +15,8 @@
 #include "http/message.h"
 #include "service/record_cursor.h"
 
+// A refused input is an answer the fuzzer explores, not an error here: results not inspected are
+// dropped with IgnoreError().
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   csms::fuzz::Request r = csms::fuzz::ParseRequest(data, size);
   csms::http::QueryParams q;
@@ -25,11 +27,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CSMS_FUZZ_CHECK(csms::utf8::IsValid(key) && csms::utf8::IsValid(value));
   }
   int limit = 0;
-  csms::validation::ParseLimit(q.Get("limit"), csms::limits::kDefaultPageSize, csms::limits::kMaxPageSize, &limit);
+  csms::validation::ParseLimit(q.Get("limit"), csms::limits::kDefaultPageSize, csms::limits::kMaxPageSize, &limit)
+      .IgnoreError();
   std::string marker(q.Get("marker").value_or(""));
   csms::validation::IsValidMarker(marker);
   csms::RecordQuery query;
-  csms::http::handlers::ParseRecordFilters(q, &query);
-  if (!marker.empty()) csms::DecodeRecordCursor(marker, &query);
+  csms::http::handlers::ParseRecordFilters(q, &query).IgnoreError();
+  if (!marker.empty()) csms::DecodeRecordCursor(marker, &query).IgnoreError();
   return 0;
 }

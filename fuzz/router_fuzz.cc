@@ -28,6 +28,8 @@ const http::Router<size_t>& TheRouter() {
 
 }  // namespace
 
+// A refused input is an answer the fuzzer explores, not an error here: results not inspected are
+// dropped with IgnoreError().
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   csms::fuzz::Request r = csms::fuzz::ParseRequest(data, size);
   std::vector<std::string_view> segments;
@@ -49,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::vector<std::string_view> template_segments;
     http::SplitPath(csms::fuzz::kRouteTemplates[*route].second, &template_segments);
     CSMS_FUZZ_CHECK(split && segments.size() == template_segments.size());
-    http::CheckPathParams(params);
+    http::CheckPathParams(params).IgnoreError();
   }
   return 0;
 }
