@@ -8,9 +8,9 @@ JOBS ?= $(shell nproc)
 ARGS ?=
 # Extra cmake arguments, e.g. CMAKE_ARGS=-DCSMS_WERROR=ON (what .ci/run passes).
 CMAKE_ARGS ?=
-FORMAT_FILES = $(shell git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'bench/*.h')
+FORMAT_FILES = $(shell git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'bench/*.h' 'fuzz/*.cc' 'fuzz/*.h')
 
-.PHONY: all deps build build-asan run dev test test-main test-asan bench format format-check clean
+.PHONY: all deps build build-asan run dev test test-main test-asan bench fuzz format format-check clean
 
 all: build
 
@@ -70,6 +70,12 @@ bench: build
 	@scripts/install-deps.sh --bench
 	bench/run.sh $(BUILD_DIR)
 
+# libFuzzer (clang-14) on every parser of untrusted input, FUZZ_SECONDS each (docs/fuzzing.md); `make
+# test` replays their corpora without clang.
+FUZZ_SECONDS ?= 60
+fuzz: $(DEPS_STAMP)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) scripts/fuzz.sh
+
 format:
 	clang-format-14 -i $(FORMAT_FILES)
 
@@ -77,4 +83,4 @@ format-check: $(DEPS_STAMP)
 	@clang-format-14 --dry-run -Werror $(FORMAT_FILES)
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) build-fuzz

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "net/url.h"
+
 namespace csms::net {
 
 struct HttpCallOptions {
@@ -23,15 +25,6 @@ struct HttpCallResult {
   std::vector<std::pair<std::string, std::string>> headers;  // of the answer, names lower-case
   std::string error;  // when no answer came back: what failed (URL, TLS setup, transport, deadline)
 };
-
-struct Url {
-  bool tls = false;
-  std::string host;  // without brackets for IPv6
-  std::string port;
-  std::string target;  // path and query, "/" at least
-};
-// http://host[:port][/path][?query] and https://...; false when malformed.
-bool ParseUrl(const std::string& text, Url* out);
 
 // The Host header a request to `url` carries: host, bracketed when IPv6, with ":port" unless default.
 std::string HostHeader(const Url& url);

@@ -1,13 +1,10 @@
 // Events API (spec §1.6): /v1/{project_id}/csms/events[/{event_name}].
-#include <rapidjson/document.h>
-
 #include "common/errors.h"
-#include "common/utf8.h"
 #include "domain/limits.h"
 #include "domain/validation.h"
+#include "http/handlers/event_body.h"
 #include "http/handlers/handlers.h"
 #include "json/event_json.h"
-#include "json/reader.h"
 #include "service/event_service.h"
 
 namespace csms::http::handlers {
@@ -34,63 +31,9 @@ std::string EventBody(const Event& e, const std::string& signing_secret = "") {
   return w.Take();
 }
 
-// "A, B, C": every event type, in the domain's order (the list in error messages).
-std::string AllEventTypeNames() {
-  std::string out;
-  for (EventType t : kAllEventTypes) {
-    if (!out.empty()) out += ", ";
-    out += EventTypeName(t);
-  }
-  return out;
-}
-
-Status ParseEventTypes(const json::ObjectReader& body, std::vector<EventType>* out) {
-  std::vector<std::string> names;
-  CSMS_RETURN_IF_ERROR(body.RequireStringArray("event_types", &names));
-  out->clear();
-  for (const auto& n : names) {
-    auto t = ParseEventType(n);
-    if (!t) {
-      return errors::InvalidParameter("invalid event_types: unknown event type '" + std::string(utf8::Truncate(n, 64)) +
-                                      "'; allowed: " + AllEventTypeNames());
-    }
-    out->push_back(*t);
-  }
-  return Status::OK();
-}
-
-Status ParseState(const json::ObjectReader& body, EventState* out) {
-  std::string s;
-  CSMS_RETURN_IF_ERROR(body.RequireString("state", &s));
-  std::optional<EventState> state = ParseEventState(s);
-  if (!state) return errors::InvalidParameter("invalid state: must be ENABLED or DISABLED");
-  *out = *state;
-  return Status::OK();
-}
-
-Status ParseNotification(const json::ObjectReader& body, NotificationTarget* out) {
-  json::ObjectReader n(body);
-  CSMS_RETURN_IF_ERROR(body.RequireObject("notification", &n));
-  std::string type;
-  CSMS_RETURN_IF_ERROR(n.RequireString("target_type", &type));
-  std::optional<TargetType> target_type = ParseTargetType(type);
-  if (!target_type) return errors::InvalidParameter("invalid notification.target_type: must be SMN or WEBHOOK");
-  out->type = *target_type;
-  CSMS_RETURN_IF_ERROR(n.RequireString("target_id", &out->id));
-  CSMS_RETURN_IF_ERROR(n.RequireString("target_name", &out->name));
-  return Status::OK();
-}
-
 Status CreateEvent(RequestContext& ctx, HttpResponse& res) {
-  rapidjson::Document doc;
-  CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
-  json::ObjectReader body(doc);
   CreateEventCommand cmd;
-  CSMS_RETURN_IF_ERROR(body.RequireString("name", &cmd.name));
-  CSMS_RETURN_IF_ERROR(validation::CheckName("name", cmd.name));
-  CSMS_RETURN_IF_ERROR(ParseEventTypes(body, &cmd.event_types));
-  CSMS_RETURN_IF_ERROR(ParseState(body, &cmd.state));
-  CSMS_RETURN_IF_ERROR(ParseNotification(body, &cmd.notification));
+  CSMS_RETURN_IF_ERROR(ReadCreateEventBody(ctx.req.body, &cmd));
   Event event;
   std::string signing_secret;
   CSMS_RETURN_IF_ERROR(ctx.services.events->Create(ctx.project_id(), cmd, &event, &signing_secret));
@@ -158,28 +101,8 @@ Status ShowEventCached(RequestContext& ctx, HttpResponse& res, bool* served) {
 }
 
 Status UpdateEvent(RequestContext& ctx, HttpResponse& res) {
-  rapidjson::Document doc;
-  CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
-  json::ObjectReader body(doc);
-  if (body.Has("name")) {
-    std::string name;
-    CSMS_RETURN_IF_ERROR(body.RequireString("name", &name));
-    if (name != ctx.params.Get("event_name"))
-      return errors::InvalidParameter("invalid name: an event cannot be renamed");
-  }
   UpdateEventCommand cmd;
-  if (body.Has("event_types") && !body.IsNull("event_types")) {
-    cmd.event_types.emplace();
-    CSMS_RETURN_IF_ERROR(ParseEventTypes(body, &*cmd.event_types));
-  }
-  if (body.Has("state") && !body.IsNull("state")) {
-    cmd.state.emplace();
-    CSMS_RETURN_IF_ERROR(ParseState(body, &*cmd.state));
-  }
-  if (body.Has("notification") && !body.IsNull("notification")) {
-    cmd.notification.emplace();
-    CSMS_RETURN_IF_ERROR(ParseNotification(body, &*cmd.notification));
-  }
+  CSMS_RETURN_IF_ERROR(ReadUpdateEventBody(ctx.req.body, ctx.params.Get("event_name"), &cmd));
   Event event;
   std::string signing_secret;
   CSMS_RETURN_IF_ERROR(

@@ -1,11 +1,9 @@
 // Grants API (spec §1.9): /v1/{project_id}/csms/grants — share one secret (by id) with a user or
 // a group of the caller's domain. GrantData uses camelCase keys and times in ms (docs/api.md).
-#include <rapidjson/document.h>
-
 #include "common/errors.h"
 #include "domain/grant.h"
 #include "http/handlers/handlers.h"
-#include "json/reader.h"
+#include "http/handlers/identity_body.h"
 #include "service/grant_service.h"
 
 namespace csms::http::handlers {
@@ -31,34 +29,6 @@ std::string GrantDataBody(const Grant& g, int64_t now) {
   return w.Take();
 }
 
-// validity_time: an integer (ms since the epoch) or a string (digits, or "YYYY-MM-DD HH:MM:SS" UTC).
-Status ReadValidityTime(const rapidjson::Document& doc, std::optional<int64_t>* out) {
-  auto it = doc.FindMember("validity_time");
-  if (it == doc.MemberEnd() || it->value.IsNull()) return Status::OK();
-  const rapidjson::Value& v = it->value;
-  if (v.IsInt64()) {
-    *out = v.GetInt64();
-    return Status::OK();
-  }
-  if (!v.IsString()) return errors::InvalidParameter("validity_time must be an integer (ms) or a time string");
-  int64_t ms = 0;
-  CSMS_RETURN_IF_ERROR(
-      grants::ParseValidityText("validity_time", std::string_view(v.GetString(), v.GetStringLength()), &ms));
-  *out = ms;
-  return Status::OK();
-}
-
-Status ReadGrantReq(RequestContext& ctx, GrantCommand* cmd) {
-  rapidjson::Document doc;
-  CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
-  json::ObjectReader body(doc);
-  CSMS_RETURN_IF_ERROR(body.RequireString("resource_id", &cmd->resource_id));
-  CSMS_RETURN_IF_ERROR(body.RequireString("type", &cmd->type));
-  CSMS_RETURN_IF_ERROR(body.RequireString("grantee_type", &cmd->grantee_type));
-  CSMS_RETURN_IF_ERROR(body.RequireString("grantee_target_id", &cmd->grantee_target_id));
-  return ReadValidityTime(doc, &cmd->validity_time);
-}
-
 // Every handler starts here: no grant service (an API built without one) is a 503, not a crash.
 GrantService* Grants(RequestContext& ctx) { return ctx.services.grants; }
 Status Available(RequestContext& ctx) {
@@ -77,7 +47,7 @@ Status RequireQuery(RequestContext& ctx, const char* key, std::string* out) {
 Status CreateGrant(RequestContext& ctx, HttpResponse& res) {
   CSMS_RETURN_IF_ERROR(Available(ctx));
   GrantCommand cmd;
-  CSMS_RETURN_IF_ERROR(ReadGrantReq(ctx, &cmd));
+  CSMS_RETURN_IF_ERROR(ReadGrantBody(ctx.req.body, &cmd));
   Grant grant;
   CSMS_RETURN_IF_ERROR(ctx.services.grants->Create(Scope(ctx), cmd, &grant));
   res.body = GrantDataBody(grant, ctx.services.clock->NowMillis());
@@ -89,7 +59,7 @@ Status UpdateGrant(RequestContext& ctx, HttpResponse& res) {
   std::string resource_id;
   CSMS_RETURN_IF_ERROR(RequireQuery(ctx, "resource_id", &resource_id));
   GrantCommand cmd;
-  CSMS_RETURN_IF_ERROR(ReadGrantReq(ctx, &cmd));
+  CSMS_RETURN_IF_ERROR(ReadGrantBody(ctx.req.body, &cmd));
   Grant grant;
   CSMS_RETURN_IF_ERROR(ctx.services.grants->Update(Scope(ctx), resource_id, cmd, &grant));
   res.body = GrantDataBody(grant, ctx.services.clock->NowMillis());

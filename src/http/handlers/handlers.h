@@ -7,6 +7,7 @@
 #include "domain/notification_record.h"
 #include "domain/secret.h"
 #include "http/api.h"
+#include "http/handlers/record_filters.h"
 #include "json/writer.h"
 
 namespace csms::http::handlers {
@@ -36,9 +37,7 @@ void WritePageInfo(json::Writer& w, const std::optional<std::string>& next, cons
                    size_t count);
 
 // Shared by the records listing and the delivery handlers: a record's listing fields (inside an
-// object the caller opens), and the listing's filters (event_name, secret_name,
-// trigger_event_type, notification_status, start_time, end_time).
+// object the caller opens); the listing's filters are in record_filters.h.
 void WriteRecordFields(json::Writer& w, const NotificationRecord& r);
-Status ParseRecordFilters(const QueryParams& q, RecordQuery* query);
 
 }  // namespace csms::http::handlers

@@ -1,55 +1,17 @@
 // The Keystone-v3 surface the SDKs and curl users need: POST /v3/auth/tokens (password method,
 // project scope), DELETE /v3/auth/tokens (revocation) and GET /v3/projects (the SDKs' project-id
 // lookup).
-#include <rapidjson/document.h>
-
 #include "auth/token_service.h"
 #include "common/errors.h"
 #include "common/time_format.h"
 #include "http/attempt_guard.h"
 #include "http/audit_trail.h"
 #include "http/handlers/handlers.h"
-#include "json/reader.h"
+#include "http/handlers/keystone_body.h"
 #include "service/identity_service.h"
 
 namespace csms::http::handlers {
 namespace {
-
-Status ParsePasswordAuth(std::string_view text, PasswordAuthRequest* out) {
-  rapidjson::Document doc;
-  CSMS_RETURN_IF_ERROR(json::ParseObject(text, &doc));
-  json::ObjectReader body(doc), auth(doc), identity(doc), password(doc), user(doc);
-  CSMS_RETURN_IF_ERROR(body.RequireObject("auth", &auth));
-  CSMS_RETURN_IF_ERROR(auth.RequireObject("identity", &identity));
-  std::vector<std::string> methods;
-  CSMS_RETURN_IF_ERROR(identity.RequireStringArray("methods", &methods));
-  if (std::find(methods.begin(), methods.end(), "password") == methods.end()) {
-    return errors::InvalidParameter("invalid auth.identity.methods: only the password method is supported");
-  }
-  CSMS_RETURN_IF_ERROR(identity.RequireObject("password", &password));
-  CSMS_RETURN_IF_ERROR(password.RequireObject("user", &user));
-  CSMS_RETURN_IF_ERROR(user.RequireString("name", &out->user_name));
-  CSMS_RETURN_IF_ERROR(user.RequireString("password", &out->password));
-  json::ObjectReader domain(doc);
-  CSMS_RETURN_IF_ERROR(user.RequireObject("domain", &domain));
-  CSMS_RETURN_IF_ERROR(domain.OptionalString("name", &out->user_domain_name));
-  CSMS_RETURN_IF_ERROR(domain.OptionalString("id", &out->user_domain_id));
-  if (!out->user_domain_name && !out->user_domain_id) {
-    return errors::InvalidParameter("missing required field auth.identity.password.user.domain.name");
-  }
-  std::optional<json::ObjectReader> scope, project;
-  CSMS_RETURN_IF_ERROR(auth.OptionalObject("scope", &scope));
-  if (scope) CSMS_RETURN_IF_ERROR(scope->OptionalObject("project", &project));
-  if (!project) {
-    return errors::InvalidParameter("missing auth.scope.project: csms issues project-scoped tokens only");
-  }
-  CSMS_RETURN_IF_ERROR(project->OptionalString("id", &out->project_id));
-  CSMS_RETURN_IF_ERROR(project->OptionalString("name", &out->project_name));
-  if (!out->project_id && !out->project_name) {
-    return errors::InvalidParameter("missing auth.scope.project.id or auth.scope.project.name");
-  }
-  return Status::OK();
-}
 
 void WriteDomain(json::Writer& w, const Domain& d) {
   w.Key("domain").StartObject().Field("id", d.id).Field("name", d.name).EndObject();
@@ -57,7 +19,7 @@ void WriteDomain(json::Writer& w, const Domain& d) {
 
 Status IssueToken(RequestContext& ctx, HttpResponse& res) {
   PasswordAuthRequest request;
-  CSMS_RETURN_IF_ERROR(ParsePasswordAuth(ctx.req.body, &request));
+  CSMS_RETURN_IF_ERROR(ReadPasswordAuthBody(ctx.req.body, &request));
   // The user as named (domain by id when given, as the password change names it, else by name).
   std::string domain = request.user_domain_id ? *request.user_domain_id : *request.user_domain_name;
   if (ctx.audit) ctx.audit->Login(request.user_name, domain);

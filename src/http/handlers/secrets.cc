@@ -1,7 +1,5 @@
 // Secrets API (spec §1.1–1.5): /v1/{project_id}/secrets[/{secret_name}[/versions|/stages|/rotate|
 // /scheduled-deleted-tasks]] and the rotation tasks at /v1/{project_id}/csms/tasks.
-#include <rapidjson/document.h>
-
 #include <algorithm>
 
 #include "common/errors.h"
@@ -98,11 +96,8 @@ std::string StageBody(const StageView& s) {
 const std::string& SecretName(RequestContext& ctx) { return ctx.params.Get("secret_name"); }
 
 Status CreateSecret(RequestContext& ctx, HttpResponse& res) {
-  rapidjson::Document doc;
-  CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
-  json::ObjectReader body(doc);
   CreateSecretCommand cmd;
-  CSMS_RETURN_IF_ERROR(ReadCreateSecretBody(body, &cmd));
+  CSMS_RETURN_IF_ERROR(ReadCreateSecretBody(ctx.req.body, &cmd));
   Secret secret;
   CSMS_RETURN_IF_ERROR(ctx.services.secrets->Create(ctx.project_id(), cmd, &secret));
   res.body = SecretBody(secret);
@@ -136,21 +131,8 @@ Status ShowSecret(RequestContext& ctx, HttpResponse& res) {
 }
 
 Status UpdateSecret(RequestContext& ctx, HttpResponse& res) {
-  rapidjson::Document doc;
-  CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
-  json::ObjectReader body(doc);
-  if (body.Has("name") && !body.IsNull("name")) {
-    std::string name;
-    CSMS_RETURN_IF_ERROR(body.RequireString("name", &name));
-    if (name != SecretName(ctx)) return errors::InvalidParameter("invalid name: a secret cannot be renamed");
-  }
   UpdateSecretCommand cmd;
-  CSMS_RETURN_IF_ERROR(body.OptionalString("kms_key_id", &cmd.kms_key_id));
-  CSMS_RETURN_IF_ERROR(body.OptionalString("description", &cmd.description));
-  CSMS_RETURN_IF_ERROR(body.OptionalBool("auto_rotation", &cmd.auto_rotation));
-  CSMS_RETURN_IF_ERROR(body.OptionalString("rotation_period", &cmd.rotation_period));
-  CSMS_RETURN_IF_ERROR(body.OptionalString("rotation_func_urn", &cmd.rotation_func_urn));
-  CSMS_RETURN_IF_ERROR(ReadSubscriptions(body, &cmd.event_subscriptions));
+  CSMS_RETURN_IF_ERROR(ReadUpdateSecretBody(ctx.req.body, SecretName(ctx), &cmd));
   Secret secret;
   CSMS_RETURN_IF_ERROR(ctx.services.secrets->Update(ctx.project_id(), SecretName(ctx), cmd, &secret));
   res.body = SecretBody(secret);
@@ -164,14 +146,8 @@ Status DeleteSecret(RequestContext& ctx, HttpResponse& res) {
 }
 
 Status CreateVersion(RequestContext& ctx, HttpResponse& res) {
-  rapidjson::Document doc;
-  CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
-  json::ObjectReader body(doc);
   CreateVersionCommand cmd;
-  CSMS_RETURN_IF_ERROR(body.OptionalString("secret_string", &cmd.secret_string));
-  CSMS_RETURN_IF_ERROR(body.OptionalString("secret_binary", &cmd.secret_binary));
-  CSMS_RETURN_IF_ERROR(body.OptionalStringArray("version_stages", &cmd.version_stages));
-  CSMS_RETURN_IF_ERROR(body.OptionalInt64("expire_time", &cmd.expire_time));
+  CSMS_RETURN_IF_ERROR(ReadCreateVersionBody(ctx.req.body, &cmd));
   VersionView view;
   CSMS_RETURN_IF_ERROR(ctx.services.secrets->CreateVersion(ctx.project_id(), SecretName(ctx), cmd, &view));
   res.body = VersionMetadataBody(view);
@@ -210,11 +186,8 @@ Status ShowVersion(RequestContext& ctx, HttpResponse& res) {
 }
 
 Status UpdateVersion(RequestContext& ctx, HttpResponse& res) {
-  rapidjson::Document doc;
-  CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
-  json::ObjectReader body(doc);
   int64_t expire_time = 0;
-  CSMS_RETURN_IF_ERROR(body.RequireInt64("expire_time", &expire_time));
+  CSMS_RETURN_IF_ERROR(ReadUpdateVersionBody(ctx.req.body, &expire_time));
   VersionView view;
   CSMS_RETURN_IF_ERROR(ctx.services.secrets->UpdateVersion(ctx.project_id(), SecretName(ctx),
                                                            ctx.params.Get("version_id"), expire_time, &view));
@@ -231,11 +204,8 @@ Status ShowStage(RequestContext& ctx, HttpResponse& res) {
 }
 
 Status UpdateStage(RequestContext& ctx, HttpResponse& res) {
-  rapidjson::Document doc;
-  CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
-  json::ObjectReader body(doc);
   std::string version_id;
-  CSMS_RETURN_IF_ERROR(body.RequireString("version_id", &version_id));
+  CSMS_RETURN_IF_ERROR(ReadUpdateStageBody(ctx.req.body, &version_id));
   StageView view;
   CSMS_RETURN_IF_ERROR(ctx.services.secrets->UpdateStage(ctx.project_id(), SecretName(ctx),
                                                          ctx.params.Get("stage_name"), version_id, &view));
@@ -264,15 +234,8 @@ Status RotateSecret(RequestContext& ctx, HttpResponse& res) {
 }
 
 Status ScheduleDeletion(RequestContext& ctx, HttpResponse& res) {
-  int64_t days = 30;  // the documented default when the body leaves it out
-  if (!ctx.req.body.empty()) {
-    rapidjson::Document doc;
-    CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
-    json::ObjectReader body(doc);
-    std::optional<int64_t> v;
-    CSMS_RETURN_IF_ERROR(body.OptionalInt64("recovery_window_in_days", &v));
-    if (v) days = *v;
-  }
+  int64_t days = 0;
+  CSMS_RETURN_IF_ERROR(ReadScheduleDeletionBody(ctx.req.body, &days));
   Secret secret;
   CSMS_RETURN_IF_ERROR(ctx.services.secrets->ScheduleDeletion(ctx.project_id(), SecretName(ctx), days, &secret));
   res.body = SecretBody(secret);

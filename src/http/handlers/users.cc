@@ -1,14 +1,13 @@
 // Users API (spec §1.9): ListUsers and ShowUserDetail over the users of the caller's domain, and
 // UpdateUserPassword for the caller's own password. UserDetail fields csms has no source for
 // (org_id, name, mobile, email, grade, extension) are null; docs/api.md lists them.
-#include <rapidjson/document.h>
-
 #include <charconv>
 
 #include "auth/token_service.h"
 #include "common/errors.h"
 #include "http/attempt_guard.h"
 #include "http/handlers/handlers.h"
+#include "http/handlers/identity_body.h"
 #include "json/reader.h"
 #include "service/user_service.h"
 
@@ -95,12 +94,8 @@ Status ShowUser(RequestContext& ctx, HttpResponse& res) {
 }
 
 Status ChangePassword(RequestContext& ctx, HttpResponse& res) {
-  rapidjson::Document doc;
-  CSMS_RETURN_IF_ERROR(json::ParseObject(ctx.req.body, &doc));
-  json::ObjectReader body(doc);
   std::string password, old_password;
-  CSMS_RETURN_IF_ERROR(body.RequireString("password", &password));
-  CSMS_RETURN_IF_ERROR(body.RequireString("old_password", &old_password));
+  CSMS_RETURN_IF_ERROR(ReadChangePasswordBody(ctx.req.body, &password, &old_password));
   // The old password is checked like a login: under the same brute-force limits (the user's bucket).
   CSMS_RETURN_IF_ERROR(LimitedAttempt(ctx, "user:" + ctx.principal->user_name + "@" + ctx.principal->domain_id, res,
                                       [&] { return ctx.services.tokens->ChangePassword(*ctx.principal, old_password,
