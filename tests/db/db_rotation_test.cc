@@ -13,6 +13,8 @@
 
 #include "common/clock.h"
 #include "store/store.h"
+#include "support/db_secrets.h"
+#include "support/dev_fixture.h"
 #include "support/mariadb.h"
 #include "support/postgres.h"
 #include "support/secrets_helpers.h"
@@ -395,6 +397,42 @@ TEST_P(DbRotationTest, AutoRotationFiresFromTheScheduler) {
       std::chrono::seconds(90)));
   EXPECT_TRUE(db_->CanLogin(user, CurrentPassword("acct")));
   EXPECT_FALSE(db_->CanLogin(user, "Auto-pw-1"));
+}
+
+TEST_P(DbRotationTest, AutoRotationFiresWithTheDevClock) {
+  // A --dev server: the instance is registered through its --dev route, time moves by its clock.
+  ASSERT_TRUE(server_.Start({"--dev", "--no-access-log", "--no-delivery"})) << server_.Log();
+  project_ = kDevProject;
+  client_ = std::make_unique<HttpClient>(server_.port());
+  client_->set_token(GetToken(*client_, kDevUser, kDevPassword, kDevDomain, kDevProject));
+  api_ = std::make_unique<SecretsApi>(client_.get(), project_);
+  ASSERT_EQ(client_->Request("POST", "/v1/csms/agencies", R"({"secret_type":"RDS-FG"})").status, 200);
+  ASSERT_EQ(RegisterDevDbInstance(*client_, project_, "mdb", db_->engine(), db_->host(), db_->port()), 200);
+  std::string user = "devclk_" + RandomSuffix();
+  ASSERT_TRUE(db_->CreateAccount(user, "Clock-pw-1"));
+  ASSERT_EQ(api_->CreateSecret("acct", Value(user, "Clock-pw-1"), "",
+                               Config("mdb", "SingleUser") + R"(,"auto_rotation":true,"rotation_period":"6h")")
+                .status,
+            200);
+  // Not due yet: a tick rotates nothing.
+  auto tick = client_->Request("POST", "/csms-dev/scheduler/tick", "");
+  ASSERT_EQ(tick.status, 200) << tick.body;
+  EXPECT_EQ(tick.json["rotations"].GetInt64(), 0);
+  ASSERT_EQ(client_->Request("POST", "/csms-dev/clock", R"({"advance_ms":25200000})").status, 200);  // 7 h
+  // The clock wakes the background scheduler; its tick queues the rotation, the worker runs it.
+  std::string state;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        auto r = api_->Get("/csms/tasks?secret_name=acct");
+        if (r.status != 200 || r.json["tasks"].Size() == 0) return false;
+        state = r.json["tasks"][0]["task_status"].GetString();
+        EXPECT_STREQ(r.json["tasks"][0]["operate_type"].GetString(), "AUTO_ROTATION");
+        return state != "RUNNING";
+      },
+      std::chrono::seconds(90)));
+  EXPECT_EQ(state, "SUCCESS");
+  EXPECT_TRUE(db_->CanLogin(user, CurrentPassword("acct")));
+  EXPECT_FALSE(db_->CanLogin(user, "Clock-pw-1"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, DbRotationTest, ::testing::Values("mysql", "postgresql"),
