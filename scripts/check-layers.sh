@@ -11,6 +11,7 @@ SRC=${1:-"$(cd "$(dirname "$0")/.." && pwd)/src"}
 # Folder → the folders it may include, lowest layers first. A new folder must be added here.
 declare -A ALLOWED=(
   [common]=""
+  [metrics]="common"
   [crypto]="common"
   [domain]="common"
   [json]="common domain"
@@ -19,11 +20,11 @@ declare -A ALLOWED=(
   [store]="common domain crypto"
   [auth]="common domain crypto store"
   [service]="common domain crypto json notify_format store"
-  [notify]="common domain crypto json notify_format net store auth service"
+  [notify]="common domain crypto json notify_format net store auth service metrics"
   [rotation]="common domain json net service"
   [scheduler]="common domain notify_format store service"
-  [http]="common domain crypto json notify_format auth service scheduler"
-  [app]="common domain crypto json notify_format net store auth service notify rotation scheduler http"
+  [http]="common domain crypto json notify_format auth service scheduler metrics"
+  [app]="common domain crypto json notify_format net store auth service notify rotation scheduler http metrics"
 )
 
 # Known upward edges being removed, as "FILE TARGET-FOLDER", each with the reason.

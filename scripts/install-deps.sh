@@ -8,6 +8,7 @@ PACKAGES=(
   libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libpq-dev
   rapidjson-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libzxcvbn-dev libicu-dev
   sqlite3 curl openssl clang-format-14 python3  # python3 runs the rotation-function template test
+  prometheus  # promtool checks the /metrics output (tests/integration/observability_test.cc)
 )
 # Node.js and npm run the SDK compatibility suite (tests/sdk). A Node.js that is already there is
 # kept (e.g. a nodejs package from elsewhere that bundles npm, which Debian's npm would conflict

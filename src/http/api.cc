@@ -13,6 +13,7 @@
 #include "http/grant_check.h"
 #include "http/handlers/handlers.h"
 #include "http/path_checks.h"
+#include "http/request_metrics.h"
 #include "http/worker_pool.h"
 #include "json/writer.h"
 
@@ -52,6 +53,7 @@ Api::Api(Services services, ApiOptions options)
       writers_(std::make_unique<WorkerPool>(options.writer_threads, options.writer_queue)),
       network_(std::make_unique<WorkerPool>(options.worker_threads, options.worker_queue)) {
   handlers::RegisterHealthRoutes(router_);
+  handlers::RegisterObservabilityRoutes(router_);
   handlers::RegisterKeystoneRoutes(router_);
   handlers::RegisterEventRoutes(router_);
   handlers::RegisterRecordRoutes(router_);
@@ -64,6 +66,7 @@ Api::Api(Services services, ApiOptions options)
   handlers::RegisterGrantRoutes(router_);
   handlers::RegisterUserRoutes(router_);
   if (services_.dev_clock) handlers::RegisterDevRoutes(router_);
+  request_metrics_ = std::make_unique<RequestMetrics>(router_);  // after every route
 }
 
 Api::~Api() = default;
@@ -120,7 +123,8 @@ const Route* Api::Match(const HttpRequest& req, PathParams* params, HttpResponse
   return nullptr;
 }
 
-bool Api::TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res) {
+bool Api::TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
+                    Principal* out) {
   if (route.access != Access::kProject || !services_.tokens) return false;
   auto authorization = req.header("authorization");
   if (authorization && IsSignatureAuthorization(*authorization)) return false;  // verified on the pool
@@ -137,15 +141,18 @@ bool Api::TryCached(const HttpRequest& req, const Route& route, const PathParams
     res = HttpResponse{};
     return false;
   }
+  *out = std::move(principal);
   return true;
 }
 
-void Api::Run(const HttpRequest& req, const Route& r, const PathParams& params, HttpResponse& res) {
+void Api::Run(const HttpRequest& req, const Route& r, const PathParams& params, HttpResponse& res,
+              Principal* principal_out) {
   const Route* route = &r;
   // Before authentication: neither the authenticator nor a handler sees an ambiguous query.
   QueryParams query;
   if (Status s = query.Parse(req.query); !s.ok()) return WriteError(s, res);
-  Principal principal;
+  Principal local;
+  Principal& principal = principal_out ? *principal_out : local;
   if (route->access != Access::kPublic) {
     const std::string& path_project = route->access == Access::kProject ? params.Get("project_id") : std::string();
     Status s = Authenticate(req, path_project, &principal);
@@ -196,22 +203,54 @@ void Api::Handle(const HttpRequest& req, HttpResponse& res) {
   }
 }
 
+void Api::Finish(Exchange& exchange, const Route* route, const Principal* principal, HttpResponse res,
+                 std::chrono::steady_clock::time_point started) {
+  const int64_t latency_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+  request_metrics_->Record(route, res.status, latency_us);
+  if (log::AccessLogEnabled()) {
+    // Names and ids only: never the path's query, a header, a body, a token or a signature.
+    const HttpRequest& req = exchange.request();
+    log::Access({{"request_id", req.request_id},
+                 {"method", req.method},
+                 {"route", request_metrics_->Template(route)},
+                 {"status", res.status},
+                 {"latency_us", latency_us},
+                 {"bytes", static_cast<int64_t>(res.body.size())},
+                 {"user_id", principal ? std::string_view(principal->user_id) : std::string_view()},
+                 {"access_key", principal ? std::string_view(principal->access_key) : std::string_view()}});
+  }
+  exchange.Respond(std::move(res));
+}
+
+void Api::HandleObservability(std::shared_ptr<Exchange> exchange) {
+  std::string_view path = exchange->request().path;
+  if (path == "/metrics" || path == "/readyz" || path == "/healthz") return Handle(std::move(exchange));
+  const auto started = std::chrono::steady_clock::now();
+  HttpResponse res;
+  WriteError(errors::RouteNotFound("this listener serves /metrics, /healthz and /readyz only"), res);
+  Finish(*exchange, nullptr, nullptr, std::move(res), started);
+}
+
 void Api::Handle(std::shared_ptr<Exchange> exchange) {
+  const auto started = std::chrono::steady_clock::now();
   const HttpRequest& req = exchange->request();
   HttpResponse res;
+  const Route* route = nullptr;
+  Principal principal;
   try {
     PathParams params;
     bool verify_later = false;
-    const Route* route = Match(req, &params, res, &verify_later);
+    route = Match(req, &params, res, &verify_later);
     if (verify_later) {  // a signed request to no route: verified, then answered, on a reader thread
-      auto task = [this, exchange]() {
+      auto task = [this, exchange, started]() {
         HttpResponse res;
         Handle(exchange->request(), res);
-        exchange->Respond(std::move(res));
+        Finish(*exchange, nullptr, nullptr, std::move(res), started);
       };
       if (readers_->TrySubmit(std::move(task))) return;
       WriteError(errors::Unavailable("the server is busy with other requests of this kind; retry later"), res);
-      exchange->Respond(std::move(res));
+      Finish(*exchange, nullptr, nullptr, std::move(res), started);
       return;
     }
     WorkerPool* pool = nullptr;
@@ -221,7 +260,7 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
         case Pool::kNone:
           break;
         case Pool::kReader:
-          answered = route->cached && TryCached(req, *route, params, res);  // from memory, no store
+          answered = route->cached && TryCached(req, *route, params, res, &principal);  // from memory, no store
           if (!answered) pool = readers_.get();
           break;
         case Pool::kWriter:
@@ -233,25 +272,26 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
       }
     }
     if (pool) {
-      auto task = [this, exchange, route, params = std::move(params)]() {
+      auto task = [this, exchange, route, params = std::move(params), started]() {
         const HttpRequest& req = exchange->request();
         HttpResponse res;
+        Principal principal;
         try {
-          Run(req, *route, params, res);
+          Run(req, *route, params, res, &principal);
         } catch (const std::exception& e) {
           WriteInternalError(req, e.what(), res);
         }
-        exchange->Respond(std::move(res));
+        Finish(*exchange, route, &principal, std::move(res), started);
       };
       if (pool->TrySubmit(std::move(task))) return;
       WriteError(errors::Unavailable("the server is busy with other requests of this kind; retry later"), res);
     } else if (!answered) {
-      Run(req, *route, params, res);
+      Run(req, *route, params, res, &principal);
     }
   } catch (const std::exception& e) {
     WriteInternalError(req, e.what(), res);
   }
-  exchange->Respond(std::move(res));
+  Finish(*exchange, route, &principal, std::move(res), started);
 }
 
 }  // namespace csms::http
