@@ -41,10 +41,10 @@ TEST(ConfigurationPrecedenceTest, FlagOverEnvironmentOverFileOverDefault) {
   const std::string file = dir.File("csmsd.toml");
   std::ofstream(file) << "log-format = \"json\"\nno-delivery = true\n";
 
-  EXPECT_FALSE(WritesJsonLogs({}));                          // the default: text
-  EXPECT_TRUE(WritesJsonLogs({"--config", file}));           // the file
+  EXPECT_FALSE(WritesJsonLogs({}));                 // the default: text
+  EXPECT_TRUE(WritesJsonLogs({"--config", file}));  // the file
   setenv("CSMS_LOG_FORMAT", "text", 1);
-  EXPECT_FALSE(WritesJsonLogs({"--config", file}));          // the environment over the file
+  EXPECT_FALSE(WritesJsonLogs({"--config", file}));                         // the environment over the file
   EXPECT_TRUE(WritesJsonLogs({"--config", file, "--log-format", "json"}));  // the flag over both
   unsetenv("CSMS_LOG_FORMAT");
 }

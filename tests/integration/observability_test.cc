@@ -18,7 +18,8 @@
 namespace csms::test {
 namespace {
 
-const std::string kEventsList = R"(csms_http_requests_total{route="/v1/{project_id}/csms/events",method="GET",status="200"})";
+const std::string kEventsList =
+    R"(csms_http_requests_total{route="/v1/{project_id}/csms/events",method="GET",status="200"})";
 
 class MetricsTest : public DevServerTest {};
 
@@ -65,15 +66,18 @@ TEST_F(MetricsTest, CountersMoveWithTheWorkDone) {
   EXPECT_EQ(CounterValue(after, kEventsList), events_before + kN) << after;
   EXPECT_EQ(CounterValue(after, R"(csms_http_requests_total{route="unmatched",method="any",status="404"})"),
             unmatched_before + 3);
-  EXPECT_EQ(CounterValue(after, R"(csms_http_requests_total{route="/v1/{project_id}/secrets",method="POST",status="200"})"),
-            1);
+  EXPECT_EQ(
+      CounterValue(after, R"(csms_http_requests_total{route="/v1/{project_id}/secrets",method="POST",status="200"})"),
+      1);
   // Each authenticated request validated its token once: from the cache or from the database.
   EXPECT_EQ(CounterValue(after, R"(csms_token_cache_requests_total{result="hit"})") +
                 CounterValue(after, R"(csms_token_cache_requests_total{result="miss"})"),
             tokens_before + kN + 1);
   EXPECT_GE(CounterValue(after, "csms_store_commits_total"), commits_before + 1);
-  EXPECT_GE(CounterValue(after, R"(csms_http_request_duration_seconds_count{route="/v1/{project_id}/csms/events",method="GET"})"),
-            kN);
+  EXPECT_GE(
+      CounterValue(after,
+                   R"(csms_http_request_duration_seconds_count{route="/v1/{project_id}/csms/events",method="GET"})"),
+      kN);
 }
 
 // Notifications count by target type and final status, and each final outcome is one log line.
@@ -144,8 +148,7 @@ TEST_F(ReadyzTest, ReadyThenUnavailableWithTheReasonWhenTheSchemaIsNotThisBinary
   EXPECT_EQ(r.status, 503) << r.body;
   ASSERT_TRUE(r.ok_json) << r.body;
   EXPECT_STREQ(r.json["status"].GetString(), "unavailable");
-  EXPECT_NE(std::string(r.json["reason"].GetString()).find("schema is at version 100000"), std::string::npos)
-      << r.body;
+  EXPECT_NE(std::string(r.json["reason"].GetString()).find("schema is at version 100000"), std::string::npos) << r.body;
   EXPECT_EQ(client.Request("GET", "/healthz").status, 200);  // alive all the same
 }
 

@@ -46,12 +46,15 @@ bool Parse(const std::vector<std::string>& args, Parsed* out, std::string* error
 class ConfigSourcesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* v : {"CSMS_LISTEN", "CSMS_TEST_QUEUE", "CSMS_QUIET_MODE", "CSMS_KMS_KEY", "CSMS_CONFIG"}) unsetenv(v);
+    for (const char* v : {"CSMS_LISTEN", "CSMS_TEST_QUEUE", "CSMS_QUIET_MODE", "CSMS_KMS_KEY", "CSMS_CONFIG"})
+      unsetenv(v);
     file_ = dir_.File("csmsd.toml");
-    std::ofstream(file_) << "listen = \"file-listen\"\ntest-queue = 30\nquiet-mode = true\nkms-key = [\"a=1\", \"b=2\"]\n";
+    std::ofstream(file_)
+        << "listen = \"file-listen\"\ntest-queue = 30\nquiet-mode = true\nkms-key = [\"a=1\", \"b=2\"]\n";
   }
   void TearDown() override {
-    for (const char* v : {"CSMS_LISTEN", "CSMS_TEST_QUEUE", "CSMS_QUIET_MODE", "CSMS_KMS_KEY", "CSMS_CONFIG"}) unsetenv(v);
+    for (const char* v : {"CSMS_LISTEN", "CSMS_TEST_QUEUE", "CSMS_QUIET_MODE", "CSMS_KMS_KEY", "CSMS_CONFIG"})
+      unsetenv(v);
   }
   test::TempDir dir_{"csms-config"};
   std::string file_;

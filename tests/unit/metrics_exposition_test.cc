@@ -74,7 +74,8 @@ TEST(RequestMetrics, CountsByRouteAndStatusWithOverflowAsOther) {
   EXPECT_NE(t.find("csms_http_requests_total{route=\"/a/{id}\",method=\"GET\",status=\"200\"} 5\n"), std::string::npos)
       << t;
   EXPECT_NE(t.find("csms_http_requests_total{route=\"/a/{id}\",method=\"GET\",status=\"404\"} 1\n"), std::string::npos);
-  EXPECT_NE(t.find("csms_http_requests_total{route=\"unmatched\",method=\"any\",status=\"404\"} 1\n"), std::string::npos);
+  EXPECT_NE(t.find("csms_http_requests_total{route=\"unmatched\",method=\"any\",status=\"404\"} 1\n"),
+            std::string::npos);
   // 12 distinct statuses fit; the rest of the 20 recorded above count as "other".
   EXPECT_NE(t.find("status=\"other\"} "), std::string::npos) << t;
   EXPECT_NE(t.find("csms_http_request_duration_seconds_count{route=\"/a/{id}\",method=\"GET\"} 26\n"),
