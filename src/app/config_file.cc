@@ -96,9 +96,12 @@ void AddConfigSources(CLI::App& cli, bool* print_reference) {
   for (CLI::App* sub : cli.get_subcommands([](CLI::App*) { return true; })) SetEnvironmentNames(*sub);
   // The file named by CSMS_CONFIG is the default of --config: CLI11 reads the file before it
   // looks at the environment, so the variable could not name it otherwise.
+  // Named there, the file must exist like one named by the flag.
   const char* env_config = std::getenv("CSMS_CONFIG");
-  cli.set_config("--config", env_config ? env_config : "",
-                 "TOML file of options: keys are the long flag names (docs/configuration.md); also CSMS_CONFIG");
+  const bool from_env = env_config != nullptr && *env_config != '\0';
+  cli.set_config("--config", from_env ? env_config : "",
+                 "TOML file of options: keys are the long flag names (docs/configuration.md); also CSMS_CONFIG",
+                 from_env);
   cli.config_formatter(std::make_shared<EnvironmentFirstToml>(&cli));
   cli.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt key is refused, not ignored
   cli.add_flag("--print-config-reference", *print_reference,
@@ -120,7 +123,7 @@ void PrintConfigReference(const CLI::App& cli, std::ostream& out) {
   for (const CLI::Option* option : cli.get_options()) {
     if (!Configurable(cli, option)) continue;
     std::string default_value = option->get_default_str();
-    if (option->get_type_size() == 0) default_value = "false";  // a flag
+    if (option->get_expected_max() == 0) default_value = "false";  // a flag: it takes no value
     out << "| `" << option->get_lnames().front() << "` | `" << option->get_envname() << "` | "
         << (default_value.empty() ? "" : "`" + Cell(default_value) + "`") << " | " << Cell(option->get_description())
         << " |\n";

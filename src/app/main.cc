@@ -173,7 +173,8 @@ void AddDeliveryFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
 }
 
 void AddObservabilityFlags(CLI::App& cli, AppConfig& config) {
-  cli.add_option("--log-format", config.log_format, "text: one human-readable line per entry; json: one JSON object per line")
+  cli.add_option("--log-format", config.log_format,
+                 "text: one human-readable line per entry; json: one JSON object per line")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
   cli.add_option("--log-level", config.log_level, "least severe level written: debug, info, warn or error")
@@ -317,6 +318,7 @@ int main(int argc, char** argv) {
     config.metrics_server = config.server;
     config.metrics_server.tls_cert_file.clear();
     config.metrics_server.tls_key_file.clear();
+    config.metrics_server.threads = 1;  // scrapes are rare; their work runs on the API's reader pool
     if (!ParseListen(config.metrics_listen, &config.metrics_server, "--metrics-listen")) return 2;
   }
   return RunServer(config);

@@ -11,7 +11,8 @@ namespace csms {
 
 Status ConfigureLogging(const AppConfig& config) {
   log::Level level;
-  if (!log::ParseLevel(config.log_level, &level)) return errors::InvalidParameter("--log-level: debug, info, warn or error");
+  if (!log::ParseLevel(config.log_level, &level))
+    return errors::InvalidParameter("--log-level: debug, info, warn or error");
   if (config.log_format != "text" && config.log_format != "json") {
     return errors::InvalidParameter("--log-format: text or json");
   }
@@ -95,8 +96,9 @@ void AddServerCollectors(metrics::Registry& registry, const MetricSources& src) 
         out.Sample("csms_token_cache_requests_total", {{"result", "miss"}}, tokens->cache_misses());
       }
       if (signatures) {
-        out.Family("csms_access_key_lookups_total", "counter",
-                   "access keys read from the database for signed requests (no cache: every signed request reads its key)");
+        out.Family(
+            "csms_access_key_lookups_total", "counter",
+            "access keys read from the database for signed requests (no cache: every signed request reads its key)");
         out.Sample("csms_access_key_lookups_total", {}, signatures->key_lookups());
       }
     });

@@ -52,9 +52,9 @@ struct AppConfig {
   int delivery_drain_seconds = 5;  // SIGTERM waits this long for in-flight deliveries
 
   // Observability (docs/observability.md): logs, /metrics, /readyz.
-  std::string log_format = "text";  // text | json
-  std::string log_level = "info";   // debug | info | warn | error
-  std::string metrics_listen;       // "" = /metrics only on the main listener
+  std::string log_format = "text";     // text | json
+  std::string log_level = "info";      // debug | info | warn | error
+  std::string metrics_listen;          // "" = /metrics only on the main listener
   http::ServerOptions metrics_server;  // parsed from metrics_listen (plain HTTP)
 };
 

@@ -35,8 +35,10 @@ void RequestMetrics::Record(const Route* route, int status, int64_t latency_us) 
     int seen = s.status.load(std::memory_order_acquire);
     if (seen == 0) {
       int expected = 0;
-      if (s.status.compare_exchange_strong(expected, status, std::memory_order_acq_rel)) seen = status;
-      else seen = expected;  // another thread took the slot first
+      if (s.status.compare_exchange_strong(expected, status, std::memory_order_acq_rel))
+        seen = status;
+      else
+        seen = expected;  // another thread took the slot first
     }
     if (seen == status) {
       s.count.fetch_add(1, std::memory_order_relaxed);

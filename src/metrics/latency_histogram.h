@@ -13,9 +13,8 @@
 namespace csms::metrics {
 
 // Upper bounds of the buckets, in microseconds; one more bucket holds everything slower.
-inline constexpr std::array<int64_t, 16> kLatencyBoundsUs = {100,    250,    500,     1000,    2500,    5000,
-                                                             10000,  25000,  50000,   100000,  250000,  500000,
-                                                             1000000, 2500000, 5000000, 10000000};
+inline constexpr std::array<int64_t, 16> kLatencyBoundsUs = {
+    100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000};
 
 class LatencyHistogram {
  public:

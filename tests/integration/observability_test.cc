@@ -95,13 +95,15 @@ TEST_F(NotificationMetricsTest, FinalOutcomesCountedAndLogged) {
   EXPECT_EQ(CounterValue(Scrape(*client_), series), 0);
   ASSERT_EQ(api.CreateSecret("metrics-notified", "do-not-log-me", "metrics-hook").status, 200);
   ASSERT_TRUE(WaitForStatusCount(api, "SUCCESS", 1, std::chrono::seconds(30)));
-  EXPECT_EQ(CounterValue(Scrape(*client_), series), 1);
-  EXPECT_EQ(CounterValue(Scrape(*client_), "csms_outbox_depth"), 0);
   std::vector<RecordView> records = api.Records("notification_status=SUCCESS");
   ASSERT_EQ(records.size(), 1u);
-  // The log line is written when the outcome is saved, before the record shows it.
+  // The counter and the log line follow the commit that the record listing shows: poll for them.
+  EXPECT_TRUE(WaitUntil([&] { return CounterValue(Scrape(*client_), series) == 1; }, std::chrono::seconds(30)));
+  const std::string line = "notification record_id=" + records[0].record_id;
+  EXPECT_TRUE(WaitUntil([&] { return server_.Log().find(line) != std::string::npos; }, std::chrono::seconds(30)))
+      << server_.Log();
+  EXPECT_EQ(CounterValue(Scrape(*client_), "csms_outbox_depth"), 0);
   const std::string log = server_.Log();
-  EXPECT_NE(log.find("notification record_id=" + records[0].record_id), std::string::npos) << log;
   EXPECT_NE(log.find("target_type=WEBHOOK status=SUCCESS"), std::string::npos) << log;
   EXPECT_EQ(log.find("do-not-log-me"), std::string::npos);
 }

@@ -119,8 +119,8 @@ class SqliteStore final : public Store {
     if (!st.ok()) return errors::Unavailable("the database cannot be read: " + st.message());
     const int64_t expected = static_cast<int64_t>(sqlite::Migrations().size());
     if (version != expected) {
-      return errors::Unavailable("the database schema is at version " + std::to_string(version) + ", this csmsd needs " +
-                                 std::to_string(expected));
+      return errors::Unavailable("the database schema is at version " + std::to_string(version) +
+                                 ", this csmsd needs " + std::to_string(expected));
     }
     return Status::OK();
   }
