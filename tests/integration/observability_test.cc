@@ -136,7 +136,6 @@ TEST_F(ReadyzTest, ReadyThenUnavailableWithTheReasonWhenTheSchemaIsNotThisBinary
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_TRUE(r.ok_json);
   EXPECT_STREQ(r.json["status"].GetString(), "ready");
-  EXPECT_EQ(client.Request("HEAD", "/readyz").status, 200);
 
   // Another (newer) csmsd migrated the database further: this one must not take traffic.
   sqlite3* db = nullptr;
