@@ -18,7 +18,7 @@ void AppendNumber(std::string& out, double v) {
     // Plain decimals ("0.0001", not "1e-04") where they stay short; exponents for huge values.
     char buf[400];
     auto [end, ec] = std::abs(v) < 1e15 ? std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed)
-                                         : std::to_chars(buf, buf + sizeof(buf), v);
+                                        : std::to_chars(buf, buf + sizeof(buf), v);
     out.append(buf, ec == std::errc() ? end : buf);
   }
 }
