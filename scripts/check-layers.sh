@@ -11,6 +11,7 @@ SRC=${1:-"$(cd "$(dirname "$0")/.." && pwd)/src"}
 # Folder → the folders it may include, lowest layers first. A new folder must be added here.
 declare -A ALLOWED=(
   [common]=""
+  [metrics]="common"
   [crypto]="common"
   [domain]="common"
   [json]="common domain"
@@ -19,13 +20,13 @@ declare -A ALLOWED=(
   [store]="common domain crypto"
   [auth]="common domain crypto store"
   [service]="common domain crypto json notify_format store"
-  [notify]="common domain crypto json notify_format net store auth service"
+  [notify]="common domain crypto json notify_format net store auth service metrics"
   [rotation]="common domain json net service"
   [scheduler]="common domain notify_format store service"
   [audit]="common crypto json"
-  [http]="common domain crypto json notify_format auth service scheduler audit"
+  [http]="common domain crypto json notify_format auth service scheduler audit metrics"
   [cli]="common crypto json net auth"
-  [app]="common domain crypto json notify_format net store auth service notify rotation scheduler http audit"
+  [app]="common domain crypto json notify_format net store auth service notify rotation scheduler http audit metrics"
 )
 
 # Known upward edges being removed, as "FILE TARGET-FOLDER", each with the reason.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/audit_admin.h"
+#include "app/config_file.h"
 #include "app/server_app.h"
 
 namespace csms {
@@ -240,6 +241,19 @@ void AddTrustFlags(CLI::App& cli, AppConfig& config) {
       ->check(CLI::Range(0, 1000000));
 }
 
+void AddObservabilityFlags(CLI::App& cli, AppConfig& config) {
+  cli.add_option("--log-format", config.log_format,
+                 "text: one human-readable line per entry; json: one JSON object per line")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  cli.add_option("--log-level", config.log_level, "least severe level written: debug, info, warn or error")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  cli.add_option("--metrics-listen", config.metrics_listen,
+                 "HOST:PORT of a second listener serving only /metrics, /healthz and /readyz (plain HTTP); "
+                 "the main listener serves them too");
+}
+
 // `csmsd admin ...`: works directly on the data dir's database. Each subcommand sets the kind it
 // stands for; the options fill the shared AdminCommand.
 class AdminCli {
@@ -373,10 +387,10 @@ class AdminCli {
 };
 
 // HOST:PORT (IPv6 hosts in brackets) into the server options; false with a message on stderr.
-bool ParseListen(const std::string& listen, http::ServerOptions* server) {
+bool ParseListen(const std::string& listen, http::ServerOptions* server, const char* flag = "--listen") {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos) {
-    std::cerr << "--listen must be HOST:PORT\n";
+    std::cerr << flag << " must be HOST:PORT\n";
     return false;
   }
   server->host = listen.substr(0, colon);
@@ -388,7 +402,7 @@ bool ParseListen(const std::string& listen, http::ServerOptions* server) {
     if (port < 0 || port > 65535) throw std::out_of_range("port");
     server->port = static_cast<uint16_t>(port);
   } catch (const std::exception&) {
-    std::cerr << "--listen: invalid port\n";
+    std::cerr << flag << ": invalid port\n";
     return false;
   }
   return true;
@@ -410,11 +424,19 @@ int main(int argc, char** argv) {
   AddMasterKeyFlags(cli, config);
   AddDeliveryFlags(cli, config, extras);
   AddDatabaseRotationFlags(cli, config);
+  AddObservabilityFlags(cli, config);
+  AddTrustFlags(cli, config);
   AdminCli admin(cli, config);
   AuditAdminCli audit_admin(*cli.get_subcommand("admin"));
-  AddTrustFlags(cli, config);
+  // After every flag: a TOML key and a CSMS_* variable for each (app/config_file.h).
+  bool print_config_reference = false;
+  AddConfigSources(cli, &print_config_reference);
 
   CLI11_PARSE(cli, argc, argv);
+  if (print_config_reference) {
+    PrintConfigReference(cli, std::cout);
+    return 0;
+  }
   config.sqlite_synchronous_full = extras.sqlite_sync == "full";
   config.server.header_timeout = std::chrono::seconds(extras.header_timeout_s);
   config.server.idle_timeout = std::chrono::seconds(extras.idle_timeout_s);
@@ -425,5 +447,12 @@ int main(int argc, char** argv) {
   if (audit_admin.parsed()) return audit_admin.Run(std::cout, std::cerr);
   if (admin.parsed()) return RunAdmin(config, admin.Command());
   if (!ParseListen(extras.listen, &config.server)) return 2;
+  if (!config.metrics_listen.empty()) {
+    config.metrics_server = config.server;
+    config.metrics_server.tls_cert_file.clear();
+    config.metrics_server.tls_key_file.clear();
+    config.metrics_server.threads = 1;  // scrapes are rare; their work runs on the API's reader pool
+    if (!ParseListen(config.metrics_listen, &config.metrics_server, "--metrics-listen")) return 2;
+  }
   return RunServer(config);
 }

@@ -7,6 +7,7 @@
 #include "app/db_instance_admin.h"
 #include "app/group_admin.h"
 #include "app/master_keys.h"
+#include "app/observability.h"
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -42,10 +43,12 @@
 #include "scheduler/scheduler.h"
 #include "service/access_key_service.h"
 #include "service/agency_service.h"
+#include "service/backlog.h"
 #include "service/delivery_service.h"
 #include "service/event_service.h"
 #include "service/grant_service.h"
 #include "service/identity_service.h"
+#include "service/readiness.h"
 #include "service/record_service.h"
 #include "service/db_instance_service.h"
 #include "service/db_rotation.h"
@@ -289,8 +292,14 @@ struct Server {
   // The API.
   std::unique_ptr<GrantService> grants;  // grants API and the grant check (http/grant_check.h)
   std::unique_ptr<UserService> users;
+  // Observability (app/observability.h): what /metrics and /readyz read (before the Api, whose
+  // pools run the scrapes), and the --metrics-listen listener (after the main one).
+  metrics::Registry metrics;
+  std::unique_ptr<ReadinessService> readiness;
+  std::unique_ptr<Backlog> backlog;
   std::unique_ptr<http::Api> api;
   std::unique_ptr<http::HttpServer> http;
+  std::unique_ptr<http::HttpServer> metrics_http;  // --metrics-listen
 
   // Wakes the dispatcher after a commit that wrote notifications (nothing with --no-delivery).
   std::function<void()> NotificationsWritten(const AppConfig& config) {
@@ -436,9 +445,22 @@ bool BuildApi(const AppConfig& config, Server& x) {
   services.writer = x.writer.get();
   services.audit = x.audit.get();
   services.limiter = x.limiter.get();
+  x.readiness = std::make_unique<ReadinessService>(x.store.get(), &x.keyring);
+  x.backlog = std::make_unique<Backlog>(x.store.get(), &x.clock);
+  services.metrics = &x.metrics;
+  services.readiness = x.readiness.get();
   http::ApiOptions api_options = config.api;
   api_options.require_client_cert = !config.server.tls_client_ca_file.empty();  // --client-ca
   x.api = std::make_unique<http::Api>(services, api_options);
+  MetricSources sources;
+  sources.api = x.api.get();
+  sources.delivery = &x.delivery_metrics;
+  sources.store = x.store.get();
+  sources.tokens = x.tokens.get();
+  sources.signatures = x.signatures.get();
+  sources.backlog = x.backlog.get();
+  sources.http = &x.http;
+  AddServerCollectors(x.metrics, sources);
   return true;
 }
 
@@ -480,6 +502,17 @@ bool Start(const AppConfig& config, Server& x) {
             (config.server.tls_cert_file.empty() ? " (http)" : " (https)") + (config.dev ? " in --dev mode" : "") +
             ", at most " + std::to_string(x.http->max_connections()) + " connections (descriptor limit " +
             std::to_string(open_files) + ")");
+  if (!config.metrics_listen.empty()) {
+    s = http::HttpServer::StartAsync(
+        config.metrics_server,
+        [api](std::shared_ptr<http::Exchange> exchange) { api->HandleObservability(std::move(exchange)); },
+        &x.metrics_http);
+    if (!s.ok()) {
+      log::Error("--metrics-listen: " + s.message());
+      return false;
+    }
+    log::Info("metrics listening on " + config.metrics_server.host + ":" + std::to_string(x.metrics_http->port()));
+  }
   if (!config.port_file.empty()) {
     std::string tmp = config.port_file + ".tmp";
     std::ofstream(tmp) << x.http->port() << "\n";
@@ -507,6 +540,7 @@ void ReloadTls(const AppConfig& config, Server& x) {
 void Stop(const AppConfig& config, Server& x) {
   x.store->HoldWrites(false);  // a writer held by the --dev hook would keep in-flight writes waiting
   x.dispatcher->BeginStop();   // no new claims; in-flight deliveries finish while the server drains
+  if (x.metrics_http) x.metrics_http->Shutdown(std::chrono::seconds(1));
   x.http->Shutdown(std::chrono::seconds(config.shutdown_grace_seconds));
   x.store->HoldWrites(false);  // again: a --dev hold request may have come in during the drain
   x.scheduler->Stop();
@@ -527,6 +561,10 @@ int RunServer(const AppConfig& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  if (Status s = ConfigureLogging(config); !s.ok()) {
+    log::Error(s.message());
+    return 2;
+  }
   Server server;
   bool built = BuildStorage(config, server) && BuildAuth(config, server) && BuildEventsAndDelivery(config, server) &&
                BuildSecretsAndScheduler(config, server) && BuildApi(config, server);

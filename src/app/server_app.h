@@ -67,6 +67,11 @@ struct AppConfig {
   bool audit_syslog = false;                  // also to syslog (LOG_AUTHPRIV)
   std::string audit_key_file;                 // HMAC key; default <data-dir>/audit.key (--dev: random)
   AttemptLimits auth_limits;                  // per user / access key and per source address
+  // Observability (docs/observability.md): logs, /metrics, /readyz.
+  std::string log_format = "text";     // text | json
+  std::string log_level = "info";      // debug | info | warn | error
+  std::string metrics_listen;          // "" = /metrics only on the main listener
+  http::ServerOptions metrics_server;  // parsed from metrics_listen (plain HTTP)
 };
 
 struct AdminCommand {

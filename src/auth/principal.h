@@ -11,6 +11,7 @@ struct Principal {
   std::string domain_id;
   std::string project_id;  // the project the credentials are scoped to
   std::string role;        // built-in role; decides the allowed actions
+  std::string access_key;  // the AK of a signed request ("" for a token): logs name it, never the SK
 };
 
 }  // namespace csms

@@ -69,6 +69,7 @@ Status SignatureAuthenticator::Authenticate(const auth::SignedRequestView& reque
   User user;
   Project project;
   bool project_found = false;
+  key_lookups_.fetch_add(1, std::memory_order_relaxed);
   Status s = store_->Read([&](Transaction& tx) -> Status {
     Status st = tx.access_keys().Get(parsed->access_key, &key);
     if (st.IsNotFound()) return errors::UnknownAccessKey("the access key in the Authorization header does not exist");
@@ -118,7 +119,7 @@ Status SignatureAuthenticator::Authenticate(const auth::SignedRequestView& reque
                                    std::string(utf8::Truncate(project_id, 64)));
   }
 
-  *out = Principal{user.id, user.name, user.domain_id, project_id, user.role};
+  *out = Principal{user.id, user.name, user.domain_id, project_id, user.role, key.access_key};
   return Status::OK();
 }
 

@@ -11,6 +11,8 @@
 // may not use, which is a 403 (CSMS.0302) like a token scoped to another project.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -34,10 +36,15 @@ class SignatureAuthenticator {
   Status Authenticate(const auth::SignedRequestView& request, std::string_view authorization,
                       const std::string& path_project, Principal* out);
 
+  // Access keys read from the store (every signed request reads its key: there is no key cache,
+  // so a revocation takes effect at once), for /metrics.
+  int64_t key_lookups() const { return key_lookups_.load(std::memory_order_relaxed); }
+
  private:
   Store* store_;
   const crypto::Keyring* keyring_;
   const Clock* clock_;
+  std::atomic<int64_t> key_lookups_{0};
 };
 
 // True when an Authorization header value uses one of the SDK signing schemes (SDK-HMAC-SHA256

@@ -103,6 +103,7 @@ bool TokenService::ValidateCached(std::string_view token, Principal* out) {
   auto it = cache_.find(hash);
   if (it == cache_.end() || now >= it->second.cached_until || now >= it->second.expires_at) return false;
   *out = it->second.principal;
+  cache_hits_.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
 
@@ -116,11 +117,13 @@ Status TokenService::Validate(std::string_view token, Principal* out) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = cache_.find(hash);
     if (it != cache_.end() && now < it->second.cached_until) {
+      cache_hits_.fetch_add(1, std::memory_order_relaxed);
       if (now >= it->second.expires_at) return errors::InvalidToken("X-Auth-Token has expired");
       *out = it->second.principal;
       return Status::OK();
     }
   }
+  cache_misses_.fetch_add(1, std::memory_order_relaxed);
   TokenRecord record;
   Principal principal;
   int64_t generation = 0;
@@ -132,7 +135,7 @@ Status TokenService::Validate(std::string_view token, Principal* out) {
     User user;
     CSMS_RETURN_IF_ERROR(tx.identity().GetUserById(record.user_id, &user));
     enabled = user.enabled;
-    principal = Principal{user.id, user.name, user.domain_id, record.project_id, user.role};
+    principal = Principal{user.id, user.name, user.domain_id, record.project_id, user.role, ""};
     return Status::OK();
   });
   if (s.IsNotFound() || (s.ok() && !enabled)) return errors::InvalidToken("X-Auth-Token is invalid");

@@ -70,6 +70,10 @@ class TokenService {
   // kGenerationCheckMillis). Access keys stay valid.
   Status ChangePassword(const Principal& caller, std::string_view old_password, std::string_view new_password);
 
+  // Validations answered from the cache (hits) and from the store (misses), for /metrics.
+  int64_t cache_hits() const { return cache_hits_.load(std::memory_order_relaxed); }
+  int64_t cache_misses() const { return cache_misses_.load(std::memory_order_relaxed); }
+
  private:
   struct CacheEntry {
     Principal principal;
@@ -92,6 +96,7 @@ class TokenService {
   std::unordered_map<std::string, CacheEntry> cache_;  // keyed by token hash
   int64_t generation_ = 0;                             // of the entries in cache_; under mu_
   std::atomic<int64_t> next_generation_check_{0};      // steady-clock ms
+  std::atomic<int64_t> cache_hits_{0}, cache_misses_{0};
 };
 
 }  // namespace csms

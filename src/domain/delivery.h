@@ -51,6 +51,9 @@ struct DeliveryOutcome {
   std::optional<int64_t> next_attempt_at;
   int64_t round_attempts = 0;
   int64_t round_start = 0;
+  // For the logs and metrics only (not stored): whose notification it was and where it went.
+  std::string project_id, event_name;
+  std::optional<TargetType> target_type;
 };
 
 // A record with its delivery state and attempts (GET .../notification-records/{record_id}).

@@ -16,6 +16,7 @@
 #include "http/grant_check.h"
 #include "http/handlers/handlers.h"
 #include "http/path_checks.h"
+#include "http/request_metrics.h"
 #include "http/worker_pool.h"
 #include "json/writer.h"
 
@@ -56,6 +57,7 @@ Api::Api(Services services, ApiOptions options)
       writers_(std::make_unique<WorkerPool>(options.writer_threads, options.writer_queue)),
       network_(std::make_unique<WorkerPool>(options.worker_threads, options.worker_queue)) {
   handlers::RegisterHealthRoutes(router_);
+  handlers::RegisterObservabilityRoutes(router_);
   handlers::RegisterKeystoneRoutes(router_);
   handlers::RegisterEventRoutes(router_);
   handlers::RegisterRecordRoutes(router_);
@@ -70,6 +72,7 @@ Api::Api(Services services, ApiOptions options)
   if (options.console) handlers::RegisterConsoleRoutes(router_);
   if (services_.dev_clock) handlers::RegisterDevRoutes(router_);
   if (services_.dev_clock) handlers::RegisterDevDbInstanceRoutes(router_);
+  request_metrics_ = std::make_unique<RequestMetrics>(router_);  // after every route
 }
 
 Api::~Api() = default;
@@ -157,7 +160,8 @@ const Route* Api::Match(const HttpRequest& req, PathParams* params, HttpResponse
   return nullptr;
 }
 
-bool Api::TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res) {
+bool Api::TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
+                    Principal* out) {
   if (route.access != Access::kProject || !services_.tokens || route.client_cert) return false;
   auto authorization = req.header("authorization");
   if (authorization && IsSignatureAuthorization(*authorization)) return false;  // verified on the pool
@@ -174,13 +178,15 @@ bool Api::TryCached(const HttpRequest& req, const Route& route, const PathParams
     res = HttpResponse{};
     return false;
   }
+  *out = std::move(principal);
   return true;
 }
 
-void Api::Run(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res) {
+void Api::Run(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
+              Principal* principal_out) {
   AuditTrail trail(services_.audit, services_.audit ? services_.clock->NowMillis() : 0, req, route, params);
   int64_t retry_after_s = 0;
-  Status s = RunChecked(req, route, params, res, trail, &retry_after_s);
+  Status s = RunChecked(req, route, params, res, trail, &retry_after_s, principal_out);
   if (!s.ok()) {
     // E.g. an access key's SK that the master key cannot open: the operator must see it.
     if (s.kind() == Status::Kind::kInternal) log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
@@ -191,7 +197,7 @@ void Api::Run(const HttpRequest& req, const Route& route, const PathParams& para
 }
 
 Status Api::RunChecked(const HttpRequest& req, const Route& r, const PathParams& params, HttpResponse& res,
-                       AuditTrail& trail, int64_t* retry_after_s) {
+                       AuditTrail& trail, int64_t* retry_after_s, Principal* principal_out) {
   const Route* route = &r;
   if (route->client_cert && require_client_cert_ && !req.client_cert_verified) {
     return errors::ActionDenied("this operator route needs a TLS client certificate signed by the server's client "
@@ -200,7 +206,8 @@ Status Api::RunChecked(const HttpRequest& req, const Route& r, const PathParams&
   // Before authentication: neither the authenticator nor a handler sees an ambiguous query.
   QueryParams query;
   CSMS_RETURN_IF_ERROR(query.Parse(req.query));
-  Principal principal;
+  Principal local;
+  Principal& principal = principal_out ? *principal_out : local;
   if (route->access != Access::kPublic) {
     const std::string& path_project = route->access == Access::kProject ? params.Get("project_id") : std::string();
     CSMS_RETURN_IF_ERROR(Authenticate(req, path_project, &principal, retry_after_s));
@@ -243,22 +250,54 @@ void Api::Handle(const HttpRequest& req, HttpResponse& res) {
   }
 }
 
+void Api::Finish(Exchange& exchange, const Route* route, const Principal* principal, HttpResponse res,
+                 std::chrono::steady_clock::time_point started) {
+  const int64_t latency_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+  request_metrics_->Record(route, res.status, latency_us);
+  if (log::AccessLogEnabled()) {
+    // Names and ids only: never the path's query, a header, a body, a token or a signature.
+    const HttpRequest& req = exchange.request();
+    log::Access({{"request_id", req.request_id},
+                 {"method", req.method},
+                 {"route", request_metrics_->Template(route)},
+                 {"status", res.status},
+                 {"latency_us", latency_us},
+                 {"bytes", static_cast<int64_t>(res.body.size())},
+                 {"user_id", principal ? std::string_view(principal->user_id) : std::string_view()},
+                 {"access_key", principal ? std::string_view(principal->access_key) : std::string_view()}});
+  }
+  exchange.Respond(std::move(res));
+}
+
+void Api::HandleObservability(std::shared_ptr<Exchange> exchange) {
+  std::string_view path = exchange->request().path;
+  if (path == "/metrics" || path == "/readyz" || path == "/healthz") return Handle(std::move(exchange));
+  const auto started = std::chrono::steady_clock::now();
+  HttpResponse res;
+  WriteError(errors::RouteNotFound("this listener serves /metrics, /healthz and /readyz only"), res);
+  Finish(*exchange, nullptr, nullptr, std::move(res), started);
+}
+
 void Api::Handle(std::shared_ptr<Exchange> exchange) {
+  const auto started = std::chrono::steady_clock::now();
   const HttpRequest& req = exchange->request();
   HttpResponse res;
+  const Route* route = nullptr;
+  Principal principal;
   try {
     PathParams params;
     bool verify_later = false;
-    const Route* route = Match(req, &params, res, &verify_later);
+    route = Match(req, &params, res, &verify_later);
     if (verify_later) {  // a signed request to no route: verified, then answered, on a reader thread
-      auto task = [this, exchange]() {
+      auto task = [this, exchange, started]() {
         HttpResponse res;
         Handle(exchange->request(), res);
-        exchange->Respond(std::move(res));
+        Finish(*exchange, nullptr, nullptr, std::move(res), started);
       };
       if (readers_->TrySubmit(std::move(task))) return;
       WriteError(errors::Unavailable("the server is busy with other requests of this kind; retry later"), res);
-      exchange->Respond(std::move(res));
+      Finish(*exchange, nullptr, nullptr, std::move(res), started);
       return;
     }
     WorkerPool* pool = nullptr;
@@ -269,7 +308,7 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
           break;
         case Pool::kReader:
           // From memory, no store; never with an audit log (its line is written on the pool).
-          answered = route->cached && !services_.audit && TryCached(req, *route, params, res);
+          answered = route->cached && !services_.audit && TryCached(req, *route, params, res, &principal);
           if (!answered) pool = readers_.get();
           break;
         case Pool::kWriter:
@@ -281,25 +320,26 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
       }
     }
     if (pool) {
-      auto task = [this, exchange, route, params = std::move(params)]() {
+      auto task = [this, exchange, route, params = std::move(params), started]() {
         const HttpRequest& req = exchange->request();
         HttpResponse res;
+        Principal principal;
         try {
-          Run(req, *route, params, res);
+          Run(req, *route, params, res, &principal);
         } catch (const std::exception& e) {
           WriteInternalError(req, e.what(), res);
         }
-        exchange->Respond(std::move(res));
+        Finish(*exchange, route, &principal, std::move(res), started);
       };
       if (pool->TrySubmit(std::move(task))) return;
       WriteError(errors::Unavailable("the server is busy with other requests of this kind; retry later"), res);
     } else if (!answered) {
-      Run(req, *route, params, res);
+      Run(req, *route, params, res, &principal);
     }
   } catch (const std::exception& e) {
     WriteInternalError(req, e.what(), res);
   }
-  exchange->Respond(std::move(res));
+  Finish(*exchange, route, &principal, std::move(res), started);
 }
 
 }  // namespace csms::http

@@ -25,6 +25,7 @@
 // HEAD runs the GET route; the server sends no body.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -59,6 +60,10 @@ class AttemptLimiter;
 namespace audit {
 class Log;
 }
+class ReadinessService;
+namespace metrics {
+class Registry;
+}  // namespace metrics
 }  // namespace csms
 
 namespace csms::http {
@@ -91,6 +96,9 @@ struct Services {
   // Trust (issue 15). Null = off, at no cost on the request path.
   audit::Log* audit = nullptr;        // the audit log (http/audit_trail.h, docs/audit.md)
   AttemptLimiter* limiter = nullptr;  // brute-force limits on passwords and signatures
+  // Observability (handlers/observability.cc): null = no /metrics (404), /readyz answers 503.
+  metrics::Registry* metrics = nullptr;
+  ReadinessService* readiness = nullptr;
 };
 
 class AuditTrail;
@@ -168,6 +176,7 @@ enum class Pool { kNone, kReader, kWriter, kNetwork };
 Pool PoolFor(Execution execution, std::string_view method);
 
 class WorkerPool;
+class RequestMetrics;
 
 class Api {
  public:
@@ -178,8 +187,14 @@ class Api {
   void Handle(std::shared_ptr<Exchange> exchange);
   // Runs the whole pipeline on the calling thread, whatever the route's Execution (tests).
   void Handle(const HttpRequest& req, HttpResponse& res);
+  // For the separate metrics listener (--metrics-listen): serves /metrics, /healthz and /readyz
+  // like Handle, and answers 404 to anything else.
+  void HandleObservability(std::shared_ptr<Exchange> exchange);
   Router<Route>& router() { return router_; }
   const Router<Route>& router() const { return router_; }
+  // Requests by route, method and status with their latency (routes added to router() after the
+  // Api was built count as "unmatched").
+  const RequestMetrics& request_metrics() const { return *request_metrics_; }
 
  private:
   // A signature (Authorization: SDK-HMAC-SHA256 ...) wins over X-Auth-Token when both are sent.
@@ -193,12 +208,18 @@ class Api {
   // writes nothing) instead of verifying on the calling thread.
   const Route* Match(const HttpRequest& req, PathParams* params, HttpResponse& res, bool* verify_later = nullptr);
   // The I/O-thread answer of a route with `cached` (see Route); false = run it on its pool.
-  bool TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res);
-  // Query, authentication, project and action checks, the handler, the error body.
-  void Run(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res);
+  bool TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
+                 Principal* principal);
+  // Query, authentication, project and action checks, the handler, the error body, the audit
+  // lines. *principal (when given) is the authenticated caller, for the request log.
+  void Run(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
+           Principal* principal = nullptr);
   // Run's work up to the handler's answer; an error for Run to write (and audit).
   Status RunChecked(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
-                    AuditTrail& trail, int64_t* retry_after_s);
+                    AuditTrail& trail, int64_t* retry_after_s, Principal* principal_out);
+  // Every answer of Handle ends here: the request metrics, the request log line, then Respond.
+  void Finish(Exchange& exchange, const Route* route, const Principal* principal, HttpResponse res,
+              std::chrono::steady_clock::time_point started);
 
   Services services_;
   bool require_client_cert_ = false;
@@ -206,6 +227,7 @@ class Api {
   std::unique_ptr<WorkerPool> readers_;
   std::unique_ptr<WorkerPool> writers_;
   std::unique_ptr<WorkerPool> network_;
+  std::unique_ptr<RequestMetrics> request_metrics_;
 };
 
 // Writes the CSMS error body: both documented shapes at once (flat and nested), so every SDK's

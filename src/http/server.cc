@@ -154,24 +154,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     res_.keep_alive(keep_alive_ && !worker_->draining);
     res_.prepare_payload();
 
-    if (log::AccessLogEnabled()) {
-      auto us =
-          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
-      std::string line;
-      line.reserve(128);
-      line += log_method_;
-      line += ' ';
-      line += log_path_;  // never the query or headers: they may carry tokens or signatures
-      line += ' ';
-      line += std::to_string(out.status);
-      line += ' ';
-      line += std::to_string(res_.body().size());
-      line += "B ";
-      line += std::to_string(us);
-      line += "us rid=";
-      line += request_id_;
-      log::Access(line);
-    }
     Write();
   }
 
@@ -284,11 +266,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     version_ = req.version();
     head_ = req.method() == bhttp::verb::head;
     request_id_ = request_id;
-    if (log::AccessLogEnabled()) {
-      log_method_.assign(req.method_string().data(), req.method_string().size());
-      std::string_view target(req.target().data(), req.target().size());
-      log_path_ = target.substr(0, target.find('?'));
-    }
     // No timer runs while the handler works: the connection reads nothing until it answers.
     Lowest().expires_never();
     state_ = State::kHandling;
@@ -350,7 +327,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   unsigned version_ = 11;
   std::string request_id_;
   std::string remote_address_;  // the peer's IP address, read once at accept
-  std::string log_method_, log_path_;
   bool client_cert_verified_ = false;  // TLS: set once, after the handshake
   std::shared_ptr<Session> pending_self_;  // alive while the handler has not answered
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> hold_;

@@ -244,10 +244,23 @@ Status Dispatcher::Commit(const std::vector<DeliveryOutcome>& outcomes, int clai
     depth = -1;
   for (size_t i = 0; i < outcomes.size(); ++i) {
     if (!applied[i]) continue;
-    if (outcomes[i].status == NotificationStatus::kPending)
+    const DeliveryOutcome& o = outcomes[i];
+    if (o.status == NotificationStatus::kPending) {
       metrics_->RecordRetryScheduled();
-    else
-      metrics_->RecordFinal(outcomes[i].status);
+      continue;
+    }
+    metrics_->RecordFinal(o.status, o.target_type);
+    // One line per final outcome: ids, names and the HTTP status only, never the content or the
+    // receiver's answer (the record's last_error shows that).
+    log::Write(o.status == NotificationStatus::kSuccess ? log::Level::kInfo : log::Level::kWarn, "notification",
+               {{"record_id", o.record_id},
+                {"project_id", o.project_id},
+                {"event_name", o.event_name},
+                {"target_type", o.target_type ? TargetTypeName(*o.target_type) : std::string_view("unknown")},
+                {"status", NotificationStatusName(o.status)},
+                {"attempt", o.attempt.number},
+                {"http_status", o.attempt.http_status},
+                {"latency_us", o.attempt.latency_us}});
   }
   if (depth >= 0) {
     metrics_->SetQueueDepth(depth);
@@ -307,6 +320,9 @@ Dispatcher::Prepared Dispatcher::Prepare(const Message& m) {
 DeliveryOutcome Dispatcher::Outcome(const InFlight& job, const AttemptResult& r, int64_t now) {
   DeliveryOutcome o;
   o.record_id = job.n.record_id;
+  o.project_id = job.n.project_id;
+  o.event_name = job.n.event_name;
+  o.target_type = job.n.target_type;
   o.attempt.number = job.n.attempt_count + 1;
   o.attempt.time = now;
   o.attempt.http_status = r.http_status;

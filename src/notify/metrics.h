@@ -1,12 +1,16 @@
 // DeliveryMetrics: in-process counters of the notification pipeline, cheap enough to update on
-// every attempt (relaxed atomics, no locks). The observability work exposes a Snapshot later.
+// every attempt (relaxed atomics, no locks), and their Prometheus families (Collect).
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <optional>
 
+#include "domain/event.h"
 #include "domain/notification_record.h"
+#include "metrics/exposition.h"
+#include "metrics/latency_histogram.h"
 
 namespace csms::notify {
 
@@ -31,15 +35,23 @@ class DeliveryMetrics {
   void AddInFlight(int64_t d) { in_flight_.fetch_add(d, std::memory_order_relaxed); }
   void RecordAttempt(int64_t latency_us);
   void RecordRetryScheduled() { retries_.fetch_add(1, std::memory_order_relaxed); }
-  void RecordFinal(NotificationStatus status);
+  // A notification reached `status` (final); `target` unset when its stored type was unknown.
+  void RecordFinal(NotificationStatus status, std::optional<TargetType> target = std::nullopt);
 
   DeliveryMetricsSnapshot Snapshot() const;
+  // csms_notifications_total{target_type,status}, csms_delivery_attempts_total,
+  // csms_delivery_retries_total, csms_delivery_in_flight, csms_delivery_attempt_duration_seconds.
+  void Collect(metrics::Exposition& out) const;
 
  private:
+  static constexpr int kTargets = 3;   // SMN, WEBHOOK, unknown
+  static constexpr int kStatuses = 3;  // SUCCESS, FAIL, INVALID
   std::atomic<int64_t> queue_depth_{0}, in_flight_{0}, attempts_{0}, retries_{0};
   std::atomic<int64_t> success_{0}, fail_{0}, invalid_{0};
   std::array<std::atomic<int64_t>, kLatencyBucketsMs.size() + 1> buckets_{};
   std::atomic<int64_t> latency_sum_us_{0};
+  std::array<std::atomic<int64_t>, kTargets * kStatuses> finals_{};
+  metrics::LatencyHistogram attempt_latency_;  // the same attempts in the common buckets, for /metrics
 };
 
 }  // namespace csms::notify

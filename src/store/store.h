@@ -87,6 +87,11 @@ class Store {
   // the dispatcher's claims and outcomes (losing one means delivering again: at-least-once).
   virtual Status WriteRelaxed(const TxFn& fn) { return Write(fn); }
 
+  // Readiness (/readyz): a cheap read that also finds every schema migration this binary knows
+  // applied; Unavailable with the reason otherwise. The default only opens a read snapshot.
+  virtual Status CheckSchema() {
+    return Read([](Transaction&) { return Status::OK(); });
+  }
   // The writer's figures (queue depth, group sizes, commit latency); zeros for a store without them.
   virtual StoreStats stats() const { return {}; }
   // Test hook (--dev): while held, the writer finishes the group it is running and starts no other,

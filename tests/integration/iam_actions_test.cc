@@ -20,9 +20,10 @@ namespace {
 std::vector<http::Router<http::Route>::Listed> AllRoutes(http::Api& api) { return api.router().Routes(); }
 
 bool MayBePublic(std::string_view path) {
-  // The web console's files are public like /healthz: they hold no data (http/handlers/console.cc).
-  return path == "/healthz" || path == "/v3/auth/tokens" || path.rfind("/csms-dev/", 0) == 0 ||
-         path.rfind("/console/", 0) == 0;
+  // Health, readiness and metrics: unauthenticated like a load balancer's probes (docs/observability.md).
+  // The web console's files are public too: they hold no data (http/handlers/console.cc).
+  return path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/v3/auth/tokens" ||
+         path.rfind("/csms-dev/", 0) == 0 || path.rfind("/console/", 0) == 0;
 }
 
 TEST(RouteTable, EveryAuthenticatedRouteNamesAKnownAction) {
@@ -36,7 +37,7 @@ TEST(RouteTable, EveryAuthenticatedRouteNamesAKnownAction) {
   for (const auto& r : routes) {
     std::string where = std::string(r.method) + " " + std::string(r.path_template);
     if (r.route->access == http::Access::kPublic) {
-      // Public means unauthenticated: only the token endpoint, health and --dev helpers.
+      // Public means unauthenticated: only the token endpoint, health, metrics and --dev helpers.
       EXPECT_TRUE(MayBePublic(r.path_template)) << where << " is public: it must authenticate and name an action";
       continue;
     }

@@ -73,7 +73,7 @@ TEST(ServerLifecycle, SigtermDrainsAndExitsZero) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5))
       << "idle connections must not hold shutdown";
   std::string log = server.Log();
-  EXPECT_NE(log.find("GET /healthz 200"), std::string::npos) << "one access-log line per request";
+  EXPECT_NE(log.find("method=GET route=/healthz status=200"), std::string::npos) << "one access-log line per request";
   EXPECT_NE(log.find("csmsd stopped"), std::string::npos);
 }
 
@@ -87,7 +87,7 @@ TEST(ServerLifecycle, AccessLogNeverContainsTokensOrPasswords) {
   std::string log = server.Log();
   EXPECT_EQ(log.find(token), std::string::npos);
   EXPECT_EQ(log.find("marker=abc"), std::string::npos);
-  EXPECT_NE(log.find("/csms/events 200"), std::string::npos) << log;
+  EXPECT_NE(log.find("route=/v1/{project_id}/csms/events status=200"), std::string::npos) << log;
 }
 
 TEST(ServerLifecycle, ServesHttpsWithTlsFlags) {

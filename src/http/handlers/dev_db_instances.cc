@@ -43,7 +43,7 @@ Status CreateDbInstance(RequestContext& ctx, HttpResponse& res) {
 }  // namespace
 
 void RegisterDevDbInstanceRoutes(Router<Route>& r) {
-  r.Add("POST", "/csms-dev/db-instances", {CreateDbInstance, Access::kPublic, ""});
+  r.Add("POST", "/csms-dev/db-instances", ClientCertRoute({CreateDbInstance, Access::kPublic, ""}));
 }
 
 }  // namespace csms::http::handlers

@@ -13,6 +13,7 @@
 namespace csms::http::handlers {
 
 void RegisterHealthRoutes(Router<Route>& router);
+void RegisterObservabilityRoutes(Router<Route>& router);  // observability.cc: /metrics, /readyz
 void RegisterKeystoneRoutes(Router<Route>& router);
 void RegisterEventRoutes(Router<Route>& router);
 void RegisterRecordRoutes(Router<Route>& router);

@@ -103,6 +103,27 @@ class SqliteStore final : public Store {
   Status Write(const TxFn& fn) override { return writer_->Submit(fn, /*durable=*/true); }
   Status WriteRelaxed(const TxFn& fn) override { return writer_->Submit(fn, /*durable=*/false); }
   StoreStats stats() const override { return writer_->Stats(); }
+
+  Status CheckSchema() override {
+    if (writer_->OnWriterThread()) return errors::Internal("Store::CheckSchema called inside a write transaction");
+    Connection* conn = nullptr;
+    CSMS_RETURN_IF_ERROR(Acquire(&conn));
+    int64_t version = -1;
+    sqlite3_stmt* raw = nullptr;
+    Status st = conn->Prepare("SELECT coalesce(max(version), 0) FROM schema_version", &raw);
+    if (st.ok()) {
+      Statement s(raw);
+      if (s.Step(&st)) version = s.Int(0);
+    }
+    Release(conn);  // a lone statement in autocommit mode leaves no transaction open
+    if (!st.ok()) return errors::Unavailable("the database cannot be read: " + st.message());
+    const int64_t expected = static_cast<int64_t>(sqlite::Migrations().size());
+    if (version != expected) {
+      return errors::Unavailable("the database schema is at version " + std::to_string(version) +
+                                 ", this csmsd needs " + std::to_string(expected));
+    }
+    return Status::OK();
+  }
   void HoldWrites(bool held) override { writer_->Hold(held); }
 
  private:
