@@ -53,11 +53,11 @@ struct AppConfig {
   int delivery_drain_seconds = 5;  // SIGTERM waits this long for in-flight deliveries
 
   // Trust (issue 15): the audit log (docs/audit.md) and the brute-force limits (docs/auth.md).
-  std::string audit_file;                     // "" = no file sink
-  int64_t audit_max_bytes = 100 << 20;        // rotate the file past this size (0 = never)
-  bool audit_syslog = false;                  // also to syslog (LOG_AUTHPRIV)
-  std::string audit_key_file;                 // HMAC key; default <data-dir>/audit.key (--dev: random)
-  AttemptLimits auth_limits;                  // per user / access key and per source address
+  std::string audit_file;               // "" = no file sink
+  int64_t audit_max_bytes = 100 << 20;  // rotate the file past this size (0 = never)
+  bool audit_syslog = false;            // also to syslog (LOG_AUTHPRIV)
+  std::string audit_key_file;           // HMAC key; default <data-dir>/audit.key (--dev: random)
+  AttemptLimits auth_limits;            // per user / access key and per source address
 };
 
 struct AdminCommand {
