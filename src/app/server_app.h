@@ -62,11 +62,11 @@ struct AppConfig {
   int master_key_rewrap_batch = 100;   // rows per re-wrap batch (one Store::Write)
   int master_key_rewrap_pause_ms = 0;  // between re-wrap batches
   // Trust (issue 15): the audit log (docs/audit.md) and the brute-force limits (docs/auth.md).
-  std::string audit_file;                     // "" = no file sink
-  int64_t audit_max_bytes = 100 << 20;        // rotate the file past this size (0 = never)
-  bool audit_syslog = false;                  // also to syslog (LOG_AUTHPRIV)
-  std::string audit_key_file;                 // HMAC key; default <data-dir>/audit.key (--dev: random)
-  AttemptLimits auth_limits;                  // per user / access key and per source address
+  std::string audit_file;               // "" = no file sink
+  int64_t audit_max_bytes = 100 << 20;  // rotate the file past this size (0 = never)
+  bool audit_syslog = false;            // also to syslog (LOG_AUTHPRIV)
+  std::string audit_key_file;           // HMAC key; default <data-dir>/audit.key (--dev: random)
+  AttemptLimits auth_limits;            // per user / access key and per source address
   // Observability (docs/observability.md): logs, /metrics, /readyz.
   std::string log_format = "text";     // text | json
   std::string log_level = "info";      // debug | info | warn | error

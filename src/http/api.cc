@@ -87,9 +87,8 @@ Status Api::Authenticate(const HttpRequest& req, const std::string& path_project
     // Limited per access key (as named, known or not) and per address; a malformed header by address only.
     std::string subject;
     if (auto parsed = auth::ParseAuthorization(*authorization)) subject = "ak:" + parsed->access_key;
-    return LimitedAttempt(services_.limiter, subject, req.remote_address, retry_after_s, [&] {
-      return services_.signatures->Authenticate(view, *authorization, path_project, out);
-    });
+    return LimitedAttempt(services_.limiter, subject, req.remote_address, retry_after_s,
+                          [&] { return services_.signatures->Authenticate(view, *authorization, path_project, out); });
   }
   auto token = req.header("x-auth-token");
   if (!token) return errors::InvalidToken("X-Auth-Token is missing");

@@ -36,7 +36,9 @@ class AkskTest : public DevServerTest {
  protected:
   // These tests make hundreds of signature failures on purpose (every tampered byte): the
   // brute-force limits, which have tests of their own (brute_force_test.cc), are off here.
-  std::vector<std::string> ExtraArgs() override { return {"--auth-limit-burst", "0", "--auth-limit-address-burst", "0"}; }
+  std::vector<std::string> ExtraArgs() override {
+    return {"--auth-limit-burst", "0", "--auth-limit-address-burst", "0"};
+  }
   void SetUp() override {
     DevServerTest::SetUp();
     anon_ = std::make_unique<HttpClient>(server_.port());

@@ -97,9 +97,9 @@ Status ChangePassword(RequestContext& ctx, HttpResponse& res) {
   std::string password, old_password;
   CSMS_RETURN_IF_ERROR(ReadChangePasswordBody(ctx.req.body, &password, &old_password));
   // The old password is checked like a login: under the same brute-force limits (the user's bucket).
-  CSMS_RETURN_IF_ERROR(LimitedAttempt(ctx, "user:" + ctx.principal->user_name + "@" + ctx.principal->domain_id, res,
-                                      [&] { return ctx.services.tokens->ChangePassword(*ctx.principal, old_password,
-                                                                                       password); }));
+  CSMS_RETURN_IF_ERROR(
+      LimitedAttempt(ctx, "user:" + ctx.principal->user_name + "@" + ctx.principal->domain_id, res,
+                     [&] { return ctx.services.tokens->ChangePassword(*ctx.principal, old_password, password); }));
   json::Writer w;
   w.StartObject().Field("user_id", ctx.principal->user_id).EndObject();
   res.body = w.Take();
