@@ -28,7 +28,7 @@ Status IssueToken(RequestContext& ctx, HttpResponse& res) {
   CSMS_RETURN_IF_ERROR(LimitedAttempt(ctx, "user:" + request.user_name + "@" + domain, res,
                                       [&] { return ctx.services.tokens->Issue(request, &t); }));
   if (ctx.audit) {
-    ctx.audit->Authenticated(Principal{t.user.id, t.user.name, t.domain.id, t.project.id, t.user.role});
+    ctx.audit->Authenticated(Principal{t.user.id, t.user.name, t.domain.id, t.project.id, t.user.role, ""});
   }
   json::Writer w;
   w.StartObject().Key("token").StartObject();
