@@ -171,6 +171,16 @@ void AddDeliveryFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
       ->check(CLI::Range(0, 3600));
 }
 
+// The database: SQLite in --data-dir unless --database names a PostgreSQL one.
+void AddDatabaseFlags(CLI::App& cli, AppConfig& config) {
+  cli.add_option("--database", config.database,
+                 "postgresql://USER@HOST:PORT/DB: a PostgreSQL database shared by csmsd replicas (no password in "
+                 "the URL); default SQLite in --data-dir")
+      ->envname("CSMS_DATABASE_URL");
+  cli.add_option("--database-password-file", config.database_password_file,
+                 "file holding the PostgreSQL password (else CSMS_DATABASE_PASSWORD or PGPASSWORD)");
+}
+
 // `csmsd admin ...`: works directly on the data dir's database. Each subcommand sets the kind it
 // stands for; the options fill the shared AdminCommand.
 class AdminCli {
@@ -178,6 +188,7 @@ class AdminCli {
   AdminCli(CLI::App& cli, AppConfig& config) {
     admin_ = cli.add_subcommand("admin", "administer accounts in --data-dir (the server may be running)");
     admin_->add_option("--data-dir", config.data_dir, "directory of the database")->capture_default_str();
+    AddDatabaseFlags(*admin_, config);
     cmd_.domain = "csms";
     cmd_.role = "admin";
     CLI::App* c = Add(AdminCommand::kCreateProject, "create-project", "create a project in a domain");
@@ -281,6 +292,7 @@ int main(int argc, char** argv) {
   AddSecretFlags(cli, config);
   AddSchedulerFlags(cli, config);
   AddDeliveryFlags(cli, config, extras);
+  AddDatabaseFlags(cli, config);
   AdminCli admin(cli, config);
 
   CLI11_PARSE(cli, argc, argv);

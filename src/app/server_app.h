@@ -50,6 +50,11 @@ struct AppConfig {
   std::string delivery_retry_horizon = "24h";                       // no attempt later than this after the first
   int delivery_poll_ms = 1000;
   int delivery_drain_seconds = 5;  // SIGTERM waits this long for in-flight deliveries
+
+  // The database (store/postgres): "" = SQLite in data_dir; postgresql://user@host:port/db = a
+  // PostgreSQL database shared by any number of csmsd replicas.
+  std::string database;                // --database, env CSMS_DATABASE_URL; never with a password in it
+  std::string database_password_file;  // --database-password-file; else env CSMS_DATABASE_PASSWORD / PGPASSWORD
 };
 
 struct AdminCommand {
