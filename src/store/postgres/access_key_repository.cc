@@ -53,11 +53,11 @@ Status PgAccessKeyRepository::Insert(const AccessKey& k) {
         if (k.expires_at)
           s.Bind(8, *k.expires_at);
         else
-          s.BindNull(8);
+          s.BindNullInt(8);
         if (k.revoke_time)
           s.Bind(9, *k.revoke_time);
         else
-          s.BindNull(9);
+          s.BindNullInt(9);
       });
 }
 

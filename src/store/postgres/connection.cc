@@ -114,10 +114,10 @@ Statement& Statement::Set(int index, std::string value, unsigned type, int forma
   return *this;
 }
 
-Statement& Statement::BindNull(int index) {
+Statement& Statement::SetNull(int index, unsigned type) {
   if (index < 1 || index > prepared_->params) return *this;
   null_[index - 1] = true;
-  types_[index - 1] = 0;
+  types_[index - 1] = type;
   return *this;
 }
 
@@ -125,8 +125,8 @@ Status Statement::Run() {
   ran_ = true;
   int n = prepared_->params;
   if (!prepared_->ready) {
-    // Types of the first binding; a NULL leaves the type to the server (from the context), and a
-    // number the text skips (record pages use a subset) is text so the server need not guess.
+    // Types of the first binding; a number the text skips (record pages use a subset) is text so
+    // the server need not guess.
     std::vector<Oid> types(n);
     for (int i = 0; i < n; ++i) types[i] = types_[i];
     PGresult* r = PQprepare(conn_.pg(), prepared_->name.c_str(), prepared_->text.c_str(), n, types.data());

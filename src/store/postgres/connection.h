@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -44,9 +45,12 @@ class Statement {
   template <typename T>
   Statement& BindOpt(int index, const std::optional<T>& v) {
     if (v) return Bind(index, *v);
-    return BindNull(index);
+    return std::is_integral_v<T> ? BindNullInt(index) : BindNull(index);
   }
-  Statement& BindNull(int index);
+  // A NULL is typed too (text, or bigint): the type of a parameter is fixed when the statement is
+  // first prepared, and `?N IS NULL OR column = ?N` gives the server nothing to infer it from.
+  Statement& BindNull(int index) { return SetNull(index, kText); }
+  Statement& BindNullInt(int index) { return SetNull(index, kInt8); }
 
   // Runs the statement on the first call; then advances to the next row: true with a row, false
   // when done; *status set on error.
@@ -71,6 +75,7 @@ class Statement {
  private:
   static constexpr unsigned kText = 25, kInt8 = 20, kBytea = 17;
   Statement& Set(int index, std::string value, unsigned type, int format);
+  Statement& SetNull(int index, unsigned type);
   Status Run();
 
   Connection& conn_;

@@ -75,9 +75,9 @@ Status PgDeliveryRepository::SaveOutcome(const std::string& owner, const Deliver
                  .Bind(4, o.attempt.number)
                  .Bind(5, o.round_attempts)
                  .Bind(6, o.round_start);
-             final ? s.BindNull(7) : s.BindOpt(7, o.next_attempt_at);
+             final ? s.BindNullInt(7) : s.BindOpt(7, o.next_attempt_at);
              o.attempt.error.empty() ? s.BindNull(8) : s.Bind(8, o.attempt.error);
-             final ? s.Bind(9, o.attempt.time) : s.BindNull(9);
+             final ? s.Bind(9, o.attempt.time) : s.BindNullInt(9);
            }));
   *applied = conn_.changes() == 1;
   if (!*applied) return Status::OK();
