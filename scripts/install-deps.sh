@@ -5,9 +5,10 @@ set -euo pipefail
 
 PACKAGES=(
   g++ cmake ninja-build make pkg-config
-  libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libpq-dev
+  libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libpq-dev postgresql
   rapidjson-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libzxcvbn-dev libicu-dev
   sqlite3 curl openssl clang-format-14 python3  # python3 runs the rotation-function template test
+  chromium  # the web console's browser tests (tests/console)
 )
 # Node.js and npm run the SDK compatibility suite (tests/sdk). A Node.js that is already there is
 # kept (e.g. a nodejs package from elsewhere that bundles npm, which Debian's npm would conflict
@@ -30,5 +31,16 @@ echo "installing: ${missing[*]}"
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
+# Database servers (postgresql, mariadb-server) are installed for the tests, which start their own
+# instances in temporary directories: no package may start a system service or create a cluster.
+if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d > /dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+if ! grep -qs '^create_main_cluster' /etc/postgresql-common/createcluster.conf; then
+  $SUDO mkdir -p /etc/postgresql-common
+  echo 'create_main_cluster = false' | $SUDO tee -a /etc/postgresql-common/createcluster.conf > /dev/null
+fi
 $SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+$SUDO apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"

@@ -19,6 +19,7 @@ struct CliExtras {
   std::string listen = "127.0.0.1:8080";
   bool no_delivery = false;
   bool no_access_log = false;
+  bool no_console = false;
   std::string sqlite_sync = "full";
   int header_timeout_s = 0, idle_timeout_s = 0;  // seconds, from the ServerOptions defaults
 };
@@ -69,6 +70,7 @@ void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
                  "threads for requests that wait on the network (e.g. test notifications), off the I/O threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
+  cli.add_flag("--no-console", x.no_console, "do not serve the web console at /console/");
   cli.add_option("--worker-queue", config.api.worker_queue,
                  "such requests that may wait for a worker thread; beyond, 503 with Retry-After")
       ->capture_default_str()
@@ -301,6 +303,7 @@ int main(int argc, char** argv) {
   config.server.idle_timeout = std::chrono::seconds(extras.idle_timeout_s);
   config.access_log = !extras.no_access_log;
   config.delivery = !extras.no_delivery;
+  config.api.console = !extras.no_console;
 
   if (admin.parsed()) return RunAdmin(config, admin.Command());
   if (!ParseListen(extras.listen, &config.server)) return 2;

@@ -399,6 +399,11 @@ bool BuildApi(const AppConfig& config, Server& x) {
   services.users = x.users.get();
   services.clock = &x.clock;
   services.dev_clock = config.dev ? &x.clock : nullptr;
+  if (config.dev) {
+    services.console_dev_login = std::string(R"({"dev":true,"domain":")") + kDevDomainName + R"(","user":")" +
+                                 kDevUserName + R"(","password":")" + kDevPassword + R"(","project":")" +
+                                 kDevProjectName + R"("})";
+  }
   services.writer = x.writer.get();
   x.api = std::make_unique<http::Api>(services, config.api);
   return true;

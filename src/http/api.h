@@ -79,6 +79,9 @@ struct Services {
   const Clock* clock = nullptr;
   OffsetClock* dev_clock = nullptr;  // set only in --dev mode
   WriterControl* writer = nullptr;   // the store's writer: statistics, and the --dev hold
+  // The web console's /console/config.json (JSON): --dev's account to prefill its login form;
+  // empty otherwise.
+  std::string console_dev_login;
 };
 
 struct RequestContext {
@@ -128,6 +131,7 @@ struct ApiOptions {
   int writer_queue = 1024;  // requests that may wait for a writer thread before 503
   int worker_threads = 4;   // Execution::kWorker routes (they wait on the network)
   int worker_queue = 64;    // requests that may wait for one of them before 503
+  bool console = true;      // serve the web console at /console/ (--no-console: not)
 
   // reader_threads with 0 replaced by the core count.
   int ReaderThreads() const;

@@ -5,7 +5,7 @@
 #include <memory>
 #include <mutex>
 
-#include "support/postgres_database.h"
+#include "support/postgres.h"
 
 namespace csms::test {
 
@@ -70,7 +70,8 @@ EngineDatabase NewPostgresDatabase() {
   static std::vector<std::shared_ptr<PostgresTestDatabase>> all;
   std::lock_guard<std::mutex> lock(mu);
   all.push_back(db);
-  return EngineDatabase{db->url(), db->password_file()};
+  if (!db->ok()) return EngineDatabase{"postgresql://no-test-server.invalid/none", "/nonexistent"};
+  return EngineDatabase{db->url(), db->server().password_file};
 }
 
 }  // namespace csms::test
