@@ -28,6 +28,7 @@ namespace csms::test {
 namespace {
 
 constexpr int kStores = 3;
+constexpr int kThreadsPerStore = 4;
 const char kProject[] = "0123456789abcdef0123456789abcdef";
 
 #define CSMS_SKIP_UNLESS_POSTGRES() \
@@ -56,10 +57,10 @@ class PostgresStoresTest : public ::testing::Test {
     std::atomic<bool> go{false};
     std::vector<std::thread> threads;
     for (int i = 0; i < kStores; ++i) {
-      for (int t = 0; t < 2; ++t) {
+      for (int t = 0; t < kThreadsPerStore; ++t) {
         threads.emplace_back([&, i, t] {
           while (!go) std::this_thread::yield();
-          for (int n = t; n < per_store; n += 2) {
+          for (int n = t; n < per_store; n += kThreadsPerStore) {
             if (create(i, "s" + std::to_string(i) + "-" + std::to_string(n))) ++ok;
           }
         });
