@@ -4,7 +4,7 @@
 //   Write: BEGIN ISOLATION LEVEL SERIALIZABLE, committed iff fn returns ok; a serialization failure
 //          or deadlock (40001 / 40P01) rolls back and runs fn again, so every check-then-write of
 //          the services (quotas, name checks, due work claimed by several replicas) holds across
-//          processes as it does under SQLite's single writer.
+//          processes as it does under SQLite's single writer. One such write at a time per process.
 //   WriteRelaxed (the dispatcher's claims and outcomes): READ COMMITTED with
 //          synchronous_commit = off; its statements guard themselves (FOR UPDATE SKIP LOCKED, the
 //          lease owner in the WHERE clause).
@@ -207,6 +207,12 @@ class PostgresStore final : public Store {
     Status s;
     for (int attempt = 0; attempt < attempts; ++attempt) {
       if (attempt > 0) Backoff(attempt);
+      // Serializable writes of this process run one at a time (as under SQLite's one writer): they
+      // never fail each other, only a write of another replica can make one run again. Without
+      // the gate, N requests creating secrets in one project all update its counter row, and each
+      // commit fails the N - 1 others (a retry storm that answered 503 under 64 clients).
+      std::unique_lock<std::mutex> gate(write_gate_, std::defer_lock);
+      if (mode == Mode::kWrite) gate.lock();
       std::unique_ptr<Connection> conn;
       CSMS_RETURN_IF_ERROR(Acquire(&conn));
       bool retry = false;
@@ -232,6 +238,7 @@ class PostgresStore final : public Store {
   }
 
   PostgresOptions options_;
+  std::mutex write_gate_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
