@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 
+#include "store/postgres/postgres_store.h"
 #include "support/postgres.h"
 
 namespace csms::test {
@@ -61,6 +62,22 @@ std::vector<std::string> WithEngineAdminArgs(const std::vector<std::string>& arg
   out.insert(out.end(), extra.begin(), extra.end());
   out.insert(out.end(), args.begin() + 1, args.end());
   return out;
+}
+
+Status OpenEngineStore(const std::string& data_dir, std::unique_ptr<Store>* out) {
+  if (!TestEngineIsPostgres()) {
+    SqliteOptions options;
+    options.path = data_dir + "/csms.db";
+    options.synchronous_full = false;
+    return OpenSqliteStore(options, out);
+  }
+  EngineDatabase db = DatabaseOfDataDir(data_dir);
+  const PostgresTestServer* server = PostgresTestServer::Get();
+  PostgresOptions options;
+  options.url = db.url;
+  options.password = server ? server->password : "";
+  options.max_connections = 4;
+  return OpenPostgresStore(options, out);
 }
 
 EngineDatabase NewPostgresDatabase() {

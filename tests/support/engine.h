@@ -8,8 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "common/status.h"
+#include "store/store.h"
 
 namespace csms::test {
 
@@ -20,6 +24,10 @@ bool TestEngineIsPostgres();
 std::vector<std::string> WithEngineArgs(const std::vector<std::string>& args, const std::string& data_dir);
 // The same for `csmsd admin ...` (the flags go after "admin").
 std::vector<std::string> WithEngineAdminArgs(const std::vector<std::string>& args);
+
+// The store a csmsd on `data_dir` uses, opened beside it (a test seeding or inspecting rows):
+// <data_dir>/csms.db on SQLite, the data dir's database on PostgreSQL.
+Status OpenEngineStore(const std::string& data_dir, std::unique_ptr<Store>* out);
 
 // A fresh PostgreSQL database: its URL and the file holding its password. Only on PostgreSQL.
 struct EngineDatabase {
