@@ -44,6 +44,9 @@ Status Connection::Open(const std::string& url, const std::string& password, std
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
     return errors::Unavailable("postgresql: cannot connect: " + msg);
   }
+  // Server notices ("relation ... already exists, skipping") are not for csmsd's output.
+  PQsetNoticeProcessor(
+      pg, [](void*, const char*) {}, nullptr);
   out->reset(new Connection(pg));
   // Every time column is epoch milliseconds (BIGINT): no session setting changes what is stored.
   return (*out)->ExecScript("SET application_name = 'csmsd'");
