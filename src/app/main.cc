@@ -254,6 +254,16 @@ void AddObservabilityFlags(CLI::App& cli, AppConfig& config) {
                  "the main listener serves them too");
 }
 
+// The database: SQLite in --data-dir unless --database names a PostgreSQL one.
+void AddDatabaseFlags(CLI::App& cli, AppConfig& config) {
+  cli.add_option("--database", config.database,
+                 "postgresql://USER@HOST:PORT/DB: a PostgreSQL database shared by csmsd replicas (no password in "
+                 "the URL); default SQLite in --data-dir")
+      ->envname("CSMS_DATABASE_URL");
+  cli.add_option("--database-password-file", config.database_password_file,
+                 "file holding the PostgreSQL password (else CSMS_DATABASE_PASSWORD or PGPASSWORD)");
+}
+
 // `csmsd admin ...`: works directly on the data dir's database. Each subcommand sets the kind it
 // stands for; the options fill the shared AdminCommand.
 class AdminCli {
@@ -261,6 +271,7 @@ class AdminCli {
   AdminCli(CLI::App& cli, AppConfig& config) {
     admin_ = cli.add_subcommand("admin", "administer accounts in --data-dir (the server may be running)");
     admin_->add_option("--data-dir", config.data_dir, "directory of the database")->capture_default_str();
+    AddDatabaseFlags(*admin_, config);
     cmd_.domain = "csms";
     cmd_.role = "admin";
     CLI::App* c = Add(AdminCommand::kCreateProject, "create-project", "create a project in a domain");
@@ -426,6 +437,7 @@ int main(int argc, char** argv) {
   AddDatabaseRotationFlags(cli, config);
   AddObservabilityFlags(cli, config);
   AddTrustFlags(cli, config);
+  AddDatabaseFlags(cli, config);
   AdminCli admin(cli, config);
   AuditAdminCli audit_admin(*cli.get_subcommand("admin"));
   // After every flag: a TOML key and a CSMS_* variable for each (app/config_file.h).

@@ -5,6 +5,7 @@
 #include "app/data_dir.h"
 #include "app/data_dir_lock.h"
 #include "app/db_instance_admin.h"
+#include "app/database_config.h"
 #include "app/group_admin.h"
 #include "app/master_keys.h"
 #include "app/observability.h"
@@ -82,6 +83,11 @@ Status LockDataDir(const std::string& dir, DataDirLock* lock) {
 }
 
 Status OpenStore(const AppConfig& config, std::unique_ptr<Store>* out) {
+  if (!config.database.empty()) {
+    // The data dir still holds the default master key file and the first-start credentials.
+    if (!config.dev) CSMS_RETURN_IF_ERROR(PrepareDataDir(config.data_dir));
+    return OpenDatabase(config, SqliteConnectionsFor(config), out);
+  }
   SqliteOptions options;
   options.synchronous_full = config.sqlite_synchronous_full;
   options.max_connections = SqliteConnectionsFor(config);
@@ -340,6 +346,8 @@ bool BuildEventsAndDelivery(const AppConfig& config, Server& x) {
                                             EventServiceOptions{config.event_quota, x.webhook_secrets.get()});
   notify::DispatcherOptions dispatch_options;
   if (!Check(DispatcherOptionsFrom(config, &dispatch_options), "")) return false;
+  // On a shared database the other replicas' leases are alive: only an expired lease is taken over.
+  if (!config.database.empty()) dispatch_options.release_leases_at_start = false;
   x.dispatcher = std::make_unique<notify::Dispatcher>(x.store.get(), &x.clock, &x.wire_clock, x.webhook_secrets.get(),
                                                       &x.delivery_metrics, dispatch_options);
   if (!Check(x.dispatcher->Init(), "cannot set up notification delivery: ")) return false;

@@ -72,6 +72,10 @@ struct AppConfig {
   std::string log_level = "info";      // debug | info | warn | error
   std::string metrics_listen;          // "" = /metrics only on the main listener
   http::ServerOptions metrics_server;  // parsed from metrics_listen (plain HTTP)
+  // The database (store/postgres): "" = SQLite in data_dir; postgresql://user@host:port/db = a
+  // PostgreSQL database shared by any number of csmsd replicas.
+  std::string database;                // --database, env CSMS_DATABASE_URL; never with a password in it
+  std::string database_password_file;  // --database-password-file; else env CSMS_DATABASE_PASSWORD / PGPASSWORD
 };
 
 struct AdminCommand {

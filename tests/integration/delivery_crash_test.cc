@@ -13,6 +13,7 @@
 
 #include "notify_format/webhook_signature.h"
 #include "support/delivery_helpers.h"
+#include "support/engine.h"
 #include "support/signed_request.h"
 
 namespace csms::test {
@@ -213,6 +214,10 @@ TEST_F(DeliveryCrashTest, SigtermDoesNotWaitLongerThanTheDrainTime) {
   // The 1 s drain time plus slack for a loaded machine, far below the 60 s the attempt would take.
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s + 15s);
 
+  // On a shared PostgreSQL database the cut-off claim is left to its lease (connect + the 120 s
+  // total timeout + 30 s: other replicas may be alive), so the restart would wait minutes for it;
+  // DeliveryInDoubtTest covers the take-over after a lease ends.
+  if (TestEngineIsPostgres()) return;
   // The cut-off delivery is still PENDING and goes out again after the restart, same webhook-id.
   ASSERT_TRUE(StartServer()) << server_.Log();
   ASSERT_TRUE(WaitForStatusCount(*api_, "SUCCESS", 1, 60s));

@@ -10,6 +10,7 @@
 #include <atomic>
 
 #include "support/delivery_helpers.h"
+#include "support/engine.h"
 #include "support/signed_request.h"
 
 namespace csms::test {
@@ -63,7 +64,10 @@ TEST_F(DeliveryInDoubtTest, KillDuringADeliveryLeavesAnInDoubtAttemptThatTheReco
   ASSERT_EQ(receiver.Count(), 1u);
 
   ASSERT_TRUE(StartServer()) << server_.Log();
-  ASSERT_TRUE(WaitForStatusCount(*api_, "SUCCESS", 1, 30s)) << server_.Log();
+  // On SQLite the restarted process releases the dead one's claims at start; on a shared
+  // PostgreSQL database they may belong to a live replica, so they come due when their lease ends
+  // (connect + total delivery timeout + 30 s).
+  ASSERT_TRUE(WaitForStatusCount(*api_, "SUCCESS", 1, TestEngineIsPostgres() ? 120s : 30s)) << server_.Log();
   auto records = ListAllRecords(*api_);
   ASSERT_EQ(records.size(), 1u);
   const std::string id = records[0].record_id;

@@ -11,6 +11,7 @@
 #include "store/store.h"
 
 #include "support/dev_server.h"
+#include "support/engine.h"
 #include "support/event_bodies.h"
 #include "support/signed_request.h"
 #include "support/temp_dir.h"
@@ -343,12 +344,9 @@ TEST_F(EventsTest, ListReflectsEveryWriteImmediately) {
 // by either side makes the next list a fresh read that shows it.
 TEST(EventListCache, ServesUnchangedPagesFromMemoryAndRereadsAfterAnyWrite) {
   TempDir dir("csms-event-cache");
-  SqliteOptions o;
-  o.path = dir.File("csms.db");
-  o.synchronous_full = false;
   std::unique_ptr<Store> store_a, store_b;
-  ASSERT_TRUE(OpenSqliteStore(o, &store_a).ok());
-  ASSERT_TRUE(OpenSqliteStore(o, &store_b).ok());
+  ASSERT_TRUE(OpenEngineStore(dir.path(), &store_a).ok());
+  ASSERT_TRUE(OpenEngineStore(dir.path(), &store_b).ok());
   SystemClock clock;
   EventService a(store_a.get(), &clock, EventServiceOptions{}), b(store_b.get(), &clock, EventServiceOptions{});
   CreateEventCommand cmd;

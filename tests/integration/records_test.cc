@@ -10,6 +10,7 @@
 #include "domain/limits.h"
 #include "store/store.h"
 #include "support/dev_server.h"
+#include "support/engine.h"
 #include "support/signed_request.h"
 
 namespace csms::test {
@@ -26,10 +27,7 @@ class RecordsTest : public ::testing::Test {
     project_ = cred_["project_id"];
     client_ = std::make_unique<HttpClient>(server_.port());
     client_->set_token(GetToken(*client_, "admin", cred_["password"], "csms", project_));
-    SqliteOptions options;
-    options.path = server_.data_dir() + "/csms.db";
-    options.synchronous_full = false;
-    ASSERT_TRUE(OpenSqliteStore(options, &store_).ok());
+    ASSERT_TRUE(OpenEngineStore(server_.data_dir(), &store_).ok());
     now_ = SystemClock().NowMillis();
   }
 

@@ -10,6 +10,7 @@
 
 #include "common/clock.h"
 #include "store/store.h"
+#include "support/engine.h"
 #include "support/http_stub.h"
 #include "support/secrets_helpers.h"
 #include "support/signed_request.h"
@@ -80,10 +81,8 @@ TEST_F(RotationRecoveryTest, ACallCutByACrashIsRetriedAtStartUpOrAbandonedWhenAt
   // the lease run out (instead of waiting rotation timeout + 30 s), point both secrets at the fast
   // function, and give the second task its last attempt already spent.
   {
-    SqliteOptions options;
-    options.path = server_.data_dir() + "/csms.db";
     std::unique_ptr<Store> store;
-    ASSERT_TRUE(OpenSqliteStore(options, &store).ok());
+    ASSERT_TRUE(OpenEngineStore(server_.data_dir(), &store).ok());
     int64_t now = SystemClock().NowMillis();
     Status s = store->Write([&](Transaction& tx) -> Status {
       for (const std::string& id : {retried_id, abandoned_id}) {

@@ -1,5 +1,7 @@
 #include "support/csmsd_process.h"
 
+#include "support/engine.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -71,6 +73,7 @@ bool CsmsdProcess::Start(const std::vector<std::string>& args) {
     full.push_back(data_dir());
   }
   full.insert(full.end(), args.begin(), args.end());
+  full = WithEngineArgs(full, data_dir());
   pid_ = Spawn(full, dir_.File("csmsd.log"), open_file_limit_);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -128,7 +131,7 @@ std::string CsmsdProcess::Log() const {
 int RunCsmsd(const std::vector<std::string>& args, std::string* output) {
   TempDir dir("csms-run");
   std::string log = dir.File("out");
-  pid_t pid = Spawn(args, log);
+  pid_t pid = Spawn(WithEngineAdminArgs(args), log);
   int status = 0;
   waitpid(pid, &status, 0);
   std::ifstream in(log);

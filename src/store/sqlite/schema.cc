@@ -377,7 +377,7 @@ CREATE TRIGGER secrets_counted_on_delete AFTER DELETE ON secrets BEGIN
   UPDATE project_secret_counts SET secrets = secrets - 1 WHERE project_id = OLD.project_id;
 END;
 )sql",
-    // NN: the registry of database instances that RDS-FG / GaussDB-FG secrets rotate in (issue 12).
+    // 15: the registry of database instances that RDS-FG / GaussDB-FG secrets rotate in (issue 12).
     R"sql(
 CREATE TABLE db_instances (
   project_id TEXT NOT NULL,
@@ -392,7 +392,7 @@ CREATE TABLE db_instances (
   PRIMARY KEY (project_id, instance_id)
 ) WITHOUT ROWID;
 )sql",
-    // NN: master-key versions (docs/keys.md): where each version of the csms/default master key
+    // 16: master-key versions (docs/keys.md): where each version of the csms/default master key
     // lives (never the key or a PIN), its check value and state, and the one row of the background
     // re-wrap's progress.
     R"sql(

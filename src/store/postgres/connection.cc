@@ -1,0 +1,199 @@
+#include "store/postgres/connection.h"
+
+#include <cstring>
+#include <string>
+
+#include "common/errors.h"
+
+namespace csms::postgres {
+
+std::string TranslatePlaceholders(std::string_view sql, int* params) {
+  std::string out;
+  out.reserve(sql.size() + 8);
+  int max = 0;
+  bool quoted = false;  // inside a '...' literal
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (c == '\'') quoted = !quoted;
+    if (c != '?' || quoted) {
+      out += c;
+      continue;
+    }
+    size_t j = i + 1;
+    int n = 0;
+    while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') n = n * 10 + (sql[j++] - '0');
+    if (j == i + 1) n = max + 1;  // a bare ?: the next number, as SQLite counts
+    out += '$';
+    out += std::to_string(n);
+    if (n > max) max = n;
+    i = j - 1;
+  }
+  *params = max;
+  return out;
+}
+
+Status Connection::Open(const std::string& url, const std::string& password, std::unique_ptr<Connection>* out) {
+  const char* keys[] = {"dbname", "password", "client_encoding", "connect_timeout", nullptr};
+  const char* values[] = {url.c_str(), password.empty() ? nullptr : password.c_str(), "UTF8", "10", nullptr};
+  // expand_dbname = 1: the dbname value is a URI or connection string whose fields the others complete.
+  PGconn* pg = PQconnectdbParams(keys, values, 1);
+  if (pg == nullptr) return errors::Unavailable("postgresql: out of memory connecting");
+  if (PQstatus(pg) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(pg);
+    PQfinish(pg);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    return errors::Unavailable("postgresql: cannot connect: " + msg);
+  }
+  // Server notices ("relation ... already exists, skipping") are not for csmsd's output.
+  PQsetNoticeProcessor(
+      pg, [](void*, const char*) {}, nullptr);
+  out->reset(new Connection(pg));
+  // Every time column is epoch milliseconds (BIGINT): no session setting changes what is stored.
+  return (*out)->ExecScript("SET application_name = 'csmsd'");
+}
+
+Connection::~Connection() { PQfinish(pg_); }
+
+Status Connection::ResultError(PGresult* result, std::string_view what) {
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  std::string code = state ? state : "";
+  std::string msg = std::string(what) + ": " + (result ? PQresultErrorMessage(result) : PQerrorMessage(pg_));
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  if (code == "40001" || code == "40P01") {
+    retryable_ = true;
+    return errors::Unavailable("postgresql: " + msg);
+  }
+  if (code == "23505") return errors::NameTaken("postgresql: " + msg);
+  // Data exceptions (a NUL character in a text, a number out of range): the input is refused.
+  if (code.size() == 5 && code.compare(0, 2, "22") == 0) return errors::InvalidParameter("postgresql: " + msg);
+  if (code.empty() || code.compare(0, 2, "08") == 0 || code.compare(0, 2, "57") == 0) {
+    return errors::Unavailable("postgresql: " + msg);  // connection lost, server shutting down
+  }
+  return errors::Internal("postgresql: " + msg);
+}
+
+Status Connection::Prepare(std::string_view sql, Prepared** out) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) {
+    *out = it->second.get();
+    return Status::OK();
+  }
+  auto p = std::make_unique<Prepared>();
+  p->name = "s" + std::to_string(next_name_++);
+  p->text = TranslatePlaceholders(sql, &p->params);
+  *out = p.get();
+  cache_.emplace(std::string(sql), std::move(p));
+  return Status::OK();
+}
+
+Status Connection::ExecScript(std::string_view sql) {
+  std::string text(sql);
+  PGresult* r = PQexec(pg_, text.c_str());
+  ExecStatusType st = PQresultStatus(r);
+  Status s;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) s = ResultError(r, "exec");
+  PQclear(r);
+  return s;
+}
+
+Statement::Statement(Connection& conn, Prepared* prepared)
+    : conn_(conn),
+      prepared_(prepared),
+      values_(prepared->params),
+      null_(prepared->params, true),
+      types_(prepared->params, kText),
+      formats_(prepared->params, 0) {}
+
+Statement::~Statement() {
+  if (result_) PQclear(result_);
+}
+
+Statement& Statement::Set(int index, std::string value, unsigned type, int format) {
+  if (index < 1 || index > prepared_->params) return *this;  // a parameter the text does not use
+  values_[index - 1] = std::move(value);
+  null_[index - 1] = false;
+  types_[index - 1] = type;
+  formats_[index - 1] = format;
+  return *this;
+}
+
+Statement& Statement::SetNull(int index, unsigned type) {
+  if (index < 1 || index > prepared_->params) return *this;
+  null_[index - 1] = true;
+  types_[index - 1] = type;
+  return *this;
+}
+
+Status Statement::Run() {
+  ran_ = true;
+  int n = prepared_->params;
+  if (!prepared_->ready) {
+    // Types of the first binding; a number the text skips (record pages use a subset) is text so
+    // the server need not guess.
+    std::vector<Oid> types(n);
+    for (int i = 0; i < n; ++i) types[i] = types_[i];
+    PGresult* r = PQprepare(conn_.pg(), prepared_->name.c_str(), prepared_->text.c_str(), n, types.data());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+      Status s = conn_.ResultError(r, "prepare");
+      PQclear(r);
+      return s;
+    }
+    PQclear(r);
+    prepared_->ready = true;
+  }
+  std::vector<const char*> values(n);
+  std::vector<int> lengths(n);
+  for (int i = 0; i < n; ++i) {
+    values[i] = null_[i] ? nullptr : values_[i].data();
+    lengths[i] = static_cast<int>(values_[i].size());
+  }
+  result_ = PQexecPrepared(conn_.pg(), prepared_->name.c_str(), n, values.data(), lengths.data(), formats_.data(),
+                           /*resultFormat=*/1);
+  ExecStatusType st = PQresultStatus(result_);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+    Status s = conn_.ResultError(result_, "query");
+    conn_.set_changes(0);
+    return s;
+  }
+  const char* tuples = PQcmdTuples(result_);
+  conn_.set_changes(tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0);
+  return Status::OK();
+}
+
+bool Statement::Step(Status* status) {
+  if (!ran_) {
+    Status s = Run();
+    if (!s.ok()) {
+      *status = s;
+      return false;
+    }
+  }
+  ++row_;
+  return row_ < PQntuples(result_);
+}
+
+Status Statement::Exec() {
+  if (ran_) return Status::OK();
+  return Run();
+}
+
+std::string_view Statement::TextView(int col) const {
+  if (PQgetisnull(result_, row_, col)) return {};
+  return std::string_view(PQgetvalue(result_, row_, col), PQgetlength(result_, row_, col));
+}
+
+int64_t Statement::Int(int col) const {
+  if (PQgetisnull(result_, row_, col)) return 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(PQgetvalue(result_, row_, col));
+  int len = PQgetlength(result_, row_, col);
+  uint64_t v = 0;
+  for (int i = 0; i < len; ++i) v = (v << 8) | p[i];
+  // Sign-extend the 2- and 4-byte integers (smallint, integer); 1 byte is a boolean.
+  if (len == 4) return static_cast<int32_t>(static_cast<uint32_t>(v));
+  if (len == 2) return static_cast<int16_t>(static_cast<uint16_t>(v));
+  return static_cast<int64_t>(v);
+}
+
+bool Statement::IsNull(int col) const { return PQgetisnull(result_, row_, col) != 0; }
+
+}  // namespace csms::postgres

@@ -1,0 +1,132 @@
+// A thin RAII layer over one libpq connection, shaped like store/sqlite/connection.h so the
+// repositories read the same: statements are written with SQLite-style `?N` placeholders (turned
+// into `$N` once), prepared once per connection (PQprepare under a generated name, cached by SQL
+// text) with the parameter types of their first binding, and run with PQexecPrepared. Results come
+// in binary format: text and bytea columns are the stored bytes, integers are big-endian.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+
+namespace csms::postgres {
+
+struct Prepared {
+  std::string name;    // the server-side statement name, "s<n>"
+  std::string text;    // the SQL with $N placeholders
+  int params = 0;      // the highest N
+  bool ready = false;  // PQprepare done on this connection
+};
+
+class Connection;
+
+class Statement {
+ public:
+  Statement(Connection& conn, Prepared* prepared);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& Bind(int index, std::string_view text) { return Set(index, std::string(text), kText, 0); }
+  Statement& Bind(int index, int64_t value) { return Set(index, std::to_string(value), kInt8, 0); }
+  Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
+  Statement& BindBlob(int index, std::string_view bytes) { return Set(index, std::string(bytes), kBytea, 1); }
+  template <typename T>
+  Statement& BindOpt(int index, const std::optional<T>& v) {
+    if (v) return Bind(index, *v);
+    return std::is_integral_v<T> ? BindNullInt(index) : BindNull(index);
+  }
+  // A NULL is typed too (text, or bigint): the type of a parameter is fixed when the statement is
+  // first prepared, and `?N IS NULL OR column = ?N` gives the server nothing to infer it from.
+  Statement& BindNull(int index) { return SetNull(index, kText); }
+  Statement& BindNullInt(int index) { return SetNull(index, kInt8); }
+
+  // Runs the statement on the first call; then advances to the next row: true with a row, false
+  // when done; *status set on error.
+  bool Step(Status* status);
+  // Runs a statement that returns no rows (or ignores them).
+  Status Exec();
+
+  std::string Text(int col) const { return std::string(TextView(col)); }
+  std::string_view TextView(int col) const;
+  std::string Blob(int col) const { return Text(col); }
+  int64_t Int(int col) const;
+  std::optional<int64_t> OptInt(int col) const {
+    if (IsNull(col)) return std::nullopt;
+    return Int(col);
+  }
+  std::optional<std::string> OptText(int col) const {
+    if (IsNull(col)) return std::nullopt;
+    return Text(col);
+  }
+  bool IsNull(int col) const;
+
+ private:
+  static constexpr unsigned kText = 25, kInt8 = 20, kBytea = 17;
+  Statement& Set(int index, std::string value, unsigned type, int format);
+  Statement& SetNull(int index, unsigned type);
+  Status Run();
+
+  Connection& conn_;
+  Prepared* prepared_;
+  std::vector<std::string> values_;
+  std::vector<bool> null_;
+  std::vector<unsigned> types_;
+  std::vector<int> formats_;
+  PGresult* result_ = nullptr;
+  int row_ = -1;
+  bool ran_ = false;
+};
+
+class Connection {
+ public:
+  // Connects with a libpq connection string or URI; the password (may be empty) is passed apart.
+  static Status Open(const std::string& url, const std::string& password, std::unique_ptr<Connection>* out);
+  ~Connection();
+
+  // Returns the cached statement for `sql` (SQLite-style ?N placeholders), translating it on first use.
+  Status Prepare(std::string_view sql, Prepared** out);
+  // Runs SQL text without parameters (several statements allowed): control statements, migrations.
+  Status ExecScript(std::string_view sql);
+  PGconn* pg() { return pg_; }
+
+  // Rows changed by the last statement run.
+  int64_t changes() const { return changes_; }
+  void set_changes(int64_t n) { changes_ = n; }
+  // A statement failed with a serialization failure or deadlock (SQLSTATE 40001 / 40P01) since
+  // the flag was last cleared: the transaction must be rolled back and run again.
+  bool retryable() const { return retryable_; }
+  void clear_retryable() { retryable_ = false; }
+  // Maps a failed result to a Status (and notes retryable failures).
+  Status ResultError(PGresult* result, std::string_view what);
+  // The connection is dead (server gone): it must not go back to the pool.
+  bool broken() const { return PQstatus(pg_) != CONNECTION_OK; }
+
+ private:
+  explicit Connection(PGconn* pg) : pg_(pg) {}
+  PGconn* pg_;
+  int64_t changes_ = 0;
+  bool retryable_ = false;
+  int next_name_ = 0;
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Prepared>, TextHash, std::equal_to<>> cache_;
+};
+
+// SQLite-style `?N` (and bare `?`) placeholders as PostgreSQL `$N`; *params = the highest N.
+std::string TranslatePlaceholders(std::string_view sql, int* params);
+
+}  // namespace csms::postgres

@@ -1,0 +1,262 @@
+// PostgreSQL implementation of Store. A pool of connections (opened on demand, kept open, each
+// with its own prepared statements) serves reads and writes alike:
+//   Read:  BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY (one snapshot, never blocks writers).
+//   Write: BEGIN ISOLATION LEVEL SERIALIZABLE, committed iff fn returns ok; a serialization failure
+//          or deadlock (40001 / 40P01) rolls back and runs fn again, so every check-then-write of
+//          the services (quotas, name checks, due work claimed by several replicas) holds across
+//          processes as it does under SQLite's single writer. One such write at a time per process.
+//   WriteRelaxed (the dispatcher's claims and outcomes): READ COMMITTED with
+//          synchronous_commit = off; its statements guard themselves (FOR UPDATE SKIP LOCKED, the
+//          lease owner in the WHERE clause).
+#include "store/postgres/postgres_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "common/errors.h"
+#include "store/postgres/connection.h"
+#include "store/postgres/schema.h"
+#include "store/postgres/transaction.h"
+
+namespace csms {
+
+bool IsPostgresUrl(const std::string& database) {
+  return database.rfind("postgresql://", 0) == 0 || database.rfind("postgres://", 0) == 0;
+}
+
+bool UrlHasPassword(const std::string& url) {
+  if (url.find("password=") != std::string::npos) return true;
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return false;
+  size_t start = scheme + 3;
+  size_t end = url.find_first_of("/?", start);
+  std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  size_t at = authority.rfind('@');
+  if (at == std::string::npos) return false;
+  return authority.substr(0, at).find(':') != std::string::npos;
+}
+
+namespace {
+
+using postgres::Connection;
+
+enum class Mode { kRead, kWrite, kRelaxed };
+
+// The store this thread is inside a transaction of: a nested Read or Write would take a second
+// connection (and could wait forever for one), so it is refused as under SQLite.
+thread_local const Store* tls_in_transaction = nullptr;
+
+class PostgresStore final : public Store {
+ public:
+  explicit PostgresStore(PostgresOptions options) : options_(std::move(options)) {}
+  ~PostgresStore() override = default;
+
+  Status Init() {
+    std::unique_ptr<Connection> conn;
+    CSMS_RETURN_IF_ERROR(Connection::Open(options_.url, options_.password, &conn));
+    CSMS_RETURN_IF_ERROR(CheckServer(*conn));
+    CSMS_RETURN_IF_ERROR(Migrate(*conn));
+    std::lock_guard<std::mutex> lock(mu_);
+    idle_.push_back(std::move(conn));
+    open_ = 1;
+    return Status::OK();
+  }
+
+  Status Read(const TxFn& fn) override { return Run(fn, Mode::kRead); }
+  Status Write(const TxFn& fn) override { return Run(fn, Mode::kWrite); }
+  Status WriteRelaxed(const TxFn& fn) override { return Run(fn, Mode::kRelaxed); }
+
+ private:
+  Status CheckServer(Connection& conn) {
+    const char* encoding = PQparameterStatus(conn.pg(), "server_encoding");
+    if (encoding == nullptr || std::string(encoding) != "UTF8") {
+      return errors::Internal(std::string("the database's encoding is ") + (encoding ? encoding : "unknown") +
+                              ", csmsd needs UTF8 (CREATE DATABASE ... ENCODING 'UTF8')");
+    }
+    if (PQserverVersion(conn.pg()) < 130000) {
+      return errors::Internal("csmsd needs PostgreSQL 13 or later, the server is " +
+                              std::to_string(PQserverVersion(conn.pg())));
+    }
+    return Status::OK();
+  }
+
+  // All pending migrations in one transaction holding a transaction-level advisory lock: a second
+  // process starting at the same time waits for the lock, then sees the new version.
+  Status Migrate(Connection& conn) {
+    CSMS_RETURN_IF_ERROR(conn.ExecScript("BEGIN"));
+    Status s = MigrateLocked(conn);
+    if (s.ok()) s = conn.ExecScript("COMMIT");
+    if (!s.ok()) conn.ExecScript("ROLLBACK").IgnoreError();
+    return s;
+  }
+
+  Status MigrateLocked(Connection& conn) {
+    CSMS_RETURN_IF_ERROR(
+        conn.ExecScript("SELECT pg_advisory_xact_lock(" + std::to_string(postgres::kMigrationLockKey) + ")"));
+    CSMS_RETURN_IF_ERROR(conn.ExecScript("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"));
+    int64_t version = 0;
+    {
+      PGresult* r = PQexec(conn.pg(), "SELECT coalesce(max(version), 0) FROM schema_version");
+      if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        Status s = conn.ResultError(r, "schema version");
+        PQclear(r);
+        return s;
+      }
+      version = std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10);
+      PQclear(r);
+    }
+    auto migrations = postgres::Migrations();
+    if (version > static_cast<int64_t>(migrations.size())) {
+      return errors::Internal("database schema version " + std::to_string(version) +
+                              " is newer than this csmsd understands");
+    }
+    for (size_t i = version; i < migrations.size(); ++i) {
+      CSMS_RETURN_IF_ERROR(conn.ExecScript(migrations[i]));
+      CSMS_RETURN_IF_ERROR(
+          conn.ExecScript("INSERT INTO schema_version (version) VALUES (" + std::to_string(i + 1) + ")"));
+    }
+    return Status::OK();
+  }
+
+  Status Acquire(std::unique_ptr<Connection>* out) {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      if (!idle_.empty()) {
+        *out = std::move(idle_.back());
+        idle_.pop_back();
+        return Status::OK();
+      }
+      if (open_ < std::max(1, options_.max_connections)) {
+        ++open_;
+        lock.unlock();
+        Status s = Connection::Open(options_.url, options_.password, out);
+        if (!s.ok()) {
+          lock.lock();
+          --open_;
+          cv_.notify_one();
+        }
+        return s;
+      }
+      cv_.wait(lock);
+    }
+  }
+
+  // Back to the pool only when idle and healthy; otherwise closed (a later Acquire opens another).
+  void Release(std::unique_ptr<Connection> conn) {
+    bool reusable = !conn->broken() && PQtransactionStatus(conn->pg()) == PQTRANS_IDLE;
+    if (!reusable) conn.reset();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (reusable) {
+      idle_.push_back(std::move(conn));
+    } else {
+      --open_;
+    }
+    cv_.notify_one();
+  }
+
+  static const char* Begin(Mode mode) {
+    switch (mode) {
+      case Mode::kRead:
+        return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+      case Mode::kWrite:
+        return "BEGIN ISOLATION LEVEL SERIALIZABLE";
+      case Mode::kRelaxed:
+        return "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = off";
+    }
+    return "BEGIN";
+  }
+
+  // One run of fn in a transaction. *retry: it failed to serialize and may run again.
+  Status RunOnce(Connection& conn, const TxFn& fn, Mode mode, bool* retry) {
+    conn.clear_retryable();
+    Status s = conn.ExecScript(Begin(mode));
+    if (!s.ok()) return s;
+    postgres::PgTransaction tx(conn);
+    tls_in_transaction = this;
+    try {
+      s = fn(tx);
+    } catch (...) {
+      tls_in_transaction = nullptr;
+      conn.ExecScript("ROLLBACK").IgnoreError();
+      throw;
+    }
+    tls_in_transaction = nullptr;
+    if (s.ok() && PQtransactionStatus(conn.pg()) == PQTRANS_INERROR) {
+      // A statement failed and fn went on as if not (PostgreSQL aborted the transaction).
+      s = errors::Internal("postgresql: a statement of the transaction failed");
+    }
+    if (s.ok()) {
+      s = conn.ExecScript("COMMIT");
+    } else {
+      conn.ExecScript("ROLLBACK").IgnoreError();
+    }
+    *retry = !s.ok() && conn.retryable();
+    return s;
+  }
+
+  Status Run(const TxFn& fn, Mode mode) {
+    if (tls_in_transaction == this) {
+      return errors::Internal("Store::Read or Write called inside a transaction of the same store");
+    }
+    const int attempts = mode == Mode::kRead ? 1 : std::max(1, options_.write_attempts);
+    Status s;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+      if (attempt > 0) Backoff(attempt);
+      // Serializable writes of this process run one at a time (as under SQLite's one writer): they
+      // never fail each other, only a write of another replica can make one run again. Without
+      // the gate, N requests creating secrets in one project all update its counter row, and each
+      // commit fails the N - 1 others (a retry storm that answered 503 under 64 clients).
+      std::unique_lock<std::mutex> gate(write_gate_, std::defer_lock);
+      if (mode == Mode::kWrite) gate.lock();
+      std::unique_ptr<Connection> conn;
+      CSMS_RETURN_IF_ERROR(Acquire(&conn));
+      bool retry = false;
+      try {
+        s = RunOnce(*conn, fn, mode, &retry);
+      } catch (...) {
+        Release(std::move(conn));
+        throw;
+      }
+      Release(std::move(conn));
+      if (!retry) return s;
+    }
+    return errors::Unavailable("the database kept refusing to serialize the transaction: " + s.message());
+  }
+
+  // Up to a few milliseconds, growing with the attempt, jittered so that two replicas that
+  // collided do not collide again in step.
+  static void Backoff(int attempt) {
+    thread_local std::minstd_rand rng(std::random_device{}());
+    int cap_us = std::min(20'000, 500 << std::min(attempt, 5));
+    std::uniform_int_distribution<int> us(0, cap_us);
+    std::this_thread::sleep_for(std::chrono::microseconds(us(rng)));
+  }
+
+  PostgresOptions options_;
+  std::mutex write_gate_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  int open_ = 0;
+};
+
+}  // namespace
+
+Status OpenPostgresStore(const PostgresOptions& options, std::unique_ptr<Store>* out) {
+  if (UrlHasPassword(options.url)) {
+    return errors::InvalidParameter(
+        "the database URL carries a password: give it with --database-password-file or in "
+        "CSMS_DATABASE_PASSWORD / PGPASSWORD instead (a command line is visible to every user of the machine)");
+  }
+  auto store = std::make_unique<PostgresStore>(options);
+  CSMS_RETURN_IF_ERROR(store->Init());
+  *out = std::move(store);
+  return Status::OK();
+}
+
+}  // namespace csms

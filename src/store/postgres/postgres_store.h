@@ -1,0 +1,29 @@
+// Opening the PostgreSQL store (postgres_store.cc): a Store shared by any number of csmsd
+// processes on one database (docs/architecture.md, Storage; docs/decisions.md).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "store/store.h"
+
+namespace csms {
+
+struct PostgresOptions {
+  // A libpq URI or connection string (postgresql://user@host:port/db), without a password.
+  std::string url;
+  std::string password;     // empty: libpq's own sources (PGPASSWORD, ~/.pgpass) or none
+  int max_connections = 8;  // the pool: opened on demand, kept open
+  int write_attempts = 30;  // runs of a write that keeps failing to serialize before giving up (Unavailable)
+};
+
+// Connects, checks the server, and applies pending migrations under an advisory lock.
+Status OpenPostgresStore(const PostgresOptions& options, std::unique_ptr<Store>* out);
+
+// True when `database` names a PostgreSQL database (postgresql:// or postgres://).
+bool IsPostgresUrl(const std::string& database);
+// True when the URL carries a password (user:password@ or a password= parameter).
+bool UrlHasPassword(const std::string& url);
+
+}  // namespace csms
