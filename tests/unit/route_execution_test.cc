@@ -12,7 +12,9 @@ namespace csms::test {
 namespace {
 
 // Routes that touch no store and never wait, and so may run on the I/O thread.
-const std::set<std::string> kIoThreadRoutes = {"GET /healthz"};
+// Memory only: health, and the web console's embedded files (http/handlers/console.cc).
+const std::set<std::string> kIoThreadRoutes = {"GET /healthz", "GET /console/", "GET /console/app.js",
+                                               "GET /console/app.css", "GET /console/config.json"};
 
 TEST(RouteExecution, EveryRouteThatMayTouchTheStoreRunsOnAPool) {
   auto routes = ServerRoutes(/*dev=*/true);
