@@ -111,7 +111,9 @@ TEST_F(PostgresStoresTest, ThreeStoresCreatingSecretsInOneProjectEndWithExactlyT
   SecretVault vault(&keys, {});
   std::vector<std::unique_ptr<SecretService>> services;
   for (auto& store : stores_) {
-    services.push_back(std::make_unique<SecretService>(store.get(), &clock_, &vault, SecretServiceOptions{kQuota}));
+    SecretServiceOptions options;
+    options.secret_quota = kQuota;
+    services.push_back(std::make_unique<SecretService>(store.get(), &clock_, &vault, options));
   }
   int created = CreateConcurrently(kQuota / 2 + 5, [&](int i, const std::string& name) {
     CreateSecretCommand cmd;

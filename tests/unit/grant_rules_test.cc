@@ -84,7 +84,7 @@ TEST(ChangePasswordCost, OneCheckWhateverIsWrong) {
   User admin;
   ASSERT_TRUE(
       store->Read([&](Transaction& tx) { return tx.identity().GetUserByName(kDomainId, "admin", &admin); }).ok());
-  Principal caller{admin.id, "admin", kDomainId, "0123456789abcdef0123456789abcdef", "admin"};
+  Principal caller{admin.id, "admin", kDomainId, "0123456789abcdef0123456789abcdef", "admin", ""};
 
   const uint64_t check = crypto::kDefaultPasswordIterations;
   uint64_t before = crypto::PasswordIterationsComputed();
