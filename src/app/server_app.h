@@ -9,8 +9,8 @@
 #include "auth/attempt_limiter.h"
 #include "common/status.h"
 #include "crypto/keyring.h"
-#include "domain/db_instance.h"
 #include "crypto/pkcs11_provider.h"
+#include "domain/db_instance.h"
 #include "http/api.h"
 #include "http/server.h"
 

@@ -199,8 +199,9 @@ Status Api::RunChecked(const HttpRequest& req, const Route& r, const PathParams&
                        AuditTrail& trail, int64_t* retry_after_s, Principal* principal_out) {
   const Route* route = &r;
   if (route->client_cert && require_client_cert_ && !req.client_cert_verified) {
-    return errors::ActionDenied("this operator route needs a TLS client certificate signed by the server's client "
-                                "CA (--client-ca)");
+    return errors::ActionDenied(
+        "this operator route needs a TLS client certificate signed by the server's client "
+        "CA (--client-ca)");
   }
   // Before authentication: neither the authenticator nor a handler sees an ambiguous query.
   QueryParams query;

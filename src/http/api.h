@@ -155,13 +155,13 @@ inline Route ClientCertRoute(Route route) {
 // Pool sizes. A pool starts its threads on demand, up to its limit; a request finding every
 // thread busy waits in the pool's queue, and one finding the queue full gets 503 + Retry-After.
 struct ApiOptions {
-  int reader_threads = 0;   // GET/HEAD routes; 0 = one per core
-  int reader_queue = 1024;  // requests that may wait for a reader thread before 503
-  int writer_threads = 64;  // routes of other methods: mostly asleep until their commit is durable
-  int writer_queue = 1024;  // requests that may wait for a writer thread before 503
-  int worker_threads = 4;   // Execution::kWorker routes (they wait on the network)
-  int worker_queue = 64;    // requests that may wait for one of them before 503
-  bool console = true;      // serve the web console at /console/ (--no-console: not)
+  int reader_threads = 0;            // GET/HEAD routes; 0 = one per core
+  int reader_queue = 1024;           // requests that may wait for a reader thread before 503
+  int writer_threads = 64;           // routes of other methods: mostly asleep until their commit is durable
+  int writer_queue = 1024;           // requests that may wait for a writer thread before 503
+  int worker_threads = 4;            // Execution::kWorker routes (they wait on the network)
+  int worker_queue = 64;             // requests that may wait for one of them before 503
+  bool console = true;               // serve the web console at /console/ (--no-console: not)
   bool require_client_cert = false;  // --client-ca: Route::client_cert routes need a verified client certificate
 
   // reader_threads with 0 replaced by the core count.

@@ -326,8 +326,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   bool head_ = false;
   unsigned version_ = 11;
   std::string request_id_;
-  std::string remote_address_;  // the peer's IP address, read once at accept
-  bool client_cert_verified_ = false;  // TLS: set once, after the handshake
+  std::string remote_address_;             // the peer's IP address, read once at accept
+  bool client_cert_verified_ = false;      // TLS: set once, after the handshake
   std::shared_ptr<Session> pending_self_;  // alive while the handler has not answered
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> hold_;
 };

@@ -83,8 +83,7 @@ Status RequireEnabled(const Secret& s) {
 
 Status CheckRotatable(const Secret& s) {
   if (s.secret_type != kSecretTypeCommon && !IsDatabaseSecretType(s.secret_type)) {
-    return errors::RotationUnsupported("rotation of " + s.secret_type +
-                                       " secrets is not supported by this server");
+    return errors::RotationUnsupported("rotation of " + s.secret_type + " secrets is not supported by this server");
   }
   return Status::OK();
 }

@@ -11,8 +11,8 @@
 
 #include "support/child_process.h"
 #include "support/db_secrets.h"
-#include "support/event_bodies.h"
 #include "support/dev_server.h"
+#include "support/event_bodies.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
 

@@ -58,7 +58,8 @@ bool MakeTestPki(const std::string& dir, TestPki* out, std::string* error) {
          Run("openssl x509 -req -in " + dir + "/other.csr -CA " + out->ca_cert + " -CAkey " + ca_key +
                  " -CAcreateserial -days 2 -extfile " + dir + "/other.ext -out " + out->other_name_cert,
              log, error) &&
-         Run("openssl req " + ec + " -keyout " + out->server2_key + " -out " + dir + "/server2.csr -subj /CN=localhost-2",
+         Run("openssl req " + ec + " -keyout " + out->server2_key + " -out " + dir +
+                 "/server2.csr -subj /CN=localhost-2",
              log, error) &&
          Run("openssl x509 -req -in " + dir + "/server2.csr -CA " + out->ca_cert + " -CAkey " + ca_key +
                  " -CAcreateserial -days 2 -extfile " + dir + "/server.ext -out " + out->server2_cert,

@@ -47,7 +47,7 @@ Status PgMasterKeyRepository::InsertVersion(const MasterKeyVersion& v) {
 }
 
 Status PgMasterKeyRepository::SetVersionState(int64_t version, const std::string& state,
-                                                  std::optional<int64_t> retire_time) {
+                                              std::optional<int64_t> retire_time) {
   return ExecOne(conn_, "UPDATE master_key_versions SET state = ?2, retire_time = ?3 WHERE version = ?1",
                  "master key version",
                  [&](Statement& s) { s.Bind(1, version).Bind(2, state).BindOpt(3, retire_time); });
@@ -102,7 +102,7 @@ Status PgMasterKeyRepository::PutRewrap(const RewrapState& r) {
 }
 
 Status PgMasterKeyRepository::ListSealed(SealedKind kind, const RewrapState& from, const std::string& kms_key_id,
-                                             int limit, std::vector<SealedRow>* out) {
+                                         int limit, std::vector<SealedRow>* out) {
   out->clear();
   switch (kind) {
     case SealedKind::kVersionKeys:
@@ -143,7 +143,7 @@ Status PgMasterKeyRepository::ListSealed(SealedKind kind, const RewrapState& fro
 }
 
 Status PgMasterKeyRepository::ReplaceSealed(SealedKind kind, const SealedRow& row, const std::string& new_sealed,
-                                                bool* updated) {
+                                            bool* updated) {
   Status s;
   switch (kind) {
     case SealedKind::kVersionKeys:

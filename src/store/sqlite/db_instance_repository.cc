@@ -5,7 +5,8 @@
 namespace csms::sqlite {
 namespace {
 
-constexpr const char* kColumns = "project_id, instance_id, engine, host, port, tls_mode, ca_file, admin_secret, create_time";
+constexpr const char* kColumns =
+    "project_id, instance_id, engine, host, port, tls_mode, ca_file, admin_secret, create_time";
 
 void ReadInstance(Statement& s, DbInstance* out) {
   out->project_id = s.Text(0);
@@ -31,8 +32,7 @@ Status SqliteDbInstanceRepository::Insert(const DbInstance& i) {
   });
 }
 
-Status SqliteDbInstanceRepository::Get(const std::string& project_id, const std::string& instance_id,
-                                       DbInstance* out) {
+Status SqliteDbInstanceRepository::Get(const std::string& project_id, const std::string& instance_id, DbInstance* out) {
   static const std::string sql =
       std::string("SELECT ") + kColumns + " FROM db_instances WHERE project_id = ?1 AND instance_id = ?2";
   return QueryOne(
