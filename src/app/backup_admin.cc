@@ -56,6 +56,13 @@ std::string Manifest(const sqlite::DatabaseFacts& facts, const sqlite::BackupPro
     w.StartObject().Field("key_id", k.key_id).Field("alias", k.alias).Field("versions", k.versions).EndObject();
   }
   w.EndArray();
+  // The versions of csms/default a restore must be able to load (docs/keys.md): where each lives.
+  w.Key("master_key_versions").StartArray();
+  for (const auto& v : facts.key_versions) {
+    w.StartObject().Field("version", v.version).Field("provider", v.provider);
+    w.Field("fingerprint", v.fingerprint).Field("state", v.state).EndObject();
+  }
+  w.EndArray();
   w.Field("sealed_under_default_key", facts.default_sealed);
   w.Field("master_key_included", false);
   w.EndObject();
@@ -67,6 +74,10 @@ void PrintFacts(const sqlite::DatabaseFacts& facts, std::ostream& out) {
   for (const auto& k : facts.keys) {
     out << "needs_master_key=" << k.key_id << (k.alias.empty() ? "" : " alias=" + k.alias) << " versions=" << k.versions
         << "\n";
+  }
+  for (const auto& v : facts.key_versions) {
+    out << "needs_master_key_version=" << v.version << " provider=" << v.provider << " fingerprint=" << v.fingerprint
+        << " state=" << v.state << "\n";
   }
   if (facts.default_sealed > 0) {
     out << "needs_default_master_key=yes (" << facts.default_sealed << " access keys and webhook secrets)\n";

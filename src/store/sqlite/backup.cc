@@ -136,8 +136,19 @@ Status InspectDatabase(const std::string& path, DatabaseFacts* facts) {
                              [&](sqlite3_stmt* s) {
                                facts->keys.push_back({Text(s, 0), Text(s, 1), sqlite3_column_int64(s, 2)});
                              }));
-  return Query(db.db, "SELECT (SELECT count(*) FROM access_keys) + (SELECT count(*) FROM webhook_secrets)",
-               [&](sqlite3_stmt* s) { facts->default_sealed = sqlite3_column_int64(s, 0); });
+  CSMS_RETURN_IF_ERROR(Query(db.db,
+                             "SELECT (SELECT count(*) FROM access_keys) + (SELECT count(*) FROM webhook_secrets)",
+                             [&](sqlite3_stmt* s) { facts->default_sealed = sqlite3_column_int64(s, 0); }));
+  bool has_key_versions = false;
+  CSMS_RETURN_IF_ERROR(Query(db.db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'master_key_versions'",
+                             [&](sqlite3_stmt*) { has_key_versions = true; }));
+  if (!has_key_versions) return Status::OK();
+  return Query(db.db,
+               "SELECT version, provider, fingerprint, state FROM master_key_versions WHERE state <> 'RETIRED' "
+               "ORDER BY version",
+               [&](sqlite3_stmt* s) {
+                 facts->key_versions.push_back({sqlite3_column_int64(s, 0), Text(s, 1), Text(s, 2), Text(s, 3)});
+               });
 }
 
 }  // namespace csms::sqlite

@@ -29,12 +29,22 @@ struct KeyUse {
   int64_t versions = 0;
 };
 
+// A master-key version the database names (master_key_versions, docs/keys.md): where the key
+// lives and its fingerprint, never the key. Retired versions are left out: nothing needs them.
+struct KeyVersionUse {
+  int64_t version = 0;
+  std::string provider;     // file, env or pkcs11
+  std::string fingerprint;  // the key's id
+  std::string state;        // ACTIVE or DRAINING
+};
+
 // What a database file holds that matters to whoever restores it.
 struct DatabaseFacts {
-  int64_t schema_version = 0;  // the last migration applied
-  int64_t known_versions = 0;  // the last migration this binary knows
-  std::vector<KeyUse> keys;    // by key id
-  int64_t default_sealed = 0;  // access keys and webhook secrets: sealed under csms/default
+  int64_t schema_version = 0;               // the last migration applied
+  int64_t known_versions = 0;               // the last migration this binary knows
+  std::vector<KeyUse> keys;                 // by key id
+  int64_t default_sealed = 0;               // access keys and webhook secrets: sealed under csms/default
+  std::vector<KeyVersionUse> key_versions;  // empty before the master-key migration (16)
 };
 
 // Copies the database at `source` (which a running csmsd may be writing) into a new file `dest`
