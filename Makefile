@@ -76,6 +76,7 @@ bench: build
 # test` replays their corpora without clang.
 FUZZ_SECONDS ?= 60
 fuzz: $(DEPS_STAMP)
+	@scripts/install-deps.sh --fuzz
 	FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) scripts/fuzz.sh
 
 format:

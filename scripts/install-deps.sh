@@ -11,7 +11,6 @@ PACKAGES=(
   chromium  # the web console's browser tests (tests/console)
   libmariadb-dev mariadb-server  # database rotation: MySQL/MariaDB client; the tests' MariaDB server
   libp11-kit-dev p11-kit softhsm2  # PKCS#11 headers (the master-key provider) and the SoftHSM2 token its tests use
-  clang-14 libfuzzer-14-dev  # make fuzz (fuzz/, docs/fuzzing.md)
   prometheus  # promtool checks the /metrics output (tests/integration/observability_test.cc)
 )
 # Node.js and npm run the SDK compatibility suite (tests/sdk). A Node.js that is already there is
@@ -19,6 +18,11 @@ PACKAGES=(
 # with): Debian's packages are installed only when a command is missing.
 if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
   PACKAGES+=(nodejs npm)
+fi
+# `make fuzz` only (fuzz/, docs/fuzzing.md): `make test` replays the corpora with g++, so CI never
+# downloads clang.
+if [[ "${1:-}" == "--fuzz" ]]; then
+  PACKAGES+=(clang-14 libfuzzer-14-dev)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
   PACKAGES+=(wrk nginx-light)
