@@ -27,6 +27,7 @@ inline constexpr std::pair<std::string_view, std::string_view> kRouteTemplates[]
     {"POST", "/csms-dev/db-instances"},
     {"GET", "/metrics"},
     {"GET", "/readyz"},
+    {"GET", "/openapi.json"},
     {"GET", "/console/"},
     {"GET", "/console/app.js"},
     {"GET", "/console/app.css"},

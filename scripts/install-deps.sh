@@ -8,6 +8,7 @@ PACKAGES=(
   libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libpq-dev postgresql
   rapidjson-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libzxcvbn-dev libicu-dev
   sqlite3 curl openssl clang-format-14 python3  # python3 runs the rotation-function template test
+  python3-yaml  # converts docs/openapi.yaml to the JSON csmsd serves at /openapi.json (cmake/openapi_json.py)
   chromium  # the web console's browser tests (tests/console)
   libmariadb-dev mariadb-server  # database rotation: MySQL/MariaDB client; the tests' MariaDB server
   libp11-kit-dev p11-kit softhsm2  # PKCS#11 headers (the master-key provider) and the SoftHSM2 token its tests use

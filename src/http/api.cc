@@ -69,6 +69,7 @@ Api::Api(Services services, ApiOptions options)
   handlers::RegisterSecretBackupRoutes(router_);
   handlers::RegisterGrantRoutes(router_);
   handlers::RegisterUserRoutes(router_);
+  handlers::RegisterOpenApiRoutes(router_);
   if (options.console) handlers::RegisterConsoleRoutes(router_);
   if (services_.dev_clock) handlers::RegisterDevRoutes(router_);
   if (services_.dev_clock) handlers::RegisterDevDbInstanceRoutes(router_);

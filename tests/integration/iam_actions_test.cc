@@ -21,9 +21,10 @@ std::vector<http::Router<http::Route>::Listed> AllRoutes(http::Api& api) { retur
 
 bool MayBePublic(std::string_view path) {
   // Health, readiness and metrics: unauthenticated like a load balancer's probes (docs/observability.md).
-  // The web console's files are public too: they hold no data (http/handlers/console.cc).
+  // The web console's files and the OpenAPI document are public too: they hold no data
+  // (http/handlers/console.cc, openapi.cc).
   return path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/v3/auth/tokens" ||
-         path.rfind("/csms-dev/", 0) == 0 || path.rfind("/console/", 0) == 0;
+         path == "/openapi.json" || path.rfind("/csms-dev/", 0) == 0 || path.rfind("/console/", 0) == 0;
 }
 
 TEST(RouteTable, EveryAuthenticatedRouteNamesAKnownAction) {

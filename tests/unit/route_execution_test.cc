@@ -12,9 +12,11 @@ namespace csms::test {
 namespace {
 
 // Routes that touch no store and never wait, and so may run on the I/O thread.
-// Memory only: health, and the web console's embedded files (http/handlers/console.cc).
-const std::set<std::string> kIoThreadRoutes = {"GET /healthz", "GET /console/", "GET /console/app.js",
-                                               "GET /console/app.css", "GET /console/config.json"};
+// Memory only: health, the web console's embedded files (http/handlers/console.cc) and the
+// OpenAPI document (http/handlers/openapi.cc).
+const std::set<std::string> kIoThreadRoutes = {
+    "GET /healthz",     "GET /console/", "GET /console/app.js", "GET /console/app.css", "GET /console/config.json",
+    "GET /openapi.json"};
 
 TEST(RouteExecution, EveryRouteThatMayTouchTheStoreRunsOnAPool) {
   auto routes = ServerRoutes(/*dev=*/true);

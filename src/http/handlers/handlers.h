@@ -26,6 +26,7 @@ void RegisterAgencyRoutes(Router<Route>& router);
 void RegisterTagRoutes(Router<Route>& router);
 void RegisterSecretBackupRoutes(Router<Route>& router);
 void RegisterConsoleRoutes(Router<Route>& router);  // console.cc: the web console's files
+void RegisterOpenApiRoutes(Router<Route>& router);  // openapi.cc: GET /openapi.json
 
 // A Secret object as ShowSecret answers it (spec §2.1); shared by the secrets, tags and backup
 // handlers.
