@@ -162,7 +162,7 @@ function expectStatus(r, want, what) {
   return r;
 }
 
-async function eventually(what, probe, seconds = 30) {
+async function eventually(what, probe, seconds = 90) {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
     const v = await probe();
