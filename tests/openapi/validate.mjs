@@ -113,6 +113,31 @@ function check(method, template, status, contentType, text, headers) {
   }
 }
 
+// Every JSON schema of the document compiles (requests too, and answers the scenario never sees):
+// an unknown keyword or format anywhere fails here, not only where a response happens to land.
+for (const [template, item] of Object.entries(doc.paths)) {
+  for (const [method, operation] of Object.entries(item)) {
+    if (!['get', 'put', 'post', 'delete'].includes(method)) continue;
+    const where = `${method.toUpperCase()} ${template}`;
+    const schemas = [];
+    for (const [type, media] of Object.entries(operation.requestBody?.content ?? {})) {
+      schemas.push([`${where} request ${type}`, media.schema]);
+    }
+    for (const [status, response] of Object.entries(operation.responses)) {
+      for (const [type, media] of Object.entries(resolveResponse(response).content ?? {})) {
+        schemas.push([`${where} -> ${status} ${type}`, media.schema]);
+      }
+    }
+    for (const [key, schema] of schemas) {
+      try {
+        validatorFor(key, schema);
+      } catch (e) {
+        mismatches.push(`${key}: the schema does not compile: ${e.message}`);
+      }
+    }
+  }
+}
+
 // The checker itself must be able to fail: a real body with a field too many, or one too few, is
 // refused (else a schema or the validator set-up has gone lax).
 function mustReject(method, template, status, body, what) {
