@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/utf8.h"
+#include "common/module_loader.h"
 #include "rotation/sql_database_accounts.h"
 
 namespace csms::rotation {
@@ -102,3 +103,10 @@ Status PostgresTestLogin(const DbEndpoint& at, const SqlDatabaseAccountsOptions&
 }
 
 }  // namespace csms::rotation
+
+// The module's entry point (common/module_loader.h).
+extern "C" const csms::rotation::DatabaseClientModule* csms_postgres_accounts_module() {
+  static const csms::rotation::DatabaseClientModule module{csms::kModuleAbiVersion, &csms::rotation::PostgresSetPassword,
+                                                           &csms::rotation::PostgresTestLogin};
+  return &module;
+}

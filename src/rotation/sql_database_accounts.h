@@ -27,7 +27,9 @@ class SqlDatabaseAccounts final : public DatabaseAccounts {
   SqlDatabaseAccountsOptions options_;
 };
 
-// One engine each (postgres_accounts.cc, mariadb_accounts.cc); `admin` null = change one's own.
+// One engine each, in the engine's module (common/module_loader.h): postgres_accounts.cc in
+// csms-postgres.so, mariadb_accounts.cc in csms-mariadb.so; `target` null = change one's own.
+// csmsd itself never calls these: it goes through the module's DatabaseClientModule.
 Status PostgresSetPassword(const DbEndpoint& at, const SqlDatabaseAccountsOptions& o, const DbAccount& login,
                            const std::string& login_password, const DbAccount* target, const std::string& new_password);
 Status PostgresTestLogin(const DbEndpoint& at, const SqlDatabaseAccountsOptions& o, const DbAccount& account,
@@ -36,5 +38,15 @@ Status MariadbSetPassword(const DbEndpoint& at, const SqlDatabaseAccountsOptions
                           const std::string& login_password, const DbAccount* target, const std::string& new_password);
 Status MariadbTestLogin(const DbEndpoint& at, const SqlDatabaseAccountsOptions& o, const DbAccount& account,
                         const std::string& password);
+
+// What an engine's module hands csmsd (its entry point csms_<engine>_accounts_module returns it).
+struct DatabaseClientModule {
+  int abi_version;  // kModuleAbiVersion
+  Status (*set_password)(const DbEndpoint& at, const SqlDatabaseAccountsOptions& o, const DbAccount& login,
+                         const std::string& login_password, const DbAccount* target, const std::string& new_password);
+  Status (*test_login)(const DbEndpoint& at, const SqlDatabaseAccountsOptions& o, const DbAccount& account,
+                       const std::string& password);
+};
+using DatabaseClientModuleEntry = const DatabaseClientModule* (*)();
 
 }  // namespace csms::rotation

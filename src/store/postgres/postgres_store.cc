@@ -19,27 +19,12 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "common/module_loader.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/schema.h"
 #include "store/postgres/transaction.h"
 
 namespace csms {
-
-bool IsPostgresUrl(const std::string& database) {
-  return database.rfind("postgresql://", 0) == 0 || database.rfind("postgres://", 0) == 0;
-}
-
-bool UrlHasPassword(const std::string& url) {
-  if (url.find("password=") != std::string::npos) return true;
-  size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return false;
-  size_t start = scheme + 3;
-  size_t end = url.find_first_of("/?", start);
-  std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-  size_t at = authority.rfind('@');
-  if (at == std::string::npos) return false;
-  return authority.substr(0, at).find(':') != std::string::npos;
-}
 
 namespace {
 
@@ -247,7 +232,9 @@ class PostgresStore final : public Store {
 
 }  // namespace
 
-Status OpenPostgresStore(const PostgresOptions& options, std::unique_ptr<Store>* out) {
+namespace {
+
+Status OpenInModule(const PostgresOptions& options, std::unique_ptr<Store>* out) {
   if (UrlHasPassword(options.url)) {
     return errors::InvalidParameter(
         "the database URL carries a password: give it with --database-password-file or in "
@@ -259,4 +246,11 @@ Status OpenPostgresStore(const PostgresOptions& options, std::unique_ptr<Store>*
   return Status::OK();
 }
 
+}  // namespace
 }  // namespace csms
+
+// The module's entry point (common/module_loader.h).
+extern "C" const csms::PostgresStoreModule* csms_postgres_store_module() {
+  static const csms::PostgresStoreModule module{csms::kModuleAbiVersion, &csms::OpenInModule};
+  return &module;
+}

@@ -18,12 +18,21 @@ struct PostgresOptions {
   int write_attempts = 30;  // runs of a write that keeps failing to serialize before giving up (Unavailable)
 };
 
-// Connects, checks the server, and applies pending migrations under an advisory lock.
+// Connects, checks the server, and applies pending migrations under an advisory lock. The store
+// lives in the module csms-postgres.so (common/module_loader.h), loaded here on first use;
+// store/postgres_loader.cc is the only part of it in csmsd itself.
 Status OpenPostgresStore(const PostgresOptions& options, std::unique_ptr<Store>* out);
 
 // True when `database` names a PostgreSQL database (postgresql:// or postgres://).
 bool IsPostgresUrl(const std::string& database);
 // True when the URL carries a password (user:password@ or a password= parameter).
 bool UrlHasPassword(const std::string& url);
+
+// What csms-postgres.so hands csmsd: its entry point csms_postgres_store_module returns this.
+struct PostgresStoreModule {
+  int abi_version;  // kModuleAbiVersion
+  Status (*open_store)(const PostgresOptions& options, std::unique_ptr<Store>* out);
+};
+using PostgresStoreModuleEntry = const PostgresStoreModule* (*)();
 
 }  // namespace csms
