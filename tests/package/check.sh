@@ -154,6 +154,10 @@ value=$("${csms[@]}" secrets get-value smoke-secret) || fail "csms secrets get-v
 [[ "$value" == packaged-value ]] || fail "the secret came back as '$value'"
 "${csms[@]}" --output json secrets list | grep -q '"name":"smoke-secret"' || fail "csms secrets list"
 
+# `csmsd admin` accepts the packaged config too (its [admin] section), the data dir overridden.
+"$root/usr/bin/csmsd" --config "$config" admin --data-dir "$work/data" list-projects --domain csms |
+  grep -q "$project_id" || fail "csmsd --config $config admin list-projects"
+
 for url in "$endpoint/metrics" "http://127.0.0.1:$metrics_port/metrics"; do
   curl -fsS "$url" > "$work/metrics" || fail "$url"
   grep -q '^csms_http_requests_total{' "$work/metrics" || fail "$url has no csms_http_requests_total"
