@@ -2,7 +2,7 @@
 # The Debian package of `make package`, checked as a user would meet it (CTest `package_check`):
 # builds it with CPack from this build tree into a private directory, checks its control fields,
 # runs lintian (no error, no warning), `systemd-analyze verify` and an offline security score on
-# the unit, unpacks it with dpkg-deb into a temporary root and runs the packaged csmsd with the
+# the unit, makes the csms user from its sysusers.d file in an empty root, unpacks it with dpkg-deb into a temporary root and runs the packaged csmsd with the
 # packaged /etc/csms/csmsd.toml (data dir and ports overridden by flags, which win over the file)
 # for a smoke test: /healthz, /readyz, a token and a secret round trip with the packaged csms,
 # /metrics on both listeners, JSON log lines.
@@ -73,6 +73,15 @@ zcat "$root/usr/share/man/man8/csmsd.8.gz" | grep -qF -- 'data\-dir' || fail "cs
 zcat "$root/usr/share/man/man1/csms.1.gz" | grep -q 'secrets' || fail "csms(1) does not list the secrets commands"
 bash -c "source '$root/usr/share/bash-completion/completions/csms' && complete -p csms" > /dev/null ||
   fail "the bash completion does not register csms"
+
+step "the csms user (sysusers.d) in an empty root"
+mkdir -p "$work/sysroot/etc"
+touch "$work/sysroot/etc/"{passwd,group,shadow,gshadow}
+systemd-sysusers --root="$work/sysroot" "$root/usr/lib/sysusers.d/csms.conf" > /dev/null 2>&1 ||
+  fail "systemd-sysusers refused usr/lib/sysusers.d/csms.conf"
+grep -Eq '^csms:x:[0-9]+:[0-9]+:[^:]*:/var/lib/csms:/usr/sbin/nologin$' "$work/sysroot/etc/passwd" ||
+  fail "sysusers.d did not make a system user csms: $(cat "$work/sysroot/etc/passwd")"
+grep -q '^csms:' "$work/sysroot/etc/group" || fail "sysusers.d did not make a group csms"
 
 step "systemd unit"
 unit="$root/lib/systemd/system/csmsd.service"
