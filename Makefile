@@ -10,7 +10,7 @@ ARGS ?=
 CMAKE_ARGS ?=
 FORMAT_FILES = $(shell git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'bench/*.h' 'fuzz/*.cc' 'fuzz/*.h')
 
-.PHONY: all deps build build-asan run dev test test-main test-asan bench fuzz format format-check clean
+.PHONY: all deps build build-asan run dev test test-main test-asan bench fuzz format format-check clean package
 
 all: build
 
@@ -68,6 +68,11 @@ test-asan: build-asan
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  ctest --output-on-failure -j $(JOBS) --timeout 300 -E '^(sdk_compat|openapi_lint|HttpConnectionLimits.AcceptBacksOffAndLogsWhenDescriptorsRunOut)$$'
+
+# The Debian package build/csms_<version>_<arch>.deb (cmake/packaging.cmake; docs/running.md
+# "Installing the Debian package"): stripped binaries of this build, the systemd unit, the config.
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 bench: build
 	@scripts/install-deps.sh --bench

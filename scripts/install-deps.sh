@@ -13,6 +13,7 @@ PACKAGES=(
   libmariadb-dev mariadb-server  # database rotation: MySQL/MariaDB client; the tests' MariaDB server
   libp11-kit-dev p11-kit softhsm2  # PKCS#11 headers (the master-key provider) and the SoftHSM2 token its tests use
   prometheus  # promtool checks the /metrics output (tests/integration/observability_test.cc)
+  help2man lintian fakeroot dpkg-dev systemd  # make package (man pages from --help, dpkg-shlibdeps); its check (tests/package)
 )
 # Node.js and npm run the SDK compatibility suite (tests/sdk). A Node.js that is already there is
 # kept (e.g. a nodejs package from elsewhere that bundles npm, which Debian's npm would conflict

@@ -64,6 +64,9 @@ int Run(int argc, char** argv) {
   AddEventCommands(app, ctx);
   AddRecordCommands(app, ctx);
   AddToolCommands(app, ctx);
+  AddGrantCommands(app, ctx);
+  AddCheckerCommands(app, ctx);
+  AddResourceCommands(app, ctx);
   AddCompletionCommand(app, ctx);
   try {
     app.parse(argc, argv);

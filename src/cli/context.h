@@ -43,6 +43,10 @@ void AddEventCommands(CLI::App& app, Context& ctx);
 void AddRecordCommands(CLI::App& app, Context& ctx);
 void AddLoginCommands(CLI::App& app, Context& ctx);
 void AddToolCommands(CLI::App& app, Context& ctx);
+void AddGrantCommands(CLI::App& app, Context& ctx);
+void AddCheckerCommands(CLI::App& app, Context& ctx);  // check, checker, function-template
+// After the secrets and users groups exist: secrets tag-batch, resources, users change-password.
+void AddResourceCommands(CLI::App& app, Context& ctx);
 void AddCompletionCommand(CLI::App& app, Context& ctx);
 
 // Runs csms with argv; returns the process exit code (docs/cli.md).

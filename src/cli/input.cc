@@ -1,6 +1,7 @@
 #include "cli/input.h"
 
 #include <fcntl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -54,6 +55,27 @@ std::pair<std::string, std::string> ValueOptions::Read() const {
   if (binary) return {"secret_binary", crypto::Base64Encode(bytes)};
   if (!utf8::IsValid(bytes)) throw UsageError("the value is not UTF-8 text: use --binary");
   return {"secret_string", bytes};
+}
+
+std::string ReadSecretLine(const std::string& prompt) {
+  bool tty = ::isatty(STDIN_FILENO);
+  struct termios saved = {};
+  if (tty) {
+    std::cerr << prompt << std::flush;
+    ::tcgetattr(STDIN_FILENO, &saved);
+    struct termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  std::string line;
+  bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::cerr << '\n';
+  }
+  if (!got) throw UsageError("no password on stdin");
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
 }
 
 void WritePrivateFile(const std::string& path, const std::string& text) {

@@ -24,6 +24,10 @@ struct ValueOptions {
   std::pair<std::string, std::string> Read() const;
 };
 
+// One line of stdin without its line end; from a terminal, asked for with `prompt` on stderr and
+// without echo. Throws a usage error at the end of input.
+std::string ReadSecretLine(const std::string& prompt);
+
 // Writes `text` to `path` created 0600 ("-" = stdout).
 void WritePrivateFile(const std::string& path, const std::string& text);
 

@@ -1,5 +1,4 @@
 // csms login / logout: Keystone password authentication, the token cached per profile (0600).
-#include <termios.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -7,33 +6,14 @@
 
 #include "cli/cli_error.h"
 #include "cli/context.h"
+#include "cli/input.h"
 #include "cli/output.h"
 #include "json/writer.h"
 
 namespace csms::cli {
 namespace {
 
-// One line of stdin; with a terminal, asked for without echo.
-std::string ReadPassword() {
-  bool tty = ::isatty(STDIN_FILENO);
-  struct termios saved = {};
-  if (tty) {
-    std::cerr << "Password: " << std::flush;
-    ::tcgetattr(STDIN_FILENO, &saved);
-    struct termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-  }
-  std::string line;
-  bool got = static_cast<bool>(std::getline(std::cin, line));
-  if (tty) {
-    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-    std::cerr << '\n';
-  }
-  if (!got) throw UsageError("no password on stdin");
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return line;
-}
+std::string ReadPassword() { return ReadSecretLine("Password: "); }
 
 std::string AuthBody(const std::string& user, const std::string& password, const std::string& domain,
                      const std::string& project_id, const std::string& project_name) {

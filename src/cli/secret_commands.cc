@@ -9,6 +9,7 @@
 #include "cli/context.h"
 #include "cli/input.h"
 #include "cli/listing.h"
+#include "cli/secret_ref.h"
 #include "json/writer.h"
 
 namespace csms::cli {
@@ -20,14 +21,6 @@ const std::vector<Column> kSecretColumns = {{"NAME", "name"},           {"STATE"
 
 std::string SecretPath(ApiClient& api, const std::string& name, const std::string& rest = "") {
   return api.ProjectPath("/secrets" + Segment(name) + rest);
-}
-
-// The id of a secret (tags are addressed by id).
-std::string SecretId(ApiClient& api, const std::string& name) {
-  rapidjson::Document doc = ParseBody(api.Call("GET", SecretPath(api, name)));
-  const rapidjson::Value* id = Find(doc, "secret.id");
-  if (!id || !id->IsString()) throw CliError(kExitApiError, "the server's answer has no secret.id");
-  return id->GetString();
 }
 
 struct SecretFields {

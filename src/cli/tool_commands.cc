@@ -87,17 +87,17 @@ void AddIdentity(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<Opts>();
   CLI::App* users = AddGroup(&app, "users", "the users of the caller's domain");
   auto* list = AddLeaf(users, "list", "list users", ctx, [&ctx, o] {
+    // ListUsers requires both (limit 10-100).
     Query q;
-    if (o->offset > 0) q.Add("offset", o->offset);
-    if (o->limit > 0) q.Add("limit", o->limit);
+    q.Add("offset", o->offset).Add("limit", o->limit > 0 ? o->limit : 100);
     ApiResponse r = ctx.api().Call("GET", "/v1/csms/users" + q.str());
     if (ctx.json()) return PrintRaw(ctx.out(), r);
     rapidjson::Document doc = ParseBody(r);
     PrintTable(ctx.out(), doc["users"],
                {{"USER_ID", "user_id"}, {"NAME", "user_name"}, {"DISABLED", "disabled"}, {"CREATED", "created_at"}});
   });
-  list->add_option("--offset", o->offset, "skip this many");
-  list->add_option("--limit", o->limit, "at most this many");
+  list->add_option("--offset", o->offset, "skip this many (default 0)")->check(CLI::NonNegativeNumber);
+  list->add_option("--limit", o->limit, "at most this many, 10-100 (default 100)")->check(CLI::Range(10, 100));
   auto* show = AddLeaf(users, "show", "one user", ctx,
                        [&ctx, o] { ShowObject(ctx, ctx.api().Call("GET", "/v1/csms/users" + Segment(o->id))); });
   show->add_option("user_id", o->id, "user id")->required();
