@@ -4,6 +4,7 @@
 // valid, the notification that was pending delivered. A second migrate into the now non-empty
 // database and a migrate of a data dir a csmsd runs on are refused and change nothing.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <sys/stat.h>
 
@@ -207,6 +208,44 @@ TEST_F(MigrateTest, RefusesADataDirACsmsdRunsOn) {
   ASSERT_EQ(server.Stop(), 0);
   EXPECT_EQ(Migrate(server.data_dir(), db, &out), 0) << out;
   EXPECT_EQ(Count(db, "users"), "1");
+}
+
+// Runs one statement on the stopped source's csms.db (no foreign-key enforcement: SQLite's default).
+std::string SqliteExec(const std::string& data_dir, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::string err;
+  if (sqlite3_open((data_dir + "/csms.db").c_str(), &db) != SQLITE_OK) err = "cannot open";
+  char* msg = nullptr;
+  if (err.empty() && sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) err = msg ? msg : "failed";
+  sqlite3_free(msg);
+  sqlite3_close(db);
+  return err;
+}
+
+TEST_F(MigrateTest, AFailedCopyLeavesTheTargetEmpty) {
+  CsmsdProcess server;
+  ASSERT_TRUE(server.Start({"--no-access-log"})) << server.Log();
+  ASSERT_EQ(server.Stop(), 0);
+  // An access key whose user does not exist: PostgreSQL's foreign key refuses it, late in the copy
+  // (access_keys comes after domains, projects and users).
+  ASSERT_EQ(SqliteExec(server.data_dir(),
+                       "INSERT INTO access_keys (access_key, user_id, sealed_secret, description, status, create_time) "
+                       "VALUES ('GHOSTKEY', 'no-such-user', 'x', '', 'active', 1)"),
+            "");
+  PostgresTestDatabase db;
+  ASSERT_TRUE(db.ok());
+  std::string out;
+  EXPECT_NE(Migrate(server.data_dir(), db, &out), 0) << out;
+  EXPECT_NE(out.find("access_keys"), std::string::npos) << out;
+  EXPECT_EQ(out.find("table="), std::string::npos) << out;  // no table reported as copied
+  EXPECT_EQ(Count(db, "domains"), "0");
+  EXPECT_EQ(Count(db, "users"), "0");
+  EXPECT_EQ(Count(db, "token_revocations"), "1");  // the migrations' own row, as before
+  // The target still counts as empty: with the bad row gone the copy goes through.
+  ASSERT_EQ(SqliteExec(server.data_dir(), "DELETE FROM access_keys WHERE access_key = 'GHOSTKEY'"), "");
+  EXPECT_EQ(Migrate(server.data_dir(), db, &out), 0) << out;
+  EXPECT_EQ(Count(db, "users"), "1");
+  EXPECT_EQ(Count(db, "access_keys"), "0");
 }
 
 TEST_F(MigrateTest, RefusesADirectoryWithoutDatabaseAndATargetThatIsNotPostgres) {
