@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: HTTP throughput of csmsd against nginx serving the same bytes, the durable write path
-# and reads under writes (bench/secrets.sh), filtered record pages (bench/records.sh), then every
+# and reads under writes (bench/secrets.sh), filtered record pages (bench/records.sh), csmsd on
+# PostgreSQL with 1 and 3 replicas (bench/postgres.sh), then every
 # Google Benchmark binary of the build. See bench/README.md for what the numbers mean.
 #
 # Usage: bench/run.sh [BUILD_DIR]        (default: build)
@@ -339,6 +340,9 @@ bash "$BENCH_DIR/secrets.sh" "$BUILD" || failed+=("bench/secrets.sh (exit $?)")
 # --- records: filtered notification-record pages at 60,000 and 600,000 records -------------------
 echo
 bash "$BENCH_DIR/records.sh" "$BUILD" || failed+=("bench/records.sh (exit $?)")
+# --- PostgreSQL: 1 and 3 replicas vs SQLite, delivery across replicas (its own server) -----------
+echo
+bash "$BENCH_DIR/postgres.sh" "$BUILD" || failed+=("bench/postgres.sh (exit $?)")
 
 # --- Google Benchmark binaries ---------------------------------------------------------------------
 if [[ "${BENCH_SKIP_MICRO:-0}" != 1 ]]; then
@@ -350,6 +354,7 @@ if [[ "${BENCH_SKIP_MICRO:-0}" != 1 ]]; then
   fi
   for b in "${micro[@]}"; do
     [[ -x "$b" && -f "$b" ]] || continue
+    [[ "$(basename "$b")" != bench_postgres_delivery_bench ]] || continue  # needs the server postgres.sh starts
     echo
     echo "== $(basename "$b")"
     "$b" --benchmark_min_time=0.5 </dev/null 2>&1 | tee "$OUT_DIR/$(basename "$b").txt" ||

@@ -68,10 +68,13 @@ rm -f "$root/pwfile"
 
 # Durability of the test server itself is not under test (csmsd's is, against kill -9 of csmsd):
 # fsync off keeps the suite fast. Many csmsd processes run at once, each with a pool.
+# CSMS_TEST_POSTGRES_DURABLE=1 (bench/postgres.sh): fsync and synchronous commit on, as in production.
+durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+if [[ "${CSMS_TEST_POSTGRES_DURABLE:-0}" == 1 ]]; then durability="-c fsync=on -c synchronous_commit=on"; fi
 for attempt in 1 2 3 4 5; do
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   if as_server_user "$PG_BIN/pg_ctl" start -D "$root/data" -w -t 60 -l "$root/server.log" \
-    -o "-p $port -k $root/socket -c listen_addresses=127.0.0.1 -c max_connections=500 -c shared_buffers=64MB -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-p $port -k $root/socket -c listen_addresses=127.0.0.1 -c max_connections=500 -c shared_buffers=64MB $durability" \
     > /dev/null; then
     break
   fi

@@ -21,19 +21,23 @@ Status OpenDatabase(const AppConfig& config, int connections, std::unique_ptr<St
   PostgresOptions options;
   options.url = config.database;
   options.max_connections = connections;
+  CSMS_RETURN_IF_ERROR(DatabasePassword(config, &options.password));
+  return OpenPostgresStore(options, out);
+}
+
+Status DatabasePassword(const AppConfig& config, std::string* out) {
+  out->clear();
   if (!config.database_password_file.empty()) {
     std::ifstream in(config.database_password_file);
     if (!in) return errors::InvalidParameter("cannot read --database-password-file " + config.database_password_file);
     std::stringstream text;
     text << in.rdbuf();
-    options.password = text.str();
-    while (!options.password.empty() && (options.password.back() == '\n' || options.password.back() == '\r')) {
-      options.password.pop_back();
-    }
+    *out = text.str();
+    while (!out->empty() && (out->back() == '\n' || out->back() == '\r')) out->pop_back();
   } else if (const char* env = std::getenv("CSMS_DATABASE_PASSWORD"); env && *env) {
-    options.password = env;
+    *out = env;
   }
-  return OpenPostgresStore(options, out);
+  return Status::OK();
 }
 
 }  // namespace csms

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "app/server_app.h"
 #include "common/status.h"
@@ -14,5 +15,9 @@ namespace csms {
 // from --database-password-file, else CSMS_DATABASE_PASSWORD, else libpq's own PGPASSWORD / ~/.pgpass;
 // a URL that carries one is refused.
 Status OpenDatabase(const AppConfig& config, int connections, std::unique_ptr<Store>* out);
+
+// The password OpenDatabase uses for config.database ("" = libpq's own sources), for a tool that
+// opens its own connection (app/migrate_admin.cc).
+Status DatabasePassword(const AppConfig& config, std::string* out);
 
 }  // namespace csms

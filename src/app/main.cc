@@ -314,6 +314,7 @@ class AdminCli {
     c->add_option("--user", cmd_.name, "user name")->required();
     Add(AdminCommand::kListGroups, "list-groups", "list a domain's groups with their members");
     AddBackupCommands(config);
+    AddMigrateCommand(config);
     AddDbInstanceCommands();
     c = Add(AdminCommand::kRotateMasterKey, "rotate-master-key",
             "add a master-key version: new values are sealed with it, existing ones re-wrapped in the background",
@@ -365,6 +366,18 @@ class AdminCli {
     c->add_option("--data-dir", config.data_dir, "directory to restore into (created 0700 when absent)");
     c->add_option("--from", cmd_.backup_file, "the backup file")->required();
     c->add_flag("--force", cmd_.force, "replace a database the directory holds already");
+  }
+
+  // migrate (app/migrate_admin.cc): an SQLite data dir into an empty PostgreSQL database.
+  void AddMigrateCommand(AppConfig& config) {
+    CLI::App* c = Add(AdminCommand::kMigrate, "migrate",
+                      "copy the SQLite database of a data dir (no csmsd may be running on it) into an empty "
+                      "PostgreSQL database, values still sealed, and check the row counts",
+                      false);
+    c->add_option("--from", config.data_dir, "the data dir holding csms.db")->required();
+    c->add_option("--to", config.database, "postgresql://USER@HOST:PORT/DB (no password in the URL)")->required();
+    c->add_option("--database-password-file", config.database_password_file,
+                  "file holding the PostgreSQL password (else CSMS_DATABASE_PASSWORD or PGPASSWORD)");
   }
 
   // Database instances that RDS-FG / GaussDB-FG secrets rotate in (app/db_instance_admin.cc).

@@ -8,6 +8,7 @@
 #include "app/db_instance_admin.h"
 #include "app/group_admin.h"
 #include "app/master_keys.h"
+#include "app/migrate_admin.h"
 #include "app/observability.h"
 
 #include <signal.h>
@@ -592,6 +593,11 @@ int RunAdmin(const AppConfig& config, const AdminCommand& cmd) {
     if (!b.ok()) std::cerr << "error: " << b.ToString() << "\n";
     return b.ok() ? 0 : 1;
   }
+  if (cmd.kind == AdminCommand::kMigrate) {
+    Status m = RunMigrateAdmin(config, std::cout);
+    if (!m.ok()) std::cerr << "error: " << m.ToString() << "\n";
+    return m.ok() ? 0 : 1;
+  }
   std::unique_ptr<Store> store;
   AppConfig c = config;
   c.dev = false;
@@ -652,6 +658,7 @@ int RunAdmin(const AppConfig& config, const AdminCommand& cmd) {
         break;
       case AdminCommand::kBackup:  // handled above, before the store is opened
       case AdminCommand::kRestore:
+      case AdminCommand::kMigrate:
         break;
       case AdminCommand::kCreateAccessKey:
       case AdminCommand::kListAccessKeys:

@@ -102,6 +102,7 @@ struct AdminCommand {
     kRotateMasterKey,  // master keys: app/master_keys.cc
     kMasterKeyStatus,
     kGeneratePkcs11Key,
+    kMigrate,  // SQLite → PostgreSQL: app/migrate_admin.cc (--from is data_dir, --to is database)
   } kind = kListProjects;
   std::string domain, name, password, role;
   std::string group;                    // add-group-member / remove-group-member (`name` is the user name)

@@ -1,0 +1,313 @@
+// Notification delivery across replicas on one PostgreSQL database (bench/postgres.sh runs it with
+// a throw-away server; docs/scaling.md, Sizing). Each "replica" is what a csmsd process has: its
+// own PostgreSQL store (connection pool) and its own dispatcher claiming with FOR UPDATE SKIP
+// LOCKED under a lease; they share one process here so one clock times them all. The receiver is
+// the project's own HTTP server (one thread, keep-alive) in the same process, as in
+// bench/delivery_bench.cc, whose SQLite numbers these compare with.
+//   BM_PgSustainedDeliveries/<replicas>  20,000 PENDING notifications in the outbox; time from the
+//                                        dispatchers' start until every one is delivered and its
+//                                        outcome committed: deliveries_per_s.
+//   BM_PgTriggerToDelivery/<replicas>    1,000 triggers/s for 5 s, spread round-robin over the
+//                                        replicas: each trigger is one committed transaction
+//                                        inserting the notification, then the wake-up of the
+//                                        committing replica's dispatcher (what a request does);
+//                                        p50_ms / p99_ms / max_ms from the start of the trigger's
+//                                        transaction to the receiver getting it; commit_* is the
+//                                        trigger's commit alone, after_commit_* the rest.
+// Targets (issue 10): >= 10,000 deliveries/s; p99 <= 20 ms at 1,000 triggers/s.
+// Needs CSMS_BENCH_PG_URL (postgresql://user@host:port/postgres: a database to connect to while
+// creating one per run) and CSMS_BENCH_PG_PASSWORD; skipped without them.
+#include <benchmark/benchmark.h>
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "crypto/keyring.h"
+#include "http/server.h"
+#include "notify/dispatcher.h"
+#include "service/webhook_secrets.h"
+#include "store/postgres/postgres_store.h"
+#include "store/store.h"
+
+namespace csms {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+constexpr const char* kProject = "0123456789abcdef0123456789abcdef";
+
+std::string RecordId(int64_t n) {
+  char id[40];
+  std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012lld", static_cast<long long>(n));
+  return id;
+}
+
+int64_t NumberOf(std::string_view id) {
+  if (id.size() != 36) return -1;
+  return std::stoll(std::string(id.substr(24)));
+}
+
+class Receiver {
+ public:
+  explicit Receiver(size_t capacity) : arrivals_(capacity) {
+    for (auto& a : arrivals_) a.store(0);
+    http::ServerOptions o;
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.threads = 1;
+    Status s = http::HttpServer::Start(
+        o,
+        [this](const http::HttpRequest& req, http::HttpResponse& res) {
+          auto now = SteadyClock::now().time_since_epoch().count();
+          if (auto id = req.header("webhook-id")) {
+            int64_t n = NumberOf(*id);
+            if (n >= 0 && static_cast<size_t>(n) < arrivals_.size()) {
+              int64_t expected = 0;
+              arrivals_[n].compare_exchange_strong(expected, now);
+            }
+          }
+          count_.fetch_add(1);
+          res.status = 200;
+        },
+        &server_);
+    if (!s.ok()) std::abort();
+  }
+  ~Receiver() { server_->Shutdown(std::chrono::milliseconds(200)); }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/hook"; }
+  int64_t count() const { return count_.load(); }
+  int64_t arrival(size_t n) const { return arrivals_[n].load(); }
+
+ private:
+  std::unique_ptr<http::HttpServer> server_;
+  std::vector<std::atomic<int64_t>> arrivals_;
+  std::atomic<int64_t> count_{0};
+};
+
+bool Configured(std::string* url, std::string* password) {
+  const char* u = std::getenv("CSMS_BENCH_PG_URL");
+  const char* p = std::getenv("CSMS_BENCH_PG_PASSWORD");
+  if (!u || !*u) return false;
+  *url = u;
+  *password = p ? p : "";
+  return true;
+}
+
+// A database of its own for one run, dropped at the end. Through libpq itself: the store's
+// Connection lives in the module csms-postgres.so, which the benchmark loads only through the store.
+class BenchDatabase {
+ public:
+  BenchDatabase(const std::string& admin_url, const std::string& password) : password_(password) {
+    name_ = "csms_bench_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++);
+    const char* keys[] = {"dbname", "password", nullptr};
+    const char* values[] = {admin_url.c_str(), password.c_str(), nullptr};
+    admin_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+    if (PQstatus(admin_) != CONNECTION_OK || !Exec("CREATE DATABASE " + name_)) std::abort();
+    url_ = admin_url.substr(0, admin_url.rfind('/') + 1) + name_;
+  }
+  ~BenchDatabase() {
+    Exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    PQfinish(admin_);
+  }
+  const std::string& url() const { return url_; }
+  const std::string& password() const { return password_; }
+
+ private:
+  bool Exec(const std::string& sql) {
+    PGresult* r = PQexec(admin_, sql.c_str());
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    return ok;
+  }
+  static inline int counter_ = 0;
+  PGconn* admin_ = nullptr;
+  std::string name_, url_, password_;
+};
+
+struct Replica {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<WebhookSecrets> secrets;
+  notify::DeliveryMetrics metrics;
+  std::unique_ptr<notify::Dispatcher> dispatcher;
+};
+
+struct World {
+  BenchDatabase db;
+  crypto::Keyring keyring = crypto::Keyring::Ephemeral();  // the one master key every replica shares
+  SystemClock clock;
+  std::vector<std::unique_ptr<Replica>> replicas;
+
+  World(const std::string& admin_url, const std::string& password, int n) : db(admin_url, password) {
+    for (int i = 0; i < n; ++i) {
+      auto r = std::make_unique<Replica>();
+      PostgresOptions o;
+      o.url = db.url();
+      o.password = db.password();
+      o.max_connections = 8;
+      if (!OpenPostgresStore(o, &r->store).ok()) std::abort();
+      r->secrets = std::make_unique<WebhookSecrets>(r->store.get(), &keyring, &clock);
+      replicas.push_back(std::move(r));
+    }
+    std::string secret;
+    Replica& first = *replicas.front();
+    if (!first.store->Write([&](Transaction& tx) { return first.secrets->Create(tx, kProject, "ev", &secret); }).ok()) {
+      std::abort();
+    }
+  }
+  ~World() {
+    for (auto& r : replicas) r->dispatcher.reset();
+    replicas.clear();
+  }
+  void StartDispatchers() {
+    for (auto& r : replicas) {
+      notify::DispatcherOptions o;  // csmsd's defaults, as a replica on PostgreSQL runs them
+      o.release_leases_at_start = false;
+      r->dispatcher =
+          std::make_unique<notify::Dispatcher>(r->store.get(), &clock, &clock, r->secrets.get(), &r->metrics, o);
+      if (!r->dispatcher->Start().ok()) std::abort();
+    }
+  }
+  int64_t Successes() const {
+    int64_t n = 0;
+    for (const auto& r : replicas) n += r->metrics.Snapshot().success;
+    return n;
+  }
+  NotificationRecord Notification(int64_t n, const std::string& url, int64_t now) {
+    NotificationRecord r;
+    r.record_id = RecordId(n);
+    r.project_id = kProject;
+    r.event_name = "ev";
+    r.trigger_event_type = EventType::kVersionCreated;
+    r.create_time = now;
+    r.secret_name = "bench-secret";
+    r.secret_type = "COMMON";
+    r.target_type = "WEBHOOK";
+    r.notification_target_id = url;
+    r.notification_target_name = "hook";
+    r.notification_content =
+        R"({"eventName":"ev","eventType":"SECRET_VERSION_CREATED","eventTime":"2026-11-23T14:27:04.553Z","data":{"secretId":"c15fdae9-c3d2-45f5-a58c-7679b4bc91c2","secretName":"bench-secret","secretType":"COMMON","createTime":"2026-11-23T14:27:04.553Z","updateTime":"2026-11-23T14:27:04.553Z","versionId":"v1","versionCreateTime":"2026-11-23T14:27:04.553Z"},"sequence":)" +
+        std::to_string(n + 1) + R"(,"notificationId":")" + r.record_id + R"("})";
+    r.notification_status = NotificationStatus::kPending;
+    r.sequence = n + 1;
+    r.next_attempt_at = now;
+    return r;
+  }
+};
+
+void BM_PgSustainedDeliveries(benchmark::State& state) {
+  std::string url, password;
+  if (!Configured(&url, &password)) {
+    state.SkipWithError("CSMS_BENCH_PG_URL not set (bench/postgres.sh sets it)");
+    return;
+  }
+  const int64_t n = 20'000;
+  for (auto _ : state) {
+    World world(url, password, static_cast<int>(state.range(0)));
+    Receiver receiver(n);
+    const int64_t now = world.clock.NowMillis();
+    Store* store = world.replicas.front()->store.get();
+    for (int64_t base = 0; base < n; base += 5'000) {
+      Status s = store->Write([&](Transaction& tx) -> Status {
+        for (int64_t i = base; i < std::min(n, base + 5'000); ++i) {
+          CSMS_RETURN_IF_ERROR(tx.records().Insert(world.Notification(i, receiver.Url(), now)));
+        }
+        return Status::OK();
+      });
+      if (!s.ok()) std::abort();
+    }
+    auto start = SteadyClock::now();
+    world.StartDispatchers();
+    auto deadline = start + std::chrono::seconds(300);
+    while (world.Successes() < n && SteadyClock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    double seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
+    state.SetIterationTime(seconds);
+    state.counters["delivered"] = static_cast<double>(world.Successes());
+    state.counters["deliveries_per_s"] = world.Successes() / seconds;
+    state.counters["requests"] = static_cast<double>(receiver.count());
+  }
+}
+BENCHMARK(BM_PgSustainedDeliveries)->Arg(1)->Arg(3)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+void BM_PgTriggerToDelivery(benchmark::State& state) {
+  std::string url, password;
+  if (!Configured(&url, &password)) {
+    state.SkipWithError("CSMS_BENCH_PG_URL not set (bench/postgres.sh sets it)");
+    return;
+  }
+  const int64_t rate = 1'000, seconds = 5, n = rate * seconds;
+  for (auto _ : state) {
+    World world(url, password, static_cast<int>(state.range(0)));
+    Receiver receiver(n);
+    world.StartDispatchers();
+    std::vector<int64_t> triggered(n);
+    std::vector<double> commit_ms(n);
+    const size_t replicas = world.replicas.size();
+    // Concurrent requests: kProducers take turns on the 1,000/s schedule (enough that a commit
+    // of several ms does not hold the next trigger back); trigger i commits on
+    // replica i % replicas and wakes that replica's dispatcher only.
+    auto start = SteadyClock::now();
+    std::vector<std::thread> producers;
+    constexpr int kProducers = 32;
+    for (int p = 0; p < kProducers; ++p) {
+      producers.emplace_back([&, p] {
+        for (int64_t i = p; i < n; i += kProducers) {
+          std::this_thread::sleep_until(start + std::chrono::microseconds(i * 1'000'000 / rate));
+          triggered[i] = SteadyClock::now().time_since_epoch().count();
+          Replica& r = *world.replicas[i % replicas];
+          NotificationRecord rec = world.Notification(i, receiver.Url(), world.clock.NowMillis());
+          if (!r.store->Write([&](Transaction& tx) { return tx.records().Insert(rec); }).ok()) std::abort();
+          commit_ms[i] = static_cast<double>(SteadyClock::now().time_since_epoch().count() - triggered[i]) / 1e6;
+          r.dispatcher->Wake();
+        }
+      });
+    }
+    for (auto& t : producers) t.join();
+    double produce_seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
+    auto deadline = SteadyClock::now() + std::chrono::seconds(60);
+    while (world.Successes() < n && SteadyClock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    std::vector<double> latency_ms, after_commit_ms;
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t at = receiver.arrival(i);
+      if (at <= 0) continue;
+      latency_ms.push_back(static_cast<double>(at - triggered[i]) / 1e6);
+      after_commit_ms.push_back(latency_ms.back() - commit_ms[i]);
+    }
+    std::sort(latency_ms.begin(), latency_ms.end());
+    std::sort(after_commit_ms.begin(), after_commit_ms.end());
+    std::sort(commit_ms.begin(), commit_ms.end());
+    auto pct = [&](double p) {
+      return latency_ms.empty()
+                 ? 0.0
+                 : latency_ms[std::min(latency_ms.size() - 1, static_cast<size_t>(p * latency_ms.size()))];
+    };
+    state.SetIterationTime(produce_seconds);
+    state.counters["triggers_per_s"] = n / produce_seconds;
+    state.counters["delivered"] = static_cast<double>(latency_ms.size());
+    state.counters["p50_ms"] = pct(0.50);
+    state.counters["p99_ms"] = pct(0.99);
+    state.counters["max_ms"] = latency_ms.empty() ? 0.0 : latency_ms.back();
+    state.counters["commit_p50_ms"] = commit_ms[commit_ms.size() / 2];
+    state.counters["commit_p99_ms"] = commit_ms[commit_ms.size() * 99 / 100];
+    // From the trigger's commit to the receiver: the dispatchers' own share.
+    if (!after_commit_ms.empty()) {
+      state.counters["after_commit_p50_ms"] = after_commit_ms[after_commit_ms.size() / 2];
+      state.counters["after_commit_p99_ms"] = after_commit_ms[after_commit_ms.size() * 99 / 100];
+    }
+  }
+}
+BENCHMARK(BM_PgTriggerToDelivery)->Arg(1)->Arg(3)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace csms
+
+BENCHMARK_MAIN();
