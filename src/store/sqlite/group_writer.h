@@ -11,8 +11,8 @@
 //
 // No writer thread: one of the callers runs each group (LevelDB-style leader). A caller that finds
 // no group running leads: it runs groups from the front of the queue on its own thread until its own
-// write is done, then hands the lead to the caller at the front of the queue (one wake-up) and wakes
-// the callers its group finished. A lone write therefore commits on its caller's thread with no
+// write is done, wakes the callers its group finished, then hands the lead to the caller at the
+// front of the queue (one wake-up). A lone write therefore commits on its caller's thread with no
 // hand-off at all, and a group costs one wake-up per caller, not two more for a writer thread. Only
 // one thread at a time uses the connection (the lead passes under the mutex).
 //
