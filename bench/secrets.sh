@@ -174,6 +174,9 @@ if [[ "${BENCH_ONLY:-}" == create ]]; then
   sed 's/^/  /' "$TMP/fsync-before.txt"
   echo "$HEADER"
   for c in 1 64; do row "POST secrets (create), $c conn" "create-$c"; done
+  curl -sS "$URL/metrics" | awk '$1 == "csms_store_commits_total" {n = $2} $1 == "csms_store_commit_seconds_total" {t = $2}
+    $1 == "csms_store_commit_max_seconds" {m = $2}
+    END {printf "COMMITs: %d, mean %.2f ms, max %.2f ms\n", n, n ? 1000 * t / n : 0, 1000 * m}'
   exit 0
 fi
 create_runs 1 8 64
