@@ -139,7 +139,8 @@ ctx_of() { awk -v r="$(reqs_of "$1")" '{if (r > 0) printf "%.1f", $2 / r; else p
 group_of() { awk -v r="$(reqs_of "$1")" '{if ($3 > 0) printf "%.1f", r / $3; else print "-"}' "$TMP/$1.cpu"; }
 row() {  # row LABEL NAME [overlapped]
   local cpu=- ctx=- group=-
-  [[ -n "${3:-}" ]] || { cpu=$(cpu_of "$2"); ctx=$(ctx_of "$2"); group=$(group_of "$2"); }
+  [[ -n "${3:-}" ]] || { cpu=$(cpu_of "$2"); ctx=$(ctx_of "$2"); }
+  [[ -n "${3:-}" || "$1" == GET* ]] || group=$(group_of "$2")
   printf '%-46s %9s %9s %9s %9s %7s %9s %7s %7s\n' "$1" "$(rps_of "$2")" "$(ms_of "$2" 50)" "$(ms_of "$2" 99)" \
     "$(reqs_of "$2")" "$(errors_of "$2")" "$cpu" "$ctx" "$group"
 }
