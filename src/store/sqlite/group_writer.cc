@@ -19,23 +19,35 @@ struct GroupWriter::Job {
   std::exception_ptr exception;
   bool done = false;  // result is final (mu_)
 
-  // What the caller waits for: its turn to lead, or its write done. Set under m; the signal under m
-  // is the signaller's last touch (the caller can only see it and return after the unlock). Not a
-  // std::binary_semaphore: libstdc++'s acquire spins with sched_yield before it sleeps, and with 64
-  // callers waiting those yields were a tenth of the process's CPU (a context switch each).
+  // What the caller waits for: its turn to lead, or its write done. Not a std::binary_semaphore:
+  // libstdc++'s acquire spins with sched_yield before it sleeps, and with 64 callers waiting those
+  // yields were a tenth of the process's CPU (a context switch each). The mutex and condition
+  // variable belong to the caller's thread and are shared with the signaller, so the signal is
+  // sent after the unlock (a woken caller does not find the mutex still held and sleep again)
+  // and stays valid even if the caller has already returned and its Job is gone.
   enum class Turn { kWait, kLead, kDone };
-  std::mutex m;
-  std::condition_variable cv;
-  Turn turn = Turn::kWait;
+  struct Waiter {
+    std::mutex m;
+    std::condition_variable cv;
+  };
+  std::shared_ptr<Waiter> waiter = ThisThreadsWaiter();
+  Turn turn = Turn::kWait;  // waiter->m
 
+  static std::shared_ptr<Waiter> ThisThreadsWaiter() {
+    thread_local std::shared_ptr<Waiter> waiter = std::make_shared<Waiter>();
+    return waiter;
+  }
   void Signal(Turn t) {
-    std::lock_guard<std::mutex> lock(m);
-    turn = t;
-    cv.notify_one();
+    std::shared_ptr<Waiter> w = waiter;  // this Job may be gone once turn is set
+    {
+      std::lock_guard<std::mutex> lock(w->m);
+      turn = t;
+    }
+    w->cv.notify_one();
   }
   Turn Await() {
-    std::unique_lock<std::mutex> lock(m);
-    cv.wait(lock, [this] { return turn != Turn::kWait; });
+    std::unique_lock<std::mutex> lock(waiter->m);
+    waiter->cv.wait(lock, [this] { return turn != Turn::kWait; });
     Turn t = turn;
     turn = Turn::kWait;
     return t;
