@@ -21,7 +21,8 @@
 # Usage: bench/secrets.sh [BUILD_DIR]       (default: build)
 # Knobs (environment): BENCH_WRITE_DURATION (s per measured run, default 5), BENCH_FSYNC_COUNT
 #   (fdatasync calls per probe, default 200), TMPDIR (where the data dir goes: the disk under test),
-#   BENCH_ONLY=create (only the create runs at 1 and 64 connections: a quick before/after),
+#   BENCH_ONLY=create (only the create runs at 1 and 64 connections: a quick before/after; create1:
+#   only the 1-connection run),
 #   BENCH_PERF=FILE (perf record -e cpu-clock -g of csmsd during the 64-connection create run into
 #   FILE, or of the BENCH_PERF_CONN-connection run; `perf report -i FILE --no-children --sort dso,sym`
 #   shows where the microseconds go).
@@ -168,13 +169,15 @@ create_runs() {
     fi
   done
 }
-if [[ "${BENCH_ONLY:-}" == create ]]; then
-  create_runs 1 64
+if [[ "${BENCH_ONLY:-}" == create* ]]; then
+  conns=(1 64)
+  [[ "$BENCH_ONLY" != create1 ]] || conns=(1)
+  create_runs "${conns[@]}"
   echo "creates only (BENCH_ONLY=create), --sqlite-sync full, wrk -t1 -d${DURATION}s; load average $LOAD_BEFORE" \
     "before, $(cut -d' ' -f1-3 /proc/loadavg) after; $(nproc) CPUs"
   sed 's/^/  /' "$TMP/fsync-before.txt"
   echo "$HEADER"
-  for c in 1 64; do row "POST secrets (create), $c conn" "create-$c"; done
+  for c in "${conns[@]}"; do row "POST secrets (create), $c conn" "create-$c"; done
   curl -sS "$URL/metrics" | awk '$1 == "csms_store_commits_total" {n = $2} $1 == "csms_store_commit_seconds_total" {t = $2}
     $1 == "csms_store_commit_max_seconds" {m = $2}
     END {printf "COMMITs: %d, mean %.2f ms, max %.2f ms\n", n, n ? 1000 * t / n : 0, 1000 * m}'
