@@ -13,10 +13,19 @@
 #   4. GET /v1/{project}/secrets/fixed/versions/latest at 4 connections, alone and while 64
 #      connections create secrets;
 #   5. the targets, PASS/MISS (reported, never failing the run).
+# Beside req/s and latency, every run prints csmsd's CPU per request (utime + stime of the whole
+# process from /proc/PID/stat, over the run, divided by the requests wrk completed: wrk's own CPU is
+# not in it) and its context switches per request (voluntary + involuntary, summed over its threads
+# from /proc/PID/task/*/status). On a shared machine throughput is noisy, CPU per request is not.
 #
 # Usage: bench/secrets.sh [BUILD_DIR]       (default: build)
 # Knobs (environment): BENCH_WRITE_DURATION (s per measured run, default 5), BENCH_FSYNC_COUNT
-#   (fdatasync calls per probe, default 200), TMPDIR (where the data dir goes: the disk under test).
+#   (fdatasync calls per probe, default 200), TMPDIR (where the data dir goes: the disk under test),
+#   BENCH_ONLY=create (only the create runs at 1 and 64 connections: a quick before/after; create1:
+#   only the 1-connection run),
+#   BENCH_PERF=FILE (perf record -e cpu-clock -g of csmsd during the 64-connection create run into
+#   FILE, or of the BENCH_PERF_CONN-connection run; `perf report -i FILE --no-children --sort dso,sym`
+#   shows where the microseconds go).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -94,12 +103,23 @@ wrk.headers["Content-Type"] = "application/json"
 LUA
 
 # --- helpers -------------------------------------------------------------------------------------
-# wrk_run NAME CONNECTIONS SECONDS URL [SCRIPT]: results in $TMP/NAME.txt.
+# csmsd's CPU time (utime + stime of all its threads, in clock ticks) and its context switches.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$CSMSD_PID/stat"; }
+ctx_switches() { cat "/proc/$CSMSD_PID"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n + 0}'; }
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+# Write groups committed so far (GET /metrics: csms_store_commits_total).
+commits() { curl -sS "$URL/metrics" | awk '$1 == "csms_store_commits_total" {print $2 + 0}'; }
+# wrk_run NAME CONNECTIONS SECONDS URL [SCRIPT]: results in $TMP/NAME.txt, csmsd's CPU ticks, context
+# switches and write groups over the run in $TMP/NAME.cpu.
 wrk_run() {
-  local script=()
+  local script=() t0 c0 g0
   [[ -z "${5:-}" ]] || script=(-s "$5")
+  g0=$(commits)
+  t0=$(cpu_ticks)
+  c0=$(ctx_switches)
   BENCH_PREFIX="$1" wrk -t1 -c"$2" -d"$3s" --timeout 10s --latency "${script[@]}" \
     -H "X-Auth-Token: $TOKEN" "$4" >"$TMP/$1.txt" 2>&1 </dev/null
+  echo "$(($(cpu_ticks) - t0)) $(($(ctx_switches) - c0)) $(($(commits) - g0))" >"$TMP/$1.cpu"
 }
 rps_of() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$TMP/$1.txt"; }
 reqs_of() { awk '/requests in/ {print $1}' "$TMP/$1.txt"; }
@@ -112,9 +132,18 @@ ms_of() {
 errors_of() {
   awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$TMP/$1.txt"
 }
-row() {  # row LABEL NAME
-  printf '%-46s %9s %9s %9s %9s %7s\n' "$1" "$(rps_of "$2")" "$(ms_of "$2" 50)" "$(ms_of "$2" 99)" \
-    "$(reqs_of "$2")" "$(errors_of "$2")"
+# csmsd's µs of CPU and context switches per completed request ("-" for runs that overlapped
+# another: their CPU is shared).
+cpu_of() { awk -v r="$(reqs_of "$1")" -v t="$TICK_US" '{if (r > 0) printf "%.0f", $1 * t / r; else print "-"}' "$TMP/$1.cpu"; }
+ctx_of() { awk -v r="$(reqs_of "$1")" '{if (r > 0) printf "%.1f", $2 / r; else print "-"}' "$TMP/$1.cpu"; }
+# Requests per write group (a read run commits nothing: "-").
+group_of() { awk -v r="$(reqs_of "$1")" '{if ($3 > 0) printf "%.1f", r / $3; else print "-"}' "$TMP/$1.cpu"; }
+row() {  # row LABEL NAME [overlapped]
+  local cpu=- ctx=- group=-
+  [[ -n "${3:-}" ]] || { cpu=$(cpu_of "$2"); ctx=$(ctx_of "$2"); }
+  [[ -n "${3:-}" || "$1" == GET* ]] || group=$(group_of "$2")
+  printf '%-46s %9s %9s %9s %9s %7s %9s %7s %7s\n' "$1" "$(rps_of "$2")" "$(ms_of "$2" 50)" "$(ms_of "$2" 99)" \
+    "$(reqs_of "$2")" "$(errors_of "$2")" "$cpu" "$ctx" "$group"
 }
 
 # --- measure -------------------------------------------------------------------------------------
@@ -123,7 +152,38 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 "$TMP/fsync_probe" "$DATA" "$FSYNC_COUNT" >"$TMP/fsync-before.txt" || die "fsync_probe failed"
 
 SECRETS_URL="$URL/v1/$PROJECT/secrets"
-for c in 1 8 64; do wrk_run "create-$c" "$c" "$DURATION" "$SECRETS_URL" "$TMP/create.lua"; done
+HEADER=$(printf '%-46s %9s %9s %9s %9s %7s %9s %7s %7s' "scenario" "req/s" "p50 ms" "p99 ms" "requests" "errors" \
+  "cpu us/r" "ctxsw/r" "r/group")
+create_runs() {
+  local c
+  for c in "$@"; do
+    if [[ -n "${BENCH_PERF:-}" && "$c" == "${BENCH_PERF_CONN:-64}" ]]; then
+      perf record -q -e cpu-clock -g -o "$BENCH_PERF" -p "$CSMSD_PID" >/dev/null 2>&1 &
+      local perf_pid=$!
+      sleep 0.5
+      wrk_run "create-$c" "$c" "$DURATION" "$SECRETS_URL" "$TMP/create.lua"
+      kill -INT "$perf_pid"
+      wait "$perf_pid" || true
+    else
+      wrk_run "create-$c" "$c" "$DURATION" "$SECRETS_URL" "$TMP/create.lua"
+    fi
+  done
+}
+if [[ "${BENCH_ONLY:-}" == create* ]]; then
+  conns=(1 64)
+  [[ "$BENCH_ONLY" != create1 ]] || conns=(1)
+  create_runs "${conns[@]}"
+  echo "creates only (BENCH_ONLY=create), --sqlite-sync full, wrk -t1 -d${DURATION}s; load average $LOAD_BEFORE" \
+    "before, $(cut -d' ' -f1-3 /proc/loadavg) after; $(nproc) CPUs"
+  sed 's/^/  /' "$TMP/fsync-before.txt"
+  echo "$HEADER"
+  for c in "${conns[@]}"; do row "POST secrets (create), $c conn" "create-$c"; done
+  curl -sS "$URL/metrics" | awk '$1 == "csms_store_commits_total" {n = $2} $1 == "csms_store_commit_seconds_total" {t = $2}
+    $1 == "csms_store_commit_max_seconds" {m = $2}
+    END {printf "COMMITs: %d, mean %.2f ms, max %.2f ms\n", n, n ? 1000 * t / n : 0, 1000 * m}'
+  exit 0
+fi
+create_runs 1 8 64
 for c in 1 8 64; do wrk_run "version-$c" "$c" "$DURATION" "$SECRETS_URL/bench-secret/versions" "$TMP/version.lua"; done
 READ_URL="$SECRETS_URL/fixed/versions/latest"
 wrk_run read-alone 4 "$DURATION" "$READ_URL"
@@ -158,12 +218,12 @@ mkdir -p "$OUT_DIR"
   echo "and after them:"
   sed 's/^/  /' "$TMP/fsync-after.txt"
   echo
-  printf '%-46s %9s %9s %9s %9s %7s\n' "scenario" "req/s" "p50 ms" "p99 ms" "requests" "errors"
+  echo "$HEADER"
   for c in 1 8 64; do row "POST secrets (create), $c conn" "create-$c"; done
   for c in 1 8 64; do row "POST secrets/bench-secret/versions, $c conn" "version-$c"; done
   row "GET secrets/fixed/versions/latest, 4 conn" read-alone
-  row "  the same while 64 conn create secrets" read-busy
-  row "  (those 64 conn creating, $((DURATION + 2)) s)" create-bg
+  row "  the same while 64 conn create secrets" read-busy overlapped
+  row "  (those 64 conn creating, $((DURATION + 2)) s)" create-bg overlapped
   if [[ -n "${seq:-}" ]] && ((seq >= acked && seq <= acked + 73)); then
     verdict="OK: every acknowledged version has its notification"
   else

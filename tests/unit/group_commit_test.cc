@@ -237,5 +237,54 @@ TEST_F(GroupCommitTest, ALoneWriteCommitsWithoutCompany) {
   EXPECT_EQ(s.max_group_size, 1);
 }
 
+TEST_F(GroupCommitTest, ALoneWriteRunsOnItsCallersThread) {
+  // No writer thread to hand it to and wake back from: the caller leads its own group.
+  Open({});
+  std::thread::id ran_on;
+  ASSERT_TRUE(store_
+                  ->Write([&](Transaction&) {
+                    ran_on = std::this_thread::get_id();
+                    return Status::OK();
+                  })
+                  .ok());
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+}
+
+TEST_F(GroupCommitTest, AQueuedGroupRunsOnOneOfItsCallersThreads) {
+  Open({});
+  store_->HoldWrites(true);
+  std::vector<std::thread> threads;
+  std::vector<std::thread::id> callers(3), ran_on(3);
+  for (int i = 0; i < 3; ++i) {
+    Queue(&threads, [this, i, &callers, &ran_on] {
+      callers[i] = std::this_thread::get_id();
+      EXPECT_TRUE(store_
+                      ->Write([&ran_on, i](Transaction&) {
+                        ran_on[i] = std::this_thread::get_id();
+                        return Status::OK();
+                      })
+                      .ok());
+    });
+  }
+  store_->HoldWrites(false);
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(store_->stats().groups, 1);
+  EXPECT_EQ(ran_on[0], ran_on[1]);
+  EXPECT_EQ(ran_on[1], ran_on[2]);
+  EXPECT_NE(std::find(callers.begin(), callers.end(), ran_on[0]), callers.end()) << "the group ran on a caller";
+}
+
+TEST_F(GroupCommitTest, ClosingTheStoreRunsTheHeldWrites) {
+  Open({});
+  store_->HoldWrites(true);
+  std::vector<std::thread> threads;
+  std::vector<Status> results(2);
+  for (int i = 0; i < 2; ++i) Queue(&threads, [this, i, &results] { results[i] = Create("s" + std::to_string(i)); });
+  std::thread closer([this] { store_.reset(); });  // returns once the queue has drained
+  for (auto& t : threads) t.join();
+  closer.join();
+  for (const Status& s : results) EXPECT_TRUE(s.ok()) << s.ToString();
+}
+
 }  // namespace
 }  // namespace csms

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
-#include <semaphore>
 #include <string>
 #include <utility>
 
@@ -18,22 +17,55 @@ struct GroupWriter::Job {
   bool durable = true;
   Status result;
   std::exception_ptr exception;
-  std::binary_semaphore done{0};  // released by the writer once result is final: its last touch
+  bool done = false;  // result is final (mu_)
+
+  // What the caller waits for: its turn to lead, or its write done. Not a std::binary_semaphore:
+  // libstdc++'s acquire spins with sched_yield before it sleeps, and with 64 callers waiting those
+  // yields were a tenth of the process's CPU (a context switch each). The mutex and condition
+  // variable belong to the caller's thread and are shared with the signaller, so the signal is
+  // sent after the unlock (a woken caller does not find the mutex still held and sleep again)
+  // and stays valid even if the caller has already returned and its Job is gone.
+  enum class Turn { kWait, kLead, kDone };
+  struct Waiter {
+    std::mutex m;
+    std::condition_variable cv;
+  };
+  std::shared_ptr<Waiter> waiter = ThisThreadsWaiter();
+  Turn turn = Turn::kWait;  // waiter->m
+
+  static std::shared_ptr<Waiter> ThisThreadsWaiter() {
+    thread_local std::shared_ptr<Waiter> waiter = std::make_shared<Waiter>();
+    return waiter;
+  }
+  void Signal(Turn t) {
+    std::shared_ptr<Waiter> w = waiter;  // this Job may be gone once turn is set
+    {
+      std::lock_guard<std::mutex> lock(w->m);
+      turn = t;
+    }
+    w->cv.notify_one();
+  }
+  Turn Await() {
+    std::unique_lock<std::mutex> lock(waiter->m);
+    waiter->cv.wait(lock, [this] { return turn != Turn::kWait; });
+    Turn t = turn;
+    turn = Turn::kWait;
+    return t;
+  }
 };
+
+thread_local const GroupWriter* GroupWriter::tls_leader_ = nullptr;
 
 GroupWriter::GroupWriter(std::unique_ptr<Connection> conn, Reopen reopen, GroupWriterOptions options)
     : conn_(std::move(conn)), reopen_(std::move(reopen)), options_(options), conn_full_(options.durable) {
   stats_.queue_limit = options_.queue_limit;
-  thread_ = std::thread([this] { Loop(); });
 }
 
 GroupWriter::~GroupWriter() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
+  std::unique_lock<std::mutex> lock(mu_);
+  stopping_ = true;  // held or not, what is queued runs
+  HandOffLocked();
+  idle_.wait(lock, [this] { return !leading_ && queue_.empty(); });
 }
 
 Status GroupWriter::Submit(const Store::TxFn& fn, bool durable) {
@@ -43,45 +75,76 @@ Status GroupWriter::Submit(const Store::TxFn& fn, bool durable) {
   Job job;
   job.fn = &fn;
   job.durable = durable;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) return errors::Unavailable("the database is closing");
-    if (static_cast<int>(queue_.size()) >= options_.queue_limit) {
-      ++stats_.rejected;
-      return errors::Unavailable("too many writes are waiting for the database (" +
-                                 std::to_string(options_.queue_limit) + "); retry later");
-    }
-    queue_.push_back(&job);
-    stats_.queue_depth = static_cast<int64_t>(queue_.size());
+  std::unique_lock<std::mutex> lock(mu_);
+  if (stopping_) return errors::Unavailable("the database is closing");
+  if (static_cast<int>(queue_.size()) >= options_.queue_limit) {
+    ++stats_.rejected;
+    return errors::Unavailable("too many writes are waiting for the database (" + std::to_string(options_.queue_limit) +
+                               "); retry later");
   }
-  wake_.notify_one();
-  job.done.acquire();
+  queue_.push_back(&job);
+  stats_.queue_depth = static_cast<int64_t>(queue_.size());
+  bool lead = !leading_ && !(held_ && !stopping_);
+  if (lead) leading_ = true;
+  lock.unlock();
+  // Someone else leads (or writes are held): wait until this write is done or the lead comes here.
+  if (lead || job.Await() == Job::Turn::kLead) {
+    lock.lock();
+    Lead(&job, lock);
+  }
   if (job.exception) std::rethrow_exception(job.exception);
   return job.result;
 }
 
-void GroupWriter::Hold(bool held) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    held_ = held;
-    stats_.held = held;
+void GroupWriter::Lead(Job* own, std::unique_lock<std::mutex>& lock) {
+  std::vector<Job*> finished;
+  for (;;) {
+    if (held_ && !stopping_) {
+      // Held between groups: give the lead up; Hold(false) hands it to the front of the queue.
+      leading_ = false;
+      lock.unlock();
+      if (own->Await() == Job::Turn::kDone) return;
+      lock.lock();
+      continue;
+    }
+    tls_leader_ = this;
+    RunGroup(lock, &finished);
+    tls_leader_ = nullptr;
+    lock.unlock();
+    // The group's callers wake before the lead passes on: writes arriving meanwhile queue up for the
+    // next group rather than each starting a small one (the fewer the commits, the fewer the pages
+    // written twice and the syncs).
+    for (Job* job : finished) {
+      if (job != own) job->Signal(Job::Turn::kDone);
+    }
+    finished.clear();
+    lock.lock();
+    if (own->done) {
+      leading_ = false;
+      HandOffLocked();
+      if (!leading_) idle_.notify_all();
+      lock.unlock();
+      return;
+    }
   }
-  wake_.notify_all();
+}
+
+void GroupWriter::HandOffLocked() {
+  if (leading_ || queue_.empty() || (held_ && !stopping_)) return;
+  leading_ = true;
+  queue_.front()->Signal(Job::Turn::kLead);
+}
+
+void GroupWriter::Hold(bool held) {
+  std::lock_guard<std::mutex> lock(mu_);
+  held_ = held;
+  stats_.held = held;
+  if (!held) HandOffLocked();
 }
 
 StoreStats GroupWriter::Stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   return stats_;
-}
-
-void GroupWriter::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  for (;;) {
-    // Held: queue up. Stopping: run everything left, held or not, then leave.
-    wake_.wait(lock, [&] { return stopping_ || (!queue_.empty() && !held_); });
-    if (queue_.empty()) return;  // stopping, nothing left
-    RunGroup(lock);
-  }
 }
 
 GroupWriter::Job* GroupWriter::NextJob(bool group_full, size_t group_jobs, size_t group_bytes) {
@@ -150,7 +213,7 @@ void GroupWriter::DropConnection() {
   conn_full_ = options_.durable;
 }
 
-void GroupWriter::RunGroup(std::unique_lock<std::mutex>& lock) {
+void GroupWriter::RunGroup(std::unique_lock<std::mutex>& lock, std::vector<Job*>* finished) {
   // FULL when any write that may join the group is durable; then relaxed ones ride along.
   bool full = false;
   if (options_.durable) {
@@ -170,7 +233,8 @@ void GroupWriter::RunGroup(std::unique_lock<std::mutex>& lock) {
     if (conn_ && InTransaction(*conn_)) RunControl(*conn_, "ROLLBACK").IgnoreError();
     lock.lock();
     ++stats_.groups_failed;
-    first->done.release();
+    first->done = true;
+    finished->push_back(first);
     return;
   }
   for (Job* job = first; job;) {
@@ -219,7 +283,10 @@ void GroupWriter::RunGroup(std::unique_lock<std::mutex>& lock) {
     ++stats_.groups_failed;
   }
   // The statistics already show this group when its callers wake.
-  for (Job* job : group_) job->done.release();
+  for (Job* job : group_) {
+    job->done = true;
+    finished->push_back(job);
+  }
   group_.clear();
 }
 

@@ -1,5 +1,5 @@
-// GroupWriter: the one writer of a SQLite store. It owns one connection and one thread; Submit
-// queues a write transaction (a TxFn) and blocks until the group holding it has committed or failed.
+// GroupWriter: the one writer of a SQLite store. It owns one connection; Submit queues a write
+// transaction (a TxFn) and blocks until the group holding it has committed or failed.
 //
 // A group is one SQLite transaction: BEGIN IMMEDIATE, then each queued write under its own
 // SAVEPOINT (RELEASE when it returns ok; ROLLBACK TO + RELEASE when it fails, so a conflict, a
@@ -9,15 +9,22 @@
 // commits at once (no waiting for company); a group ends when the queue is empty, at
 // max_group_jobs writes, or once its writes have bound max_group_bytes of text and blob parameters.
 //
+// No writer thread: one of the callers runs each group (LevelDB-style leader). A caller that finds
+// no group running leads: it runs groups from the front of the queue on its own thread until its own
+// write is done, wakes the callers its group finished, then hands the lead to the caller at the
+// front of the queue (one wake-up). A lone write therefore commits on its caller's thread with no
+// hand-off at all, and a group costs one wake-up per caller, not two more for a writer thread. Only
+// one thread at a time uses the connection (the lead passes under the mutex).
+//
 // Durability: a group holding any durable write commits with synchronous=FULL. A group of relaxed
 // writes only (the dispatcher's claims and outcomes) commits with synchronous=NORMAL; a relaxed write
 // queued behind a durable one simply rides in its group. With a non-durable store (synchronous
 // NORMAL or OFF) the connection's setting is never changed.
 //
 // Backpressure: at most queue_limit writes wait; Submit answers Unavailable at once beyond that.
-// A TxFn runs on the writer thread: it must not call Store::Read or Store::Write (Submit from the
-// writer thread is refused as an internal error rather than deadlocking) and should do no heavy CPU
-// work (password hashing and the like happen before Write).
+// A TxFn runs on the thread leading its group: it must not call Store::Read or Store::Write (Submit
+// from inside a group is refused as an internal error rather than deadlocking) and should do no heavy
+// CPU work (password hashing and the like happen before Write).
 #pragma once
 
 #include <condition_variable>
@@ -26,7 +33,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "common/status.h"
@@ -48,7 +54,7 @@ class GroupWriter {
   using Reopen = std::function<Status(std::unique_ptr<Connection>*)>;
 
   GroupWriter(std::unique_ptr<Connection> conn, Reopen reopen, GroupWriterOptions options);
-  // Runs every write still queued (held or not), then stops the thread and closes the connection.
+  // Waits until every write still queued (held or not) has run, then closes the connection.
   ~GroupWriter();
   GroupWriter(const GroupWriter&) = delete;
   GroupWriter& operator=(const GroupWriter&) = delete;
@@ -58,14 +64,20 @@ class GroupWriter {
   Status Submit(const Store::TxFn& fn, bool durable);
   void Hold(bool held);
   StoreStats Stats() const;
-  // True on the writer's own thread (a TxFn running).
-  bool OnWriterThread() const { return std::this_thread::get_id() == thread_.get_id(); }
+  // True on a thread running a group of this writer (a TxFn running).
+  bool OnWriterThread() const { return tls_leader_ == this; }
 
  private:
   struct Job;
-  void Loop();
-  // Runs one group; called and returns with mu_ held, runs the transaction without it.
-  void RunGroup(std::unique_lock<std::mutex>& lock);
+  // Runs groups until `own` is done, then hands the lead on; called with mu_ held (and leading_
+  // set for this thread), returns without it.
+  void Lead(Job* own, std::unique_lock<std::mutex>& lock);
+  // Gives the lead to the caller at the front of the queue when nobody leads and writes may run
+  // (mu_ held).
+  void HandOffLocked();
+  // Runs one group; called and returns with mu_ held, runs the transaction without it. The writes
+  // it finished (done set, not yet woken) are appended to *finished.
+  void RunGroup(std::unique_lock<std::mutex>& lock, std::vector<Job*>* finished);
   // The next write that may join the group of this durability, or nullptr (mu_ held).
   Job* NextJob(bool group_full, size_t group_jobs, size_t group_bytes);
   // Brings the connection to the group's synchronous setting and opens the transaction.
@@ -81,14 +93,16 @@ class GroupWriter {
   const GroupWriterOptions options_;
   bool conn_full_;  // the connection's synchronous setting is FULL
 
+  static thread_local const GroupWriter* tls_leader_;  // the writer whose group this thread runs
+
   mutable std::mutex mu_;
-  std::condition_variable wake_;
+  std::condition_variable idle_;  // the destructor waits for the queue to drain
   std::deque<Job*> queue_;
+  bool leading_ = false;  // a caller runs groups (or has been handed the lead)
   bool held_ = false;
   bool stopping_ = false;
   StoreStats stats_;
-  std::vector<Job*> group_;  // the running group's writes (writer thread only)
-  std::thread thread_;
+  std::vector<Job*> group_;  // the running group's writes (the leader only)
 };
 
 }  // namespace csms::sqlite

@@ -1,7 +1,7 @@
 // SQLite implementation of Store: WAL mode; reads on a small pool of connections (one per
 // concurrent reader, opened once and reused) with cached prepared statements; every write goes to
 // the one GroupWriter (group_writer.h), which owns its own connection and commits queued writes in
-// groups.
+// groups; WAL checkpoints run beside them on a connection of their own (checkpointer.h).
 #include <algorithm>
 #include <condition_variable>
 #include <memory>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/group_writer.h"
 #include "store/sqlite/schema.h"
@@ -39,7 +40,8 @@ class SqliteStore final : public Store {
  public:
   explicit SqliteStore(SqliteOptions options) : options_(std::move(options)) {}
   ~SqliteStore() override {
-    writer_.reset();  // runs what is queued
+    writer_.reset();        // runs what is queued
+    checkpointer_.reset();  // after the writer: its connection reports commits there
     for (Connection* c : idle_) delete c;
     // temp_ (declared first) goes last: the files are removed once every connection is closed.
   }
@@ -56,13 +58,23 @@ class SqliteStore final : public Store {
     std::unique_ptr<Connection> conn;
     CSMS_RETURN_IF_ERROR(OpenConnection(&conn));
     CSMS_RETURN_IF_ERROR(Migrate(conn.get()));  // on failure the connection is closed, whatever its state
+    std::unique_ptr<Connection> checkpoint_conn;
+    CSMS_RETURN_IF_ERROR(OpenConnection(&checkpoint_conn));
+    checkpointer_ = std::make_unique<sqlite::Checkpointer>(std::move(checkpoint_conn), sqlite::CheckpointOptions{});
+    checkpointer_->Attach(conn->db());
     sqlite::GroupWriterOptions w;
     w.durable = sync_ == sqlite::Sync::kFull;
     w.queue_limit = std::max(1, options_.write_queue);
     w.max_group_jobs = std::max(1, options_.max_group_jobs);
     w.max_group_bytes = options_.max_group_bytes;
     writer_ = std::make_unique<sqlite::GroupWriter>(
-        std::move(conn), [this](std::unique_ptr<Connection>* out) { return OpenConnection(out); }, w);
+        std::move(conn),
+        [this](std::unique_ptr<Connection>* out) {
+          CSMS_RETURN_IF_ERROR(OpenConnection(out));
+          checkpointer_->Attach((*out)->db());
+          return Status::OK();
+        },
+        w);
     return Status::OK();
   }
 
@@ -205,6 +217,7 @@ class SqliteStore final : public Store {
   SqliteOptions options_;
   sqlite::Sync sync_ = sqlite::Sync::kFull;
   int readers_ = 1;
+  std::unique_ptr<sqlite::Checkpointer> checkpointer_;
   std::unique_ptr<sqlite::GroupWriter> writer_;
   std::mutex mu_;
   std::condition_variable cv_;
