@@ -6,8 +6,8 @@
 #include <mutex>
 #include <string>
 
-#include "common/utf8.h"
 #include "common/module_loader.h"
+#include "common/utf8.h"
 #include "rotation/sql_database_accounts.h"
 
 namespace csms::rotation {

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "common/utf8.h"
 #include "common/module_loader.h"
+#include "common/utf8.h"
 #include "rotation/sql_database_accounts.h"
 
 namespace csms::rotation {
@@ -106,7 +106,7 @@ Status PostgresTestLogin(const DbEndpoint& at, const SqlDatabaseAccountsOptions&
 
 // The module's entry point (common/module_loader.h).
 extern "C" const csms::rotation::DatabaseClientModule* csms_postgres_accounts_module() {
-  static const csms::rotation::DatabaseClientModule module{csms::kModuleAbiVersion, &csms::rotation::PostgresSetPassword,
-                                                           &csms::rotation::PostgresTestLogin};
+  static const csms::rotation::DatabaseClientModule module{
+      csms::kModuleAbiVersion, &csms::rotation::PostgresSetPassword, &csms::rotation::PostgresTestLogin};
   return &module;
 }
