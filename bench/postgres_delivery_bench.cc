@@ -31,6 +31,7 @@
 
 #include "common/clock.h"
 #include "crypto/keyring.h"
+#include "delivery_receiver.h"
 #include "http/server.h"
 #include "notify/dispatcher.h"
 #include "service/webhook_secrets.h"
@@ -40,55 +41,10 @@
 namespace csms {
 namespace {
 
-using SteadyClock = std::chrono::steady_clock;
+using bench::Receiver;
+using bench::RecordId;
+using bench::SteadyClock;
 constexpr const char* kProject = "0123456789abcdef0123456789abcdef";
-
-std::string RecordId(int64_t n) {
-  char id[40];
-  std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012lld", static_cast<long long>(n));
-  return id;
-}
-
-int64_t NumberOf(std::string_view id) {
-  if (id.size() != 36) return -1;
-  return std::stoll(std::string(id.substr(24)));
-}
-
-class Receiver {
- public:
-  explicit Receiver(size_t capacity) : arrivals_(capacity) {
-    for (auto& a : arrivals_) a.store(0);
-    http::ServerOptions o;
-    o.host = "127.0.0.1";
-    o.port = 0;
-    o.threads = 1;
-    Status s = http::HttpServer::Start(
-        o,
-        [this](const http::HttpRequest& req, http::HttpResponse& res) {
-          auto now = SteadyClock::now().time_since_epoch().count();
-          if (auto id = req.header("webhook-id")) {
-            int64_t n = NumberOf(*id);
-            if (n >= 0 && static_cast<size_t>(n) < arrivals_.size()) {
-              int64_t expected = 0;
-              arrivals_[n].compare_exchange_strong(expected, now);
-            }
-          }
-          count_.fetch_add(1);
-          res.status = 200;
-        },
-        &server_);
-    if (!s.ok()) std::abort();
-  }
-  ~Receiver() { server_->Shutdown(std::chrono::milliseconds(200)); }
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/hook"; }
-  int64_t count() const { return count_.load(); }
-  int64_t arrival(size_t n) const { return arrivals_[n].load(); }
-
- private:
-  std::unique_ptr<http::HttpServer> server_;
-  std::vector<std::atomic<int64_t>> arrivals_;
-  std::atomic<int64_t> count_{0};
-};
 
 bool Configured(std::string* url, std::string* password) {
   const char* u = std::getenv("CSMS_BENCH_PG_URL");
