@@ -499,8 +499,8 @@ bool Start(const AppConfig& config, Server& x) {
   if (config.delivery && !Check(x.dispatcher->Start(), "cannot start notification delivery: ")) return false;
   if (config.delivery) {
     notify::Dispatcher* dispatcher = x.dispatcher.get();
-    x.outbox_watch = x.store->WatchOutbox([dispatcher] { dispatcher->Wake(); },
-                                          std::chrono::milliseconds(config.delivery_poll_ms));
+    x.outbox_watch =
+        x.store->WatchOutbox([dispatcher] { dispatcher->Wake(); }, std::chrono::milliseconds(config.delivery_poll_ms));
   }
   log::EnableAccessLog(config.access_log);
   int64_t open_files = 0;

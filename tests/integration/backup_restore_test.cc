@@ -51,8 +51,9 @@ Login LogIn(CsmsdProcess& server, const std::string& credentials_dir) {
 }
 
 TEST(BackupRestore, BackupUnderWriteLoadHoldsEveryWriteAcknowledgedBeforeIt) {
-  CSMS_SKIP_ON_POSTGRES("`csmsd admin backup` copies the SQLite database file; PostgreSQL is backed up with its own "
-                        "tools (pg_dump, base backups and WAL archiving)");
+  CSMS_SKIP_ON_POSTGRES(
+      "`csmsd admin backup` copies the SQLite database file; PostgreSQL is backed up with its own "
+      "tools (pg_dump, base backups and WAL archiving)");
   CsmsdProcess server;
   ASSERT_TRUE(server.Start({})) << server.Log();
   Login login = LogIn(server, server.data_dir());
