@@ -36,7 +36,7 @@ build: $(CONFIG_STAMP)
 ASAN_STAMP := $(ASAN_DIR)/.configured-$(shell echo '$(SANITIZE) $(CMAKE_ARGS)' | sha256sum | cut -c1-16)
 $(ASAN_STAMP): $(DEPS_STAMP)
 	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
-	  -DCSMS_SANITIZE=$(SANITIZE) -DCSMS_BUILD_BENCH=OFF $(CMAKE_ARGS)
+	  -DCSMS_SANITIZE=$(SANITIZE) -DCSMS_BUILD_BENCH=OFF -DCSMS_TEST_POSTGRES_SUITE=OFF $(CMAKE_ARGS)
 	@rm -f $(ASAN_DIR)/.configured-* && touch $@
 
 build-asan: $(ASAN_STAMP)

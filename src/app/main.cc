@@ -213,6 +213,15 @@ void AddDeliveryFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
       ->check(CLI::Range(0, 3600));
 }
 
+// Replicas on PostgreSQL (issue 10, docs/scaling.md).
+void AddReplicaFlags(CLI::App& cli, AppConfig& config) {
+  cli.add_option("--delivery-lease-margin-ms", config.delivery_lease_margin_ms,
+                 "a delivery's claim lasts connect + total timeout + this; a replica that dies loses its claims "
+                 "to the others when it ends")
+      ->capture_default_str()
+      ->check(CLI::Range(1000, 3600000));
+}
+
 // Trust (issue 15 items 1, 5): the audit log (docs/audit.md) and the brute-force limits (docs/auth.md).
 void AddTrustFlags(CLI::App& cli, AppConfig& config) {
   cli.add_option("--audit-file", config.audit_file,
@@ -451,6 +460,7 @@ int main(int argc, char** argv) {
   AddObservabilityFlags(cli, config);
   AddTrustFlags(cli, config);
   AddDatabaseFlags(cli, config);
+  AddReplicaFlags(cli, config);
   AdminCli admin(cli, config);
   AuditAdminCli audit_admin(*cli.get_subcommand("admin"));
   // After every flag: a TOML key and a CSMS_* variable for each (app/config_file.h).

@@ -217,7 +217,7 @@ Status DispatcherOptionsFrom(const AppConfig& config, notify::DispatcherOptions*
   out->http.max_connections_per_target = config.delivery_connections_per_target;
   out->http.ca_file = config.delivery_ca_file;
   // A claim outlives any attempt by a wide margin, so only a dead process loses its claims.
-  out->lease_ms = config.delivery_connect_timeout_ms + config.delivery_timeout_ms + 30'000;
+  out->lease_ms = config.delivery_connect_timeout_ms + config.delivery_timeout_ms + config.delivery_lease_margin_ms;
   std::optional<std::vector<int64_t>> delays = ParsePositiveDurationList(config.delivery_retry_schedule);
   if (!delays || delays->empty()) {
     return errors::InvalidParameter("--delivery-retry-schedule must be a comma-separated list such as 1s,5s,30s,2m,1h");
@@ -277,6 +277,7 @@ struct Server {
   std::unique_ptr<EventService> events;
   notify::DeliveryMetrics delivery_metrics;
   std::unique_ptr<notify::Dispatcher> dispatcher;
+  std::unique_ptr<StoreWatch> outbox_watch;  // other replicas' triggers wake the dispatcher (PostgreSQL)
   std::unique_ptr<DeliveryService> delivery;
   std::unique_ptr<RecordService> records;
   // Secrets, rotation and the work of time.
@@ -497,6 +498,11 @@ bool Start(const AppConfig& config, Server& x) {
     x.master_key_worker->Start();
   }
   if (config.delivery && !Check(x.dispatcher->Start(), "cannot start notification delivery: ")) return false;
+  if (config.delivery) {
+    notify::Dispatcher* dispatcher = x.dispatcher.get();
+    x.outbox_watch =
+        x.store->WatchOutbox([dispatcher] { dispatcher->Wake(); }, std::chrono::milliseconds(config.delivery_poll_ms));
+  }
   log::EnableAccessLog(config.access_log);
   int64_t open_files = 0;
   http::ServerOptions options = HttpOptions(config, &open_files);
@@ -554,6 +560,7 @@ void Stop(const AppConfig& config, Server& x) {
   x.store->HoldWrites(false);  // again: a --dev hold request may have come in during the drain
   x.scheduler->Stop();
   if (x.master_key_worker) x.master_key_worker->Stop();
+  x.outbox_watch.reset();
   x.dispatcher->Stop();
   log::FlushAccessLog();
 }

@@ -54,6 +54,9 @@ struct AppConfig {
   int delivery_poll_ms = 1000;
   int delivery_drain_seconds = 5;  // SIGTERM waits this long for in-flight deliveries
 
+  // Replicas (issue 10): a claim outlives its attempt's time limits by this much.
+  int delivery_lease_margin_ms = 30'000;
+
   // Database rotation (issue 12). Test hook only: see DbRotationHooks in server_app.cc.
   std::string test_rotation_pause_file;
   // Master-key providers and rotation (docs/keys.md, app/master_keys.cc).

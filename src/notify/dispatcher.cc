@@ -92,9 +92,24 @@ void Dispatcher::Stop() {
     wake_ = true;
   }
   cv_.notify_one();
-  if (loop_.joinable()) loop_.join();
-  // Whatever is still unanswered is cut off here; those rows keep their lease and come back.
+  if (!loop_.joinable()) {
+    http_.reset();
+    return;
+  }
+  loop_.join();
+  // Whatever is still unanswered is cut off here; then those rows are handed back (due now, their
+  // attempt logged as in doubt) so another replica or the next start delivers them at once, with
+  // the same webhook-id. If that write fails they come back when their lease ends.
   http_.reset();
+  int64_t released = 0;
+  Status s = store_->Write(
+      [&](Transaction& tx) { return tx.delivery().ReleaseLeasesOf(owner_, clock_->NowMillis(), &released); });
+  if (!s.ok()) {
+    log::Warn("delivery: cannot hand back unfinished notifications (they come due when their lease ends): " +
+              s.ToString());
+  } else if (released > 0) {
+    log::Info("delivery: handed back " + std::to_string(released) + " unfinished notifications");
+  }
 }
 
 void Dispatcher::Loop() {
@@ -208,7 +223,7 @@ bool Dispatcher::Drained(LoopState& st) {
   }
   if (in_flight_ > 0) {
     log::Warn("delivery: " + std::to_string(in_flight_) +
-              " deliveries unanswered at shutdown; they will be delivered again after a restart");
+              " deliveries unanswered at shutdown; they will be delivered again (same webhook-id)");
   }
   return true;
 }

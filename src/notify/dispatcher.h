@@ -8,7 +8,8 @@
 // Guarantees: at-least-once delivery with a stable webhook-id (the record id); kill -9 loses
 // nothing (claims are leases, released at the next start of a single-process store or when they
 // end) and the attempt it cut off stays in the log as in doubt; Stop drains in-flight deliveries
-// within a bounded time.
+// within a bounded time and hands the claims still unanswered back (due at once, for another
+// replica or the next start).
 #pragma once
 
 #include <chrono>
@@ -68,7 +69,8 @@ class Dispatcher {
   // Stops claiming; in-flight deliveries keep going until Stop.
   void BeginStop();
   // Waits up to drain_timeout for in-flight deliveries, saves their outcomes, and ends the loop.
-  // Deliveries still unanswered then stay PENDING and are delivered again later (same webhook-id).
+  // Deliveries still unanswered then stay PENDING, are handed back (lease released, attempt in
+  // doubt) and delivered again at once by another replica or the next start (same webhook-id).
   void Stop();
 
   // Sends one test notification to `event`'s target now and waits for the answer (no retries,

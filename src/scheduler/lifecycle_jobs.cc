@@ -55,6 +55,9 @@ Status LifecycleJobs::RunDueRotations(int64_t now, int limit, int* done) {
   std::vector<Secret> rotate_now;
   bool notified = false, queued = false;
   CSMS_RETURN_IF_ERROR(store_->Write([&](Transaction& tx) -> Status {
+    // PostgreSQL may run this again after a serialization failure: nothing of a failed run counts.
+    rotate_now.clear();
+    notified = queued = false;
     std::vector<Secret> due;
     CSMS_RETURN_IF_ERROR(tx.secrets().DueRotations(now, limit, &due));
     *done = static_cast<int>(due.size());

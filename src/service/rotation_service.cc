@@ -215,6 +215,8 @@ Status RotationService::RecordFailedRotation(const std::string& secret_id, Rotat
 Status RotationService::ClaimTasks(int64_t now, int limit, std::vector<RotationTask>* claimed,
                                    std::vector<RotationTask>* exhausted) {
   return store_->Write([&](Transaction& tx) -> Status {
+    claimed->clear();  // PostgreSQL may run this again after a serialization failure
+    exhausted->clear();
     std::vector<RotationTask> due;
     CSMS_RETURN_IF_ERROR(tx.tasks().DueRunning(now, limit, &due));
     for (auto& t : due) {

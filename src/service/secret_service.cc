@@ -137,7 +137,9 @@ Status SecretService::Create(const std::string& project_id, const CreateSecretCo
   ScheduleNextRotation(&secret, now);
   const std::string& value = cmd.secret_string ? *cmd.secret_string : *cmd.secret_binary;
 
+  const Secret initial = secret;
   CSMS_RETURN_IF_ERROR(store_->Write([&](Transaction& tx) -> Status {
+    secret = initial;  // PostgreSQL may run this again after a serialization failure: start afresh
     Secret existing;
     Status s = tx.secrets().Get(project_id, cmd.name, &existing);
     if (s.ok()) return errors::SecretNameExists("a secret named " + cmd.name + " already exists");

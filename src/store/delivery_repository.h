@@ -30,6 +30,9 @@ class DeliveryRepository {
   // previous process's claims died with it), logging each one's unfinished attempt as in doubt
   // (kInDoubtAfterRestart, attempt_count + 1).
   virtual Status ReleaseAllLeases(int64_t now, int64_t* released) = 0;
+  // The same for the leases `owner` holds (a dispatcher stopping cleanly hands its unfinished
+  // claims back, so another replica takes them at once instead of when the lease ends).
+  virtual Status ReleaseLeasesOf(const std::string& owner, int64_t now, int64_t* released) = 0;
   virtual Status CountPending(int64_t* count) = 0;
   // The earliest next_attempt_at of a PENDING notification.
   virtual Status NextDueTime(std::optional<int64_t>* out) = 0;

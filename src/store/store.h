@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -73,6 +74,12 @@ struct StoreStats {
   int64_t total_commit_us = 0;
 };
 
+// A running subscription to wake-ups (Store::WatchOutbox); destroying it stops the calls.
+class StoreWatch {
+ public:
+  virtual ~StoreWatch() = default;
+};
+
 class Store {
  public:
   using TxFn = std::function<Status(Transaction&)>;
@@ -94,6 +101,15 @@ class Store {
   }
   // The writer's figures (queue depth, group sizes, commit latency); zeros for a store without them.
   virtual StoreStats stats() const { return {}; }
+  // Wake-ups across processes sharing the database: calls `on_wake` (on a thread of the store's) soon
+  // after any process commits notifications that are due now (new triggers, redeliveries, leases
+  // handed back), until the returned handle is destroyed. nullptr for a single-process store,
+  // whose writers wake their own dispatcher in-process. `check_interval` bounds how long a lost
+  // connection goes unnoticed; reconnecting, the store calls `on_wake` once (it may have missed some).
+  virtual std::unique_ptr<StoreWatch> WatchOutbox(std::function<void()> on_wake,
+                                                  std::chrono::milliseconds check_interval) {
+    return nullptr;
+  }
   // Test hook (--dev): while held, the writer finishes the group it is running and starts no other,
   // so writes queue up (and the queue bound answers Unavailable once full); false lets them run.
   virtual void HoldWrites(bool held) {}

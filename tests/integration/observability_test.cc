@@ -2,13 +2,13 @@
 // work done, /readyz reports readiness and its reason, and the request and notification logs
 // name callers without ever holding a secret value, a token or a secret key.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <ctime>
 #include <string>
 
 #include "support/delivery_helpers.h"
 #include "support/dev_server.h"
+#include "support/engine.h"
 #include "support/metrics_scrape.h"
 #include "support/secrets_helpers.h"
 #include "support/signed_request.h"
@@ -138,13 +138,7 @@ TEST_F(ReadyzTest, ReadyThenUnavailableWithTheReasonWhenTheSchemaIsNotThisBinary
   EXPECT_STREQ(r.json["status"].GetString(), "ready");
 
   // Another (newer) csmsd migrated the database further: this one must not take traffic.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((server.data_dir() + "/csms.db").c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 10000);
-  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_version (version) VALUES (100000)", nullptr, nullptr, nullptr),
-            SQLITE_OK)
-      << sqlite3_errmsg(db);
-  sqlite3_close(db);
+  ASSERT_EQ(ExecEngineSql(server.data_dir(), "INSERT INTO schema_version (version) VALUES (100000)"), "");
   r = client.Request("GET", "/readyz");
   EXPECT_EQ(r.status, 503) << r.body;
   ASSERT_TRUE(r.ok_json) << r.body;

@@ -4,6 +4,10 @@
 # on a free port, runs scenario.js with AK/SK and with X-Auth-Token, stops csmsd.
 #
 # usage: tests/sdk/run.sh [path/to/csmsd]     (default: build/csmsd)
+#
+# CSMS_SDK_ENGINE=postgresql runs csmsd on a fresh database of the test PostgreSQL (the CTest
+# fixture `postgres`, scripts/test-postgres.sh; its directory in CSMS_TEST_POSTGRES_DIR, default
+# build/test-postgres), dropped at the end. CTest: sdk_compat_pg.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -18,12 +22,31 @@ node_suite_preflight sdk
 node_suite_install sdk "$here"
 
 work="$(mktemp -d /tmp/csms-sdk-XXXXXX)"
+engine_args=()
+pg_psql() {
+  PGPASSWORD="$(cat "$pg_dir/password")" PGCONNECT_TIMEOUT=10 psql -X -q -v ON_ERROR_STOP=1 \
+    -h "$(cat "$pg_dir/host")" -p "$(cat "$pg_dir/port")" -U "$(cat "$pg_dir/user")" -d postgres -c "$1"
+}
+pg_db=""
 cleanup() {
   node_suite_stop_csmsd
+  if [[ -n "$pg_db" ]]; then pg_psql "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" > /dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
-node_suite_start_csmsd sdk "$csmsd" "$work"
+if [[ "${CSMS_SDK_ENGINE:-sqlite}" == postgresql ]]; then
+  pg_dir="${CSMS_TEST_POSTGRES_DIR:-$root/build/test-postgres}"
+  if [[ ! -s "$pg_dir/port" ]]; then
+    echo "sdk: no test PostgreSQL in $pg_dir (scripts/test-postgres.sh start $pg_dir)" >&2
+    exit 1
+  fi
+  pg_db="sdk_$(basename "$work" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z')"
+  pg_psql "CREATE DATABASE $pg_db ENCODING 'UTF8'" > /dev/null
+  engine_args=(--database "postgresql://$(cat "$pg_dir/user")@$(cat "$pg_dir/host"):$(cat "$pg_dir/port")/$pg_db"
+    --database-password-file "$pg_dir/password")
+  echo "sdk: on PostgreSQL database $pg_db"
+fi
+node_suite_start_csmsd sdk "$csmsd" "$work" "${engine_args[@]}"
 port="$csmsd_port"
 
 # HOME: the SDK's default User-Agent writes $HOME/.huaweicloud (scenario.js avoids it; belt and

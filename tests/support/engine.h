@@ -29,6 +29,10 @@ std::vector<std::string> WithEngineAdminArgs(const std::vector<std::string>& arg
 // <data_dir>/csms.db on SQLite, the data dir's database on PostgreSQL.
 Status OpenEngineStore(const std::string& data_dir, std::unique_ptr<Store>* out);
 
+// Runs SQL on the database a csmsd on `data_dir` uses (<data_dir>/csms.db, or the data dir's
+// PostgreSQL database): "" on success, else the error (a test playing another csmsd version).
+std::string ExecEngineSql(const std::string& data_dir, const std::string& sql);
+
 // A fresh PostgreSQL database: its URL and the file holding its password. Only on PostgreSQL.
 struct EngineDatabase {
   std::string url;

@@ -108,6 +108,11 @@ class Connection {
   // the flag was last cleared: the transaction must be rolled back and run again.
   bool retryable() const { return retryable_; }
   void clear_retryable() { retryable_ = false; }
+  // The transaction wrote notifications that are due now: its COMMIT also notifies the other
+  // replicas (outbox_listener.h). Cleared at every BEGIN.
+  void note_outbox_due() { outbox_due_ = true; }
+  bool outbox_due() const { return outbox_due_; }
+  void clear_outbox_due() { outbox_due_ = false; }
   // Maps a failed result to a Status (and notes retryable failures).
   Status ResultError(PGresult* result, std::string_view what);
   // The connection is dead (server gone): it must not go back to the pool.
@@ -118,6 +123,7 @@ class Connection {
   PGconn* pg_;
   int64_t changes_ = 0;
   bool retryable_ = false;
+  bool outbox_due_ = false;
   int next_name_ = 0;
   struct TextHash {
     using is_transparent = void;

@@ -112,6 +112,25 @@ Status PgDeliveryRepository::ReleaseAllLeases(int64_t now, int64_t* released) {
                             "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner IS NOT NULL",
                             [&](Statement& st) { st.Bind(1, now).Bind(2, kInDoubtAfterRestart); }));
   *released = conn_.changes();
+  if (*released > 0) conn_.note_outbox_due();
+  return Status::OK();
+}
+
+Status PgDeliveryRepository::ReleaseLeasesOf(const std::string& owner, int64_t now, int64_t* released) {
+  *released = 0;
+  CSMS_RETURN_IF_ERROR(Exec(conn_,
+                            "INSERT INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
+                            "SELECT id, attempt_count + 1, ?1, 0, 0, ?2, 1 FROM notifications "
+                            "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner = ?3 "
+                            "ON CONFLICT DO NOTHING",
+                            [&](Statement& st) { st.Bind(1, now).Bind(2, kInDoubtAfterRestart).Bind(3, owner); }));
+  CSMS_RETURN_IF_ERROR(Exec(conn_,
+                            "UPDATE notifications SET next_attempt_at = ?1, lease_owner = NULL, "
+                            "attempt_count = attempt_count + 1, last_error = ?2 "
+                            "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner = ?3",
+                            [&](Statement& st) { st.Bind(1, now).Bind(2, kInDoubtAfterRestart).Bind(3, owner); }));
+  *released = conn_.changes();
+  if (*released > 0) conn_.note_outbox_due();
   return Status::OK();
 }
 
@@ -165,7 +184,10 @@ Status PgDeliveryRepository::Redeliver(const std::string& project_id, const std:
            "UPDATE notifications SET status = 'PENDING', next_attempt_at = ?3, round_attempts = 0, round_start = NULL, "
            "final_time = NULL WHERE id = ?1 AND project_id = ?2 AND lease_owner IS NULL",
            [&](Statement& s) { s.Bind(1, record_id).Bind(2, project_id).Bind(3, now); }));
-  if (conn_.changes() == 1) return Status::OK();
+  if (conn_.changes() == 1) {
+    conn_.note_outbox_due();
+    return Status::OK();
+  }
   return QueryOne(
       conn_, "SELECT 1 FROM notifications WHERE id = ?1 AND project_id = ?2", "notification record",
       [&](Statement& s) { s.Bind(1, record_id).Bind(2, project_id); }, [](Statement&) {});
@@ -183,6 +205,7 @@ Status PgDeliveryRepository::Redrive(const RecordQuery& q, int64_t now, int64_t*
     s.Bind(9, q.limit).Bind(10, now);
   });
   *count = st.ok() ? conn_.changes() : 0;
+  if (*count > 0) conn_.note_outbox_due();
   return st;
 }
 

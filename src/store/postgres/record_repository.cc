@@ -35,6 +35,7 @@ Status ReadRecordColumns(const Statement& s, NotificationRecord* out) {
 }
 
 Status PgRecordRepository::Insert(const NotificationRecord& r) {
+  if (r.notification_status == NotificationStatus::kPending) conn_.note_outbox_due();
   return InsertOne(
       conn_,
       "INSERT INTO notifications (id, project_id, event_name, trigger_event_type, create_time, secret_name, "

@@ -148,6 +148,7 @@ class PgDeliveryRepository final : public DeliveryRepository {
                   std::vector<ClaimedNotification>* out) override;
   Status SaveOutcome(const std::string& owner, const DeliveryOutcome& outcome, bool* applied) override;
   Status ReleaseAllLeases(int64_t now, int64_t* released) override;
+  Status ReleaseLeasesOf(const std::string& owner, int64_t now, int64_t* released) override;
   Status CountPending(int64_t* count) override;
   Status NextDueTime(std::optional<int64_t>* out) override;
   Status GetRecord(const std::string& project_id, const std::string& record_id, RecordDetail* out) override;

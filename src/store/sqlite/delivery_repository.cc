@@ -113,6 +113,23 @@ Status SqliteDeliveryRepository::ReleaseAllLeases(int64_t now, int64_t* released
   return Status::OK();
 }
 
+Status SqliteDeliveryRepository::ReleaseLeasesOf(const std::string& owner, int64_t now, int64_t* released) {
+  *released = 0;
+  CSMS_RETURN_IF_ERROR(
+      Exec(conn_,
+           "INSERT OR IGNORE INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
+           "SELECT id, attempt_count + 1, ?1, 0, 0, ?2, 1 FROM notifications "
+           "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner = ?3",
+           [&](Statement& st) { st.Bind(1, now).Bind(2, kInDoubtAfterRestart).Bind(3, owner); }));
+  CSMS_RETURN_IF_ERROR(Exec(conn_,
+                            "UPDATE notifications SET next_attempt_at = ?1, lease_owner = NULL, "
+                            "attempt_count = attempt_count + 1, last_error = ?2 "
+                            "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner = ?3",
+                            [&](Statement& st) { st.Bind(1, now).Bind(2, kInDoubtAfterRestart).Bind(3, owner); }));
+  *released = sqlite3_changes(conn_.db());
+  return Status::OK();
+}
+
 Status SqliteDeliveryRepository::CountPending(int64_t* count) {
   return QueryOne(
       conn_, "SELECT count(*) FROM notifications WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL", "count",
