@@ -1,9 +1,11 @@
 // PostgreSQL storage of notification delivery. The dispatcher's hot path is ClaimDue (one UPDATE ...
 // RETURNING over the partial index of PENDING rows by next_attempt_at, after an INSERT ... SELECT
-// over the same rows that logs reclaimed leases as in-doubt attempts) and SaveOutcome (one UPDATE
-// guarded by the lease, one INSERT into the attempt log), batched by the caller into few
-// transactions.
+// over the same rows that logs reclaimed leases as in-doubt attempts) and SaveOutcomes (one
+// statement per batch: an UPDATE guarded by the lease and an INSERT into the attempt log over the
+// batch's rows, passed as arrays), batched by the caller into few transactions.
 #include <limits>
+#include <string_view>
+#include <unordered_set>
 
 #include "common/errors.h"
 #include "store/postgres/decode.h"
@@ -94,6 +96,105 @@ Status PgDeliveryRepository::SaveOutcome(const std::string& owner, const Deliver
                     .Bind(5, o.attempt.latency_us)
                     .Bind(6, o.attempt.error);
               });
+}
+
+namespace {
+
+// A PostgreSQL array value in its text form ({"a","b",NULL}), for a parameter the statement casts
+// with ?N::text[] or ?N::bigint[] (an explicit cast from text runs the array type's own input
+// function). Every element is double-quoted with `"` and `\` escaped, the form the array input
+// reads back verbatim whatever the element holds (commas, braces, spaces, the word NULL); only
+// std::nullopt becomes an unquoted NULL.
+class ArrayText {
+ public:
+  void Add(std::string_view v) {
+    out_ += out_.empty() ? "{\"" : ",\"";
+    for (char c : v) {
+      if (c == '"' || c == '\\') out_ += '\\';
+      out_ += c;
+    }
+    out_ += '"';
+  }
+  void Add(int64_t v) { Add(std::string_view(std::to_string(v))); }
+  void Add(const std::optional<int64_t>& v) { v ? Add(*v) : AddNull(); }
+  void AddNull() { out_ += out_.empty() ? "{NULL" : ",NULL"; }
+  std::string Done() const { return out_.empty() ? "{}" : out_ + "}"; }
+
+ private:
+  std::string out_;
+};
+
+}  // namespace
+
+Status PgDeliveryRepository::SaveOutcomes(const std::string& owner, const std::vector<DeliveryOutcome>& outcomes,
+                                          std::vector<bool>* applied) {
+  applied->assign(outcomes.size(), false);
+  if (outcomes.empty()) return Status::OK();
+  // A record twice in one batch (not something the dispatcher makes) keeps SaveOutcome's meaning
+  // one at a time: the first outcome takes the lease, the second finds none.
+  std::unordered_set<std::string_view> ids;
+  for (const DeliveryOutcome& o : outcomes) {
+    if (ids.insert(o.record_id).second) continue;
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      bool a = false;
+      CSMS_RETURN_IF_ERROR(SaveOutcome(owner, outcomes[i], &a));
+      (*applied)[i] = a;
+    }
+    return Status::OK();
+  }
+  // The same UPDATE and INSERT as SaveOutcome, each over the whole batch (one round trip): the
+  // lease guard picks the rows still ours, and only their attempts go into the log.
+  ArrayText id, status, number, round_attempts, round_start, next_attempt_at, last_error, final_time, time,
+      http_status, latency_us, error;
+  for (const DeliveryOutcome& o : outcomes) {
+    const bool final = o.status != NotificationStatus::kPending;
+    id.Add(o.record_id);
+    status.Add(NotificationStatusName(o.status));
+    number.Add(o.attempt.number);
+    round_attempts.Add(o.round_attempts);
+    round_start.Add(o.round_start);
+    final ? next_attempt_at.AddNull() : next_attempt_at.Add(o.next_attempt_at);
+    o.attempt.error.empty() ? last_error.AddNull() : last_error.Add(o.attempt.error);
+    final ? final_time.Add(o.attempt.time) : final_time.AddNull();
+    time.Add(o.attempt.time);
+    http_status.Add(static_cast<int64_t>(o.attempt.http_status));
+    latency_us.Add(o.attempt.latency_us);
+    error.Add(o.attempt.error);
+  }
+  std::unordered_set<std::string> saved;
+  CSMS_RETURN_IF_ERROR(QueryMany(
+      conn_,
+      "WITH o AS (SELECT * FROM unnest(?2::text[], ?3::text[], ?4::bigint[], ?5::bigint[], ?6::bigint[], "
+      "?7::bigint[], ?8::text[], ?9::bigint[], ?10::bigint[], ?11::bigint[], ?12::bigint[], ?13::text[]) "
+      "AS x(id, status, number, round_attempts, round_start, next_attempt_at, last_error, final_time, time, "
+      "http_status, latency_us, error)), "
+      "u AS (UPDATE notifications n SET status = o.status, attempt_count = greatest(n.attempt_count, o.number), "
+      "round_attempts = o.round_attempts, round_start = o.round_start, next_attempt_at = o.next_attempt_at, "
+      "lease_owner = NULL, last_error = o.last_error, final_time = o.final_time "
+      "FROM o WHERE n.id = o.id AND n.lease_owner = ?1 RETURNING n.id), "
+      "a AS (INSERT INTO attempts (record_id, number, time, http_status, latency_us, error) "
+      "SELECT o.id, o.number, o.time, o.http_status, o.latency_us, o.error FROM o JOIN u ON u.id = o.id "
+      "ON CONFLICT (record_id, number) DO UPDATE SET time = excluded.time, http_status = excluded.http_status, "
+      "latency_us = excluded.latency_us, error = excluded.error, in_doubt = 0) "
+      "SELECT id FROM u",
+      [&](Statement& s) {
+        s.Bind(1, owner)
+            .Bind(2, id.Done())
+            .Bind(3, status.Done())
+            .Bind(4, number.Done())
+            .Bind(5, round_attempts.Done())
+            .Bind(6, round_start.Done())
+            .Bind(7, next_attempt_at.Done())
+            .Bind(8, last_error.Done())
+            .Bind(9, final_time.Done())
+            .Bind(10, time.Done())
+            .Bind(11, http_status.Done())
+            .Bind(12, latency_us.Done())
+            .Bind(13, error.Done());
+      },
+      [&](Statement& s) { saved.insert(s.Text(0)); }));
+  for (size_t i = 0; i < outcomes.size(); ++i) (*applied)[i] = saved.count(outcomes[i].record_id) > 0;
+  return Status::OK();
 }
 
 Status PgDeliveryRepository::ReleaseAllLeases(int64_t now, int64_t* released) {
