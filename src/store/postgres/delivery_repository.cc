@@ -144,8 +144,8 @@ Status PgDeliveryRepository::SaveOutcomes(const std::string& owner, const std::v
   }
   // The same UPDATE and INSERT as SaveOutcome, each over the whole batch (one round trip): the
   // lease guard picks the rows still ours, and only their attempts go into the log.
-  ArrayText id, status, number, round_attempts, round_start, next_attempt_at, last_error, final_time, time,
-      http_status, latency_us, error;
+  ArrayText id, status, number, round_attempts, round_start, next_attempt_at, last_error, final_time, time, http_status,
+      latency_us, error;
   for (const DeliveryOutcome& o : outcomes) {
     const bool final = o.status != NotificationStatus::kPending;
     id.Add(o.record_id);
