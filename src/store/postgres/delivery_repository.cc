@@ -1,6 +1,6 @@
-// PostgreSQL storage of notification delivery. The dispatcher's hot path is ClaimDue (one UPDATE ...
-// RETURNING over the partial index of PENDING rows by next_attempt_at, after an INSERT ... SELECT
-// over the same rows that logs reclaimed leases as in-doubt attempts) and SaveOutcomes (one
+// PostgreSQL storage of notification delivery. The dispatcher's hot path is ClaimDue (one statement:
+// an UPDATE ... RETURNING of the PENDING rows it locks through the partial index by next_attempt_at,
+// beside an INSERT that logs reclaimed leases as in-doubt attempts) and SaveOutcomes (one
 // statement per batch: an UPDATE guarded by the lease and an INSERT into the attempt log over the
 // batch's rows, passed as arrays), batched by the caller into few transactions.
 #include <limits>
@@ -18,26 +18,21 @@ namespace csms::postgres {
 
 Status PgDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, const std::string& owner, int limit,
                                       std::vector<ClaimedNotification>* out) {
-  // A due row that still has a lease owner was claimed before and its outcome never saved: its
-  // attempt goes into the log as in doubt before the row is claimed again. Both statements pick
-  // the same rows (same subquery, same transaction); the first one inserts nothing in the usual
-  // case, where no lease ran out.
-  CSMS_RETURN_IF_ERROR(
-      Exec(conn_,
-           "INSERT INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
-           "SELECT id, attempt_count + 1, ?1, 0, 0, ?3, 1 FROM notifications WHERE id IN (SELECT id FROM "
-           "notifications WHERE status = 'PENDING' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2 "
-           "FOR UPDATE SKIP LOCKED) AND lease_owner IS NOT NULL ON CONFLICT DO NOTHING",
-           [&](Statement& s) { s.Bind(1, now).Bind(2, limit).Bind(3, kInDoubtLeaseExpired); }));
+  // One statement (one round trip): `c` locks the due rows nobody else holds; a row among them
+  // that still has a lease owner was claimed before and its outcome never saved, so `d` logs that
+  // attempt as in doubt before the row is claimed again (nothing, in the usual case where no lease
+  // ran out); the UPDATE claims exactly the rows `c` locked.
   return QueryMany(
       conn_,
-      "UPDATE notifications SET next_attempt_at = ?2, lease_owner = ?3, "
-      "attempt_count = attempt_count + (CASE WHEN lease_owner IS NOT NULL THEN 1 ELSE 0 END), "
-      "last_error = CASE WHEN lease_owner IS NOT NULL THEN ?5 ELSE last_error END "
-      "WHERE id IN (SELECT id FROM notifications WHERE status = 'PENDING' AND next_attempt_at <= ?1 "
-      "ORDER BY next_attempt_at LIMIT ?4 FOR UPDATE SKIP LOCKED) "
-      "RETURNING id, project_id, event_name, secret_name, target_type, target_id, content, trigger_event_type, "
-      "attempt_count, round_attempts, round_start",
+      "WITH c AS (SELECT id, attempt_count, lease_owner IS NOT NULL AS reclaimed FROM notifications "
+      "WHERE status = 'PENDING' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?4 FOR UPDATE SKIP LOCKED), "
+      "d AS (INSERT INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
+      "SELECT id, attempt_count + 1, ?1, 0, 0, ?5, 1 FROM c WHERE reclaimed ON CONFLICT DO NOTHING) "
+      "UPDATE notifications n SET next_attempt_at = ?2, lease_owner = ?3, "
+      "attempt_count = n.attempt_count + (CASE WHEN c.reclaimed THEN 1 ELSE 0 END), "
+      "last_error = CASE WHEN c.reclaimed THEN ?5 ELSE n.last_error END FROM c WHERE n.id = c.id "
+      "RETURNING n.id, n.project_id, n.event_name, n.secret_name, n.target_type, n.target_id, n.content, "
+      "n.trigger_event_type, n.attempt_count, n.round_attempts, n.round_start",
       [&](Statement& s) {
         s.Bind(1, now).Bind(2, lease_until).Bind(3, owner).Bind(4, limit).Bind(5, kInDoubtLeaseExpired);
       },
