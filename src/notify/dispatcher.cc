@@ -230,18 +230,14 @@ bool Dispatcher::Drained(LoopState& st) {
 
 Status Dispatcher::Commit(const std::vector<DeliveryOutcome>& outcomes, int claim,
                           std::vector<ClaimedNotification>* claimed, std::optional<int64_t>* next_due) {
-  std::vector<char> applied(outcomes.size(), 0);
+  std::vector<bool> applied(outcomes.size(), false);
   const auto steady_now = std::chrono::steady_clock::now();
   const bool count_depth = steady_now - last_depth_count_ >= std::chrono::seconds(1);
   int64_t depth = -1;
   // Relaxed durability: a claim or an outcome lost to a power cut only means delivering again.
   Status s = store_->WriteRelaxed([&](Transaction& tx) -> Status {
     claimed->clear();
-    for (size_t i = 0; i < outcomes.size(); ++i) {
-      bool a = false;
-      CSMS_RETURN_IF_ERROR(tx.delivery().SaveOutcome(owner_, outcomes[i], &a));
-      applied[i] = a;
-    }
+    if (!outcomes.empty()) CSMS_RETURN_IF_ERROR(tx.delivery().SaveOutcomes(owner_, outcomes, &applied));
     if (claim > 0) {
       const int64_t now = clock_->NowMillis();
       CSMS_RETURN_IF_ERROR(tx.delivery().ClaimDue(now, now + options_.lease_ms, owner_, claim, claimed));

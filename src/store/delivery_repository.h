@@ -26,6 +26,11 @@ class DeliveryRepository {
   // Stores an attempt and its outcome if `owner` still holds the notification's lease
   // (*applied tells); otherwise changes nothing.
   virtual Status SaveOutcome(const std::string& owner, const DeliveryOutcome& outcome, bool* applied) = 0;
+  // SaveOutcome for each of `outcomes`, in order: (*applied)[i] tells whether outcomes[i] was
+  // stored. The dispatcher's batch: on an engine with network round trips, a few statements for
+  // the whole batch rather than two per outcome.
+  virtual Status SaveOutcomes(const std::string& owner, const std::vector<DeliveryOutcome>& outcomes,
+                              std::vector<bool>* applied) = 0;
   // Makes every leased PENDING notification due at `now` (a single-process store at start: the
   // previous process's claims died with it), logging each one's unfinished attempt as in doubt
   // (kInDoubtAfterRestart, attempt_count + 1).

@@ -1,9 +1,11 @@
-// PostgreSQL storage of notification delivery. The dispatcher's hot path is ClaimDue (one UPDATE ...
-// RETURNING over the partial index of PENDING rows by next_attempt_at, after an INSERT ... SELECT
-// over the same rows that logs reclaimed leases as in-doubt attempts) and SaveOutcome (one UPDATE
-// guarded by the lease, one INSERT into the attempt log), batched by the caller into few
-// transactions.
+// PostgreSQL storage of notification delivery. The dispatcher's hot path is ClaimDue (one statement:
+// an UPDATE ... RETURNING of the PENDING rows it locks through the partial index by next_attempt_at,
+// beside an INSERT that logs reclaimed leases as in-doubt attempts) and SaveOutcomes (one
+// statement per batch: an UPDATE guarded by the lease and an INSERT into the attempt log over the
+// batch's rows, passed as arrays), batched by the caller into few transactions.
 #include <limits>
+#include <string_view>
+#include <unordered_set>
 
 #include "common/errors.h"
 #include "store/postgres/decode.h"
@@ -16,26 +18,21 @@ namespace csms::postgres {
 
 Status PgDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, const std::string& owner, int limit,
                                       std::vector<ClaimedNotification>* out) {
-  // A due row that still has a lease owner was claimed before and its outcome never saved: its
-  // attempt goes into the log as in doubt before the row is claimed again. Both statements pick
-  // the same rows (same subquery, same transaction); the first one inserts nothing in the usual
-  // case, where no lease ran out.
-  CSMS_RETURN_IF_ERROR(
-      Exec(conn_,
-           "INSERT INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
-           "SELECT id, attempt_count + 1, ?1, 0, 0, ?3, 1 FROM notifications WHERE id IN (SELECT id FROM "
-           "notifications WHERE status = 'PENDING' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2 "
-           "FOR UPDATE SKIP LOCKED) AND lease_owner IS NOT NULL ON CONFLICT DO NOTHING",
-           [&](Statement& s) { s.Bind(1, now).Bind(2, limit).Bind(3, kInDoubtLeaseExpired); }));
+  // One statement (one round trip): `c` locks the due rows nobody else holds; a row among them
+  // that still has a lease owner was claimed before and its outcome never saved, so `d` logs that
+  // attempt as in doubt before the row is claimed again (nothing, in the usual case where no lease
+  // ran out); the UPDATE claims exactly the rows `c` locked.
   return QueryMany(
       conn_,
-      "UPDATE notifications SET next_attempt_at = ?2, lease_owner = ?3, "
-      "attempt_count = attempt_count + (CASE WHEN lease_owner IS NOT NULL THEN 1 ELSE 0 END), "
-      "last_error = CASE WHEN lease_owner IS NOT NULL THEN ?5 ELSE last_error END "
-      "WHERE id IN (SELECT id FROM notifications WHERE status = 'PENDING' AND next_attempt_at <= ?1 "
-      "ORDER BY next_attempt_at LIMIT ?4 FOR UPDATE SKIP LOCKED) "
-      "RETURNING id, project_id, event_name, secret_name, target_type, target_id, content, trigger_event_type, "
-      "attempt_count, round_attempts, round_start",
+      "WITH c AS (SELECT id, attempt_count, lease_owner IS NOT NULL AS reclaimed FROM notifications "
+      "WHERE status = 'PENDING' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?4 FOR UPDATE SKIP LOCKED), "
+      "d AS (INSERT INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
+      "SELECT id, attempt_count + 1, ?1, 0, 0, ?5, 1 FROM c WHERE reclaimed ON CONFLICT DO NOTHING) "
+      "UPDATE notifications n SET next_attempt_at = ?2, lease_owner = ?3, "
+      "attempt_count = n.attempt_count + (CASE WHEN c.reclaimed THEN 1 ELSE 0 END), "
+      "last_error = CASE WHEN c.reclaimed THEN ?5 ELSE n.last_error END FROM c WHERE n.id = c.id "
+      "RETURNING n.id, n.project_id, n.event_name, n.secret_name, n.target_type, n.target_id, n.content, "
+      "n.trigger_event_type, n.attempt_count, n.round_attempts, n.round_start",
       [&](Statement& s) {
         s.Bind(1, now).Bind(2, lease_until).Bind(3, owner).Bind(4, limit).Bind(5, kInDoubtLeaseExpired);
       },
@@ -94,6 +91,105 @@ Status PgDeliveryRepository::SaveOutcome(const std::string& owner, const Deliver
                     .Bind(5, o.attempt.latency_us)
                     .Bind(6, o.attempt.error);
               });
+}
+
+namespace {
+
+// A PostgreSQL array value in its text form ({"a","b",NULL}), for a parameter the statement casts
+// with ?N::text[] or ?N::bigint[] (an explicit cast from text runs the array type's own input
+// function). Every element is double-quoted with `"` and `\` escaped, the form the array input
+// reads back verbatim whatever the element holds (commas, braces, spaces, the word NULL); only
+// std::nullopt becomes an unquoted NULL.
+class ArrayText {
+ public:
+  void Add(std::string_view v) {
+    out_ += out_.empty() ? "{\"" : ",\"";
+    for (char c : v) {
+      if (c == '"' || c == '\\') out_ += '\\';
+      out_ += c;
+    }
+    out_ += '"';
+  }
+  void Add(int64_t v) { Add(std::string_view(std::to_string(v))); }
+  void Add(const std::optional<int64_t>& v) { v ? Add(*v) : AddNull(); }
+  void AddNull() { out_ += out_.empty() ? "{NULL" : ",NULL"; }
+  std::string Done() const { return out_.empty() ? "{}" : out_ + "}"; }
+
+ private:
+  std::string out_;
+};
+
+}  // namespace
+
+Status PgDeliveryRepository::SaveOutcomes(const std::string& owner, const std::vector<DeliveryOutcome>& outcomes,
+                                          std::vector<bool>* applied) {
+  applied->assign(outcomes.size(), false);
+  if (outcomes.empty()) return Status::OK();
+  // A record twice in one batch (not something the dispatcher makes) keeps SaveOutcome's meaning
+  // one at a time: the first outcome takes the lease, the second finds none.
+  std::unordered_set<std::string_view> ids;
+  for (const DeliveryOutcome& o : outcomes) {
+    if (ids.insert(o.record_id).second) continue;
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      bool a = false;
+      CSMS_RETURN_IF_ERROR(SaveOutcome(owner, outcomes[i], &a));
+      (*applied)[i] = a;
+    }
+    return Status::OK();
+  }
+  // The same UPDATE and INSERT as SaveOutcome, each over the whole batch (one round trip): the
+  // lease guard picks the rows still ours, and only their attempts go into the log.
+  ArrayText id, status, number, round_attempts, round_start, next_attempt_at, last_error, final_time, time, http_status,
+      latency_us, error;
+  for (const DeliveryOutcome& o : outcomes) {
+    const bool final = o.status != NotificationStatus::kPending;
+    id.Add(o.record_id);
+    status.Add(NotificationStatusName(o.status));
+    number.Add(o.attempt.number);
+    round_attempts.Add(o.round_attempts);
+    round_start.Add(o.round_start);
+    final ? next_attempt_at.AddNull() : next_attempt_at.Add(o.next_attempt_at);
+    o.attempt.error.empty() ? last_error.AddNull() : last_error.Add(o.attempt.error);
+    final ? final_time.Add(o.attempt.time) : final_time.AddNull();
+    time.Add(o.attempt.time);
+    http_status.Add(static_cast<int64_t>(o.attempt.http_status));
+    latency_us.Add(o.attempt.latency_us);
+    error.Add(o.attempt.error);
+  }
+  std::unordered_set<std::string> saved;
+  CSMS_RETURN_IF_ERROR(QueryMany(
+      conn_,
+      "WITH o AS (SELECT * FROM unnest(?2::text[], ?3::text[], ?4::bigint[], ?5::bigint[], ?6::bigint[], "
+      "?7::bigint[], ?8::text[], ?9::bigint[], ?10::bigint[], ?11::bigint[], ?12::bigint[], ?13::text[]) "
+      "AS x(id, status, number, round_attempts, round_start, next_attempt_at, last_error, final_time, time, "
+      "http_status, latency_us, error)), "
+      "u AS (UPDATE notifications n SET status = o.status, attempt_count = greatest(n.attempt_count, o.number), "
+      "round_attempts = o.round_attempts, round_start = o.round_start, next_attempt_at = o.next_attempt_at, "
+      "lease_owner = NULL, last_error = o.last_error, final_time = o.final_time "
+      "FROM o WHERE n.id = o.id AND n.lease_owner = ?1 RETURNING n.id), "
+      "a AS (INSERT INTO attempts (record_id, number, time, http_status, latency_us, error) "
+      "SELECT o.id, o.number, o.time, o.http_status, o.latency_us, o.error FROM o JOIN u ON u.id = o.id "
+      "ON CONFLICT (record_id, number) DO UPDATE SET time = excluded.time, http_status = excluded.http_status, "
+      "latency_us = excluded.latency_us, error = excluded.error, in_doubt = 0) "
+      "SELECT id FROM u",
+      [&](Statement& s) {
+        s.Bind(1, owner)
+            .Bind(2, id.Done())
+            .Bind(3, status.Done())
+            .Bind(4, number.Done())
+            .Bind(5, round_attempts.Done())
+            .Bind(6, round_start.Done())
+            .Bind(7, next_attempt_at.Done())
+            .Bind(8, last_error.Done())
+            .Bind(9, final_time.Done())
+            .Bind(10, time.Done())
+            .Bind(11, http_status.Done())
+            .Bind(12, latency_us.Done())
+            .Bind(13, error.Done());
+      },
+      [&](Statement& s) { saved.insert(s.Text(0)); }));
+  for (size_t i = 0; i < outcomes.size(); ++i) (*applied)[i] = saved.count(outcomes[i].record_id) > 0;
+  return Status::OK();
 }
 
 Status PgDeliveryRepository::ReleaseAllLeases(int64_t now, int64_t* released) {

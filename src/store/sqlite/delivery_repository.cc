@@ -94,6 +94,18 @@ Status SqliteDeliveryRepository::SaveOutcome(const std::string& owner, const Del
               });
 }
 
+Status SqliteDeliveryRepository::SaveOutcomes(const std::string& owner, const std::vector<DeliveryOutcome>& outcomes,
+                                              std::vector<bool>* applied) {
+  // No round trips to save here: one outcome at a time, in order.
+  applied->assign(outcomes.size(), false);
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    bool a = false;
+    CSMS_RETURN_IF_ERROR(SaveOutcome(owner, outcomes[i], &a));
+    (*applied)[i] = a;
+  }
+  return Status::OK();
+}
+
 Status SqliteDeliveryRepository::ReleaseAllLeases(int64_t now, int64_t* released) {
   *released = 0;
   // Each released claim may have been sent before the previous process died: its attempt goes

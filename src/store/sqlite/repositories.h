@@ -147,6 +147,8 @@ class SqliteDeliveryRepository final : public DeliveryRepository {
   Status ClaimDue(int64_t now, int64_t lease_until, const std::string& owner, int limit,
                   std::vector<ClaimedNotification>* out) override;
   Status SaveOutcome(const std::string& owner, const DeliveryOutcome& outcome, bool* applied) override;
+  Status SaveOutcomes(const std::string& owner, const std::vector<DeliveryOutcome>& outcomes,
+                      std::vector<bool>* applied) override;
   Status ReleaseAllLeases(int64_t now, int64_t* released) override;
   Status ReleaseLeasesOf(const std::string& owner, int64_t now, int64_t* released) override;
   Status CountPending(int64_t* count) override;
