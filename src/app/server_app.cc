@@ -133,11 +133,17 @@ Status Bootstrap(const AppConfig& config, IdentityService& identity) {
   if (r.created) {
     std::string path = config.data_dir + "/initial-credentials";
     bool saved = WriteCredentialsFile(path, r);
-    // Printed once, on the first start only: the password is not stored anywhere in clear but
-    // in that 0600 file, which the operator should delete after reading.
+    // The password is not stored anywhere in clear but in that 0600 file, which the operator
+    // should delete after reading. It is printed only to a terminal (or when the file could not be
+    // written): under systemd or a container runtime stdout is a log that others may read and
+    // that keeps it for weeks.
+    const bool show = !saved || ::isatty(STDOUT_FILENO) == 1;
     std::cout << "csmsd: first start, created domain '" << r.domain.name << "', project '" << r.project.name << "' (id "
-              << r.project.id << ") and user '" << r.user.name << "' with password " << r.password
-              << "\ncsmsd: " << (saved ? "saved to " + path + " (mode 0600)" : "could not write " + path) << std::endl;
+              << r.project.id << ") and user '" << r.user.name << "'"
+              << (show ? " with password " + r.password : std::string()) << "\ncsmsd: "
+              << (saved ? "the password is in " + path + " (mode 0600); delete it once read"
+                        : "could not write " + path)
+              << std::endl;
   }
   return Status::OK();
 }

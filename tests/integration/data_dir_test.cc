@@ -88,5 +88,20 @@ TEST(DataDir, FreshDirIs0700AndEveryFileIs0600) {
   EXPECT_EQ(ModeOf(dir), 0700u);
 }
 
+// Under systemd or a container runtime stdout is a log others may read: the generated admin
+// password goes to the 0600 file only, and the log says where it is.
+TEST(DataDir, FirstStartKeepsThePasswordOutOfANonTerminalStdout) {
+  CSMS_SKIP_ON_POSTGRES("the first start's credentials file of a data dir");
+  ScratchDir scratch;
+  std::string dir = scratch.path + "/data";
+  CsmsdProcess server;
+  ASSERT_TRUE(server.Start({"--no-access-log", "--data-dir", dir})) << server.Log();
+  auto creds = ReadInitialCredentials(dir);
+  ASSERT_GE(creds["password"].size(), 16u);
+  EXPECT_EQ(server.Log().find(creds["password"]), std::string::npos) << server.Log();
+  EXPECT_NE(server.Log().find(dir + "/initial-credentials"), std::string::npos) << server.Log();
+  EXPECT_EQ(server.Stop(), 0);
+}
+
 }  // namespace
 }  // namespace csms::test
