@@ -1,7 +1,7 @@
-// The one-clause builder of notification-record filters (store/sqlite/record_filter.h, redrive's):
+// The one-clause builder of notification-record filters (store/sql/record_filter.h, redrive's):
 // each filter of a RecordQuery selects exactly the rows it names, an absent one drops out, and
 // redrive takes the records the listing (record_page.h) shows for the same filter.
-#include "store/sqlite/record_filter.h"
+#include "store/sql/record_filter.h"
 
 #include <gtest/gtest.h>
 
@@ -44,7 +44,7 @@ const std::vector<Row>& Rows() {
   return rows;
 }
 
-bool Matches(const Row& r, const RecordQuery& q, sqlite::NoStatusMeans no_status) {
+bool Matches(const Row& r, const RecordQuery& q, sql::NoStatusMeans no_status) {
   if (r.project != q.project_id || r.time < q.min_create_time) return false;
   if (q.start_time && r.time < *q.start_time) return false;
   if (q.end_time && r.time > *q.end_time) return false;
@@ -52,7 +52,7 @@ bool Matches(const Row& r, const RecordQuery& q, sqlite::NoStatusMeans no_status
   if (q.secret_name && r.secret != *q.secret_name) return false;
   if (q.trigger_event_type && r.type != *q.trigger_event_type) return false;
   if (q.status) return r.status == *q.status;
-  if (no_status == sqlite::NoStatusMeans::kFinished) return r.status != NotificationStatus::kPending;
+  if (no_status == sql::NoStatusMeans::kFinished) return r.status != NotificationStatus::kPending;
   return r.status == NotificationStatus::kFail || r.status == NotificationStatus::kInvalid;
 }
 
@@ -76,16 +76,16 @@ class RecordFilterTest : public ::testing::Test {
     }
   }
 
-  std::set<std::string> Select(const RecordQuery& q, sqlite::NoStatusMeans no_status) {
+  std::set<std::string> Select(const RecordQuery& q, sql::NoStatusMeans no_status) {
     std::set<std::string> ids;
     Status s = sqlite::QueryMany(
-        *conn_, "SELECT id FROM notifications WHERE " + sqlite::RecordFilterSql(no_status),
-        [&](Statement& st) { sqlite::BindRecordFilter(st, q); }, [&](Statement& st) { ids.insert(st.Text(0)); });
+        *conn_, "SELECT id FROM notifications WHERE " + sql::RecordFilterSql(no_status),
+        [&](Statement& st) { sql::BindRecordFilter(st, q); }, [&](Statement& st) { ids.insert(st.Text(0)); });
     EXPECT_TRUE(s.ok()) << s.ToString();
     return ids;
   }
 
-  static std::set<std::string> Expected(const RecordQuery& q, sqlite::NoStatusMeans no_status) {
+  static std::set<std::string> Expected(const RecordQuery& q, sql::NoStatusMeans no_status) {
     std::set<std::string> ids;
     for (const Row& r : Rows()) {
       if (Matches(r, q, no_status)) ids.insert(r.id);
@@ -117,15 +117,15 @@ TEST_F(RecordFilterTest, EachFilterSelectsExactlyItsRows) {
   with([](RecordQuery& q) { q.status = NotificationStatus::kSuccess; });
   with([](RecordQuery& q) { q.event_name = "ev1", q.secret_name = "s1", q.trigger_event_type = EventType::kDeleted; });
   with([](RecordQuery& q) { q.project_id = kOther; });
-  for (auto no_status : {sqlite::NoStatusMeans::kFinished, sqlite::NoStatusMeans::kFailed}) {
+  for (auto no_status : {sql::NoStatusMeans::kFinished, sql::NoStatusMeans::kFailed}) {
     for (size_t i = 0; i < queries.size(); ++i) {
       EXPECT_EQ(Select(queries[i], no_status), Expected(queries[i], no_status))
           << "query " << i << ", no_status " << static_cast<int>(no_status);
     }
   }
   // The expectations are not trivially all or nothing.
-  EXPECT_EQ(Expected(base, sqlite::NoStatusMeans::kFinished), (std::set<std::string>{"r1", "r2", "r3", "r5"}));
-  EXPECT_EQ(Expected(base, sqlite::NoStatusMeans::kFailed), (std::set<std::string>{"r2", "r3", "r5"}));
+  EXPECT_EQ(Expected(base, sql::NoStatusMeans::kFinished), (std::set<std::string>{"r1", "r2", "r3", "r5"}));
+  EXPECT_EQ(Expected(base, sql::NoStatusMeans::kFailed), (std::set<std::string>{"r2", "r3", "r5"}));
 }
 
 // Through the repositories: redrive with a filter re-queues exactly the failed records the

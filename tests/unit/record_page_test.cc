@@ -1,10 +1,10 @@
-// Filtered pages of the notification-record listing (store/sqlite/record_page.h) read O(limit)
+// Filtered pages of the notification-record listing (store/sql/record_page.h) read O(limit)
 // rows: for every shape of query the repository can build (each set of secret / event / trigger-type
 // filters, each status or none, each kind of upper bound), SQLite's plan walks one of the
 // notifications_page_* indexes with every filter as an equality on its leading columns, never scans
 // the table and never sorts. And the pages are exactly what the filters select, in order, with the
 // keyset cursor (time and id, or the legacy time-only marker) resuming where the last page ended.
-#include "store/sqlite/record_page.h"
+#include "store/sql/record_page.h"
 
 #include <gtest/gtest.h>
 
@@ -85,8 +85,8 @@ TEST(RecordPagePlan, EveryShapeWalksOneIndexByAllItsFiltersWithoutSortingOrScann
     SCOPED_TRACE(Describe(q));
     std::vector<std::string> plan;
     ASSERT_TRUE(sqlite::QueryMany(
-                    *conn, "EXPLAIN QUERY PLAN " + sqlite::RecordPageSql(q),
-                    [&](Statement& s) { BindRecordPage(s, q); }, [&](Statement& s) { plan.push_back(s.Text(3)); })
+                    *conn, "EXPLAIN QUERY PLAN " + sql::RecordPageSql(q),
+                    [&](Statement& s) { sql::BindRecordPage(s, q); }, [&](Statement& s) { plan.push_back(s.Text(3)); })
                     .ok());
     std::string all;
     for (const auto& line : plan) all += line + "\n";

@@ -1,6 +1,6 @@
 // PostgreSQL storage of access keys. The sealed SK is binary; it is stored as Base64 text.
 #include "crypto/encoding.h"
-#include "store/postgres/decode.h"
+#include "store/sql/row_errors.h"
 #include "store/postgres/query.h"
 #include "store/postgres/repositories.h"
 

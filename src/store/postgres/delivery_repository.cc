@@ -8,13 +8,19 @@
 #include <unordered_set>
 
 #include "common/errors.h"
-#include "store/postgres/decode.h"
+#include "store/sql/record_columns.h"
+#include "store/sql/record_filter.h"
+#include "store/sql/row_errors.h"
 #include "store/postgres/query.h"
-#include "store/postgres/record_columns.h"
-#include "store/postgres/record_filter.h"
 #include "store/postgres/repositories.h"
 
 namespace csms::postgres {
+
+using sql::BindRecordFilter;
+using sql::kRecordFilterParams;
+using sql::NoStatusMeans;
+using sql::ReadRecordColumns;
+using sql::RecordFilterSql;
 
 Status PgDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, const std::string& owner, int limit,
                                       std::vector<ClaimedNotification>* out) {

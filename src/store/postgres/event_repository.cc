@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "common/errors.h"
-#include "store/postgres/decode.h"
+#include "store/sql/row_errors.h"
 #include "store/postgres/query.h"
 #include "store/postgres/repositories.h"
 

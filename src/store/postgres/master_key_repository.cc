@@ -4,7 +4,7 @@
 #include "store/postgres/master_key_repository.h"
 
 #include "crypto/encoding.h"
-#include "store/postgres/decode.h"
+#include "store/sql/row_errors.h"
 #include "store/postgres/query.h"
 
 namespace csms::postgres {

@@ -12,10 +12,13 @@
 #include "common/errors.h"
 #include "common/status.h"
 #include "store/postgres/connection.h"
+#include "store/sql/row_errors.h"
 
 namespace csms::postgres {
 
-inline Status NotFound(const char* what) { return errors::ResourceNotFound(std::string(what) + " not found"); }
+using sql::DecodeColumn;
+using sql::NotFound;
+using sql::UnreadableColumn;
 
 template <typename RowFn>
 Status ReadRow(RowFn& row, Statement& s) {

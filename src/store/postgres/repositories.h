@@ -6,6 +6,8 @@
 #include "store/event_repository.h"
 #include "store/identity_repository.h"
 #include "store/postgres/connection.h"
+#include "store/postgres/dialect.h"
+#include "store/sql/record_repository.h"
 #include "store/record_repository.h"
 #include "store/secret_repository.h"
 #include "store/tag_repository.h"
@@ -65,16 +67,7 @@ class PgEventRepository final : public EventRepository {
   Connection& conn_;
 };
 
-class PgRecordRepository final : public RecordRepository {
- public:
-  explicit PgRecordRepository(Connection& conn) : conn_(conn) {}
-  Status Insert(const NotificationRecord& record) override;
-  Status List(const RecordQuery& query, std::vector<NotificationRecord>* out) override;
-  Status PurgeOlderThan(int64_t horizon, int limit, int64_t* deleted) override;
-
- private:
-  Connection& conn_;
-};
+using PgRecordRepository = sql::RecordRepositoryOn<Dialect>;
 
 class PgSecretRepository final : public SecretRepository {
  public:
@@ -185,3 +178,5 @@ class PgTagRepository final : public TagRepository {
 };
 
 }  // namespace csms::postgres
+
+extern template class csms::sql::RecordRepositoryOn<csms::postgres::Dialect>;

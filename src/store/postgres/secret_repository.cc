@@ -1,6 +1,6 @@
 // PostgreSQL storage of secrets, versions, stages and master-key checks.
 #include "common/errors.h"
-#include "store/postgres/decode.h"
+#include "store/sql/row_errors.h"
 #include "store/postgres/query.h"
 #include "store/postgres/repositories.h"
 

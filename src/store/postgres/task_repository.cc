@@ -1,6 +1,6 @@
 // PostgreSQL storage of rotation tasks.
 #include "common/errors.h"
-#include "store/postgres/decode.h"
+#include "store/sql/row_errors.h"
 #include "store/postgres/query.h"
 #include "store/postgres/repositories.h"
 

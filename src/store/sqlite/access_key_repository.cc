@@ -1,6 +1,6 @@
 // SQLite storage of access keys. The sealed SK is binary; it is stored as Base64 text.
 #include "crypto/encoding.h"
-#include "store/sqlite/decode.h"
+#include "store/sql/row_errors.h"
 #include "store/sqlite/query.h"
 #include "store/sqlite/repositories.h"
 

@@ -106,6 +106,13 @@ class Connection {
   Status ExecScript(std::string_view sql);
   sqlite3* db() { return db_; }
 
+  // Rows changed by the last statement run (the repositories shared with PostgreSQL, store/sql/).
+  int64_t changes() const { return sqlite3_changes(db_); }
+  // The transaction wrote notifications that are due now. A no-op: the process that commits is
+  // the only one delivering, and its store rings its own dispatcher (PostgreSQL notifies the
+  // other replicas here).
+  void note_outbox_due() {}
+
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;

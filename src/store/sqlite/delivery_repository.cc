@@ -6,13 +6,19 @@
 #include <limits>
 
 #include "common/errors.h"
-#include "store/sqlite/decode.h"
+#include "store/sql/record_columns.h"
+#include "store/sql/record_filter.h"
+#include "store/sql/row_errors.h"
 #include "store/sqlite/query.h"
-#include "store/sqlite/record_columns.h"
-#include "store/sqlite/record_filter.h"
 #include "store/sqlite/repositories.h"
 
 namespace csms::sqlite {
+
+using sql::BindRecordFilter;
+using sql::kRecordFilterParams;
+using sql::NoStatusMeans;
+using sql::ReadRecordColumns;
+using sql::RecordFilterSql;
 
 Status SqliteDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, const std::string& owner, int limit,
                                           std::vector<ClaimedNotification>* out) {

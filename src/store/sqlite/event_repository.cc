@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "common/errors.h"
-#include "store/sqlite/decode.h"
+#include "store/sql/row_errors.h"
 #include "store/sqlite/query.h"
 #include "store/sqlite/repositories.h"
 

@@ -3,7 +3,7 @@
 #include "store/sqlite/master_key_repository.h"
 
 #include "crypto/encoding.h"
-#include "store/sqlite/decode.h"
+#include "store/sql/row_errors.h"
 #include "store/sqlite/query.h"
 
 namespace csms::sqlite {

@@ -12,10 +12,13 @@
 #include "common/errors.h"
 #include "common/status.h"
 #include "store/sqlite/connection.h"
+#include "store/sql/row_errors.h"
 
 namespace csms::sqlite {
 
-inline Status NotFound(const char* what) { return errors::ResourceNotFound(std::string(what) + " not found"); }
+using sql::DecodeColumn;
+using sql::NotFound;
+using sql::UnreadableColumn;
 
 // Runs `row` on the current row and gives its Status (ok for a row function returning void).
 template <typename RowFn>
@@ -41,7 +44,16 @@ Status Exec(Connection& conn, std::string_view sql, BindFn bind) {
 template <typename BindFn>
 Status ExecOne(Connection& conn, std::string_view sql, const char* what, BindFn bind) {
   CSMS_RETURN_IF_ERROR(Exec(conn, sql, bind));
-  return sqlite3_changes(conn.db()) == 0 ? NotFound(what) : Status::OK();
+  return conn.changes() == 0 ? NotFound(what) : Status::OK();
+}
+
+// An INSERT ... ON CONFLICT DO NOTHING: no row inserted means a unique key was taken (kConflict).
+// The same as PostgreSQL's (there a failed statement aborts the transaction), so the repositories
+// shared by both engines (store/sql/) read alike.
+template <typename BindFn>
+Status InsertOne(Connection& conn, std::string_view sql, const char* what, BindFn bind) {
+  CSMS_RETURN_IF_ERROR(Exec(conn, sql, bind));
+  return conn.changes() == 0 ? errors::NameTaken(std::string(what) + " exists already") : Status::OK();
 }
 
 template <typename BindFn, typename RowFn>

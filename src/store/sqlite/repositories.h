@@ -8,6 +8,8 @@
 #include "store/record_repository.h"
 #include "store/secret_repository.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/dialect.h"
+#include "store/sql/record_repository.h"
 #include "store/tag_repository.h"
 #include "store/task_repository.h"
 
@@ -65,16 +67,7 @@ class SqliteEventRepository final : public EventRepository {
   Connection& conn_;
 };
 
-class SqliteRecordRepository final : public RecordRepository {
- public:
-  explicit SqliteRecordRepository(Connection& conn) : conn_(conn) {}
-  Status Insert(const NotificationRecord& record) override;
-  Status List(const RecordQuery& query, std::vector<NotificationRecord>* out) override;
-  Status PurgeOlderThan(int64_t horizon, int limit, int64_t* deleted) override;
-
- private:
-  Connection& conn_;
-};
+using SqliteRecordRepository = sql::RecordRepositoryOn<Dialect>;
 
 class SqliteSecretRepository final : public SecretRepository {
  public:
@@ -185,3 +178,5 @@ class SqliteTagRepository final : public TagRepository {
 };
 
 }  // namespace csms::sqlite
+
+extern template class csms::sql::RecordRepositoryOn<csms::sqlite::Dialect>;

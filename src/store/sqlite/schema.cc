@@ -269,7 +269,7 @@ CREATE TABLE project_settings (
   update_time INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
-    // 10: filtered pages of notification records (store/sqlite/record_page.h). One index per set of
+    // 10: filtered pages of notification records (store/sql/record_page.h). One index per set of
     // equality filters a listing can carry (secret, event, trigger type; the status is always one
     // value, a listing without it merges one walk per final status), each ending in the page order,
     // so every filtered page reads O(limit) index entries whatever the filters select.

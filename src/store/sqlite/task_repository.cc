@@ -1,6 +1,6 @@
 // SQLite storage of rotation tasks.
 #include "common/errors.h"
-#include "store/sqlite/decode.h"
+#include "store/sql/row_errors.h"
 #include "store/sqlite/query.h"
 #include "store/sqlite/repositories.h"
 

@@ -1,10 +1,10 @@
-#include "store/sqlite/record_page.h"
+#include "store/sql/record_page.h"
 
 #include <algorithm>
 #include <array>
 #include <initializer_list>
 
-namespace csms::sqlite {
+namespace csms::sql {
 namespace {
 
 // Parameters: ?1 project, ?2 lower time bound, ?3 secret, ?4 event, ?5 trigger type, ?6 upper time
@@ -12,24 +12,7 @@ namespace {
 constexpr int kSecretBit = 1, kEventBit = 2, kTypeBit = 4;
 constexpr int kStatusShapes = 5;  // the final statuses (no status filter), then each status by its enum value + 1
 
-// The upper bound of create_time, from `end_time` and the cursor, reduced to the one that binds:
-// SQLite takes a single upper range bound from the index, so the other must not be left as a
-// filter that hides which one limits the walk.
-enum class Upper { kNone, kEnd, kBeforeTime, kBeforeRow, kCount };
-
-Upper UpperOf(const RecordQuery& q, int64_t* time) {
-  if (q.before_time && (!q.end_time || *q.before_time <= *q.end_time)) {
-    // (create_time, id) < (before_time, before_id) implies create_time <= before_time <= end_time.
-    *time = *q.before_time;
-    return q.before_id ? Upper::kBeforeRow : Upper::kBeforeTime;
-  }
-  if (q.end_time) {
-    // Either no cursor, or one later than end_time: every row of the window is older than it.
-    *time = *q.end_time;
-    return Upper::kEnd;
-  }
-  return Upper::kNone;
-}
+using Upper = RecordPageUpper;
 
 int FilterBits(const RecordQuery& q) {
   return (q.secret_name ? kSecretBit : 0) | (q.event_name ? kEventBit : 0) | (q.trigger_event_type ? kTypeBit : 0);
@@ -102,21 +85,23 @@ const std::array<std::string, kShapes>& AllSql() {
 
 }  // namespace
 
+RecordPageUpper RecordPageUpperOf(const RecordQuery& q, int64_t* time) {
+  if (q.before_time && (!q.end_time || *q.before_time <= *q.end_time)) {
+    // (create_time, id) < (before_time, before_id) implies create_time <= before_time <= end_time.
+    *time = *q.before_time;
+    return q.before_id ? RecordPageUpper::kBeforeRow : RecordPageUpper::kBeforeTime;
+  }
+  if (q.end_time) {
+    // Either no cursor, or one later than end_time: every row of the window is older than it.
+    *time = *q.end_time;
+    return RecordPageUpper::kEnd;
+  }
+  return RecordPageUpper::kNone;
+}
+
 const std::string& RecordPageSql(const RecordQuery& q) {
   int64_t unused = 0;
-  return AllSql()[ShapeIndex(FilterBits(q), StatusShape(q), UpperOf(q, &unused))];
+  return AllSql()[ShapeIndex(FilterBits(q), StatusShape(q), RecordPageUpperOf(q, &unused))];
 }
 
-void BindRecordPage(Statement& s, const RecordQuery& q) {
-  s.Bind(1, q.project_id).Bind(2, std::max(q.min_create_time, q.start_time.value_or(q.min_create_time)));
-  if (q.secret_name) s.Bind(3, *q.secret_name);
-  if (q.event_name) s.Bind(4, *q.event_name);
-  if (q.trigger_event_type) s.Bind(5, EventTypeName(*q.trigger_event_type));
-  int64_t upper_time = 0;
-  Upper upper = UpperOf(q, &upper_time);
-  if (upper != Upper::kNone) s.Bind(6, upper_time);
-  if (upper == Upper::kBeforeRow) s.Bind(7, *q.before_id);
-  s.Bind(8, q.limit);
-}
-
-}  // namespace csms::sqlite
+}  // namespace csms::sql

@@ -1,6 +1,6 @@
-#include "store/sqlite/record_filter.h"
+#include "store/sql/record_filter.h"
 
-namespace csms::sqlite {
+namespace csms::sql {
 
 std::string RecordFilterSql(NoStatusMeans no_status) {
   std::string sql =
@@ -14,11 +14,4 @@ std::string RecordFilterSql(NoStatusMeans no_status) {
   return sql;
 }
 
-void BindRecordFilter(Statement& s, const RecordQuery& q) {
-  s.Bind(1, q.project_id).Bind(2, q.min_create_time);
-  s.BindOpt(3, q.start_time).BindOpt(4, q.end_time).BindOpt(5, q.event_name).BindOpt(6, q.secret_name);
-  q.trigger_event_type ? s.Bind(7, EventTypeName(*q.trigger_event_type)) : s.BindNull(7);
-  q.status ? s.Bind(8, NotificationStatusName(*q.status)) : s.BindNull(8);
-}
-
-}  // namespace csms::sqlite
+}  // namespace csms::sql

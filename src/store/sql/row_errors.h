@@ -1,6 +1,8 @@
-// Decoding stored values never invents one: a column whose text this build does not know (an
-// unknown state, target type, trigger type or status — a corrupted row, or one written by a newer
-// csmsd) is an internal error that names the table, the row and the column, never a default.
+// What both SQL engines (store/sqlite, store/postgres) answer for a row that is missing or that
+// this build cannot read. Decoding stored values never invents one: a column whose text this build
+// does not know (an unknown state, target type, trigger type or status — a corrupted row, or one
+// written by a newer csmsd) is an internal error that names the table, the row and the column,
+// never a default.
 #pragma once
 
 #include <optional>
@@ -10,7 +12,9 @@
 #include "common/errors.h"
 #include "common/status.h"
 
-namespace csms::sqlite {
+namespace csms::sql {
+
+inline Status NotFound(const char* what) { return errors::ResourceNotFound(std::string(what) + " not found"); }
 
 inline Status UnreadableColumn(std::string_view table, std::string_view row, std::string_view column,
                                std::string_view value) {
@@ -28,4 +32,4 @@ Status DecodeColumn(std::string_view text, ParseFn parse, std::string_view table
   return Status::OK();
 }
 
-}  // namespace csms::sqlite
+}  // namespace csms::sql
