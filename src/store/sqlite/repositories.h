@@ -9,6 +9,7 @@
 #include "store/secret_repository.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/dialect.h"
+#include "store/sql/secret_repository.h"
 #include "store/sql/record_repository.h"
 #include "store/tag_repository.h"
 #include "store/task_repository.h"
@@ -69,42 +70,7 @@ class SqliteEventRepository final : public EventRepository {
 
 using SqliteRecordRepository = sql::RecordRepositoryOn<Dialect>;
 
-class SqliteSecretRepository final : public SecretRepository {
- public:
-  explicit SqliteSecretRepository(Connection& conn) : conn_(conn) {}
-  Status Count(const std::string& project_id, int64_t* count) override;
-  Status Insert(const Secret& secret) override;
-  Status Get(const std::string& project_id, const std::string& name, Secret* out) override;
-  Status GetById(const std::string& secret_id, Secret* out) override;
-  Status Update(const Secret& secret) override;
-  Status SetNotificationSequence(const std::string& secret_id, int64_t sequence) override;
-  Status Delete(const Secret& secret) override;
-  Status List(const std::string& project_id, const std::string& after_name,
-              const std::optional<std::string>& event_name, int limit, std::vector<Secret>* out) override;
-  Status FindSubscriber(const std::string& project_id, const std::string& event_name, std::string* out) override;
-  Status InsertVersion(const SecretVersion& version) override;
-  Status GetVersion(const std::string& secret_id, int64_t number, bool with_value, SecretVersion* out) override;
-  Status UpdateVersionExpiry(const std::string& secret_id, int64_t number, const std::optional<int64_t>& expire_time,
-                             const ExpirySchedule& expiry) override;
-  Status DeleteVersion(const std::string& secret_id, int64_t number) override;
-  Status CountVersions(const std::string& secret_id, int64_t* count) override;
-  Status ListVersions(const std::string& secret_id, int64_t after_number, int limit,
-                      std::vector<SecretVersion>* out) override;
-  Status OldestUnstagedVersion(const std::string& secret_id, int64_t except_number, int64_t* number) override;
-  Status ListStages(const std::string& secret_id, std::vector<Stage>* out) override;
-  Status GetStage(const std::string& secret_id, const std::string& name, Stage* out) override;
-  Status PutStage(const Stage& stage) override;
-  Status DeleteStage(const std::string& secret_id, const std::string& name) override;
-  Status DueVersions(int64_t now, int limit, std::vector<SecretVersion>* out) override;
-  Status DueRotations(int64_t now, int limit, std::vector<Secret>* out) override;
-  Status DueDeletions(int64_t now, int limit, std::vector<Secret>* out) override;
-  Status GetKeyCheck(const std::string& alias, std::string* key_id, std::string* sealed) override;
-  Status InsertKeyCheck(const std::string& key_id, const std::string& alias, const std::string& sealed,
-                        int64_t now) override;
-
- private:
-  Connection& conn_;
-};
+using SqliteSecretRepository = sql::SecretRepositoryOn<Dialect>;
 
 class SqliteTaskRepository final : public TaskRepository {
  public:
@@ -180,3 +146,5 @@ class SqliteTagRepository final : public TagRepository {
 }  // namespace csms::sqlite
 
 extern template class csms::sql::RecordRepositoryOn<csms::sqlite::Dialect>;
+
+extern template class csms::sql::SecretRepositoryOn<csms::sqlite::Dialect>;
