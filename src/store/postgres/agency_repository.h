@@ -3,17 +3,13 @@
 
 #include "store/agency_repository.h"
 #include "store/postgres/connection.h"
+#include "store/postgres/dialect.h"
+#include "store/sql/agency_repository.h"
 
 namespace csms::postgres {
 
-class PgAgencyRepository final : public AgencyRepository {
- public:
-  explicit PgAgencyRepository(Connection& conn) : conn_(conn) {}
-  Status Insert(const Agency& agency) override;
-  Status Get(const std::string& domain_id, const std::string& secret_type, Agency* out) override;
-
- private:
-  Connection& conn_;
-};
+using PgAgencyRepository = sql::AgencyRepositoryOn<Dialect>;
 
 }  // namespace csms::postgres
+
+extern template class csms::sql::AgencyRepositoryOn<csms::postgres::Dialect>;

@@ -8,11 +8,11 @@
 #include <unordered_set>
 
 #include "common/errors.h"
+#include "store/postgres/query.h"
+#include "store/postgres/repositories.h"
 #include "store/sql/record_columns.h"
 #include "store/sql/record_filter.h"
 #include "store/sql/row_errors.h"
-#include "store/postgres/query.h"
-#include "store/postgres/repositories.h"
 
 namespace csms::postgres {
 

@@ -3,25 +3,13 @@
 
 #include "store/master_key_repository.h"
 #include "store/postgres/connection.h"
+#include "store/postgres/dialect.h"
+#include "store/sql/master_key_repository.h"
 
 namespace csms::postgres {
 
-class PgMasterKeyRepository final : public MasterKeyRepository {
- public:
-  explicit PgMasterKeyRepository(Connection& conn) : conn_(conn) {}
-  Status ListVersions(std::vector<MasterKeyVersion>* out) override;
-  Status InsertVersion(const MasterKeyVersion& v) override;
-  Status SetVersionState(int64_t version, const std::string& state, std::optional<int64_t> retire_time) override;
-  Status GetRewrap(RewrapState* out) override;
-  Status PutRewrap(const RewrapState& state) override;
-  Status ListSealed(SealedKind kind, const RewrapState& from, const std::string& kms_key_id, int limit,
-                    std::vector<SealedRow>* out) override;
-  Status ReplaceSealed(SealedKind kind, const SealedRow& row, const std::string& new_sealed, bool* updated) override;
-  Status CountSealed(SealedKind kind, const std::string& kms_key_id, int64_t* out) override;
-  Status ReplaceKeyCheck(const std::string& alias, const std::string& sealed) override;
-
- private:
-  Connection& conn_;
-};
+using PgMasterKeyRepository = sql::MasterKeyRepositoryOn<Dialect>;
 
 }  // namespace csms::postgres
+
+extern template class csms::sql::MasterKeyRepositoryOn<csms::postgres::Dialect>;

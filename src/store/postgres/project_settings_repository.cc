@@ -1,31 +1,9 @@
-#include "store/postgres/project_settings_repository.h"
-
+// PostgreSQL storage: the projectsettings repository shared by both engines
+// (store/sql/project_settings_repository_impl.h).
+#include "store/postgres/dialect.h"
 #include "store/postgres/query.h"
+#include "store/sql/project_settings_repository_impl.h"
 
-namespace csms::postgres {
-
-Status PgProjectSettingsRepository::Get(const std::string& project_id, ProjectSettings* out) {
-  *out = ProjectSettings();
-  Status s = QueryOne(
-      conn_, "SELECT checking_secret_strength, update_time FROM project_settings WHERE project_id = ?1",
-      "project settings", [&](Statement& st) { st.Bind(1, project_id); },
-      [&](Statement& st) {
-        out->checking_secret_strength = st.Int(0) != 0;
-        out->update_time = st.Int(1);
-      });
-  return s.IsNotFound() ? Status::OK() : s;
-}
-
-Status PgProjectSettingsRepository::Put(const std::string& project_id, const ProjectSettings& settings) {
-  return Exec(conn_,
-              "INSERT INTO project_settings (project_id, checking_secret_strength, update_time) VALUES (?1, ?2, ?3) "
-              "ON CONFLICT (project_id) DO UPDATE SET checking_secret_strength = excluded.checking_secret_strength, "
-              "update_time = excluded.update_time",
-              [&](Statement& st) {
-                st.Bind(1, project_id)
-                    .Bind(2, static_cast<int64_t>(settings.checking_secret_strength ? 1 : 0))
-                    .Bind(3, settings.update_time);
-              });
-}
-
-}  // namespace csms::postgres
+namespace csms::sql {
+template class ProjectSettingsRepositoryOn<postgres::Dialect>;
+}  // namespace csms::sql

@@ -2,18 +2,14 @@
 #pragma once
 
 #include "store/postgres/connection.h"
+#include "store/postgres/dialect.h"
 #include "store/project_settings_repository.h"
+#include "store/sql/project_settings_repository.h"
 
 namespace csms::postgres {
 
-class PgProjectSettingsRepository final : public ProjectSettingsRepository {
- public:
-  explicit PgProjectSettingsRepository(Connection& conn) : conn_(conn) {}
-  Status Get(const std::string& project_id, ProjectSettings* out) override;
-  Status Put(const std::string& project_id, const ProjectSettings& settings) override;
-
- private:
-  Connection& conn_;
-};
+using PgProjectSettingsRepository = sql::ProjectSettingsRepositoryOn<Dialect>;
 
 }  // namespace csms::postgres
+
+extern template class csms::sql::ProjectSettingsRepositoryOn<csms::postgres::Dialect>;

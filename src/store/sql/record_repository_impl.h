@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "common/errors.h"
 #include "store/sql/record_columns.h"
 #include "store/sql/record_page.h"
 #include "store/sql/record_repository.h"

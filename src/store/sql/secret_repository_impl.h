@@ -1,6 +1,8 @@
 // The definitions of sql::SecretRepositoryOn (secret_repository.h), included once by each engine's .cc
 // after its query.h: Exec, InsertOne, QueryOne and QueryMany are the engine's, found through
 // the connection's namespace.
+//
+// Storage of secrets, versions, stages and master-key checks.
 #pragma once
 
 #include "common/errors.h"

@@ -2,18 +2,14 @@
 #pragma once
 
 #include "store/agency_repository.h"
+#include "store/sql/agency_repository.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/dialect.h"
 
 namespace csms::sqlite {
 
-class SqliteAgencyRepository final : public AgencyRepository {
- public:
-  explicit SqliteAgencyRepository(Connection& conn) : conn_(conn) {}
-  Status Insert(const Agency& agency) override;
-  Status Get(const std::string& domain_id, const std::string& secret_type, Agency* out) override;
-
- private:
-  Connection& conn_;
-};
+using SqliteAgencyRepository = sql::AgencyRepositoryOn<Dialect>;
 
 }  // namespace csms::sqlite
+
+extern template class csms::sql::AgencyRepositoryOn<csms::sqlite::Dialect>;

@@ -50,6 +50,8 @@ class Statement {
     if (v) return Bind(index, *v);
     return BindNull(index);
   }
+  // PostgreSQL types its NULLs; SQLite's have none (the repositories shared by both call this).
+  Statement& BindNullInt(int index) { return BindNull(index); }
   Statement& BindNull(int index) {
     sqlite3_bind_null(stmt_, index);
     return *this;

@@ -2,20 +2,14 @@
 #pragma once
 
 #include "store/db_instance_repository.h"
+#include "store/sql/db_instance_repository.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/dialect.h"
 
 namespace csms::sqlite {
 
-class SqliteDbInstanceRepository final : public DbInstanceRepository {
- public:
-  explicit SqliteDbInstanceRepository(Connection& conn) : conn_(conn) {}
-  Status Insert(const DbInstance& instance) override;
-  Status Get(const std::string& project_id, const std::string& instance_id, DbInstance* out) override;
-  Status List(const std::string& project_id, std::vector<DbInstance>* out) override;
-  Status Delete(const std::string& project_id, const std::string& instance_id) override;
-
- private:
-  Connection& conn_;
-};
+using SqliteDbInstanceRepository = sql::DbInstanceRepositoryOn<Dialect>;
 
 }  // namespace csms::sqlite
+
+extern template class csms::sql::DbInstanceRepositoryOn<csms::sqlite::Dialect>;

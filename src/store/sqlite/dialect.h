@@ -9,6 +9,10 @@ struct Dialect {
   using Connection = sqlite::Connection;
   using Statement = sqlite::Statement;
   // The cheapest address of a row, for DELETE ... WHERE <key> IN (SELECT <key> ... LIMIT n).
+  // position(haystack, needle) of a substring, 1-based, 0 when absent (a filter with no LIKE escapes).
+  static constexpr const char* kSubstringAt = "instr";
+  // The current time in epoch milliseconds, as an SQL expression.
+  static constexpr const char* kNowMillis = "strftime('%s','now')*1000";
   static constexpr const char* kRowKey = "rowid";
 };
 

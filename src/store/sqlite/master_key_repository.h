@@ -2,26 +2,14 @@
 #pragma once
 
 #include "store/master_key_repository.h"
+#include "store/sql/master_key_repository.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/dialect.h"
 
 namespace csms::sqlite {
 
-class SqliteMasterKeyRepository final : public MasterKeyRepository {
- public:
-  explicit SqliteMasterKeyRepository(Connection& conn) : conn_(conn) {}
-  Status ListVersions(std::vector<MasterKeyVersion>* out) override;
-  Status InsertVersion(const MasterKeyVersion& v) override;
-  Status SetVersionState(int64_t version, const std::string& state, std::optional<int64_t> retire_time) override;
-  Status GetRewrap(RewrapState* out) override;
-  Status PutRewrap(const RewrapState& state) override;
-  Status ListSealed(SealedKind kind, const RewrapState& from, const std::string& kms_key_id, int limit,
-                    std::vector<SealedRow>* out) override;
-  Status ReplaceSealed(SealedKind kind, const SealedRow& row, const std::string& new_sealed, bool* updated) override;
-  Status CountSealed(SealedKind kind, const std::string& kms_key_id, int64_t* out) override;
-  Status ReplaceKeyCheck(const std::string& alias, const std::string& sealed) override;
-
- private:
-  Connection& conn_;
-};
+using SqliteMasterKeyRepository = sql::MasterKeyRepositoryOn<Dialect>;
 
 }  // namespace csms::sqlite
+
+extern template class csms::sql::MasterKeyRepositoryOn<csms::sqlite::Dialect>;

@@ -2,18 +2,14 @@
 #pragma once
 
 #include "store/project_settings_repository.h"
+#include "store/sql/project_settings_repository.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/dialect.h"
 
 namespace csms::sqlite {
 
-class SqliteProjectSettingsRepository final : public ProjectSettingsRepository {
- public:
-  explicit SqliteProjectSettingsRepository(Connection& conn) : conn_(conn) {}
-  Status Get(const std::string& project_id, ProjectSettings* out) override;
-  Status Put(const std::string& project_id, const ProjectSettings& settings) override;
-
- private:
-  Connection& conn_;
-};
+using SqliteProjectSettingsRepository = sql::ProjectSettingsRepositoryOn<Dialect>;
 
 }  // namespace csms::sqlite
+
+extern template class csms::sql::ProjectSettingsRepositoryOn<csms::sqlite::Dialect>;

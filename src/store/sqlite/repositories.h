@@ -7,98 +7,31 @@
 #include "store/identity_repository.h"
 #include "store/record_repository.h"
 #include "store/secret_repository.h"
+#include "store/sql/access_key_repository.h"
+#include "store/sql/event_repository.h"
+#include "store/sql/identity_repository.h"
+#include "store/sql/record_repository.h"
+#include "store/sql/secret_repository.h"
+#include "store/sql/tag_repository.h"
+#include "store/sql/task_repository.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/dialect.h"
-#include "store/sql/secret_repository.h"
-#include "store/sql/record_repository.h"
 #include "store/tag_repository.h"
 #include "store/task_repository.h"
 
 namespace csms::sqlite {
 
-class SqliteIdentityRepository final : public IdentityRepository {
- public:
-  explicit SqliteIdentityRepository(Connection& conn) : conn_(conn) {}
-  Status InsertDomain(const Domain& domain) override;
-  Status GetDomainByName(const std::string& name, Domain* out) override;
-  Status GetDomainById(const std::string& id, Domain* out) override;
-  Status InsertProject(const Project& project) override;
-  Status GetProjectById(const std::string& id, Project* out) override;
-  Status GetProjectByName(const std::string& domain_id, const std::string& name, Project* out) override;
-  Status ListProjects(const std::string& domain_id, std::vector<Project>* out) override;
-  Status InsertUser(const User& user) override;
-  Status GetUserByName(const std::string& domain_id, const std::string& name, User* out) override;
-  Status GetUserById(const std::string& id, User* out) override;
-  Status UpdateUserPassword(const std::string& user_id, const std::string& password_hash) override;
-  Status SetUserEnabled(const std::string& user_id, bool enabled) override;
-  Status CountUsers(const std::string& domain_id, const std::string& name_contains, int64_t* out) override;
-  Status ListUsers(const std::string& domain_id, const std::string& name_contains, int64_t offset, int limit,
-                   std::vector<UserDetail>* out) override;
-  Status GetUserDetail(const std::string& user_id, UserDetail* out) override;
-  Status InsertGroup(const Group& group) override;
-  Status GetGroupByName(const std::string& domain_id, const std::string& name, Group* out) override;
-  Status GetGroupById(const std::string& id, Group* out) override;
-  Status ListGroups(const std::string& domain_id, std::vector<Group>* out) override;
-  Status AddGroupMember(const std::string& group_id, const std::string& user_id) override;
-  Status RemoveGroupMember(const std::string& group_id, const std::string& user_id) override;
-  Status ListGroupMembers(const std::string& group_id, std::vector<User>* out) override;
-  Status InsertToken(const TokenRecord& token) override;
-  Status GetToken(const std::string& token_hash, TokenRecord* out) override;
-  Status RevokeToken(const std::string& token_hash) override;
-  Status GetTokenRevocationGeneration(int64_t* out) override;
-  Status DeleteTokensExpiredBefore(int64_t now_ms, int64_t* deleted) override;
+using SqliteIdentityRepository = sql::IdentityRepositoryOn<Dialect>;
 
- private:
-  Connection& conn_;
-};
-
-class SqliteEventRepository final : public EventRepository {
- public:
-  explicit SqliteEventRepository(Connection& conn) : conn_(conn) {}
-  Status Count(const std::string& project_id, int64_t* count) override;
-  Status Insert(const Event& event) override;
-  Status Get(const std::string& project_id, const std::string& name, Event* out) override;
-  Status Update(const Event& event) override;
-  Status Delete(const std::string& project_id, const std::string& name) override;
-  Status Generation(const std::string& project_id, int64_t* out) override;
-  Status ListRepresentations(const std::string& project_id, const std::string& after_name, int limit,
-                             const RepresentationFn& row) override;
-
- private:
-  Connection& conn_;
-};
+using SqliteEventRepository = sql::EventRepositoryOn<Dialect>;
 
 using SqliteRecordRepository = sql::RecordRepositoryOn<Dialect>;
 
 using SqliteSecretRepository = sql::SecretRepositoryOn<Dialect>;
 
-class SqliteTaskRepository final : public TaskRepository {
- public:
-  explicit SqliteTaskRepository(Connection& conn) : conn_(conn) {}
-  Status Insert(const RotationTask& task) override;
-  Status Update(const RotationTask& task) override;
-  Status Get(const std::string& project_id, const std::string& task_id, RotationTask* out) override;
-  Status List(const TaskQuery& query, std::vector<RotationTask>* out) override;
-  Status Count(const TaskQuery& query, int64_t* count) override;
-  Status DueRunning(int64_t now, int limit, std::vector<RotationTask>* out) override;
-  Status PurgeOlderThan(int64_t horizon, int limit, int64_t* deleted) override;
+using SqliteTaskRepository = sql::TaskRepositoryOn<Dialect>;
 
- private:
-  Connection& conn_;
-};
-
-class SqliteAccessKeyRepository final : public AccessKeyRepository {
- public:
-  explicit SqliteAccessKeyRepository(Connection& conn) : conn_(conn) {}
-  Status Insert(const AccessKey& key) override;
-  Status Get(const std::string& access_key, AccessKey* out) override;
-  Status List(const std::string& domain_id, const std::string& user_id, std::vector<AccessKey>* out) override;
-  Status Revoke(const std::string& access_key, int64_t now_ms) override;
-  Status DeleteExpiredBefore(int64_t before_ms, int64_t* deleted) override;
-
- private:
-  Connection& conn_;
-};
+using SqliteAccessKeyRepository = sql::AccessKeyRepositoryOn<Dialect>;
 
 class SqliteDeliveryRepository final : public DeliveryRepository {
  public:
@@ -128,23 +61,20 @@ class SqliteDeliveryRepository final : public DeliveryRepository {
   Connection& conn_;
 };
 
-class SqliteTagRepository final : public TagRepository {
- public:
-  explicit SqliteTagRepository(Connection& conn) : conn_(conn) {}
-  Status List(const std::string& secret_id, std::vector<Tag>* out) override;
-  Status Count(const std::string& secret_id, int64_t* count) override;
-  Status Put(const std::string& project_id, const std::string& secret_id, const Tag& tag) override;
-  Status Delete(const std::string& secret_id, const std::string& key) override;
-  Status ListProjectTags(const std::string& project_id, std::vector<Tag>* out) override;
-  Status FindSecretIds(const TagResourceQuery& query, std::vector<std::string>* out) override;
-  Status CountSecrets(const TagResourceQuery& query, int64_t* count) override;
-
- private:
-  Connection& conn_;
-};
+using SqliteTagRepository = sql::TagRepositoryOn<Dialect>;
 
 }  // namespace csms::sqlite
 
 extern template class csms::sql::RecordRepositoryOn<csms::sqlite::Dialect>;
 
 extern template class csms::sql::SecretRepositoryOn<csms::sqlite::Dialect>;
+
+extern template class csms::sql::TaskRepositoryOn<csms::sqlite::Dialect>;
+
+extern template class csms::sql::AccessKeyRepositoryOn<csms::sqlite::Dialect>;
+
+extern template class csms::sql::TagRepositoryOn<csms::sqlite::Dialect>;
+
+extern template class csms::sql::EventRepositoryOn<csms::sqlite::Dialect>;
+
+extern template class csms::sql::IdentityRepositoryOn<csms::sqlite::Dialect>;
