@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -33,6 +34,7 @@
 #include "common/duration.h"
 #include "common/errors.h"
 #include "common/log.h"
+#include "common/startup_timeline.h"
 #include "common/time_format.h"
 #include "crypto/key_store.h"
 #include "http/api.h"
@@ -319,15 +321,20 @@ struct Server {
 // The database, the accounts of a first start (or the --dev fixtures) and the master keys.
 bool BuildStorage(const AppConfig& config, Server& x) {
   if (!config.dev && !Check(LockDataDir(config.data_dir, &x.data_dir_lock), "cannot use the data dir: ")) return false;
+  startup::Phase("data-dir");
   if (!Check(OpenStore(config, &x.store), "cannot open the database: ")) return false;
+  startup::Phase("open-store");
   x.writer = std::make_unique<WriterControl>(x.store.get());
   x.identity = std::make_unique<IdentityService>(x.store.get());
   if (!Check(Bootstrap(config, *x.identity), "bootstrap failed: ")) return false;
+  startup::Phase("bootstrap");
   if (!Check(OpenMasterKeys(config, x.store.get(), &x.clock, &x.keyring, &x.master_keys),
              "refusing to start: cannot load the master key: ")) {
     return false;
   }
-  return Check(LoadKeys(config, x.keyring, &x.keys), "cannot load the master keys: ");
+  bool loaded = Check(LoadKeys(config, x.keyring, &x.keys), "cannot load the master keys: ");
+  startup::Phase("master-keys");
+  return loaded;
 }
 
 bool BuildAuth(const AppConfig& config, Server& x) {
@@ -490,6 +497,7 @@ http::ServerOptions HttpOptions(const AppConfig& config, int64_t* open_files) {
 // Starts the background threads, then the HTTP server; announces the port.
 bool Start(const AppConfig& config, Server& x) {
   if (config.scheduler_interval_ms > 0) x.scheduler->Start();
+  startup::Phase("scheduler-start");
   if (x.master_keys) {
     x.master_key_worker = std::make_unique<MasterKeyWorker>(
         x.master_keys.get(),
@@ -497,12 +505,14 @@ bool Start(const AppConfig& config, Server& x) {
                                std::chrono::milliseconds(config.master_key_rewrap_pause_ms)});
     x.master_key_worker->Start();
   }
+  startup::Phase("master-key-worker");
   if (config.delivery && !Check(x.dispatcher->Start(), "cannot start notification delivery: ")) return false;
   if (config.delivery) {
     notify::Dispatcher* dispatcher = x.dispatcher.get();
     x.outbox_watch =
         x.store->WatchOutbox([dispatcher] { dispatcher->Wake(); }, std::chrono::milliseconds(config.delivery_poll_ms));
   }
+  startup::Phase("delivery-start");
   log::EnableAccessLog(config.access_log);
   int64_t open_files = 0;
   http::ServerOptions options = HttpOptions(config, &open_files);
@@ -513,10 +523,14 @@ bool Start(const AppConfig& config, Server& x) {
     log::Error(s.message());
     return false;
   }
+  startup::Phase("listen");
+  char after[32];
+  std::snprintf(after, sizeof(after), "%.1f", static_cast<double>(startup::MicrosSinceExec()) / 1000);
   log::Info("csmsd listening on " + config.server.host + ":" + std::to_string(x.http->port()) +
             (config.server.tls_cert_file.empty() ? " (http)" : " (https)") + (config.dev ? " in --dev mode" : "") +
             ", at most " + std::to_string(x.http->max_connections()) + " connections (descriptor limit " +
-            std::to_string(open_files) + ")");
+            std::to_string(open_files) + "), after " + after + " ms");
+  startup::LogPhases();
   if (!config.metrics_listen.empty()) {
     s = http::HttpServer::StartAsync(
         config.metrics_server,
@@ -582,8 +596,10 @@ int RunServer(const AppConfig& config) {
     return 2;
   }
   Server server;
-  bool built = BuildStorage(config, server) && BuildAuth(config, server) && BuildEventsAndDelivery(config, server) &&
-               BuildSecretsAndScheduler(config, server) && BuildApi(config, server);
+  bool built = BuildStorage(config, server) && BuildAuth(config, server) && (startup::Phase("auth"), true) &&
+               BuildEventsAndDelivery(config, server) && (startup::Phase("events-delivery"), true) &&
+               BuildSecretsAndScheduler(config, server) && (startup::Phase("secrets-scheduler"), true) &&
+               BuildApi(config, server) && (startup::Phase("api"), true);
   if (!built || !Start(config, server)) return 1;
 
   int sig = 0;
