@@ -199,16 +199,21 @@ class SqliteStore final : public Store {
       return errors::Internal("database schema version " + std::to_string(version) +
                               " is newer than this csmsd understands");
     }
+    if (static_cast<size_t>(version) == migrations.size()) return Status::OK();
+    // Every pending migration in one transaction: one commit (one fsync with synchronous=FULL)
+    // instead of one per migration, which made most of a first start; and an upgrade that fails
+    // part-way leaves the database as it was.
+    std::string script = "BEGIN IMMEDIATE;";
     for (size_t i = version; i < migrations.size(); ++i) {
-      std::string script = "BEGIN IMMEDIATE;";
       script += migrations[i];
-      script += ";INSERT INTO schema_version (version) VALUES (" + std::to_string(i + 1) + ");COMMIT;";
-      Status s = conn->ExecScript(script);
-      if (!s.ok()) {
-        // Init closes this connection whatever the ROLLBACK does; the migration's error is the news.
-        conn->ExecScript("ROLLBACK").IgnoreError();
-        return s;
-      }
+      script += ";INSERT INTO schema_version (version) VALUES (" + std::to_string(i + 1) + ");";
+    }
+    script += "COMMIT;";
+    Status s = conn->ExecScript(script);
+    if (!s.ok()) {
+      // Init closes this connection whatever the ROLLBACK does; the migration's error is the news.
+      conn->ExecScript("ROLLBACK").IgnoreError();
+      return s;
     }
     return Status::OK();
   }
