@@ -2,6 +2,7 @@
 
 #include "app/audit_setup.h"
 #include "app/backup_admin.h"
+#include "app/crypto_warmup.h"
 #include "app/data_dir.h"
 #include "app/data_dir_lock.h"
 #include "app/database_config.h"
@@ -494,10 +495,11 @@ http::ServerOptions HttpOptions(const AppConfig& config, int64_t* open_files) {
   return options;
 }
 
-// Starts the background threads, then the HTTP server; announces the port.
-bool Start(const AppConfig& config, Server& x) {
+// The background threads: the scheduler, the master-key worker and notification delivery. They
+// start once the server listens: no request depends on them having started (a request's
+// notifications wait in the outbox, a rotation task rings a bell the scheduler finds when it starts).
+bool StartBackground(const AppConfig& config, Server& x) {
   if (config.scheduler_interval_ms > 0) x.scheduler->Start();
-  startup::Phase("scheduler-start");
   if (x.master_keys) {
     x.master_key_worker = std::make_unique<MasterKeyWorker>(
         x.master_keys.get(),
@@ -505,14 +507,18 @@ bool Start(const AppConfig& config, Server& x) {
                                std::chrono::milliseconds(config.master_key_rewrap_pause_ms)});
     x.master_key_worker->Start();
   }
-  startup::Phase("master-key-worker");
   if (config.delivery && !Check(x.dispatcher->Start(), "cannot start notification delivery: ")) return false;
   if (config.delivery) {
     notify::Dispatcher* dispatcher = x.dispatcher.get();
     x.outbox_watch =
         x.store->WatchOutbox([dispatcher] { dispatcher->Wake(); }, std::chrono::milliseconds(config.delivery_poll_ms));
   }
-  startup::Phase("delivery-start");
+  startup::Phase("background-threads");
+  return true;
+}
+
+// Starts the HTTP server, then the background threads; announces the port.
+bool Start(const AppConfig& config, Server& x) {
   log::EnableAccessLog(config.access_log);
   int64_t open_files = 0;
   http::ServerOptions options = HttpOptions(config, &open_files);
@@ -524,8 +530,10 @@ bool Start(const AppConfig& config, Server& x) {
     return false;
   }
   startup::Phase("listen");
+  const int64_t listening_us = startup::MicrosSinceExec();
+  if (!StartBackground(config, x)) return false;
   char after[32];
-  std::snprintf(after, sizeof(after), "%.1f", static_cast<double>(startup::MicrosSinceExec()) / 1000);
+  std::snprintf(after, sizeof(after), "%.1f", static_cast<double>(listening_us) / 1000);
   log::Info("csmsd listening on " + config.server.host + ":" + std::to_string(x.http->port()) +
             (config.server.tls_cert_file.empty() ? " (http)" : " (https)") + (config.dev ? " in --dev mode" : "") +
             ", at most " + std::to_string(x.http->max_connections()) + " connections (descriptor limit " +
@@ -595,11 +603,14 @@ int RunServer(const AppConfig& config) {
     log::Error(s.message());
     return 2;
   }
+  CryptoWarmUp crypto_warm_up;  // beside the database's opening (app/crypto_warmup.h)
   Server server;
   bool built = BuildStorage(config, server) && BuildAuth(config, server) && (startup::Phase("auth"), true) &&
                BuildEventsAndDelivery(config, server) && (startup::Phase("events-delivery"), true) &&
                BuildSecretsAndScheduler(config, server) && (startup::Phase("secrets-scheduler"), true) &&
                BuildApi(config, server) && (startup::Phase("api"), true);
+  crypto_warm_up.Join();
+  startup::Phase("crypto-warm-up-joined");
   if (!built || !Start(config, server)) return 1;
 
   int sig = 0;
