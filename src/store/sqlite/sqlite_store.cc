@@ -58,9 +58,9 @@ class SqliteStore final : public Store {
     std::unique_ptr<Connection> conn;
     CSMS_RETURN_IF_ERROR(OpenConnection(&conn));
     CSMS_RETURN_IF_ERROR(Migrate(conn.get()));  // on failure the connection is closed, whatever its state
-    std::unique_ptr<Connection> checkpoint_conn;
-    CSMS_RETURN_IF_ERROR(OpenConnection(&checkpoint_conn));
-    checkpointer_ = std::make_unique<sqlite::Checkpointer>(std::move(checkpoint_conn), sqlite::CheckpointOptions{});
+    // Its connection is opened by its thread before its first pass, not here (start-up time).
+    checkpointer_ = std::make_unique<sqlite::Checkpointer>(
+        [this](std::unique_ptr<Connection>* out) { return OpenConnection(out); }, sqlite::CheckpointOptions{});
     checkpointer_->Attach(conn->db());
     sqlite::GroupWriterOptions w;
     w.durable = sync_ == sqlite::Sync::kFull;
