@@ -12,6 +12,7 @@
 #include "app/audit_admin.h"
 #include "app/config_file.h"
 #include "app/server_app.h"
+#include "common/startup_timeline.h"
 
 namespace csms {
 namespace {
@@ -446,6 +447,7 @@ bool ParseListen(const std::string& listen, http::ServerOptions* server, const c
 
 int main(int argc, char** argv) {
   using namespace csms;
+  startup::Phase("static-init");  // exec → main: the loader, then the static initialisers
   CLI::App cli{"csmsd: self-hosted secret manager compatible with Huawei Cloud CSMS v1"};
   cli.set_version_flag("--version", "csmsd 0.1.0");
   AppConfig config;
@@ -478,6 +480,7 @@ int main(int argc, char** argv) {
   config.access_log = !extras.no_access_log;
   config.delivery = !extras.no_delivery;
   config.api.console = !extras.no_console;
+  startup::Phase("flags");
 
   if (audit_admin.parsed()) return audit_admin.Run(std::cout, std::cerr);
   if (admin.parsed()) return RunAdmin(config, admin.Command());

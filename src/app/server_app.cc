@@ -2,6 +2,7 @@
 
 #include "app/audit_setup.h"
 #include "app/backup_admin.h"
+#include "app/crypto_warmup.h"
 #include "app/data_dir.h"
 #include "app/data_dir_lock.h"
 #include "app/database_config.h"
@@ -17,6 +18,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -33,6 +35,7 @@
 #include "common/duration.h"
 #include "common/errors.h"
 #include "common/log.h"
+#include "common/startup_timeline.h"
 #include "common/time_format.h"
 #include "crypto/key_store.h"
 #include "http/api.h"
@@ -325,15 +328,20 @@ struct Server {
 // The database, the accounts of a first start (or the --dev fixtures) and the master keys.
 bool BuildStorage(const AppConfig& config, Server& x) {
   if (!config.dev && !Check(LockDataDir(config.data_dir, &x.data_dir_lock), "cannot use the data dir: ")) return false;
+  startup::Phase("data-dir");
   if (!Check(OpenStore(config, &x.store), "cannot open the database: ")) return false;
+  startup::Phase("open-store");
   x.writer = std::make_unique<WriterControl>(x.store.get());
   x.identity = std::make_unique<IdentityService>(x.store.get());
   if (!Check(Bootstrap(config, *x.identity), "bootstrap failed: ")) return false;
+  startup::Phase("bootstrap");
   if (!Check(OpenMasterKeys(config, x.store.get(), &x.clock, &x.keyring, &x.master_keys),
              "refusing to start: cannot load the master key: ")) {
     return false;
   }
-  return Check(LoadKeys(config, x.keyring, &x.keys), "cannot load the master keys: ");
+  bool loaded = Check(LoadKeys(config, x.keyring, &x.keys), "cannot load the master keys: ");
+  startup::Phase("master-keys");
+  return loaded;
 }
 
 bool BuildAuth(const AppConfig& config, Server& x) {
@@ -493,8 +501,10 @@ http::ServerOptions HttpOptions(const AppConfig& config, int64_t* open_files) {
   return options;
 }
 
-// Starts the background threads, then the HTTP server; announces the port.
-bool Start(const AppConfig& config, Server& x) {
+// The background threads: the scheduler, the master-key worker and notification delivery. They
+// start once the server listens: no request depends on them having started (a request's
+// notifications wait in the outbox, a rotation task rings a bell the scheduler finds when it starts).
+bool StartBackground(const AppConfig& config, Server& x) {
   if (config.scheduler_interval_ms > 0) x.scheduler->Start();
   if (x.master_keys) {
     x.master_key_worker = std::make_unique<MasterKeyWorker>(
@@ -509,6 +519,12 @@ bool Start(const AppConfig& config, Server& x) {
     x.outbox_watch =
         x.store->WatchOutbox([dispatcher] { dispatcher->Wake(); }, std::chrono::milliseconds(config.delivery_poll_ms));
   }
+  startup::Phase("background-threads");
+  return true;
+}
+
+// Starts the HTTP server, then the background threads; announces the port.
+bool Start(const AppConfig& config, Server& x) {
   log::EnableAccessLog(config.access_log);
   int64_t open_files = 0;
   http::ServerOptions options = HttpOptions(config, &open_files);
@@ -519,10 +535,16 @@ bool Start(const AppConfig& config, Server& x) {
     log::Error(s.message());
     return false;
   }
+  startup::Phase("listen");
+  const int64_t listening_us = startup::MicrosSinceExec();
+  if (!StartBackground(config, x)) return false;
+  char after[32];
+  std::snprintf(after, sizeof(after), "%.1f", static_cast<double>(listening_us) / 1000);
   log::Info("csmsd listening on " + config.server.host + ":" + std::to_string(x.http->port()) +
             (config.server.tls_cert_file.empty() ? " (http)" : " (https)") + (config.dev ? " in --dev mode" : "") +
             ", at most " + std::to_string(x.http->max_connections()) + " connections (descriptor limit " +
-            std::to_string(open_files) + ")");
+            std::to_string(open_files) + "), after " + after + " ms");
+  startup::LogPhases();
   if (!config.metrics_listen.empty()) {
     s = http::HttpServer::StartAsync(
         config.metrics_server,
@@ -587,9 +609,14 @@ int RunServer(const AppConfig& config) {
     log::Error(s.message());
     return 2;
   }
+  CryptoWarmUp crypto_warm_up;  // beside the database's opening (app/crypto_warmup.h)
   Server server;
-  bool built = BuildStorage(config, server) && BuildAuth(config, server) && BuildEventsAndDelivery(config, server) &&
-               BuildSecretsAndScheduler(config, server) && BuildApi(config, server);
+  bool built = BuildStorage(config, server) && BuildAuth(config, server) && (startup::Phase("auth"), true) &&
+               BuildEventsAndDelivery(config, server) && (startup::Phase("events-delivery"), true) &&
+               BuildSecretsAndScheduler(config, server) && (startup::Phase("secrets-scheduler"), true) &&
+               BuildApi(config, server) && (startup::Phase("api"), true);
+  crypto_warm_up.Join();
+  startup::Phase("crypto-warm-up-joined");
   if (!built || !Start(config, server)) return 1;
 
   int sig = 0;

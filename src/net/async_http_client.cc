@@ -102,14 +102,10 @@ class ClientImpl final : public AsyncHttpClient {
         return false;
       }
     } else {
-      // The system bundle (parsing it took most of csmsd's start-up) is loaded on the client's
-      // own thread, as its first job: every connection is made after it, and the server
-      // listens without waiting for it.
-      asio::post(ioc_, [this] {
-        beast::error_code load_ec;
-        tls_.set_default_verify_paths(load_ec);
-        if (load_ec) log::Error("cannot load the system's trusted certificates: " + load_ec.message());
-      });
+      // The system bundle is loaded on the client's own thread just before its first TLS
+      // connection (LoadSystemTrust), not at start: parsing it took a quarter of csmsd's start-up
+      // CPU and page faults, and plain-http targets never need it.
+      system_trust_pending_ = true;
     }
     tls_.set_verify_mode(options_.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
     asio::co_spawn(ioc_, Sweep(), asio::detached);
@@ -280,9 +276,10 @@ class ClientImpl final : public AsyncHttpClient {
     auto ex = co_await asio::this_coro::executor;
     auto connect_deadline = std::min(deadline, SteadyClock::now() + options_.connect_timeout);
     auto conn = std::make_unique<Connection>();
-    if (pool->tls)
+    if (pool->tls) {
+      LoadSystemTrust();
       conn->tls.emplace(ex, tls_);
-    else
+    } else
       conn->plain.emplace(ex);
     connections_opened_.fetch_add(1);
 
@@ -419,6 +416,16 @@ class ClientImpl final : public AsyncHttpClient {
     for (Connection* c : active_) c->Close();
   }
 
+  // Once, on the event-loop thread, before the first TLS connection: the system's trusted
+  // certificates, when no CA file was given.
+  void LoadSystemTrust() {
+    if (!system_trust_pending_) return;
+    system_trust_pending_ = false;
+    beast::error_code ec;
+    tls_.set_default_verify_paths(ec);
+    if (ec) log::Error("cannot load the system's trusted certificates: " + ec.message());
+  }
+
   const AsyncHttpOptions options_;
   asio::io_context ioc_{1};
   asio::ssl::context tls_;
@@ -431,6 +438,7 @@ class ClientImpl final : public AsyncHttpClient {
   std::set<Connection*> active_;       // connections in use, closed on shutdown
   asio::steady_timer* sweep_timer_ = nullptr;
   bool stopping_ = false;
+  bool system_trust_pending_ = false;  // set in Init (before the thread starts), then event-loop only
 };
 
 }  // namespace

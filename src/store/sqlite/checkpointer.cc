@@ -12,6 +12,10 @@ Checkpointer::Checkpointer(std::unique_ptr<Connection> conn, CheckpointOptions o
   thread_ = std::thread([this] { Loop(); });
 }
 
+Checkpointer::Checkpointer(Opener open, CheckpointOptions options) : open_(std::move(open)), options_(options) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
 Checkpointer::~Checkpointer() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -54,6 +58,15 @@ void Checkpointer::Loop() {
     if (stopping_) return;
     lock.unlock();
     wanted_.store(false);
+    if (!conn_) {
+      Status s = open_(&conn_);
+      if (!s.ok()) {
+        conn_.reset();
+        log::Error("sqlite: cannot open the checkpoint connection: " + s.ToString());
+        lock.lock();
+        continue;  // the next commit past the mark asks again
+      }
+    }
     int wal_pages = 0;
     int rc = sqlite3_wal_checkpoint_v2(conn_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_pages, nullptr);
     if (rc == SQLITE_OK) {

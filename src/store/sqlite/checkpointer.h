@@ -19,10 +19,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
 
+#include "common/status.h"
 #include "store/sqlite/connection.h"
 
 namespace csms::sqlite {
@@ -34,8 +36,14 @@ struct CheckpointOptions {
 
 class Checkpointer {
  public:
+  using Opener = std::function<Status(std::unique_ptr<Connection>*)>;
+
   // Starts the thread; `conn` is its own connection to the same database.
   Checkpointer(std::unique_ptr<Connection> conn, CheckpointOptions options);
+  // The same, the thread opening its connection with `open` before its first pass: opening one
+  // (SQLite reads the whole schema) is no part of start-up. A failed open is logged and retried at
+  // the next pass.
+  Checkpointer(Opener open, CheckpointOptions options);
   // Stops the thread (a running checkpoint finishes first).
   ~Checkpointer();
   Checkpointer(const Checkpointer&) = delete;
@@ -53,7 +61,8 @@ class Checkpointer {
   void Committed(sqlite3* db, int wal_pages);
   void Loop();
 
-  std::unique_ptr<Connection> conn_;
+  Opener open_;                      // null once conn_ is set
+  std::unique_ptr<Connection> conn_;  // the thread's only, once open
   const CheckpointOptions options_;
   std::atomic<bool> wanted_{false};  // a checkpoint is asked for and has not started
   std::atomic<int> passed_{0};       // WAL pages when the last background pass ran

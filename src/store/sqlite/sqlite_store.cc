@@ -58,9 +58,9 @@ class SqliteStore final : public Store {
     std::unique_ptr<Connection> conn;
     CSMS_RETURN_IF_ERROR(OpenConnection(&conn));
     CSMS_RETURN_IF_ERROR(Migrate(conn.get()));  // on failure the connection is closed, whatever its state
-    std::unique_ptr<Connection> checkpoint_conn;
-    CSMS_RETURN_IF_ERROR(OpenConnection(&checkpoint_conn));
-    checkpointer_ = std::make_unique<sqlite::Checkpointer>(std::move(checkpoint_conn), sqlite::CheckpointOptions{});
+    // Its connection is opened by its thread before its first pass, not here (start-up time).
+    checkpointer_ = std::make_unique<sqlite::Checkpointer>(
+        [this](std::unique_ptr<Connection>* out) { return OpenConnection(out); }, sqlite::CheckpointOptions{});
     checkpointer_->Attach(conn->db());
     sqlite::GroupWriterOptions w;
     w.durable = sync_ == sqlite::Sync::kFull;
@@ -199,16 +199,21 @@ class SqliteStore final : public Store {
       return errors::Internal("database schema version " + std::to_string(version) +
                               " is newer than this csmsd understands");
     }
+    if (static_cast<size_t>(version) == migrations.size()) return Status::OK();
+    // Every pending migration in one transaction: one commit (one fsync with synchronous=FULL)
+    // instead of one per migration, which made most of a first start; and an upgrade that fails
+    // part-way leaves the database as it was.
+    std::string script = "BEGIN IMMEDIATE;";
     for (size_t i = version; i < migrations.size(); ++i) {
-      std::string script = "BEGIN IMMEDIATE;";
       script += migrations[i];
-      script += ";INSERT INTO schema_version (version) VALUES (" + std::to_string(i + 1) + ");COMMIT;";
-      Status s = conn->ExecScript(script);
-      if (!s.ok()) {
-        // Init closes this connection whatever the ROLLBACK does; the migration's error is the news.
-        conn->ExecScript("ROLLBACK").IgnoreError();
-        return s;
-      }
+      script += ";INSERT INTO schema_version (version) VALUES (" + std::to_string(i + 1) + ");";
+    }
+    script += "COMMIT;";
+    Status s = conn->ExecScript(script);
+    if (!s.ok()) {
+      // Init closes this connection whatever the ROLLBACK does; the migration's error is the news.
+      conn->ExecScript("ROLLBACK").IgnoreError();
+      return s;
     }
     return Status::OK();
   }
