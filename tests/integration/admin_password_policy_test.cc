@@ -26,8 +26,7 @@ class AdminPasswordPolicyTest : public ::testing::Test {
     return RunCsmsd(all, out);
   }
   int Login(const std::string& user, const std::string& password) {
-    return client_
-        ->Request("POST", "/v3/auth/tokens", PasswordAuthBody(user, password, "csms", cred_["project_id"]))
+    return client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody(user, password, "csms", cred_["project_id"]))
         .status;
   }
   CsmsdProcess server_;

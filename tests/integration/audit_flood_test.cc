@@ -23,8 +23,8 @@ class AuditFloodTest : public DevServerTest {
   std::string audit_path_ = server_.dir() + "/audit.log";
 };
 
-constexpr int kBurst = 20;         // per source (audit/failure_throttle.h)
-constexpr double kPerSecond = 1;   // refill per source
+constexpr int kBurst = 20;        // per source (audit/failure_throttle.h)
+constexpr double kPerSecond = 1;  // refill per source
 
 bool IsAnonymousFailure(const AuditLine& l) { return l.type() == "auth_failure" || l.type() == "lockout"; }
 
@@ -49,8 +49,7 @@ TEST_F(AuditFloodTest, AnAnonymousFloodWritesBoundedLines) {
   }
   // The burst, plus what refilled while the flood ran (the bound is what the server promises,
   // computed from the flood's real duration, with one line of slack).
-  EXPECT_LE(failures, kBurst + static_cast<int>(std::ceil(elapsed_s * kPerSecond)) + 1)
-      << "in " << elapsed_s << " s";
+  EXPECT_LE(failures, kBurst + static_cast<int>(std::ceil(elapsed_s * kPerSecond)) + 1) << "in " << elapsed_s << " s";
   EXPECT_GE(failures, 1);
 
   // An authenticated request is audited whatever the flood did.

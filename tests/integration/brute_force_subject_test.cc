@@ -18,8 +18,8 @@ class BruteForceSubjectTest : public DevServerTest {
  protected:
   // Per user: 3 failures in a row, then one per 10 s (no attempt drips back during a test).
   std::vector<std::string> ExtraArgs() override {
-    return {"--auth-limit-rate", "6", "--auth-limit-burst", "3", "--auth-limit-address-rate", "6",
-            "--auth-limit-address-burst", "100"};
+    return {"--auth-limit-rate",         "6", "--auth-limit-burst",         "3",
+            "--auth-limit-address-rate", "6", "--auth-limit-address-burst", "100"};
   }
   void SetUp() override {
     DevServerTest::SetUp();

@@ -99,9 +99,9 @@ Status ChangePassword(RequestContext& ctx, HttpResponse& res) {
   CSMS_RETURN_IF_ERROR(ReadChangePasswordBody(ctx.req.body, &password, &old_password));
   // The old password is checked like a login: under the same brute-force limits (the user's
   // bucket, the one its logins draw on).
-  CSMS_RETURN_IF_ERROR(
-      LimitedAttempt(ctx, UserAttemptSubject(ctx.principal->user_id), res,
-                     [&] { return ctx.services.tokens->ChangePassword(*ctx.principal, old_password, password); }));
+  CSMS_RETURN_IF_ERROR(LimitedAttempt(ctx, UserAttemptSubject(ctx.principal->user_id), res, [&] {
+    return ctx.services.tokens->ChangePassword(*ctx.principal, old_password, password);
+  }));
   json::Writer w;
   w.StartObject().Field("user_id", ctx.principal->user_id).EndObject();
   res.body = w.Take();
