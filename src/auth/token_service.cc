@@ -73,7 +73,8 @@ Status TokenService::Issue(const PasswordAuthRequest& req, IssuedToken* out) {
 std::string TokenService::LoginAttemptSubject(const PasswordAuthRequest& req) {
   std::string domain_as_sent = req.user_domain_id ? *req.user_domain_id : req.user_domain_name.value_or("");
   std::string subject = UnknownUserAttemptSubject(req.user_name, domain_as_sent);
-  store_->Read([&](Transaction& tx) -> Status {
+  // Not found (or a store error, which the login itself then reports): the user as named.
+  Status ignored = store_->Read([&](Transaction& tx) -> Status {
     Domain domain;
     Status st = req.user_domain_id ? tx.identity().GetDomainById(*req.user_domain_id, &domain)
                                    : tx.identity().GetDomainByName(domain_as_sent, &domain);
@@ -85,6 +86,7 @@ std::string TokenService::LoginAttemptSubject(const PasswordAuthRequest& req) {
     subject = UserAttemptSubject(user.id);
     return Status::OK();
   });
+  (void)ignored;
   return subject;
 }
 
