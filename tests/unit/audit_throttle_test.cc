@@ -111,7 +111,7 @@ audit::Record Failure(int64_t time_ms, const std::string& path) {
   return r;
 }
 
-TEST(AuditFloodTest, TheLogWritesASummaryLineWhenLinesFlowAgain) {
+TEST(AuditLogThrottleTest, TheLogWritesASummaryLineWhenLinesFlowAgain) {
   std::vector<std::string> lines;
   FailureLimits l = Limits();
   audit::Log log("key", "", l);
@@ -133,7 +133,7 @@ TEST(AuditFloodTest, TheLogWritesASummaryLineWhenLinesFlowAgain) {
   EXPECT_EQ(lines.size(), 25u);
 }
 
-TEST(AuditFloodTest, APathIsCutTo128BytesOfWholeCharacters) {
+TEST(AuditLogThrottleTest, APathIsCutTo128BytesOfWholeCharacters) {
   std::string line = audit::FormatLine(Failure(0, "/v1/PA/secrets/" + std::string(480, 'a')), "key", "");
   std::string expected = "/v1/PA/secrets/" + std::string(128 - 15, 'a') + "\u2026";
   EXPECT_NE(line.find(R"("path":")" + expected + R"(")"), std::string::npos) << line;
