@@ -288,13 +288,13 @@ class AdminCli {
     c->add_option("--name", cmd_.name, "project name")->required();
     c = Add(AdminCommand::kCreateUser, "create-user", "create a user in a domain");
     c->add_option("--name", cmd_.name, "user name")->required();
-    c->add_option("--password", cmd_.password, "password (at least 8 characters)")->required();
+    c->add_option("--password", cmd_.password, "password: 10 to 128 characters, 3 of lower/upper/digit/other, not the user name")->required();
     c->add_option("--role", cmd_.role, "built-in role: admin or readonly")
         ->capture_default_str()
         ->check(CLI::IsMember({"admin", "readonly"}));
     c = Add(AdminCommand::kSetPassword, "set-password", "change a user's password (revokes its tokens)");
     c->add_option("--name", cmd_.name, "user name")->required();
-    c->add_option("--password", cmd_.password, "new password")->required();
+    c->add_option("--password", cmd_.password, "new password (the same policy as create-user)")->required();
     c = Add(AdminCommand::kDisableUser, "disable-user", "refuse a user's logins, tokens and access keys");
     c->add_option("--name", cmd_.name, "user name")->required();
     c = Add(AdminCommand::kEnableUser, "enable-user", "let a disabled user log in again");

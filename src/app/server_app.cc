@@ -367,8 +367,10 @@ bool BuildEventsAndDelivery(const AppConfig& config, Server& x) {
   x.dispatcher = std::make_unique<notify::Dispatcher>(x.store.get(), &x.clock, &x.wire_clock, x.webhook_secrets.get(),
                                                       &x.delivery_metrics, dispatch_options);
   if (!Check(x.dispatcher->Init(), "cannot set up notification delivery: ")) return false;
-  x.delivery = std::make_unique<DeliveryService>(x.store.get(), &x.clock, x.webhook_secrets.get(),
-                                                 DeliveryServiceOptions{config.record_retention_days});
+  DeliveryServiceOptions delivery_options{config.record_retention_days};
+  // One project's test notifications take at most half the network pool (2 of the default 4).
+  delivery_options.tests_per_project = std::max(1, std::min(2, config.api.worker_threads / 2));
+  x.delivery = std::make_unique<DeliveryService>(x.store.get(), &x.clock, x.webhook_secrets.get(), delivery_options);
   notify::Dispatcher* dispatcher = x.dispatcher.get();
   x.delivery->set_test_sender(
       [dispatcher](const Event& event, TestNotificationResult* out) { return dispatcher->SendTest(event, out); });

@@ -20,10 +20,20 @@ namespace {
 
 // Every text the caller chose is cut to this many bytes: a line stays small whatever was sent.
 constexpr size_t kMaxFieldBytes = 256;
+// The path is cut shorter (a client chooses all of it, and an unauthenticated one may send many).
+constexpr size_t kMaxPathBytes = 128;
+// "suppressed" lines written before one line, at most (the rest wait for the next line).
+constexpr size_t kMaxSummariesPerLine = 16;
 
 void Text(json::Writer& w, std::string_view key, std::string_view value) {
   if (value.empty()) return;
   w.Field(key, utf8::Truncate(value, kMaxFieldBytes));
+}
+
+// `path` cut to kMaxPathBytes (whole characters) with "…" when it was longer.
+std::string ShortPath(std::string_view path) {
+  if (path.size() <= kMaxPathBytes) return std::string(path);
+  return std::string(utf8::Truncate(path, kMaxPathBytes)) + "\u2026";
 }
 
 }  // namespace
@@ -40,10 +50,19 @@ std::string FormatLine(const Record& r, std::string_view hmac_key, std::string_v
   w.StartObject();
   w.Field("time", FormatIso8601Millis(r.time_ms));
   w.Field("type", r.type);
+  if (r.type == "suppressed") {
+    Text(w, "source", r.source);
+    w.Field("suppressed", r.suppressed);
+    w.Field("message", std::to_string(r.suppressed) + " further auth failures from " +
+                           std::string(utf8::Truncate(r.source, kMaxFieldBytes)) + " suppressed");
+    w.Field("prev_hash", prev_hash);
+    w.EndObject();
+    return w.Take();
+  }
   Text(w, "request_id", r.request_id);
   Text(w, "source", r.source);
   Text(w, "method", r.method);
-  Text(w, "path", r.path);
+  if (!r.path.empty()) w.Field("path", ShortPath(r.path));
   Text(w, "action", r.action);
   w.Key("principal").StartObject();
   w.Field("auth", r.auth.empty() ? std::string_view("none") : std::string_view(r.auth));
@@ -78,13 +97,41 @@ std::string FormatLine(const Record& r, std::string_view hmac_key, std::string_v
   return w.Take();
 }
 
-Log::Log(std::string hmac_key, std::string_view last_line)
-    : hmac_key_(std::move(hmac_key)), prev_hash_(last_line.empty() ? std::string(kGenesisHash) : LineHash(last_line)) {}
+Log::Log(std::string hmac_key, std::string_view last_line, FailureLimits failure_limits)
+    : hmac_key_(std::move(hmac_key)),
+      throttle_(failure_limits),
+      prev_hash_(last_line.empty() ? std::string(kGenesisHash) : LineHash(last_line)) {}
 
 void Log::AddSink(std::unique_ptr<Sink> sink) { sinks_.push_back(std::move(sink)); }
 
 Status Log::Append(const Record& record) {
+  std::vector<FailureThrottle::Suppressed> stale = throttle_.TakeStale(record.time_ms, kMaxSummariesPerLine);
   std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& s : stale) CSMS_RETURN_IF_ERROR(WriteSummaryLocked(s, record.time_ms));
+  return WriteLocked(record);
+}
+
+Status Log::AppendThrottled(const Record& record, bool* written) {
+  FailureThrottle::Suppressed before;
+  *written = throttle_.Admit(record.source, record.time_ms, &before);
+  if (!*written) return Status::OK();
+  std::vector<FailureThrottle::Suppressed> stale = throttle_.TakeStale(record.time_ms, kMaxSummariesPerLine);
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& s : stale) CSMS_RETURN_IF_ERROR(WriteSummaryLocked(s, record.time_ms));
+  if (before.count > 0) CSMS_RETURN_IF_ERROR(WriteSummaryLocked(before, record.time_ms));
+  return WriteLocked(record);
+}
+
+Status Log::WriteSummaryLocked(const FailureThrottle::Suppressed& s, int64_t now_ms) {
+  Record summary;
+  summary.time_ms = now_ms;
+  summary.type = "suppressed";
+  summary.source = s.source;
+  summary.suppressed = s.count;
+  return WriteLocked(summary);
+}
+
+Status Log::WriteLocked(const Record& record) {
   std::string line = FormatLine(record, hmac_key_, prev_hash_);
   for (auto& sink : sinks_) {
     Status s = sink->Write(line);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "audit/failure_throttle.h"
 #include "audit/record.h"
 #include "audit/sink.h"
 #include "common/status.h"
@@ -31,15 +32,25 @@ std::string Hmac(std::string_view key, std::string_view value);
 class Log {
  public:
   // `last_line`: the last line already in the chain (FileSink::LastLine), "" for a new chain.
-  Log(std::string hmac_key, std::string_view last_line);
+  Log(std::string hmac_key, std::string_view last_line, FailureLimits failure_limits = {});
 
   void AddSink(std::unique_ptr<Sink> sink);
   // Writes the record's line to every sink; the chain moves on only when all took it. A failure
   // is kUnavailable (errors::AuditWriteFailed).
   Status Append(const Record& record);
+  // A line about a request nobody authenticated for (auth_failure, lockout, a failed login):
+  // written as Append does when the rate limit of its source allows (*written true), after a
+  // "suppressed" line for what that source had left out; else counted and not written (OK).
+  Status AppendThrottled(const Record& record, bool* written);
 
  private:
+  // Writes the line of `record` to every sink; mu_ held.
+  Status WriteLocked(const Record& record);
+  // The "suppressed" lines due before a line at `now_ms` (failure_throttle.h); mu_ held.
+  Status WriteSummaryLocked(const FailureThrottle::Suppressed& s, int64_t now_ms);
+
   std::string hmac_key_;
+  FailureThrottle throttle_;
   std::mutex mu_;
   std::string prev_hash_;  // under mu_
   std::vector<std::unique_ptr<Sink>> sinks_;

@@ -14,7 +14,8 @@ struct Record {
   int64_t time_ms = 0;
   // "request": a write about to run (written before the handler, so a write whose line cannot be
   // written never happens); "response": the outcome of any request; "auth_failure": credentials
-  // refused; "lockout": refused by the brute-force limits before any check.
+  // refused; "lockout": refused by the brute-force limits before any check; "suppressed": how many
+  // lines about unauthenticated failures from `source` the rate limit left out (failure_throttle.h).
   std::string type;
   std::string request_id;
   std::string source;  // the peer's IP address
@@ -35,6 +36,8 @@ struct Record {
 
   int status = 0;          // HTTP status of the answer (0 on a "request" line)
   std::string error_code;  // CSMS code of a failure, "" on success
+
+  int64_t suppressed = 0;  // "suppressed" lines only: the lines left out
 };
 
 }  // namespace csms::audit

@@ -6,6 +6,12 @@
 
 namespace csms {
 
+std::string UserAttemptSubject(std::string_view user_id) { return "uid:" + std::string(user_id); }
+
+std::string UnknownUserAttemptSubject(std::string_view user_name, std::string_view domain) {
+  return "user:" + std::string(user_name) + "@" + std::string(domain);
+}
+
 int64_t AttemptLimiter::MillisUntilOne(const Bucket& b, const BucketLimit& limit) {
   if (b.tokens >= 1) return 0;
   return std::max<int64_t>(1, static_cast<int64_t>(std::ceil((1 - b.tokens) * 60'000.0 / limit.per_minute)));

@@ -33,6 +33,14 @@ struct AttemptLimits {
   size_t max_entries = 100'000;  // per table
 };
 
+// The subject of a password check. A known user's bucket is keyed on its id, so every way of
+// naming it (the domain by name or by id, a login or a password change) draws on one bucket. An
+// unknown user is keyed on its name and its domain's id when the domain exists (the same bucket
+// for both spellings of the domain, as a known user has, so lockouts do not tell which users
+// exist), else on the domain as sent.
+std::string UserAttemptSubject(std::string_view user_id);
+std::string UnknownUserAttemptSubject(std::string_view user_name, std::string_view domain);
+
 class AttemptLimiter {
  public:
   AttemptLimiter(AttemptLimits limits, const Clock* clock) : limits_(limits), clock_(clock) {}

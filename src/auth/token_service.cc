@@ -1,5 +1,6 @@
 #include "auth/token_service.h"
 
+#include "auth/attempt_limiter.h"
 #include "auth/roles.h"
 #include "common/errors.h"
 #include "crypto/hash.h"
@@ -67,6 +68,26 @@ Status TokenService::Issue(const PasswordAuthRequest& req, IssuedToken* out) {
   out->expires_at = out->issued_at + limits::kTokenLifetimeMillis;
   TokenRecord record{crypto::Sha256Hex(out->token), out->user.id, out->project.id, out->issued_at, out->expires_at};
   return store_->Write([&](Transaction& tx) { return tx.identity().InsertToken(record); });
+}
+
+std::string TokenService::LoginAttemptSubject(const PasswordAuthRequest& req) {
+  std::string domain_as_sent = req.user_domain_id ? *req.user_domain_id : req.user_domain_name.value_or("");
+  std::string subject = UnknownUserAttemptSubject(req.user_name, domain_as_sent);
+  // Not found (or a store error, which the login itself then reports): the user as named.
+  Status ignored = store_->Read([&](Transaction& tx) -> Status {
+    Domain domain;
+    Status st = req.user_domain_id ? tx.identity().GetDomainById(*req.user_domain_id, &domain)
+                                   : tx.identity().GetDomainByName(domain_as_sent, &domain);
+    if (!st.ok()) return st;
+    subject = UnknownUserAttemptSubject(req.user_name, domain.id);
+    User user;
+    st = tx.identity().GetUserByName(domain.id, req.user_name, &user);
+    if (!st.ok()) return st;
+    subject = UserAttemptSubject(user.id);
+    return Status::OK();
+  });
+  (void)ignored;
+  return subject;
 }
 
 void TokenService::AdoptGenerationLocked(int64_t generation) {

@@ -52,6 +52,10 @@ class TokenService {
   // Every failure costs one password check of the current iteration count, whatever failed
   // (unknown domain or user, disabled user, wrong password), so timing tells nothing.
   Status Issue(const PasswordAuthRequest& request, IssuedToken* out);
+  // The brute-force subject of a login (auth/attempt_limiter.h): the user's id when the user
+  // exists, however the request names its domain; one store read, no password check. On a store
+  // error the user as named.
+  std::string LoginAttemptSubject(const PasswordAuthRequest& request);
   // Resolves a token into its principal; missing, unknown, revoked and expired tokens, and tokens
   // of a disabled user, are 401s.
   Status Validate(std::string_view token, Principal* out);

@@ -1,8 +1,8 @@
 // The password policy of UpdateUserPassword (a user changing its own password): 10 to 128
 // characters of valid UTF-8 without control characters, at least three of the four classes
 // (lower-case letters, upper-case letters, digits, anything else), not the user name (nor it
-// reversed, ignoring case) and not the old password. `csmsd admin` keeps its own, looser rule
-// (at least 8 characters): an operator decides there.
+// reversed, ignoring case) and not the old password. `csmsd admin create-user` and `set-password`
+// apply it too (with no old password), so an operator cannot set a password a user could not.
 #pragma once
 
 #include <string_view>

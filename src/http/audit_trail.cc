@@ -59,7 +59,13 @@ void AuditTrail::Authenticated(const Principal& p) {
 Status AuditTrail::BeforeHandler() {
   if (!log_ || !write_) return Status::OK();
   record_.type = "request";
-  return log_->Append(record_);
+  if (!record_.user_id.empty()) return log_->Append(record_);
+  // Nobody is authenticated yet (a login): rate-limited per source, like its failure line; the
+  // request's final line follows this one's fate (below).
+  bool written = false;
+  CSMS_RETURN_IF_ERROR(log_->AppendThrottled(record_, &written));
+  anonymous_ = written ? Anonymous::kWritten : Anonymous::kSuppressed;
+  return Status::OK();
 }
 
 Status AuditTrail::Finish(int status, const Status& error) {
@@ -74,6 +80,16 @@ Status AuditTrail::Finish(int status, const Status& error) {
     record_.type = "auth_failure";
   } else {
     record_.type = "response";
+  }
+  // A failure of a request nobody authenticated for (auth_failure, lockout, a failed login): rate-
+  // limited per source (audit/failure_throttle.h), so anonymous clients cannot fill the disk. A
+  // login whose request line was written gets its final line too; one left out leaves both out.
+  if (!error.ok() && record_.user_id.empty()) {
+    if (anonymous_ == Anonymous::kSuppressed) return Status::OK();
+    if (anonymous_ == Anonymous::kUnknown) {
+      bool written = false;
+      return log_->AppendThrottled(record_, &written);
+    }
   }
   return log_->Append(record_);
 }

@@ -8,7 +8,8 @@
 // "request" line before its handler runs, so a write whose line cannot be written never happens
 // (503); every audited request then writes its final line ("response", "auth_failure" or
 // "lockout") before the answer is handed to the server (503 when that fails: the answer, e.g. a
-// secret value, is never sent unaudited).
+// secret value, is never sent unaudited). Lines of requests nobody authenticated for (a login's,
+// auth_failure, lockout) are rate-limited per source address (audit/failure_throttle.h).
 #pragma once
 
 #include <string>
@@ -48,6 +49,9 @@ class AuditTrail {
   audit::Log* log_ = nullptr;
   audit::Record record_;
   bool write_ = false;  // not GET/HEAD
+  // The "request" line of a write nobody was authenticated for yet (a login), rate-limited.
+  enum class Anonymous { kUnknown, kWritten, kSuppressed };
+  Anonymous anonymous_ = Anonymous::kUnknown;
 };
 
 }  // namespace csms::http

@@ -86,7 +86,24 @@ Status DeliveryService::SendTest(const std::string& project_id, const std::strin
   if (s.IsNotFound()) return EventNotFound(event_name);
   CSMS_RETURN_IF_ERROR(s);
   if (!test_sender_) return errors::Unavailable("notification delivery is not running on this server");
-  return test_sender_(event, out);
+  const int cap = options_.tests_per_project;
+  if (cap > 0) {
+    std::lock_guard<std::mutex> lock(tests_mu_);
+    int& running = tests_in_flight_[project_id];
+    if (running >= cap) {
+      return errors::Unavailable("this project already has " + std::to_string(running) +
+                                 " test notifications in flight (at most " + std::to_string(cap) +
+                                 " at once); retry when one has finished");
+    }
+    ++running;
+  }
+  Status sent = test_sender_(event, out);
+  if (cap > 0) {
+    std::lock_guard<std::mutex> lock(tests_mu_);
+    auto it = tests_in_flight_.find(project_id);
+    if (--it->second == 0) tests_in_flight_.erase(it);
+  }
+  return sent;
 }
 
 }  // namespace csms

@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "common/clock.h"
 #include "common/status.h"
@@ -22,6 +24,10 @@ struct DeliveryServiceOptions {
   int retention_days = 90;                        // as the records listing
   int64_t default_overlap_ms = 24 * 3'600'000LL;  // old signing secret keeps signing this long
   int64_t max_overlap_ms = 7 * 24 * 3'600'000LL;
+  // Test notifications of one project in flight at once (each holds a network thread until its
+  // target answers or times out); more are refused at once (503, Retry-After), so one project
+  // cannot take the network pool every project's tests share. 0 = no limit.
+  int tests_per_project = 2;
 };
 
 struct RotatedSigningSecret {
@@ -59,6 +65,7 @@ class DeliveryService {
   // The event must deliver to a WEBHOOK. overlap_ms unset = the default.
   Status RotateSigningSecret(const std::string& project_id, const std::string& event_name,
                              std::optional<int64_t> overlap_ms, RotatedSigningSecret* out);
+  // At most options.tests_per_project of a project's tests run at once; more: Unavailable (503).
   Status SendTest(const std::string& project_id, const std::string& event_name, TestNotificationResult* out);
 
   const DeliveryServiceOptions& options() const { return options_; }
@@ -70,6 +77,8 @@ class DeliveryService {
   DeliveryServiceOptions options_;
   std::function<void()> wake_;
   TestSender test_sender_;
+  std::mutex tests_mu_;
+  std::unordered_map<std::string, int> tests_in_flight_;  // under tests_mu_: project id -> tests running
 };
 
 }  // namespace csms

@@ -4,6 +4,7 @@
 #include "crypto/encoding.h"
 #include "crypto/password.h"
 #include "crypto/random.h"
+#include "domain/password_policy.h"
 #include "domain/validation.h"
 
 namespace csms {
@@ -117,7 +118,8 @@ Status IdentityService::CreateProject(const std::string& domain_name, const std:
 Status IdentityService::CreateUser(const std::string& domain_name, const std::string& user_name,
                                    const std::string& password, const std::string& role, User* out) {
   CSMS_RETURN_IF_ERROR(validation::CheckName("user name", user_name));
-  if (password.size() < 8) return errors::InvalidParameter("password must have at least 8 characters");
+  // The API's policy (UpdateUserPassword), so an operator cannot set what a user could not.
+  CSMS_RETURN_IF_ERROR(password_policy::Check(user_name, "", password));
   std::string hash = crypto::HashPassword(password);
   return store_->Write([&](Transaction& tx) -> Status {
     Domain d;
@@ -131,7 +133,7 @@ Status IdentityService::CreateUser(const std::string& domain_name, const std::st
 
 Status IdentityService::SetPassword(const std::string& domain_name, const std::string& user_name,
                                     const std::string& password) {
-  if (password.size() < 8) return errors::InvalidParameter("password must have at least 8 characters");
+  CSMS_RETURN_IF_ERROR(password_policy::Check(user_name, "", password));
   std::string hash = crypto::HashPassword(password);
   return store_->Write([&](Transaction& tx) -> Status {
     User u;

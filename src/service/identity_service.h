@@ -37,6 +37,7 @@ class IdentityService {
                        const std::string& role);
 
   Status CreateProject(const std::string& domain_name, const std::string& project_name, Project* out);
+  // The password must pass domain/password_policy.h (as UpdateUserPassword's): WeakPassword.
   Status CreateUser(const std::string& domain_name, const std::string& user_name, const std::string& password,
                     const std::string& role, User* out);
   // Changing the password revokes every token of the user (the store does it in the same

@@ -184,7 +184,7 @@ class GroupGrantsTest : public ::testing::Test {
     admin_password_ = creds["password"];
     int rc = 0;
     RunAdmin(server_.data_dir(),
-             {"create-user", "--name", "member", "--password", "member-password", "--role", "readonly"}, &rc);
+             {"create-user", "--name", "member", "--password", "Member-Passw0rd", "--role", "readonly"}, &rc);
     ASSERT_EQ(rc, 0);
     auto kv = RunAdmin(server_.data_dir(), {"create-group", "--name", "team"}, &rc);
     ASSERT_EQ(rc, 0);
@@ -220,8 +220,8 @@ TEST_F(GroupGrantsTest, AGroupGrantOpensTheSecretToItsMembersOnlyInItsProject) {
 
   std::string admin = GetToken(*client_, "admin", admin_password_, "csms", project_);
   std::string other_admin = GetToken(*client_, "admin", admin_password_, "csms", other_project_);
-  std::string member = GetToken(*client_, "member", "member-password", "csms", project_);
-  std::string member_other = GetToken(*client_, "member", "member-password", "csms", other_project_);
+  std::string member = GetToken(*client_, "member", "Member-Passw0rd", "csms", project_);
+  std::string member_other = GetToken(*client_, "member", "Member-Passw0rd", "csms", other_project_);
   auto r = As(admin, "POST", project_, "/secrets", R"({"name":"shared","secret_string":"team-value"})");
   ASSERT_EQ(r.status, 200) << r.body;
   std::string id = r.json["secret"]["id"].GetString();

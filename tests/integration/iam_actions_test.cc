@@ -62,10 +62,10 @@ class RouteActionsTest : public ::testing::Test {
     project_ = creds["project_id"];
     ASSERT_EQ(project_.size(), 32u);
     RunAdmin(server_.data_dir(),
-             {"create-user", "--name", "reader", "--password", "reader-password", "--role", "readonly"});
+             {"create-user", "--name", "reader", "--password", "Reader-Passw0rd", "--role", "readonly"});
     client_ = std::make_unique<HttpClient>(server_.port());
     admin_token_ = GetToken(*client_, "admin", creds["password"], "csms", project_);
-    reader_token_ = GetToken(*client_, "reader", "reader-password", "csms", project_);
+    reader_token_ = GetToken(*client_, "reader", "Reader-Passw0rd", "csms", project_);
     reader_key_ = CreateAccessKey(server_.data_dir(), "reader");
     ASSERT_FALSE(admin_token_.empty());
     ASSERT_FALSE(reader_token_.empty());

@@ -78,7 +78,7 @@ class AdminRevocationTest : public ::testing::Test {
     project_ = creds_["project_id"];
     ASSERT_EQ(project_.size(), 32u);
     RunAdmin(server_.data_dir(),
-             {"create-user", "--name", "reader", "--password", "reader-password", "--role", "readonly"});
+             {"create-user", "--name", "reader", "--password", "Reader-Passw0rd", "--role", "readonly"});
     client_ = std::make_unique<HttpClient>(server_.port());
   }
   HttpResult Use(const std::string& token) {
@@ -101,13 +101,13 @@ class AdminRevocationTest : public ::testing::Test {
 
 TEST_F(AdminRevocationTest, SetPasswordRevokesTheUsersTokens) {
   std::string admin = GetToken(*client_, "admin", creds_["password"], "csms", project_);
-  std::string reader = GetToken(*client_, "reader", "reader-password", "csms", project_);
+  std::string reader = GetToken(*client_, "reader", "Reader-Passw0rd", "csms", project_);
   ASSERT_EQ(Use(admin).status, 200);  // cached by the server
   ASSERT_EQ(Use(reader).status, 200);
 
   int rc = 0;
   std::string out;
-  RunAdmin(server_.data_dir(), {"set-password", "--name", "reader", "--password", "new-reader-password"}, &rc, &out);
+  RunAdmin(server_.data_dir(), {"set-password", "--name", "reader", "--password", "New-Reader-Passw0rd"}, &rc, &out);
   ASSERT_EQ(rc, 0) << out;
   EXPECT_TRUE(BecomesInvalid(reader)) << "a token issued before the password change still works";
   auto r = Use(reader);
@@ -116,18 +116,18 @@ TEST_F(AdminRevocationTest, SetPasswordRevokesTheUsersTokens) {
 
   // The old password no longer logs in; the new one does.
   auto old_login =
-      client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("reader", "reader-password", "csms", project_));
+      client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("reader", "Reader-Passw0rd", "csms", project_));
   EXPECT_EQ(old_login.status, 401);
-  std::string fresh = GetToken(*client_, "reader", "new-reader-password", "csms", project_);
+  std::string fresh = GetToken(*client_, "reader", "New-Reader-Passw0rd", "csms", project_);
   EXPECT_EQ(Use(fresh).status, 200);
 }
 
 TEST_F(AdminRevocationTest, SetPasswordOnAStoppedServerRevokesToo) {
-  std::string reader = GetToken(*client_, "reader", "reader-password", "csms", project_);
+  std::string reader = GetToken(*client_, "reader", "Reader-Passw0rd", "csms", project_);
   ASSERT_EQ(Use(reader).status, 200);
   ASSERT_EQ(server_.Stop(), 0);
   int rc = 0;
-  RunAdmin(server_.data_dir(), {"set-password", "--name", "reader", "--password", "new-reader-password"}, &rc);
+  RunAdmin(server_.data_dir(), {"set-password", "--name", "reader", "--password", "New-Reader-Passw0rd"}, &rc);
   ASSERT_EQ(rc, 0);
   ASSERT_TRUE(server_.Start({"--no-access-log", "--no-delivery", "--data-dir", server_.data_dir()})) << server_.Log();
   client_ = std::make_unique<HttpClient>(server_.port());
@@ -136,7 +136,7 @@ TEST_F(AdminRevocationTest, SetPasswordOnAStoppedServerRevokesToo) {
 }
 
 TEST_F(AdminRevocationTest, DisabledUserLosesTokensLoginsAndKeys) {
-  std::string reader = GetToken(*client_, "reader", "reader-password", "csms", project_);
+  std::string reader = GetToken(*client_, "reader", "Reader-Passw0rd", "csms", project_);
   AkSk key = CreateAccessKey(server_.data_dir(), "reader");
   ASSERT_EQ(Use(reader).status, 200);
   ASSERT_EQ(SignedRequest(*client_, key, "GET", "/v1/" + project_ + "/csms/events", "", project_).status, 200);
@@ -146,7 +146,7 @@ TEST_F(AdminRevocationTest, DisabledUserLosesTokensLoginsAndKeys) {
   ASSERT_EQ(rc, 0);
   EXPECT_TRUE(BecomesInvalid(reader));
   auto login =
-      client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("reader", "reader-password", "csms", project_));
+      client_->Request("POST", "/v3/auth/tokens", PasswordAuthBody("reader", "Reader-Passw0rd", "csms", project_));
   EXPECT_EQ(login.status, 401);
   EXPECT_EQ(login.ErrorCode(), "CSMS.0305");
   auto signed_r = SignedRequest(*client_, key, "GET", "/v1/" + project_ + "/csms/events", "", project_);
@@ -155,15 +155,15 @@ TEST_F(AdminRevocationTest, DisabledUserLosesTokensLoginsAndKeys) {
 
   RunAdmin(server_.data_dir(), {"enable-user", "--name", "reader"}, &rc);
   ASSERT_EQ(rc, 0);
-  std::string again = GetToken(*client_, "reader", "reader-password", "csms", project_);
+  std::string again = GetToken(*client_, "reader", "Reader-Passw0rd", "csms", project_);
   EXPECT_EQ(Use(again).status, 200);
   EXPECT_EQ(Use(reader).status, 401) << "re-enabling does not bring old tokens back";
 }
 
 TEST_F(AdminRevocationTest, UsersRevokeTheirOwnTokensAdminsTheirDomains) {
   std::string admin = GetToken(*client_, "admin", creds_["password"], "csms", project_);
-  std::string reader = GetToken(*client_, "reader", "reader-password", "csms", project_);
-  std::string reader2 = GetToken(*client_, "reader", "reader-password", "csms", project_);
+  std::string reader = GetToken(*client_, "reader", "Reader-Passw0rd", "csms", project_);
+  std::string reader2 = GetToken(*client_, "reader", "Reader-Passw0rd", "csms", project_);
   // A read-only user cannot revoke someone else's token, and learns nothing about it.
   auto r = Revoke(reader, admin);
   EXPECT_EQ(r.status, 404) << r.body;

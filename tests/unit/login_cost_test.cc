@@ -28,7 +28,7 @@ class LoginCostTest : public ::testing::Test {
             ->EnsureFixture(Domain{kDomainId, "csms"}, Project{kProject, "dev", kDomainId}, "admin", "admin-password")
             .ok());
     User other;
-    ASSERT_TRUE(identity_->CreateUser("csms", "gone", "gone-password", "admin", &other).ok());
+    ASSERT_TRUE(identity_->CreateUser("csms", "gone", "Gone-Passw0rd", "admin", &other).ok());
     ASSERT_TRUE(identity_->SetUserEnabled("csms", "gone", false).ok());
     tokens_ = std::make_unique<TokenService>(store_.get(), &clock_);
     ASSERT_TRUE(store_
@@ -77,7 +77,7 @@ TEST_F(LoginCostTest, EveryFailureCostsWhatARealCheckCosts) {
       {"wrong password", "admin", "wrong", "csms"},
       {"unknown user", "nobody", "admin-password", "csms"},
       {"unknown domain", "admin", "admin-password", "elsewhere"},
-      {"disabled user, right password", "gone", "gone-password", "csms"},
+      {"disabled user, right password", "gone", "Gone-Passw0rd", "csms"},
       {"disabled user, wrong password", "gone", "wrong", "csms"},
   };
   for (const Case& c : cases) {

@@ -20,13 +20,14 @@ void WriteDomain(json::Writer& w, const Domain& d) {
 Status IssueToken(RequestContext& ctx, HttpResponse& res) {
   PasswordAuthRequest request;
   CSMS_RETURN_IF_ERROR(ReadPasswordAuthBody(ctx.req.body, &request));
-  // The user as named (domain by id when given, as the password change names it, else by name).
+  // The user as named (domain by id when given, else by name), for the audit line.
   std::string domain = request.user_domain_id ? *request.user_domain_id : *request.user_domain_name;
   if (ctx.audit) ctx.audit->Login(request.user_name, domain);
   IssuedToken t;
-  // Limited per user and address before the password hash (http/attempt_guard.h).
-  CSMS_RETURN_IF_ERROR(LimitedAttempt(ctx, "user:" + request.user_name + "@" + domain, res,
-                                      [&] { return ctx.services.tokens->Issue(request, &t); }));
+  // Limited per user and address before the password hash (http/attempt_guard.h); a known user's
+  // bucket is its id's, shared by every spelling of its domain and by its password changes.
+  std::string subject = ctx.services.limiter ? ctx.services.tokens->LoginAttemptSubject(request) : std::string();
+  CSMS_RETURN_IF_ERROR(LimitedAttempt(ctx, subject, res, [&] { return ctx.services.tokens->Issue(request, &t); }));
   if (ctx.audit) {
     ctx.audit->Authenticated(Principal{t.user.id, t.user.name, t.domain.id, t.project.id, t.user.role, ""});
   }

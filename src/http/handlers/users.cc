@@ -3,6 +3,7 @@
 // (org_id, name, mobile, email, grade, extension) are null; docs/api.md lists them.
 #include <charconv>
 
+#include "auth/attempt_limiter.h"
 #include "auth/token_service.h"
 #include "common/errors.h"
 #include "http/attempt_guard.h"
@@ -96,10 +97,11 @@ Status ShowUser(RequestContext& ctx, HttpResponse& res) {
 Status ChangePassword(RequestContext& ctx, HttpResponse& res) {
   std::string password, old_password;
   CSMS_RETURN_IF_ERROR(ReadChangePasswordBody(ctx.req.body, &password, &old_password));
-  // The old password is checked like a login: under the same brute-force limits (the user's bucket).
-  CSMS_RETURN_IF_ERROR(
-      LimitedAttempt(ctx, "user:" + ctx.principal->user_name + "@" + ctx.principal->domain_id, res,
-                     [&] { return ctx.services.tokens->ChangePassword(*ctx.principal, old_password, password); }));
+  // The old password is checked like a login: under the same brute-force limits (the user's
+  // bucket, the one its logins draw on).
+  CSMS_RETURN_IF_ERROR(LimitedAttempt(ctx, UserAttemptSubject(ctx.principal->user_id), res, [&] {
+    return ctx.services.tokens->ChangePassword(*ctx.principal, old_password, password);
+  }));
   json::Writer w;
   w.StartObject().Field("user_id", ctx.principal->user_id).EndObject();
   res.body = w.Take();
