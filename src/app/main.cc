@@ -223,6 +223,15 @@ void AddReplicaFlags(CLI::App& cli, AppConfig& config) {
       ->check(CLI::Range(1000, 3600000));
 }
 
+// The token cache (issue 9, asynchronous writes: decision NN).
+void AddTokenCacheFlags(CLI::App& cli, AppConfig& config) {
+  cli.add_option("--token-revocation-check-ms", config.token_revocation_check_ms,
+                 "how often cached tokens look for revocations made elsewhere (csmsd admin, other replicas); "
+                 "until then a request with a cached token needs no database read")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3600000));
+}
+
 // Trust (issue 15 items 1, 5): the audit log (docs/audit.md) and the brute-force limits (docs/auth.md).
 void AddTrustFlags(CLI::App& cli, AppConfig& config) {
   cli.add_option("--audit-file", config.audit_file,
@@ -463,6 +472,7 @@ int main(int argc, char** argv) {
   AddTrustFlags(cli, config);
   AddDatabaseFlags(cli, config);
   AddReplicaFlags(cli, config);
+  AddTokenCacheFlags(cli, config);
   AdminCli admin(cli, config);
   AuditAdminCli audit_admin(*cli.get_subcommand("admin"));
   // After every flag: a TOML key and a CSMS_* variable for each (app/config_file.h).

@@ -31,6 +31,8 @@ void CollectStore(const Store& store, metrics::Exposition& out) {
   out.Sample("csms_store_write_queue_depth", {}, s.queue_depth);
   out.Family("csms_store_writes_rejected_total", "counter", "writes refused (503) because the write queue was full");
   out.Sample("csms_store_writes_rejected_total", {}, s.rejected);
+  out.Family("csms_store_writes_async_total", "counter", "writes queued without a waiting thread (Store::WriteAsync)");
+  out.Sample("csms_store_writes_async_total", {}, s.async_jobs);
   out.Family("csms_store_writes_failed_total", "counter", "writes whose own transaction failed (rolled back alone)");
   out.Sample("csms_store_writes_failed_total", {}, s.jobs_failed);
   out.Family("csms_store_commits_failed_total", "counter", "write groups whose commit failed");

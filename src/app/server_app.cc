@@ -351,7 +351,7 @@ bool BuildAuth(const AppConfig& config, Server& x) {
     return false;
   }
   x.signatures = std::make_unique<SignatureAuthenticator>(x.store.get(), &x.keyring, &x.clock);
-  x.tokens = std::make_unique<TokenService>(x.store.get(), &x.clock);
+  x.tokens = std::make_unique<TokenService>(x.store.get(), &x.clock, config.token_revocation_check_ms);
   x.limiter = std::make_unique<AttemptLimiter>(config.auth_limits, &x.clock);
   return Check(OpenAuditLog(config, &x.audit), "cannot open the audit log: ");
 }

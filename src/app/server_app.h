@@ -57,6 +57,9 @@ struct AppConfig {
   // Replicas (issue 10): a claim outlives its attempt's time limits by this much.
   int delivery_lease_margin_ms = 30'000;
 
+  // The token cache (issue 9): revocations made elsewhere are seen within this many milliseconds.
+  int token_revocation_check_ms = 1000;
+
   // Database rotation (issue 12). Test hook only: see DbRotationHooks in server_app.cc.
   std::string test_rotation_pause_file;
   // Master-key providers and rotation (docs/keys.md, app/master_keys.cc).

@@ -23,8 +23,8 @@ int64_t SteadyMillis() {
 }  // namespace
 
 // The decoy has the cost of every password stored today (crypto::HashPassword's default).
-TokenService::TokenService(Store* store, const Clock* clock)
-    : store_(store), clock_(clock), decoy_hash_(crypto::DecoyPasswordHash()) {}
+TokenService::TokenService(Store* store, const Clock* clock, int64_t generation_check_ms)
+    : store_(store), clock_(clock), decoy_hash_(crypto::DecoyPasswordHash()), generation_check_ms_(generation_check_ms) {}
 
 Status TokenService::Issue(const PasswordAuthRequest& req, IssuedToken* out) {
   const Status bad_credentials = errors::BadCredentials("the user name, password or domain is incorrect");
@@ -102,7 +102,7 @@ void TokenService::CheckGeneration() {
   int64_t due = next_generation_check_.load(std::memory_order_relaxed);
   if (now < due) return;
   // One caller does the check; the others go on with the cache as it is.
-  if (!next_generation_check_.compare_exchange_strong(due, now + kGenerationCheckMillis)) return;
+  if (!next_generation_check_.compare_exchange_strong(due, now + generation_check_ms_)) return;
   int64_t generation = 0;
   Status s = store_->Read([&](Transaction& tx) { return tx.identity().GetTokenRevocationGeneration(&generation); });
   std::lock_guard<std::mutex> lock(mu_);

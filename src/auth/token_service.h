@@ -4,7 +4,8 @@
 //
 // Revocation (DELETE /v3/auth/tokens, a changed password, a disabled user) deletes token rows and
 // moves a revocation generation in the store. The cache forgets a revoked token at once when the
-// revocation went through this object, and within kGenerationCheckMillis when it happened
+// revocation went through this object, and within the generation check interval (by default
+// kGenerationCheckMillis; csmsd --token-revocation-check-ms) when it happened
 // elsewhere (`csmsd admin`, another csmsd on the same database): the cache re-reads the
 // generation at most that often and drops everything it holds when it has moved.
 #pragma once
@@ -47,7 +48,8 @@ class TokenService {
  public:
   static constexpr int64_t kGenerationCheckMillis = 1'000;
 
-  TokenService(Store* store, const Clock* clock);
+  // `generation_check_ms`: how often the revocation generation is re-read (see above).
+  TokenService(Store* store, const Clock* clock, int64_t generation_check_ms = kGenerationCheckMillis);
 
   // Every failure costs one password check of the current iteration count, whatever failed
   // (unknown domain or user, disabled user, wrong password), so timing tells nothing.
@@ -99,7 +101,8 @@ class TokenService {
   std::mutex mu_;
   std::unordered_map<std::string, CacheEntry> cache_;  // keyed by token hash
   int64_t generation_ = 0;                             // of the entries in cache_; under mu_
-  std::atomic<int64_t> next_generation_check_{0};      // steady-clock ms
+  const int64_t generation_check_ms_;
+  std::atomic<int64_t> next_generation_check_{0};  // steady-clock ms
   std::atomic<int64_t> cache_hits_{0}, cache_misses_{0};
 };
 

@@ -19,6 +19,7 @@
 #include "http/request_metrics.h"
 #include "http/worker_pool.h"
 #include "json/writer.h"
+#include "service/writer_control.h"
 
 namespace csms::http {
 
@@ -76,7 +77,17 @@ Api::Api(Services services, ApiOptions options)
   request_metrics_ = std::make_unique<RequestMetrics>(router_);  // after every route
 }
 
-Api::~Api() = default;
+Api::~Api() {
+  // The store answers its queued writes before it closes, but through this Api: wait for them
+  // (a --dev hold would keep them queued forever: shutting down releases it).
+  std::unique_lock<std::mutex> lock(async_mu_);
+  if (async_in_flight_ > 0 && services_.writer) {
+    lock.unlock();
+    services_.writer->Hold(false);
+    lock.lock();
+  }
+  async_idle_.wait(lock, [this] { return async_in_flight_ == 0; });
+}
 
 Status Api::Authenticate(const HttpRequest& req, const std::string& path_project, Principal* out,
                          int64_t* retry_after_s) {
@@ -160,18 +171,22 @@ const Route* Api::Match(const HttpRequest& req, PathParams* params, HttpResponse
   return nullptr;
 }
 
-bool Api::TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
-                    Principal* out) {
+bool Api::CachedPrincipal(const HttpRequest& req, const Route& route, const PathParams& params, Principal* out) {
   if (route.access != Access::kProject || !services_.tokens || route.client_cert) return false;
   auto authorization = req.header("authorization");
   if (authorization && IsSignatureAuthorization(*authorization)) return false;  // verified on the pool
   auto token = req.header("x-auth-token");
   if (!token) return false;
+  if (!services_.tokens->ValidateCached(*token, out)) return false;
+  return params.Get("project_id") == out->project_id && auth::RoleAllows(out->role, route.action);
+}
+
+bool Api::TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
+                    Principal* out) {
   QueryParams query;
   if (!query.Parse(req.query).ok()) return false;
   Principal principal;
-  if (!services_.tokens->ValidateCached(*token, &principal)) return false;
-  if (params.Get("project_id") != principal.project_id || !auth::RoleAllows(principal.role, route.action)) return false;
+  if (!CachedPrincipal(req, route, params, &principal)) return false;
   RequestContext ctx{req, params, query, &principal, services_};
   bool served = false;
   if (!route.cached(ctx, res, &served).ok() || !served) {
@@ -313,6 +328,9 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
           if (!answered) pool = readers_.get();
           break;
         case Pool::kWriter:
+          // Handed to the store without a thread waiting (never with an audit log: its "request"
+          // line is written on the pool before the handler).
+          if (route->async && !services_.audit && TryAsync(exchange, *route, params, started)) return;
           pool = writers_.get();
           break;
         case Pool::kNetwork:

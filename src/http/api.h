@@ -26,7 +26,10 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -126,6 +129,9 @@ enum class Execution {
   kWorker,    // waits on the network (an outbound call): runs on the small network pool
 };
 
+// How an asynchronous handler answers (Route::async): once, from any thread.
+using AsyncReply = std::function<void(Status, HttpResponse)>;
+
 struct Route {
   Status (*handler)(RequestContext&, HttpResponse&);
   Access access = Access::kProject;
@@ -144,6 +150,15 @@ struct Route {
   // (ApiOptions::require_client_cert), a request without a verified client certificate is refused
   // 403 before anything else. Set with ClientCertRoute.
   bool client_cert = false;
+  // Optional, for hot writes (decision NN): the handler's asynchronous form. It runs on the I/O
+  // thread, only when nothing before the write can block: a token whose principal is cached and
+  // passes the project and action checks (as for `cached`), valid path names, no audit log, and a
+  // store whose writes complete asynchronously (Store::WritesAsync). It does only work that
+  // touches no store and costs little (parse, validate), hands its transaction to the store and
+  // returns; `reply` gets the answer (an error or the response) once, from whatever thread
+  // finishes it (the store's, after the commit is durable). Otherwise `handler` runs on the writer
+  // pool as usual.
+  void (*async)(RequestContext&, AsyncReply reply) = nullptr;
 };
 
 // `route` marked as needing a verified TLS client certificate (Route::client_cert).
@@ -181,7 +196,7 @@ class RequestMetrics;
 class Api {
  public:
   explicit Api(Services services, ApiOptions options = {});
-  ~Api();  // waits for the requests running on the pools
+  ~Api();  // waits for the requests running on the pools and for the asynchronous writes
 
   // The server's AsyncRequestHandler.
   void Handle(std::shared_ptr<Exchange> exchange);
@@ -210,6 +225,13 @@ class Api {
   // The I/O-thread answer of a route with `cached` (see Route); false = run it on its pool.
   bool TryCached(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
                  Principal* principal);
+  // The caller of a project route from the token cache alone, having passed the project and
+  // action checks; false when the pool must authenticate it (or refuse it).
+  bool CachedPrincipal(const HttpRequest& req, const Route& route, const PathParams& params, Principal* out);
+  // Starts a route's `async` form on the I/O thread (http/async_write.cc); false = run it on its
+  // pool. True: the exchange is answered (now or later) through Finish.
+  bool TryAsync(const std::shared_ptr<Exchange>& exchange, const Route& route, const PathParams& params,
+                std::chrono::steady_clock::time_point started);
   // Query, authentication, project and action checks, the handler, the error body, the audit
   // lines. *principal (when given) is the authenticated caller, for the request log.
   void Run(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
@@ -228,6 +250,10 @@ class Api {
   std::unique_ptr<WorkerPool> writers_;
   std::unique_ptr<WorkerPool> network_;
   std::unique_ptr<RequestMetrics> request_metrics_;
+  // Asynchronous writes whose completion has not yet been released (async_write.cc).
+  std::mutex async_mu_;
+  std::condition_variable async_idle_;
+  int64_t async_in_flight_ = 0;
 };
 
 // Writes the CSMS error body: both documented shapes at once (flat and nested), so every SDK's

@@ -13,6 +13,10 @@
 // - http/api.h decides per route where the work runs: store reads on a reader pool, writes on a
 //   writer pool, network waits on a network pool, and only store-free routes (/healthz) on the
 //   I/O thread. So a slow disk or a held write never delays a health check or another read.
+//   Hot writes (Route::async: CreateSecret, CreateSecretVersion) with a cached token skip the
+//   writer pool: the I/O thread parses and validates, queues the transaction with
+//   Store::WriteAsync and moves on; the thread leading the write's group answers it (Respond)
+//   once the commit is durable, so no thread sleeps per write.
 // - No handler may block an I/O thread: not on the store, the disk, the network or a lock held
 //   across any of them.
 //

@@ -68,6 +68,18 @@ Status SecretCheckerService::CheckNewValue(const std::string& project_id, const 
                                            const std::string& value, const std::string& secret_name) const {
   ProjectSettings settings;
   CSMS_RETURN_IF_ERROR(GetConfig(project_id, &settings));
+  return CheckAgainst(settings, field, value, secret_name);
+}
+
+Status SecretCheckerService::CheckNewValue(Transaction& tx, const std::string& project_id, const std::string& field,
+                                           const std::string& value, const std::string& secret_name) const {
+  ProjectSettings settings;
+  CSMS_RETURN_IF_ERROR(tx.project_settings().Get(project_id, &settings));
+  return CheckAgainst(settings, field, value, secret_name);
+}
+
+Status SecretCheckerService::CheckAgainst(const ProjectSettings& settings, const std::string& field,
+                                          const std::string& value, const std::string& secret_name) const {
   if (!settings.checking_secret_strength) return Status::OK();
   StrengthEstimate e = checker_->Estimate(value, {secret_name});
   if (!e.weak) return Status::OK();

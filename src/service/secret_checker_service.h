@@ -34,8 +34,14 @@ class SecretCheckerService {
   // Binary values (secret_binary) are data, not passwords: they are not checked.
   Status CheckNewValue(const std::string& project_id, const std::string& field, const std::string& value,
                        const std::string& secret_name) const;
+  // The same inside the caller's transaction (an asynchronous create checks there: service/secret_service.h).
+  Status CheckNewValue(Transaction& tx, const std::string& project_id, const std::string& field,
+                       const std::string& value, const std::string& secret_name) const;
 
  private:
+  Status CheckAgainst(const ProjectSettings& settings, const std::string& field, const std::string& value,
+                      const std::string& secret_name) const;
+
   Store* store_;
   const Clock* clock_;
   const StrengthChecker* checker_;

@@ -118,46 +118,13 @@ Status SecretService::Create(const std::string& project_id, const CreateSecretCo
   if (options_.strength && cmd.secret_string) {
     CSMS_RETURN_IF_ERROR(options_.strength->CheckNewValue(project_id, "secret_string", *cmd.secret_string, cmd.name));
   }
-  bool auto_rotation = cmd.auto_rotation.value_or(false);
   int64_t now = clock_->NowMillis();
+  const Secret initial = NewSecret(project_id, cmd, *key, now);
+  if (initial.auto_rotation) CSMS_RETURN_IF_ERROR(CheckRotatable(initial));
   Secret secret;
-  secret.project_id = project_id;
-  secret.id = crypto::NewUuid();
-  secret.name = cmd.name;
-  secret.kms_key_id = key->id;
-  secret.description = cmd.description;
-  secret.create_time = secret.update_time = now;
-  secret.secret_type = cmd.secret_type.value_or(std::string(kSecretTypeCommon));
-  secret.auto_rotation = auto_rotation;
-  secret.rotation_period = cmd.rotation_period;
-  secret.rotation_config = cmd.rotation_config;
-  secret.enterprise_project_id = cmd.enterprise_project_id.value_or("0");
-  secret.rotation_func_urn = cmd.rotation_func_urn;
-  if (auto_rotation) CSMS_RETURN_IF_ERROR(CheckRotatable(secret));
-  ScheduleNextRotation(&secret, now);
-  const std::string& value = cmd.secret_string ? *cmd.secret_string : *cmd.secret_binary;
-
-  const Secret initial = secret;
   CSMS_RETURN_IF_ERROR(store_->Write([&](Transaction& tx) -> Status {
     secret = initial;  // PostgreSQL may run this again after a serialization failure: start afresh
-    Secret existing;
-    Status s = tx.secrets().Get(project_id, cmd.name, &existing);
-    if (s.ok()) return errors::SecretNameExists("a secret named " + cmd.name + " already exists");
-    if (!s.IsNotFound()) return s;
-    int64_t count = 0;
-    CSMS_RETURN_IF_ERROR(tx.secrets().Count(project_id, &count));
-    if (count >= options_.secret_quota) {
-      return errors::SecretQuotaReached("the project already has the maximum of " +
-                                        std::to_string(options_.secret_quota) + " secrets");
-    }
-    CSMS_RETURN_IF_ERROR(CheckSubscriptions(tx, project_id, cmd.event_subscriptions, &secret.event_subscription));
-    CSMS_RETURN_IF_ERROR(
-        CheckDatabaseSecret(tx, project_id, secret.secret_type, secret.rotation_config, cmd.secret_string));
-    s = tx.secrets().Insert(secret);
-    if (s.IsConflict()) return errors::SecretNameExists("a secret named " + cmd.name + " already exists");
-    CSMS_RETURN_IF_ERROR(s);
-    SecretVault::AddedVersion added;
-    return vault_->AddVersion(tx, &secret, value, kind, std::nullopt, std::nullopt, now, &added);
+    return InsertSecret(tx, cmd, kind, now, &secret);
   }));
   Notify();
   *out = std::move(secret);
@@ -263,23 +230,9 @@ Status SecretService::CreateVersion(const std::string& project_id, const std::st
   if (options_.strength && cmd.secret_string) {
     CSMS_RETURN_IF_ERROR(options_.strength->CheckNewValue(project_id, "secret_string", *cmd.secret_string, name));
   }
-  const std::string& value = cmd.secret_string ? *cmd.secret_string : *cmd.secret_binary;
   int64_t now = clock_->NowMillis();
-  CSMS_RETURN_IF_ERROR(store_->Write([&](Transaction& tx) -> Status {
-    Secret secret;
-    CSMS_RETURN_IF_ERROR(vault_->Load(tx, project_id, name, &secret));
-    CSMS_RETURN_IF_ERROR(RequireEnabled(secret));
-    CSMS_RETURN_IF_ERROR(
-        CheckDatabaseSecret(tx, project_id, secret.secret_type, secret.rotation_config, cmd.secret_string));
-    SecretVault::AddedVersion added;
-    CSMS_RETURN_IF_ERROR(
-        vault_->AddVersion(tx, &secret, value, kind, cmd.version_stages, cmd.expire_time, now, &added));
-    out->version = std::move(added.version);
-    out->stages = std::move(added.stages);
-    out->secret_name = secret.name;
-    out->value.reset();
-    return Status::OK();
-  }));
+  CSMS_RETURN_IF_ERROR(
+      store_->Write([&](Transaction& tx) { return InsertVersion(tx, project_id, name, cmd, kind, now, out); }));
   Notify();
   return Status::OK();
 }

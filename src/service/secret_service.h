@@ -92,6 +92,21 @@ class SecretService {
   Status UpdateVersion(const std::string& project_id, const std::string& name, const std::string& version_id,
                        int64_t expire_time, VersionView* out);
 
+  // Create and CreateVersion without a thread waiting for the commit (Store::WriteAsync), for
+  // callers on an event loop: the checks that need no stored state run on the calling thread; the
+  // ones that read the store (the strength flag, the name, the quota, the subscribed event, the
+  // secret's state) run inside the transaction, in the order Create and CreateVersion check them,
+  // so every answer is theirs. `done` runs exactly once: at once on this thread with the error of
+  // a check (or a refused write), or on the store's thread once the commit is durable (or failed).
+  // The strength estimate (only for projects that check strength) then runs inside the write.
+  // Never blocks when writes_async() (otherwise the store's WriteAsync waits for the commit).
+  using CreateDone = std::function<void(Status, Secret)>;
+  using VersionDone = std::function<void(Status, VersionView)>;
+  void CreateAsync(const std::string& project_id, CreateSecretCommand cmd, CreateDone done);
+  void CreateVersionAsync(const std::string& project_id, const std::string& name, CreateVersionCommand cmd,
+                          VersionDone done);
+  bool writes_async() const { return store_->WritesAsync(); }
+
   Status GetStage(const std::string& project_id, const std::string& name, const std::string& stage, StageView* out);
   Status UpdateStage(const std::string& project_id, const std::string& name, const std::string& stage,
                      const std::string& version_id, StageView* out);
@@ -106,6 +121,15 @@ class SecretService {
   Status CheckSubscriptions(Transaction& tx, const std::string& project_id, const std::vector<std::string>& names,
                             std::optional<std::string>* out);
   Status CheckCreate(const CreateSecretCommand& cmd, ValueKind* kind, const crypto::MasterKey** key) const;
+  // The new secret of a checked command (no stored state).
+  Secret NewSecret(const std::string& project_id, const CreateSecretCommand& cmd, const crypto::MasterKey& key,
+                   int64_t now) const;
+  // The transactions of Create and CreateVersion (secret_service_async.cc): `secret` starts as
+  // NewSecret's and ends as stored.
+  Status InsertSecret(Transaction& tx, const CreateSecretCommand& cmd, ValueKind kind, int64_t now,
+                      Secret* secret);
+  Status InsertVersion(Transaction& tx, const std::string& project_id, const std::string& name,
+                       const CreateVersionCommand& cmd, ValueKind kind, int64_t now, VersionView* out);
   void Notify() const;
 
   Store* store_;

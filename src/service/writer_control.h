@@ -12,6 +12,9 @@ class WriterControl {
   explicit WriterControl(Store* store) : store_(store) {}
   StoreStats Stats() const { return store_->stats(); }
   void Hold(bool held) { store_->HoldWrites(held); }
+  // Writes complete without a waiting thread (Store::WritesAsync): routes may hand them over from
+  // an I/O thread (http/api.h Route::async).
+  bool writes_async() const { return store_->WritesAsync(); }
 
  private:
   Store* store_;

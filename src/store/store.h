@@ -66,6 +66,7 @@ struct StoreStats {
   int64_t jobs_failed = 0;    // of those, the ones whose own transaction failed (rolled back alone)
   int64_t groups_failed = 0;  // groups whose commit failed (every write of them failed)
   int64_t rejected = 0;       // writes refused because the queue was full
+  int64_t async_jobs = 0;     // writes submitted with Store::WriteAsync (counted when queued)
   int64_t last_group_size = 0;
   int64_t max_group_size = 0;
   std::array<int64_t, kGroupSizeBuckets> group_sizes{};
@@ -93,6 +94,19 @@ class Store {
   // process, not necessarily a power loss. Only for writes that are safe to lose that way, such as
   // the dispatcher's claims and outcomes (losing one means delivering again: at-least-once).
   virtual Status WriteRelaxed(const TxFn& fn) { return Write(fn); }
+
+  // The end of an asynchronous write: the Status Write would have returned.
+  using WriteDone = std::function<void(Status)>;
+  // Write without waiting (durable like Write): queues fn and returns. `done` is called exactly
+  // once, after the commit holding fn is durable, or with fn's own error (its changes rolled back
+  // alone) or the failed commit's; on a thread of the store's, or, when the write is refused at
+  // once (a full queue: Unavailable; a closing store), on the calling thread before WriteAsync
+  // returns. fn and done must not call Read, Write or WriteRelaxed (done may call WriteAsync), and
+  // done should be short: the answers of the rest of the group wait for it. Thread-safe.
+  // Only when WritesAsync() is true does WriteAsync never block the caller (no disk, no fsync, no
+  // lock held across either: safe on an event loop). The default runs Write on the calling thread.
+  virtual void WriteAsync(TxFn fn, WriteDone done) { done(Write(fn)); }
+  virtual bool WritesAsync() const { return false; }
 
   // Readiness (/readyz): a cheap read that also finds every schema migration this binary knows
   // applied; Unavailable with the reason otherwise. The default only opens a read snapshot.

@@ -82,6 +82,7 @@ Status WriterStats(RequestContext& ctx, HttpResponse& res) {
   w.Field("jobs_failed", s.jobs_failed);
   w.Field("groups_failed", s.groups_failed);
   w.Field("rejected", s.rejected);
+  w.Field("async_jobs", s.async_jobs);
   w.Field("last_group_size", s.last_group_size);
   w.Field("max_group_size", s.max_group_size);
   // Bucket i counts groups of [2^i, 2^(i+1)) writes; the last one everything larger.

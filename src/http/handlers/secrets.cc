@@ -104,6 +104,19 @@ Status CreateSecret(RequestContext& ctx, HttpResponse& res) {
   return Status::OK();
 }
 
+// CreateSecret's asynchronous form (Route::async): parsed here, committed by the store's writer.
+void CreateSecretAsync(RequestContext& ctx, AsyncReply reply) {
+  CreateSecretCommand cmd;
+  Status s = ReadCreateSecretBody(ctx.req.body, &cmd);
+  if (!s.ok()) return reply(std::move(s), HttpResponse{});
+  ctx.services.secrets->CreateAsync(ctx.project_id(), std::move(cmd),
+                                    [reply = std::move(reply)](Status result, const Secret& secret) {
+                                      HttpResponse res;
+                                      if (result.ok()) res.body = SecretBody(secret);
+                                      reply(std::move(result), std::move(res));
+                                    });
+}
+
 Status ListSecrets(RequestContext& ctx, HttpResponse& res) {
   int limit = 0;
   CSMS_RETURN_IF_ERROR(
@@ -152,6 +165,18 @@ Status CreateVersion(RequestContext& ctx, HttpResponse& res) {
   CSMS_RETURN_IF_ERROR(ctx.services.secrets->CreateVersion(ctx.project_id(), SecretName(ctx), cmd, &view));
   res.body = VersionMetadataBody(view);
   return Status::OK();
+}
+
+void CreateVersionAsync(RequestContext& ctx, AsyncReply reply) {
+  CreateVersionCommand cmd;
+  Status s = ReadCreateVersionBody(ctx.req.body, &cmd);
+  if (!s.ok()) return reply(std::move(s), HttpResponse{});
+  ctx.services.secrets->CreateVersionAsync(ctx.project_id(), SecretName(ctx), std::move(cmd),
+                                           [reply = std::move(reply)](Status result, const VersionView& view) {
+                                             HttpResponse res;
+                                             if (result.ok()) res.body = VersionMetadataBody(view);
+                                             reply(std::move(result), std::move(res));
+                                           });
 }
 
 Status ListVersions(RequestContext& ctx, HttpResponse& res) {
@@ -291,12 +316,16 @@ Status ListTasks(RequestContext& ctx, HttpResponse& res) {
 
 void RegisterSecretRoutes(Router<Route>& r) {
   const char* secret = "/v1/{project_id}/secrets/{secret_name}";
-  r.Add("POST", "/v1/{project_id}/secrets", {CreateSecret, Access::kProject, "csms:secret:create"});
+  Route create{CreateSecret, Access::kProject, "csms:secret:create"};
+  create.async = CreateSecretAsync;
+  r.Add("POST", "/v1/{project_id}/secrets", create);
   r.Add("GET", "/v1/{project_id}/secrets", {ListSecrets, Access::kProject, "csms:secret:list"});
   r.Add("GET", secret, {ShowSecret, Access::kProject, "csms:secret:get"});
   r.Add("PUT", secret, {UpdateSecret, Access::kProject, "csms:secret:update"});
   r.Add("DELETE", secret, {DeleteSecret, Access::kProject, "csms:secret:delete"});
-  r.Add("POST", std::string(secret) + "/versions", {CreateVersion, Access::kProject, "csms:secret:createVersion"});
+  Route create_version{CreateVersion, Access::kProject, "csms:secret:createVersion"};
+  create_version.async = CreateVersionAsync;
+  r.Add("POST", std::string(secret) + "/versions", create_version);
   r.Add("GET", std::string(secret) + "/versions", {ListVersions, Access::kProject, "csms:secret:listVersion"});
   r.Add("GET", std::string(secret) + "/versions/{version_id}",
         // A grant on the secret opens its values to a role that may not read them (grant_check.h).

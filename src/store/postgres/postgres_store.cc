@@ -20,6 +20,7 @@
 
 #include "common/errors.h"
 #include "common/module_loader.h"
+#include "store/postgres/async_writes.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/outbox_listener.h"
 #include "store/postgres/schema.h"
@@ -42,7 +43,7 @@ thread_local const Store* tls_in_transaction = nullptr;
 class PostgresStore final : public Store {
  public:
   explicit PostgresStore(PostgresOptions options) : options_(std::move(options)) {}
-  ~PostgresStore() override = default;
+  ~PostgresStore() override { async_.reset(); }  // its queued writes run while the pool is still here
 
   Status Init() {
     std::unique_ptr<Connection> conn;
@@ -88,6 +89,9 @@ class PostgresStore final : public Store {
   Status Read(const TxFn& fn) override { return Run(fn, Mode::kRead); }
   Status Write(const TxFn& fn) override { return Run(fn, Mode::kWrite); }
   Status WriteRelaxed(const TxFn& fn) override { return Run(fn, Mode::kRelaxed); }
+  // On AsyncWrites' one thread (async_writes.h).
+  void WriteAsync(TxFn fn, WriteDone done) override { async_->Submit(std::move(fn), std::move(done)); }
+  bool WritesAsync() const override { return true; }
 
  private:
   Status CheckServer(Connection& conn) {
@@ -242,7 +246,9 @@ class PostgresStore final : public Store {
  public:
   StoreStats stats() const override {
     std::lock_guard<std::mutex> lock(stats_mu_);
-    return stats_;
+    StoreStats s = stats_;
+    s.async_jobs = async_->submitted();
+    return s;
   }
 
  private:
@@ -292,6 +298,8 @@ class PostgresStore final : public Store {
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
   int open_ = 0;
+  std::unique_ptr<postgres::AsyncWrites> async_ =
+      std::make_unique<postgres::AsyncWrites>([this](const TxFn& fn) { return Run(fn, Mode::kWrite); }, 1024);
 };
 
 }  // namespace

@@ -18,6 +18,11 @@ struct GroupWriter::Job {
   Status result;
   std::exception_ptr exception;
   bool done = false;  // result is final (mu_)
+  // An asynchronous write (SubmitAsync) owns its transaction and is told its result by `callback`;
+  // it never waits, never leads and is freed once the callback has run.
+  Store::TxFn owned_fn;
+  Store::WriteDone callback;
+  bool async() const { return static_cast<bool>(callback); }
 
   // What the caller waits for: its turn to lead, or its write done. Not a std::binary_semaphore:
   // libstdc++'s acquire spins with sched_yield before it sleeps, and with 64 callers waiting those
@@ -30,8 +35,8 @@ struct GroupWriter::Job {
     std::mutex m;
     std::condition_variable cv;
   };
-  std::shared_ptr<Waiter> waiter = ThisThreadsWaiter();
-  Turn turn = Turn::kWait;  // waiter->m
+  std::shared_ptr<Waiter> waiter;  // a synchronous write's caller (ThisThreadsWaiter)
+  Turn turn = Turn::kWait;         // waiter->m
 
   static std::shared_ptr<Waiter> ThisThreadsWaiter() {
     thread_local std::shared_ptr<Waiter> waiter = std::make_shared<Waiter>();
@@ -64,8 +69,12 @@ GroupWriter::GroupWriter(std::unique_ptr<Connection> conn, Reopen reopen, GroupW
 GroupWriter::~GroupWriter() {
   std::unique_lock<std::mutex> lock(mu_);
   stopping_ = true;  // held or not, what is queued runs
-  HandOffLocked();
+  if (HandOffLocked()) thread_wake_.notify_one();
   idle_.wait(lock, [this] { return !leading_ && queue_.empty(); });
+  thread_stop_ = true;
+  lock.unlock();
+  thread_wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
 }
 
 Status GroupWriter::Submit(const Store::TxFn& fn, bool durable) {
@@ -75,6 +84,7 @@ Status GroupWriter::Submit(const Store::TxFn& fn, bool durable) {
   Job job;
   job.fn = &fn;
   job.durable = durable;
+  job.waiter = Job::ThisThreadsWaiter();
   std::unique_lock<std::mutex> lock(mu_);
   if (stopping_) return errors::Unavailable("the database is closing");
   if (static_cast<int>(queue_.size()) >= options_.queue_limit) {
@@ -114,32 +124,119 @@ void GroupWriter::Lead(Job* own, std::unique_lock<std::mutex>& lock) {
     // The group's callers wake before the lead passes on: writes arriving meanwhile queue up for the
     // next group rather than each starting a small one (the fewer the commits, the fewer the pages
     // written twice and the syncs).
-    for (Job* job : finished) {
-      if (job != own) job->Signal(Job::Turn::kDone);
-    }
-    finished.clear();
+    Complete(&finished, own);
     lock.lock();
     if (own->done) {
       leading_ = false;
-      HandOffLocked();
+      const bool wake = HandOffLocked();
       if (!leading_) idle_.notify_all();
       lock.unlock();
+      if (wake) thread_wake_.notify_one();
       return;
     }
   }
 }
 
-void GroupWriter::HandOffLocked() {
-  if (leading_ || queue_.empty() || (held_ && !stopping_)) return;
+void GroupWriter::Complete(std::vector<Job*>* finished, const Job* own) {
+  for (Job* job : *finished) {
+    if (job == own) continue;
+    if (!job->async()) {
+      job->Signal(Job::Turn::kDone);
+      continue;
+    }
+    Status result = job->result;
+    if (job->exception) {
+      try {
+        std::rethrow_exception(job->exception);
+      } catch (const std::exception& e) {
+        log::Error(std::string("an asynchronous database write threw: ") + e.what());
+      } catch (...) {
+        log::Error("an asynchronous database write threw");
+      }
+    }
+    // Still marked as this writer's thread: a callback calling Submit is refused, not deadlocked.
+    tls_leader_ = this;
+    try {
+      job->callback(std::move(result));
+    } catch (const std::exception& e) {
+      log::Error(std::string("the callback of an asynchronous database write threw: ") + e.what());
+    } catch (...) {
+      log::Error("the callback of an asynchronous database write threw");
+    }
+    tls_leader_ = nullptr;
+    delete job;
+  }
+  finished->clear();
+}
+
+bool GroupWriter::HandOffLocked() {
+  if (leading_ || queue_.empty() || (held_ && !stopping_)) return false;
   leading_ = true;
-  queue_.front()->Signal(Job::Turn::kLead);
+  if (!queue_.front()->async()) {
+    queue_.front()->Signal(Job::Turn::kLead);
+    return false;
+  }
+  thread_lead_ = true;
+  if (!thread_.joinable()) thread_ = std::thread([this] { ThreadMain(); });
+  return true;
+}
+
+void GroupWriter::SubmitAsync(Store::TxFn fn, Store::WriteDone done) {
+  auto job = std::make_unique<Job>();
+  job->owned_fn = std::move(fn);
+  job->fn = &job->owned_fn;
+  job->callback = std::move(done);
+  std::unique_lock<std::mutex> lock(mu_);
+  if (stopping_) {
+    lock.unlock();
+    job->callback(errors::Unavailable("the database is closing"));
+    return;
+  }
+  if (static_cast<int>(queue_.size()) >= options_.queue_limit) {
+    ++stats_.rejected;
+    lock.unlock();
+    job->callback(errors::Unavailable("too many writes are waiting for the database (" +
+                                      std::to_string(options_.queue_limit) + "); retry later"));
+    return;
+  }
+  ++stats_.async_jobs;
+  queue_.push_back(job.release());
+  stats_.queue_depth = static_cast<int64_t>(queue_.size());
+  const bool wake = HandOffLocked();
+  lock.unlock();
+  if (wake) thread_wake_.notify_one();
+}
+
+void GroupWriter::ThreadMain() {
+  std::vector<Job*> finished;
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    thread_wake_.wait(lock, [this] { return thread_lead_ || thread_stop_; });
+    if (!thread_lead_) return;  // stopping, and nothing handed over
+    thread_lead_ = false;
+    // Leads (leading_ was set by the hand-off) until nothing may run.
+    while (!queue_.empty() && !(held_ && !stopping_)) {
+      tls_leader_ = this;
+      RunGroup(lock, &finished);
+      tls_leader_ = nullptr;
+      lock.unlock();
+      Complete(&finished, nullptr);
+      lock.lock();
+    }
+    leading_ = false;
+    idle_.notify_all();
+  }
 }
 
 void GroupWriter::Hold(bool held) {
-  std::lock_guard<std::mutex> lock(mu_);
-  held_ = held;
-  stats_.held = held;
-  if (!held) HandOffLocked();
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_ = held;
+    stats_.held = held;
+    if (!held) wake = HandOffLocked();
+  }
+  if (wake) thread_wake_.notify_one();
 }
 
 StoreStats GroupWriter::Stats() const {

@@ -1,5 +1,6 @@
 // GroupWriter: the one writer of a SQLite store. It owns one connection; Submit queues a write
-// transaction (a TxFn) and blocks until the group holding it has committed or failed.
+// transaction (a TxFn) and blocks until the group holding it has committed or failed; SubmitAsync
+// queues one and returns (its callback tells the result).
 //
 // A group is one SQLite transaction: BEGIN IMMEDIATE, then each queued write under its own
 // SAVEPOINT (RELEASE when it returns ok; ROLLBACK TO + RELEASE when it fails, so a conflict, a
@@ -9,17 +10,26 @@
 // commits at once (no waiting for company); a group ends when the queue is empty, at
 // max_group_jobs writes, or once its writes have bound max_group_bytes of text and blob parameters.
 //
-// No writer thread: one of the callers runs each group (LevelDB-style leader). A caller that finds
-// no group running leads: it runs groups from the front of the queue on its own thread until its own
-// write is done, wakes the callers its group finished, then hands the lead to the caller at the
-// front of the queue (one wake-up). A lone write therefore commits on its caller's thread with no
-// hand-off at all, and a group costs one wake-up per caller, not two more for a writer thread. Only
-// one thread at a time uses the connection (the lead passes under the mutex).
+// Synchronous writes need no writer thread: one of the callers runs each group (LevelDB-style
+// leader). A caller that finds no group running leads: it runs groups from the front of the queue
+// on its own thread until its own write is done, wakes the callers its group finished, then hands
+// the lead to the caller at the front of the queue (one wake-up). A lone write therefore commits on its caller's thread
+// with no hand-off at all, and a group costs one wake-up per caller, not two more for a writer thread. Only one thread
+// at a time uses the connection (the lead passes under the mutex).
 //
 // Durability: a group holding any durable write commits with synchronous=FULL. A group of relaxed
 // writes only (the dispatcher's claims and outcomes) commits with synchronous=NORMAL; a relaxed write
 // queued behind a durable one simply rides in its group. With a non-durable store (synchronous
 // NORMAL or OFF) the connection's setting is never changed.
+//
+// Asynchronous writes (SubmitAsync, decision NN): the caller queues the write and returns at once;
+// it never leads and never waits, so an event loop may call it. When nobody leads, the lead goes to
+// the writer's own thread (started on the first asynchronous write), which runs groups until the
+// queue is empty and then sleeps. Whoever leads runs synchronous and asynchronous writes alike in
+// its groups; an asynchronous write's callback runs on the leading thread once its group's COMMIT
+// is durable (or failed), with the lock released. A synchronous leader whose own write is done hands
+// the lead to the front of the queue: a waiting caller, or the writer's thread for an asynchronous
+// write. Under load the leader finds company queued, so a write costs no wake-up of its own.
 //
 // Backpressure: at most queue_limit writes wait; Submit answers Unavailable at once beyond that.
 // A TxFn runs on the thread leading its group: it must not call Store::Read or Store::Write (Submit
@@ -33,6 +43,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "common/status.h"
@@ -62,6 +73,9 @@ class GroupWriter {
   // Runs fn in the next group; blocks until that group committed or failed. An exception thrown by
   // fn rolls back its savepoint and is rethrown here, on the caller's thread.
   Status Submit(const Store::TxFn& fn, bool durable);
+  // Queues fn (durable) and returns; `done` runs once, as Store::WriteAsync says. Never blocks on
+  // the disk or a running group (only on the queue's mutex, held for queue operations alone).
+  void SubmitAsync(Store::TxFn fn, Store::WriteDone done);
   void Hold(bool held);
   StoreStats Stats() const;
   // True on a thread running a group of this writer (a TxFn running).
@@ -72,9 +86,15 @@ class GroupWriter {
   // Runs groups until `own` is done, then hands the lead on; called with mu_ held (and leading_
   // set for this thread), returns without it.
   void Lead(Job* own, std::unique_lock<std::mutex>& lock);
-  // Gives the lead to the caller at the front of the queue when nobody leads and writes may run
-  // (mu_ held).
-  void HandOffLocked();
+  // Gives the lead to the caller at the front of the queue (or, for an asynchronous write, to the
+  // writer's thread) when nobody leads and writes may run (mu_ held). True when the writer's thread
+  // is to be woken: the caller calls thread_wake_.notify_one() after releasing mu_.
+  [[nodiscard]] bool HandOffLocked();
+  // Tells the finished writes of a group their results: wakes the waiting callers (except `own`)
+  // and runs the asynchronous writes' callbacks (then frees them). Without mu_.
+  void Complete(std::vector<Job*>* finished, const Job* own);
+  // The writer's thread: leads when handed the lead, runs groups until the queue is empty.
+  void ThreadMain();
   // Runs one group; called and returns with mu_ held, runs the transaction without it. The writes
   // it finished (done set, not yet woken) are appended to *finished.
   void RunGroup(std::unique_lock<std::mutex>& lock, std::vector<Job*>* finished);
@@ -103,6 +123,12 @@ class GroupWriter {
   bool stopping_ = false;
   StoreStats stats_;
   std::vector<Job*> group_;  // the running group's writes (the leader only)
+
+  // The writer's own thread (for asynchronous writes), started by the first of them.
+  std::thread thread_;
+  std::condition_variable thread_wake_;  // with mu_
+  bool thread_lead_ = false;             // the lead has been handed to the thread (mu_)
+  bool thread_stop_ = false;
 };
 
 }  // namespace csms::sqlite

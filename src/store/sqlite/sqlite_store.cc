@@ -114,6 +114,8 @@ class SqliteStore final : public Store {
   }
   Status Write(const TxFn& fn) override { return writer_->Submit(fn, /*durable=*/true); }
   Status WriteRelaxed(const TxFn& fn) override { return writer_->Submit(fn, /*durable=*/false); }
+  void WriteAsync(TxFn fn, WriteDone done) override { writer_->SubmitAsync(std::move(fn), std::move(done)); }
+  bool WritesAsync() const override { return true; }
   StoreStats stats() const override { return writer_->Stats(); }
 
   Status CheckSchema() override {
