@@ -29,6 +29,7 @@
 #include "auth/signature_authenticator.h"
 #include "auth/token_service.h"
 #include "common/clock.h"
+#include "common/destination_policy.h"
 #include "common/doorbell.h"
 #include "common/duration.h"
 #include "common/errors.h"
@@ -280,6 +281,7 @@ struct Server {
   std::unique_ptr<audit::Log> audit;        // null: no audit log
   // Events, notification delivery and records.
   std::unique_ptr<WebhookSecrets> webhook_secrets;
+  std::shared_ptr<const DestinationPolicy> destinations;  // --webhook-allow: webhooks, rotation functions
   std::unique_ptr<EventService> events;
   notify::DeliveryMetrics delivery_metrics;
   std::unique_ptr<notify::Dispatcher> dispatcher;
@@ -348,12 +350,26 @@ bool BuildAuth(const AppConfig& config, Server& x) {
   return Check(OpenAuditLog(config, &x.audit), "cannot open the audit log: ");
 }
 
+// --webhook-allow, or its default: external only (--dev: anything, for local receivers).
+bool BuildDestinationPolicy(const AppConfig& config, Server& x) {
+  DestinationPolicy policy = config.dev ? DestinationPolicy::AllowAll() : DestinationPolicy();
+  if (!config.webhook_allow.empty() && !Check(DestinationPolicy::Parse(config.webhook_allow, &policy), "")) {
+    return false;
+  }
+  log::Info("webhooks and rotation functions may reach: " + policy.text() + " (--webhook-allow)");
+  x.destinations = std::make_shared<const DestinationPolicy>(std::move(policy));
+  return true;
+}
+
 bool BuildEventsAndDelivery(const AppConfig& config, Server& x) {
+  if (!BuildDestinationPolicy(config, x)) return false;
   x.webhook_secrets = std::make_unique<WebhookSecrets>(x.store.get(), &x.keyring, &x.clock);
-  x.events = std::make_unique<EventService>(x.store.get(), &x.clock,
-                                            EventServiceOptions{config.event_quota, x.webhook_secrets.get()});
+  EventServiceOptions event_options{config.event_quota, x.webhook_secrets.get()};
+  event_options.destinations = x.destinations.get();
+  x.events = std::make_unique<EventService>(x.store.get(), &x.clock, event_options);
   notify::DispatcherOptions dispatch_options;
   if (!Check(DispatcherOptionsFrom(config, &dispatch_options), "")) return false;
+  dispatch_options.http.destinations = x.destinations;
   // On a shared database the other replicas' leases are alive: only an expired lease is taken over.
   if (!config.database.empty()) dispatch_options.release_leases_at_start = false;
   x.dispatcher = std::make_unique<notify::Dispatcher>(x.store.get(), &x.clock, &x.wire_clock, x.webhook_secrets.get(),
@@ -392,6 +408,7 @@ bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
   net::HttpCallOptions call_options;
   call_options.timeout = std::chrono::milliseconds(config.rotation_timeout_ms);
   call_options.ca_file = config.rotation_ca_file;
+  call_options.destinations = x.destinations;  // the webhooks' guard (--webhook-allow)
   x.rotation_function = std::make_unique<rotation::HttpRotationFunction>(call_options);
 
   x.secret_checker = std::make_unique<SecretCheckerService>(x.store.get(), &x.clock, &x.strength_checker);
