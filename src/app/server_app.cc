@@ -37,6 +37,7 @@
 #include "common/time_format.h"
 #include "crypto/key_store.h"
 #include "http/api.h"
+#include "http/body_limits.h"
 #include "net/http_call.h"
 #include "notify/dispatcher.h"
 #include "rotation/http_rotation_function.h"
@@ -529,6 +530,11 @@ bool Start(const AppConfig& config, Server& x) {
   log::EnableAccessLog(config.access_log);
   int64_t open_files = 0;
   http::ServerOptions options = HttpOptions(config, &open_files);
+  // Per-route body limits, decided before a body is read (http/body_limits.h).
+  auto body_limits = std::make_shared<const http::BodyLimits>(config.server.body_limit);
+  options.body_limit_for = [body_limits](const http::RequestHead& head) {
+    return body_limits->For(head.method, head.target, head.credentials);
+  };
   http::Api* api = x.api.get();
   Status s = http::HttpServer::StartAsync(
       options, [api](std::shared_ptr<http::Exchange> exchange) { api->Handle(std::move(exchange)); }, &x.http);
@@ -541,8 +547,10 @@ bool Start(const AppConfig& config, Server& x) {
             ", at most " + std::to_string(x.http->max_connections()) + " connections (descriptor limit " +
             std::to_string(open_files) + ")");
   if (!config.metrics_listen.empty()) {
+    http::ServerOptions metrics_options = config.metrics_server;
+    metrics_options.body_limit_for = [](const http::RequestHead&) { return size_t{0}; };  // GETs only
     s = http::HttpServer::StartAsync(
-        config.metrics_server,
+        metrics_options,
         [api](std::shared_ptr<http::Exchange> exchange) { api->HandleObservability(std::move(exchange)); },
         &x.metrics_http);
     if (!s.ok()) {

@@ -201,6 +201,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                            errors::InvalidRequest("unsupported message framing: Transfer-Encoding must be exactly "
                                                   "'chunked' (HTTP/1.1) and is not allowed with Content-Length"));
     }
+    if (!AdmitBody()) {
+      return WriteRawError(bhttp::status::payload_too_large,
+                           errors::BodyTooLarge("request body is too large for this route"));
+    }
     Lowest().expires_at(started_ + std::max<std::chrono::steady_clock::duration>(shared_->options.header_timeout,
                                                                                  shared_->options.read_timeout));
     if (beast::iequals(req[bhttp::field::expect], "100-continue") && !parser_->is_done()) {
@@ -212,6 +216,23 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       return;
     }
     ReadBody();
+  }
+
+  // The route's body limit (ServerOptions::body_limit_for), decided before any body byte is read
+  // and before `100 Continue`: false when the announced Content-Length exceeds it. A chunked body
+  // is held to it as it arrives (the parser counts every chunk against the limit).
+  bool AdmitBody() {
+    const ServerOptions& o = shared_->options;
+    if (!o.body_limit_for || parser_->is_done()) return true;  // no body announced
+    auto& req = parser_->get();
+    RequestHead head;
+    head.method = std::string_view(req.method_string().data(), req.method_string().size());
+    head.target = std::string_view(req.target().data(), req.target().size());
+    head.credentials = req.count("X-Auth-Token") > 0 || req.count(bhttp::field::authorization) > 0;
+    size_t limit = std::min(o.body_limit, o.body_limit_for(head));
+    if (auto length = parser_->content_length(); length && *length > limit) return false;
+    parser_->body_limit(limit);
+    return true;
   }
 
   void ReadBody() {
