@@ -202,6 +202,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                                                   "'chunked' (HTTP/1.1) and is not allowed with Content-Length"));
     }
     if (!AdmitBody()) {
+      linger_ = true;
       return WriteRawError(bhttp::status::payload_too_large,
                            errors::BodyTooLarge("request body is too large for this route"));
     }
@@ -246,6 +247,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   // to be a request.
   void OnReadError(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
+      linger_ = true;
       return WriteRawError(bhttp::status::payload_too_large, errors::BodyTooLarge("request body is too large"));
     }
     if (ec == bhttp::error::header_limit) {
@@ -328,7 +330,22 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       });
     } else {
       Lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+      if (linger_) Discard(0);
     }
+  }
+
+  // After a 413 the client is usually still sending the body it announced: closing at once would
+  // reset the connection, and the client would lose the answer. So, as nginx's lingering close,
+  // the rest is read and thrown away (never kept) for a short while before the socket closes.
+  void Discard(size_t so_far) {
+    static constexpr size_t kMaxDiscard = 16 * 1024 * 1024;
+    if (so_far == 0) Lowest().expires_after(std::chrono::seconds(5));
+    if (so_far > kMaxDiscard) return;
+    discard_.resize(16 * 1024);
+    Lowest().async_read_some(asio::buffer(discard_), [self = this->shared_from_this(), so_far](beast::error_code ec,
+                                                                                               size_t n) {
+      if (!ec) self->Discard(so_far + n);
+    });
   }
 
   IoWorker* worker_;
@@ -349,6 +366,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::string request_id_;
   std::string remote_address_;             // the peer's IP address, read once at accept
   bool client_cert_verified_ = false;      // TLS: set once, after the handshake
+  bool linger_ = false;                    // a 413 was answered: discard what the client still sends
+  std::string discard_;                    // scratch for Discard
   std::shared_ptr<Session> pending_self_;  // alive while the handler has not answered
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> hold_;
 };
