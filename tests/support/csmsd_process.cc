@@ -77,7 +77,8 @@ bool CsmsdProcess::Start(const std::vector<std::string>& args) {
     full.push_back(data_dir());
   }
   // Tests' webhook receivers and rotation functions listen on 127.0.0.1, which a production
-  // server refuses by default (--webhook-allow external): allowed here unless the test says.
+  // server refuses by default (--webhook-allow external): a non-dev server gets
+  // --webhook-allow loopback unless the test passes --webhook-allow itself.
   if (!dev && !has_allow) {
     full.push_back("--webhook-allow");
     full.push_back("loopback");

@@ -18,8 +18,7 @@ class CsmsdProcess {
   ~CsmsdProcess();
 
   // Starts csmsd with `args` plus --listen 127.0.0.1:0 and --port-file; waits until it listens.
-  // Unless args hold --data-dir or --dev, the data dir is <tempdir>/data. Unless args hold --dev
-  // or --webhook-allow, --webhook-allow loopback (the tests' receivers listen on 127.0.0.1).
+  // Unless args hold --data-dir or --dev, the data dir is <tempdir>/data.
   bool Start(const std::vector<std::string>& args);
   // SIGTERM and wait; returns the exit status (or -1).
   int Stop();
