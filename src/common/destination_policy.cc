@@ -42,8 +42,8 @@ AddressClass ClassifyV4(uint32_t ip) {
   if (ip == Quad(255, 255, 255, 255)) return AddressClass::kBroadcast;
   if (InV4(ip, Quad(224, 0, 0, 0), 4)) return AddressClass::kMulticast;
   if (InV4(ip, Quad(240, 0, 0, 0), 4) || InV4(ip, Quad(192, 0, 0, 0), 24) || InV4(ip, Quad(192, 0, 2, 0), 24) ||
-      InV4(ip, Quad(192, 88, 99, 0), 24) || InV4(ip, Quad(198, 18, 0, 0), 15) ||
-      InV4(ip, Quad(198, 51, 100, 0), 24) || InV4(ip, Quad(203, 0, 113, 0), 24))
+      InV4(ip, Quad(192, 88, 99, 0), 24) || InV4(ip, Quad(198, 18, 0, 0), 15) || InV4(ip, Quad(198, 51, 100, 0), 24) ||
+      InV4(ip, Quad(203, 0, 113, 0), 24))
     return AddressClass::kReserved;
   return AddressClass::kExternal;
 }
@@ -55,7 +55,7 @@ AddressClass ClassifyV6(const std::array<uint8_t, 16>& b) {
   if (b[0] == 0xff) return AddressClass::kMulticast;
   if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return AddressClass::kLinkLocal;
   if ((b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0)) return AddressClass::kPrivate;
-  if ((b[0] & 0xe0) != 0x20) return AddressClass::kReserved;                      // outside 2000::/3 (e.g. 100::/64)
+  if ((b[0] & 0xe0) != 0x20) return AddressClass::kReserved;  // outside 2000::/3 (e.g. 100::/64)
   if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return AddressClass::kReserved;  // 2001:db8::/32
   if (b[0] == 0x20 && b[1] == 0x01 && b[2] < 0x02) return AddressClass::kReserved;  // 2001::/23 (Teredo, ...)
   return AddressClass::kExternal;
@@ -97,11 +97,11 @@ IpAddress IpAddress::V6(const uint8_t b[16]) {
   auto v4_at = [&](int i) {
     return V4((uint32_t{b[i]} << 24) | (uint32_t{b[i + 1]} << 16) | (uint32_t{b[i + 2]} << 8) | b[i + 3]);
   };
-  if (zero(0, 10) && b[10] == 0xff && b[11] == 0xff) return v4_at(12);                       // ::ffff:a.b.c.d
-  if (zero(0, 8) && b[8] == 0xff && b[9] == 0xff && zero(10, 12)) return v4_at(12);          // ::ffff:0:a.b.c.d
-  if (zero(0, 12) && !(zero(12, 15) && b[15] <= 1)) return v4_at(12);                        // ::a.b.c.d (not ::, ::1)
+  if (zero(0, 10) && b[10] == 0xff && b[11] == 0xff) return v4_at(12);               // ::ffff:a.b.c.d
+  if (zero(0, 8) && b[8] == 0xff && b[9] == 0xff && zero(10, 12)) return v4_at(12);  // ::ffff:0:a.b.c.d
+  if (zero(0, 12) && !(zero(12, 15) && b[15] <= 1)) return v4_at(12);                // ::a.b.c.d (not ::, ::1)
   if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && zero(4, 12)) return v4_at(12);  // 64:ff9b::/96
-  if (b[0] == 0x20 && b[1] == 0x02) return v4_at(2);                                         // 2002::/16 (6to4)
+  if (b[0] == 0x20 && b[1] == 0x02) return v4_at(2);                                               // 2002::/16 (6to4)
   IpAddress a;
   a.v6 = true;
   std::copy(b, b + 16, a.bytes.begin());
@@ -178,8 +178,8 @@ Status DestinationPolicy::Parse(std::string_view list, DestinationPolicy* out) {
   size_t start = 0;
   while (start <= list.size()) {
     size_t comma = list.find(',', start);
-    std::string_view item = Trim(list.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                                                      : comma - start));
+    std::string_view item =
+        Trim(list.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
     start = comma == std::string_view::npos ? list.size() + 1 : comma + 1;
     if (item.empty()) continue;
     any = true;
@@ -206,7 +206,8 @@ Status DestinationPolicy::Parse(std::string_view list, DestinationPolicy* out) {
         cidr.base = IpAddress::V6(raw);
         if (!cidr.base.v6) prefix -= 96;  // ::ffff:10.0.0.0/104 is 10.0.0.0/8
       } else if (ok) {
-        cidr.base = IpAddress::V4((uint32_t{raw[0]} << 24) | (uint32_t{raw[1]} << 16) | (uint32_t{raw[2]} << 8) | raw[3]);
+        cidr.base =
+            IpAddress::V4((uint32_t{raw[0]} << 24) | (uint32_t{raw[1]} << 16) | (uint32_t{raw[2]} << 8) | raw[3]);
       }
       if (!ok || prefix < 0 || prefix > (cidr.base.v6 ? 128 : 32)) {
         return errors::InvalidParameter("--webhook-allow: invalid CIDR '" + std::string(item) + "'");

@@ -342,10 +342,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (so_far == 0) Lowest().expires_after(std::chrono::seconds(5));
     if (so_far > kMaxDiscard) return;
     discard_.resize(16 * 1024);
-    Lowest().async_read_some(asio::buffer(discard_), [self = this->shared_from_this(), so_far](beast::error_code ec,
-                                                                                               size_t n) {
-      if (!ec) self->Discard(so_far + n);
-    });
+    Lowest().async_read_some(asio::buffer(discard_),
+                             [self = this->shared_from_this(), so_far](beast::error_code ec, size_t n) {
+                               if (!ec) self->Discard(so_far + n);
+                             });
   }
 
   IoWorker* worker_;

@@ -21,8 +21,9 @@ TEST_F(RouteBodyLimitTest, OversizedTokenRequestIsRefusedBeforeContinue) {
   RawConnection conn(server_.port());
   ASSERT_TRUE(conn.connected());
   // Announces 1 MiB and waits for `100 Continue`: the answer must be the final 413 instead.
-  ASSERT_TRUE(conn.Send("POST /v3/auth/tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        "Expect: 100-continue\r\nContent-Length: 1048576\r\n\r\n"));
+  ASSERT_TRUE(
+      conn.Send("POST /v3/auth/tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                "Expect: 100-continue\r\nContent-Length: 1048576\r\n\r\n"));
   auto r = conn.ReadResponse(20s);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 413) << r->body;

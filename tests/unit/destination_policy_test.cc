@@ -18,9 +18,9 @@ AddressClass ClassOf(const std::string& literal) {
 }
 
 TEST(DestinationPolicyTest, EveryLiteralFormOfLoopbackIsLoopback) {
-  for (const char* host : {"127.0.0.1", "127.1", "2130706433", "0x7f000001", "0177.0.0.1", "127.0.0.2", "[::1]", "::1",
-                           "[::ffff:127.0.0.1]", "::ffff:7f00:1", "[::127.0.0.1]", "[64:ff9b::127.0.0.1]",
-                           "[2002:7f00:1::]"}) {
+  for (const char* host :
+       {"127.0.0.1", "127.1", "2130706433", "0x7f000001", "0177.0.0.1", "127.0.0.2", "[::1]", "::1",
+        "[::ffff:127.0.0.1]", "::ffff:7f00:1", "[::127.0.0.1]", "[64:ff9b::127.0.0.1]", "[2002:7f00:1::]"}) {
     EXPECT_EQ(ClassOf(host), AddressClass::kLoopback) << host;
     EXPECT_TRUE(DefaultRefuses(host)) << host;
   }
@@ -36,17 +36,27 @@ TEST(DestinationPolicyTest, InternalRangesAreRefusedByDefault) {
     const char* host;
     AddressClass cls;
   } cases[] = {
-      {"0.0.0.0", AddressClass::kUnspecified},       {"0", AddressClass::kUnspecified},
-      {"[::]", AddressClass::kUnspecified},          {"169.254.169.254", AddressClass::kLinkLocal},
-      {"[fe80::1%eth0]", AddressClass::kLinkLocal},  {"10.0.0.1", AddressClass::kPrivate},
-      {"10.255.255.255", AddressClass::kPrivate},    {"172.16.0.1", AddressClass::kPrivate},
-      {"172.31.255.254", AddressClass::kPrivate},    {"192.168.1.1", AddressClass::kPrivate},
-      {"100.64.0.1", AddressClass::kPrivate},        {"[fc00::1]", AddressClass::kPrivate},
-      {"[fd12:3456::1]", AddressClass::kPrivate},    {"[::ffff:10.1.2.3]", AddressClass::kPrivate},
+      {"0.0.0.0", AddressClass::kUnspecified},
+      {"0", AddressClass::kUnspecified},
+      {"[::]", AddressClass::kUnspecified},
+      {"169.254.169.254", AddressClass::kLinkLocal},
+      {"[fe80::1%eth0]", AddressClass::kLinkLocal},
+      {"10.0.0.1", AddressClass::kPrivate},
+      {"10.255.255.255", AddressClass::kPrivate},
+      {"172.16.0.1", AddressClass::kPrivate},
+      {"172.31.255.254", AddressClass::kPrivate},
+      {"192.168.1.1", AddressClass::kPrivate},
+      {"100.64.0.1", AddressClass::kPrivate},
+      {"[fc00::1]", AddressClass::kPrivate},
+      {"[fd12:3456::1]", AddressClass::kPrivate},
+      {"[::ffff:10.1.2.3]", AddressClass::kPrivate},
       {"[::ffff:169.254.169.254]", AddressClass::kLinkLocal},
-      {"224.0.0.1", AddressClass::kMulticast},       {"[ff02::1]", AddressClass::kMulticast},
-      {"255.255.255.255", AddressClass::kBroadcast}, {"240.0.0.1", AddressClass::kReserved},
-      {"192.0.2.1", AddressClass::kReserved},        {"[2001:db8::1]", AddressClass::kReserved},
+      {"224.0.0.1", AddressClass::kMulticast},
+      {"[ff02::1]", AddressClass::kMulticast},
+      {"255.255.255.255", AddressClass::kBroadcast},
+      {"240.0.0.1", AddressClass::kReserved},
+      {"192.0.2.1", AddressClass::kReserved},
+      {"[2001:db8::1]", AddressClass::kReserved},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(ClassOf(c.host), c.cls) << c.host;
@@ -55,8 +65,8 @@ TEST(DestinationPolicyTest, InternalRangesAreRefusedByDefault) {
 }
 
 TEST(DestinationPolicyTest, PublicAddressesAndNamesPassTheDefault) {
-  for (const char* host : {"8.8.8.8", "172.32.0.1", "172.15.255.255", "93.184.216.34", "[2606:4700::1111]",
-                           "[::ffff:8.8.8.8]"}) {
+  for (const char* host :
+       {"8.8.8.8", "172.32.0.1", "172.15.255.255", "93.184.216.34", "[2606:4700::1111]", "[::ffff:8.8.8.8]"}) {
     EXPECT_EQ(ClassOf(host), AddressClass::kExternal) << host;
     EXPECT_FALSE(DefaultRefuses(host)) << host;
   }
