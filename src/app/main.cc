@@ -215,6 +215,15 @@ void AddDeliveryFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
 }
 
 // Replicas on PostgreSQL (issue 10, docs/scaling.md).
+// The SSRF guard of webhooks and http rotation functions (common/destination_policy.h).
+void AddOutboundGuardFlags(CLI::App& cli, AppConfig& config) {
+  cli.add_option("--webhook-allow", config.webhook_allow,
+                 "destinations webhooks and http(s) rotation functions may reach, checked against every address a "
+                 "name resolves to: a comma list of external (public unicast), loopback, private (RFC 1918, "
+                 "100.64/10, fc00::/7), link-local (incl. 169.254.169.254), CIDRs, host names (*.example.com) or *; "
+                 "default external (--dev: *)");
+}
+
 void AddReplicaFlags(CLI::App& cli, AppConfig& config) {
   cli.add_option("--delivery-lease-margin-ms", config.delivery_lease_margin_ms,
                  "a delivery's claim lasts connect + total timeout + this; a replica that dies loses its claims "
@@ -473,6 +482,7 @@ int main(int argc, char** argv) {
   AddDatabaseFlags(cli, config);
   AddReplicaFlags(cli, config);
   AddTokenCacheFlags(cli, config);
+  AddOutboundGuardFlags(cli, config);
   AdminCli admin(cli, config);
   AuditAdminCli audit_admin(*cli.get_subcommand("admin"));
   // After every flag: a TOML key and a CSMS_* variable for each (app/config_file.h).

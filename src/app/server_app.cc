@@ -31,6 +31,7 @@
 #include "auth/signature_authenticator.h"
 #include "auth/token_service.h"
 #include "common/clock.h"
+#include "common/destination_policy.h"
 #include "common/doorbell.h"
 #include "common/duration.h"
 #include "common/errors.h"
@@ -39,6 +40,7 @@
 #include "common/time_format.h"
 #include "crypto/key_store.h"
 #include "http/api.h"
+#include "http/body_limits.h"
 #include "net/http_call.h"
 #include "notify/dispatcher.h"
 #include "rotation/http_rotation_function.h"
@@ -283,6 +285,7 @@ struct Server {
   std::unique_ptr<audit::Log> audit;        // null: no audit log
   // Events, notification delivery and records.
   std::unique_ptr<WebhookSecrets> webhook_secrets;
+  std::shared_ptr<const DestinationPolicy> destinations;  // --webhook-allow: webhooks, rotation functions
   std::unique_ptr<EventService> events;
   notify::DeliveryMetrics delivery_metrics;
   std::unique_ptr<notify::Dispatcher> dispatcher;
@@ -356,12 +359,26 @@ bool BuildAuth(const AppConfig& config, Server& x) {
   return Check(OpenAuditLog(config, &x.audit), "cannot open the audit log: ");
 }
 
+// --webhook-allow, or its default: external only (--dev: anything, for local receivers).
+bool BuildDestinationPolicy(const AppConfig& config, Server& x) {
+  DestinationPolicy policy = config.dev ? DestinationPolicy::AllowAll() : DestinationPolicy();
+  if (!config.webhook_allow.empty() && !Check(DestinationPolicy::Parse(config.webhook_allow, &policy), "")) {
+    return false;
+  }
+  log::Info("webhooks and rotation functions may reach: " + policy.text() + " (--webhook-allow)");
+  x.destinations = std::make_shared<const DestinationPolicy>(std::move(policy));
+  return true;
+}
+
 bool BuildEventsAndDelivery(const AppConfig& config, Server& x) {
+  if (!BuildDestinationPolicy(config, x)) return false;
   x.webhook_secrets = std::make_unique<WebhookSecrets>(x.store.get(), &x.keyring, &x.clock);
-  x.events = std::make_unique<EventService>(x.store.get(), &x.clock,
-                                            EventServiceOptions{config.event_quota, x.webhook_secrets.get()});
+  EventServiceOptions event_options{config.event_quota, x.webhook_secrets.get()};
+  event_options.destinations = x.destinations.get();
+  x.events = std::make_unique<EventService>(x.store.get(), &x.clock, event_options);
   notify::DispatcherOptions dispatch_options;
   if (!Check(DispatcherOptionsFrom(config, &dispatch_options), "")) return false;
+  dispatch_options.http.destinations = x.destinations;
   // On a shared database the other replicas' leases are alive: only an expired lease is taken over.
   if (!config.database.empty()) dispatch_options.release_leases_at_start = false;
   x.dispatcher = std::make_unique<notify::Dispatcher>(x.store.get(), &x.clock, &x.wire_clock, x.webhook_secrets.get(),
@@ -402,6 +419,7 @@ bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
   net::HttpCallOptions call_options;
   call_options.timeout = std::chrono::milliseconds(config.rotation_timeout_ms);
   call_options.ca_file = config.rotation_ca_file;
+  call_options.destinations = x.destinations;  // the webhooks' guard (--webhook-allow)
   x.rotation_function = std::make_unique<rotation::HttpRotationFunction>(call_options);
 
   x.secret_checker = std::make_unique<SecretCheckerService>(x.store.get(), &x.clock, &x.strength_checker);
@@ -530,6 +548,11 @@ bool Start(const AppConfig& config, Server& x) {
   log::EnableAccessLog(config.access_log);
   int64_t open_files = 0;
   http::ServerOptions options = HttpOptions(config, &open_files);
+  // Per-route body limits, decided before a body is read (http/body_limits.h).
+  auto body_limits = std::make_shared<const http::BodyLimits>(config.server.body_limit);
+  options.body_limit_for = [body_limits](const http::RequestHead& head) {
+    return body_limits->For(head.method, head.target, head.credentials);
+  };
   http::Api* api = x.api.get();
   Status s = http::HttpServer::StartAsync(
       options, [api](std::shared_ptr<http::Exchange> exchange) { api->Handle(std::move(exchange)); }, &x.http);
@@ -548,8 +571,10 @@ bool Start(const AppConfig& config, Server& x) {
             std::to_string(open_files) + "), after " + after + " ms");
   startup::LogPhases();
   if (!config.metrics_listen.empty()) {
+    http::ServerOptions metrics_options = config.metrics_server;
+    metrics_options.body_limit_for = [](const http::RequestHead&) { return size_t{0}; };  // GETs only
     s = http::HttpServer::StartAsync(
-        config.metrics_server,
+        metrics_options,
         [api](std::shared_ptr<http::Exchange> exchange) { api->HandleObservability(std::move(exchange)); },
         &x.metrics_http);
     if (!s.ok()) {

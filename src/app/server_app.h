@@ -82,6 +82,9 @@ struct AppConfig {
   // PostgreSQL database shared by any number of csmsd replicas.
   std::string database;                // --database, env CSMS_DATABASE_URL; never with a password in it
   std::string database_password_file;  // --database-password-file; else env CSMS_DATABASE_PASSWORD / PGPASSWORD
+  // The SSRF guard (common/destination_policy.h): where webhooks and http rotation functions may
+  // connect. "" = the default: external (--dev: *).
+  std::string webhook_allow;
 };
 
 struct AdminCommand {

@@ -67,7 +67,14 @@ Status ParseLimit(std::optional<std::string_view> raw, int default_limit, int ma
   return Status::OK();
 }
 
-Status CheckNotificationTarget(const NotificationTarget& target) {
+std::string_view UrlHost(std::string_view url) {
+  std::string_view rest = url.substr(url.find("://") + 3);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (!authority.empty() && authority.front() == '[') return authority.substr(1, authority.find(']') - 1);
+  return authority.substr(0, authority.rfind(':'));
+}
+
+Status CheckNotificationTarget(const NotificationTarget& target, const DestinationPolicy* destinations) {
   if (target.type == TargetType::kSmn) {
     bool ok = AllOf(target.id, limits::kMaxTargetIdLength,
                     [](char c) { return IsAlnum(c) || c == '-' || c == '.' || c == '_' || c == ':'; });
@@ -81,6 +88,11 @@ Status CheckNotificationTarget(const NotificationTarget& target) {
       return errors::InvalidParameter(
           "invalid notification.target_id: a WEBHOOK target must be an http:// or https:// URL of at most " +
           std::to_string(limits::kMaxWebhookUrlLength) + " bytes");
+    }
+    IpAddress address;
+    std::string_view host = UrlHost(target.id);
+    if (destinations && ParseIpLiteral(host, &address) && !destinations->Allows(host, address)) {
+      return errors::InvalidParameter("invalid notification.target_id: " + DestinationPolicy::RefusedMessage(address));
     }
   }
   return CheckName("notification.target_name", target.name);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string_view>
 
+#include "common/destination_policy.h"
 #include "common/status.h"
 #include "domain/event.h"
 
@@ -23,8 +24,13 @@ bool IsHttpUrl(std::string_view url);
 // `limit` query parameter: decimal 1..max (string of 1–4 chars). Absent → default.
 Status ParseLimit(std::optional<std::string_view> raw, int default_limit, int max_limit, int* out);
 
-// Notification target: SMN topic URN (^[a-zA-Z0-9\-._:]{1,256}$) or WEBHOOK http(s) URL.
-Status CheckNotificationTarget(const NotificationTarget& target);
+// Notification target: SMN topic URN (^[a-zA-Z0-9\-._:]{1,256}$) or WEBHOOK http(s) URL. With
+// `destinations`, a WEBHOOK URL whose host is a literal address the policy refuses (127.1,
+// [::ffff:10.0.0.1], 169.254.169.254 ...) is refused too; a host name is judged at delivery time.
+Status CheckNotificationTarget(const NotificationTarget& target, const DestinationPolicy* destinations = nullptr);
+
+// The host of an http(s) URL that passed IsHttpUrl, without brackets or port.
+std::string_view UrlHost(std::string_view url);
 
 // The event_types list: 1..12 known, unique values.
 Status CheckEventTypes(const std::vector<EventType>& types);

@@ -201,6 +201,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                            errors::InvalidRequest("unsupported message framing: Transfer-Encoding must be exactly "
                                                   "'chunked' (HTTP/1.1) and is not allowed with Content-Length"));
     }
+    if (!AdmitBody()) {
+      linger_ = true;
+      return WriteRawError(bhttp::status::payload_too_large,
+                           errors::BodyTooLarge("request body is too large for this route"));
+    }
     Lowest().expires_at(started_ + std::max<std::chrono::steady_clock::duration>(shared_->options.header_timeout,
                                                                                  shared_->options.read_timeout));
     if (beast::iequals(req[bhttp::field::expect], "100-continue") && !parser_->is_done()) {
@@ -214,6 +219,23 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     ReadBody();
   }
 
+  // The route's body limit (ServerOptions::body_limit_for), decided before any body byte is read
+  // and before `100 Continue`: false when the announced Content-Length exceeds it. A chunked body
+  // is held to it as it arrives (the parser counts every chunk against the limit).
+  bool AdmitBody() {
+    const ServerOptions& o = shared_->options;
+    if (!o.body_limit_for || parser_->is_done()) return true;  // no body announced
+    auto& req = parser_->get();
+    RequestHead head;
+    head.method = std::string_view(req.method_string().data(), req.method_string().size());
+    head.target = std::string_view(req.target().data(), req.target().size());
+    head.credentials = req.count("X-Auth-Token") > 0 || req.count(bhttp::field::authorization) > 0;
+    size_t limit = std::min(o.body_limit, o.body_limit_for(head));
+    if (auto length = parser_->content_length(); length && *length > limit) return false;
+    parser_->body_limit(limit);
+    return true;
+  }
+
   void ReadBody() {
     bhttp::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
       if (ec) return self->OnReadError(ec);
@@ -225,6 +247,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   // to be a request.
   void OnReadError(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
+      linger_ = true;
       return WriteRawError(bhttp::status::payload_too_large, errors::BodyTooLarge("request body is too large"));
     }
     if (ec == bhttp::error::header_limit) {
@@ -307,7 +330,22 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       });
     } else {
       Lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+      if (linger_) Discard(0);
     }
+  }
+
+  // After a 413 the client is usually still sending the body it announced: closing at once would
+  // reset the connection, and the client would lose the answer. So, as nginx's lingering close,
+  // the rest is read and thrown away (never kept) for a short while before the socket closes.
+  void Discard(size_t so_far) {
+    static constexpr size_t kMaxDiscard = 16 * 1024 * 1024;
+    if (so_far == 0) Lowest().expires_after(std::chrono::seconds(5));
+    if (so_far > kMaxDiscard) return;
+    discard_.resize(16 * 1024);
+    Lowest().async_read_some(asio::buffer(discard_),
+                             [self = this->shared_from_this(), so_far](beast::error_code ec, size_t n) {
+                               if (!ec) self->Discard(so_far + n);
+                             });
   }
 
   IoWorker* worker_;
@@ -328,6 +366,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::string request_id_;
   std::string remote_address_;             // the peer's IP address, read once at accept
   bool client_cert_verified_ = false;      // TLS: set once, after the handshake
+  bool linger_ = false;                    // a 413 was answered: discard what the client still sends
+  std::string discard_;                    // scratch for Discard
   std::shared_ptr<Session> pending_self_;  // alive while the handler has not answered
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> hold_;
 };

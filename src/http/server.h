@@ -28,6 +28,9 @@
 //   `chunked`, or together with Content-Length, is refused. Every framing error (malformed or
 //   oversized header, bad length, body too large, bad Transfer-Encoding) is answered with the
 //   CSMS error body and the connection is closed, so no leftover bytes are read as a request.
+// - A request's body limit is decided from its request line before any body byte is read
+//   (ServerOptions::body_limit_for, per route): a Content-Length above it is answered 413 at once,
+//   without `100 Continue` and without reading the body; a chunked body is cut off at the limit.
 // - HEAD is answered like the same GET (status, headers, Content-Length) without a body.
 // - At most max_connections connections are open. When a new one would exceed the cap, or
 //   accept(2) fails for lack of descriptors (EMFILE/ENFILE), the connection idle the longest is
@@ -39,18 +42,30 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "http/message.h"
 
 namespace csms::http {
 
+// What is known of a request before its body is read.
+struct RequestHead {
+  std::string_view method;
+  std::string_view target;  // path and query, as received
+  bool credentials = false;  // it carries X-Auth-Token or Authorization (not verified)
+};
+// The largest body a request may carry, decided before any body byte is read; 0 = no body at
+// all. Called on the I/O thread, only for requests that announce a body: must not block.
+using BodyLimitHook = std::function<size_t(const RequestHead&)>;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0 = pick a free port (see HttpServer::port)
   int threads = 0;       // 0 = one per core
   size_t header_limit = 16 * 1024;
-  size_t body_limit = 4 * 1024 * 1024;
+  size_t body_limit = 4 * 1024 * 1024;  // every request's limit; body_limit_for may lower it per route
+  BodyLimitHook body_limit_for;          // null: body_limit for every request
   std::chrono::seconds idle_timeout{60};    // keep-alive connection waiting for the first byte of a request
   std::chrono::seconds header_timeout{30};  // first byte of a request until its header is complete
   std::chrono::seconds read_timeout{30};    // first byte of a request until its body is complete

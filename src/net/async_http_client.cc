@@ -54,6 +54,7 @@ struct Job {
 // The connections of one (scheme, host, port).
 struct Pool {
   bool tls = false;
+  bool guarded = true;  // its addresses are checked against AsyncHttpOptions::destinations
   std::string host, port, host_header;
   std::vector<std::unique_ptr<Connection>> idle;  // most recently used last
   int active = 0;                                 // requests holding a connection slot
@@ -64,6 +65,12 @@ bool IsIpLiteral(const std::string& host) {
   beast::error_code ec;
   asio::ip::make_address(host, ec);
   return !ec;
+}
+
+IpAddress ToIpAddress(const asio::ip::address& a) {
+  if (a.is_v4()) return IpAddress::V4(a.to_v4().to_uint());
+  auto bytes = a.to_v6().to_bytes();
+  return IpAddress::V6(bytes.data());
 }
 
 std::string Describe(const beast::error_code& ec) {
@@ -142,10 +149,12 @@ class ClientImpl final : public AsyncHttpClient {
   void Start(const std::shared_ptr<Job>& job) {
     if (stopping_) return Fail(job, "client shut down");
     if (!ParseUrl(job->request.url, &job->url)) return Fail(job, "invalid URL");
-    std::string key = (job->url.tls ? "https://" : "http://") + job->url.host + ":" + job->url.port;
+    std::string key = std::string(job->request.guarded ? "" : "operator ") + (job->url.tls ? "https://" : "http://") +
+                      job->url.host + ":" + job->url.port;
     Pool& pool = pools_[key];
     if (pool.host.empty()) {
       pool.tls = job->url.tls;
+      pool.guarded = job->request.guarded;
       pool.host = job->url.host;
       pool.port = job->url.port;
       std::string host = pool.host.find(':') != std::string::npos ? "[" + pool.host + "]" : pool.host;
@@ -240,12 +249,14 @@ class ClientImpl final : public AsyncHttpClient {
   }
 
   // The addresses of pool->host, found by `deadline` (an IP literal needs no lookup); none, with
-  // info->error saying why, when the lookup fails or times out.
+  // info->error saying why, when the lookup fails or times out, or when the destination policy
+  // refuses any of them (info->refused): the connection is made to these very addresses, so a
+  // name cannot resolve to an allowed address here and to another one later.
   awaitable<std::vector<tcp::endpoint>> Resolve(Pool* pool, SteadyClock::time_point deadline, ResponseInfo* info) {
     std::vector<tcp::endpoint> endpoints;
     if (IsIpLiteral(pool->host)) {
       endpoints.emplace_back(asio::ip::make_address(pool->host), static_cast<uint16_t>(std::stoul(pool->port)));
-      co_return endpoints;
+      co_return Guard(pool, std::move(endpoints), info);
     }
     auto ex = co_await asio::this_coro::executor;
     beast::error_code ec;
@@ -269,7 +280,19 @@ class ClientImpl final : public AsyncHttpClient {
       info->error = "cannot resolve " + pool->host + (ec ? ": " + ec.message() : "");
       endpoints.clear();
     }
-    co_return endpoints;
+    co_return Guard(pool, std::move(endpoints), info);
+  }
+
+  std::vector<tcp::endpoint> Guard(Pool* pool, std::vector<tcp::endpoint> endpoints, ResponseInfo* info) {
+    if (!pool->guarded || !options_.destinations) return endpoints;
+    for (const tcp::endpoint& ep : endpoints) {
+      IpAddress address = ToIpAddress(ep.address());
+      if (options_.destinations->Allows(pool->host, address)) continue;
+      info->refused = true;
+      info->error = DestinationPolicy::RefusedMessage(address);
+      return {};
+    }
+    return endpoints;
   }
 
   awaitable<std::unique_ptr<Connection>> Connect(Pool* pool, SteadyClock::time_point deadline, ResponseInfo* info) {

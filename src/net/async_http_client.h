@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/destination_policy.h"
+
 namespace csms::net {
 
 struct AsyncHttpOptions {
@@ -25,6 +27,9 @@ struct AsyncHttpOptions {
   size_t body_prefix_bytes = 512;                   // how much of the answer's body is kept
   size_t max_response_bytes = 64 * 1024;            // larger answers keep their status; the connection closes
   std::string user_agent = "csmsd";
+  // The SSRF guard (--webhook-allow): every address a guarded request's host resolves to must be
+  // allowed, or the request fails with ResponseInfo::refused and nothing is sent. Null: no check.
+  std::shared_ptr<const DestinationPolicy> destinations;
 };
 
 struct OutgoingRequest {
@@ -34,6 +39,10 @@ struct OutgoingRequest {
   // Connection are the client's.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Checked against AsyncHttpOptions::destinations (a project's webhook). False only for targets
+  // the operator configured (the SMN endpoint); such requests never share a connection with
+  // guarded ones.
+  bool guarded = true;
 };
 
 struct ResponseInfo {
@@ -43,6 +52,7 @@ struct ResponseInfo {
   std::chrono::microseconds latency{0};  // from getting a connection slot to the end of the answer
   std::string error;                     // why there is no answer: "connect timeout", "connection refused", ...
   bool timed_out = false;                // error was a connect or total timeout
+  bool refused = false;                  // the destination is not allowed (error names it); nothing was sent
 };
 
 using ResponseCallback = std::function<void(ResponseInfo)>;

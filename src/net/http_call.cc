@@ -49,6 +49,17 @@ asio::awaitable<void> Call(const Url& url, bhttp::request<bhttp::string_body>& r
   auto ex = co_await asio::this_coro::executor;
   tcp::resolver resolver(ex);
   auto endpoints = co_await resolver.async_resolve(url.host, url.port, asio::use_awaitable);
+  // Connects to exactly the addresses checked here (no second lookup a rebinding name could change).
+  if (options.destinations) {
+    for (const auto& entry : endpoints) {
+      asio::ip::address a = entry.endpoint().address();
+      IpAddress address = a.is_v4() ? IpAddress::V4(a.to_v4().to_uint()) : IpAddress::V6(a.to_v6().to_bytes().data());
+      if (!options.destinations->Allows(url.host, address)) {
+        out->error = DestinationPolicy::RefusedMessage(address);
+        co_return;
+      }
+    }
+  }
   if (!tls) {
     beast::tcp_stream stream(ex);
     co_await stream.async_connect(endpoints, asio::use_awaitable);
@@ -115,6 +126,7 @@ bool Send(const HttpCallRequest& request, const HttpCallOptions& options, HttpCa
   ioc.run_for(options.timeout);
   if (!finished) return Failed(out, "no answer within " + std::to_string(options.timeout.count()) + " ms");
   if (!failure.empty()) return Failed(out, "request failed: " + failure);
+  if (!out->error.empty()) return Failed(out, out->error);  // refused by options.destinations
   return true;
 }
 

@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/destination_policy.h"
 #include "net/url.h"
 
 namespace csms::net {
@@ -17,6 +19,9 @@ struct HttpCallOptions {
   bool verify_peer = true;                   // https: check the certificate chain and host name
   std::string ca_file;                       // https: PEM bundle to trust instead of the system's
   size_t max_response_bytes = 1 << 20;
+  // The SSRF guard (--webhook-allow): every address the URL's host resolves to must be allowed,
+  // or nothing is sent and the error names the refused address. Null: no check (the CLI).
+  std::shared_ptr<const DestinationPolicy> destinations;
 };
 
 struct HttpCallResult {

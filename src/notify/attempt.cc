@@ -5,19 +5,10 @@
 namespace csms::notify {
 namespace {
 
-constexpr size_t kMaxErrorBytes = 300;
-
-// An answer's body goes into the attempt log as a hint: short, one line, printable.
-std::string ErrorFromAnswer(int status, const std::string& body_prefix) {
-  std::string error = "HTTP " + std::to_string(status);
-  if (body_prefix.empty()) return error;
-  error += ": ";
-  for (char c : body_prefix) {
-    if (error.size() >= kMaxErrorBytes) break;
-    error += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
-  }
-  return error;
-}
+// An answer that is not a 2xx is logged by its status alone: its body is never kept or shown.
+// Whoever may read the event's records or call its test (a read-only user included) would
+// otherwise read what an internal service answered (decisions.md, SSRF guard).
+std::string ErrorFromAnswer(int status) { return "HTTP " + std::to_string(status); }
 
 }  // namespace
 
@@ -28,7 +19,11 @@ AttemptResult ClassifyAnswer(TargetType target, const net::ResponseInfo& r) {
   if (r.status == 0)
     out.error = r.error;
   else if (r.status < 200 || r.status > 299)
-    out.error = ErrorFromAnswer(r.status, r.body_prefix);
+    out.error = ErrorFromAnswer(r.status);
+  if (r.refused) {
+    out.verdict = Verdict::kInvalid;  // not allowed by --webhook-allow: retrying cannot help
+    return out;
+  }
   if (target == TargetType::kSmn && r.status == 404) {
     out.verdict = Verdict::kInvalid;  // the topic does not exist: retrying cannot help
     return out;

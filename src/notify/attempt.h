@@ -16,7 +16,8 @@ enum class Verdict {
   kSuccess,    // 2xx: SUCCESS
   kRetryable,  // transport error, timeout, 408, 429, 5xx, or the store could not be read: try again
   kFail,       // any other answer: FAIL at once
-  kInvalid,    // cannot be delivered as configured (SMN topic not found, no endpoint, no signing secret)
+  kInvalid,    // cannot be delivered as configured (SMN topic not found, no endpoint, no signing secret,
+               // a destination --webhook-allow refuses)
 };
 
 struct AttemptResult {

@@ -24,6 +24,7 @@ net::OutgoingRequest BuildSmnPublish(const SmnConfig& config, const std::string&
                                      const std::string& message, const std::string& sdk_date) {
   net::OutgoingRequest req;
   req.method = "POST";
+  req.guarded = false;  // the operator's own endpoint (--smn-endpoint), not a project's choice
   std::string base = config.endpoint;
   while (!base.empty() && base.back() == '/') base.pop_back();
   // The URN's characters ([a-zA-Z0-9-._:]) are all legal in a path segment as they are.

@@ -19,7 +19,7 @@ Status EventService::Create(const std::string& project_id, const CreateEventComm
                             std::string* signing_secret) {
   CSMS_RETURN_IF_ERROR(validation::CheckName("name", cmd.name));
   CSMS_RETURN_IF_ERROR(validation::CheckEventTypes(cmd.event_types));
-  CSMS_RETURN_IF_ERROR(validation::CheckNotificationTarget(cmd.notification));
+  CSMS_RETURN_IF_ERROR(validation::CheckNotificationTarget(cmd.notification, options_.destinations));
 
   Event event;
   event.project_id = project_id;
@@ -129,7 +129,9 @@ Status EventService::Update(const std::string& project_id, const std::string& na
                             Event* out, std::string* signing_secret) {
   if (!validation::IsValidName(name)) return EventNotFound(name);
   if (cmd.event_types) CSMS_RETURN_IF_ERROR(validation::CheckEventTypes(*cmd.event_types));
-  if (cmd.notification) CSMS_RETURN_IF_ERROR(validation::CheckNotificationTarget(*cmd.notification));
+  if (cmd.notification) {
+    CSMS_RETURN_IF_ERROR(validation::CheckNotificationTarget(*cmd.notification, options_.destinations));
+  }
   Status s = store_->Write([&](Transaction& tx) -> Status {
     Event event;
     CSMS_RETURN_IF_ERROR(tx.events().Get(project_id, name, &event));

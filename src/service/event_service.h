@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/destination_policy.h"
 #include "common/status.h"
 #include "domain/event.h"
 #include "service/page.h"
@@ -41,6 +42,9 @@ struct EventServiceOptions {
   WebhookSecrets* webhook_secrets = nullptr;
   // How long an event read from the store may be served from memory (CachedRepresentation).
   int64_t memory_millis = 250;
+  // The SSRF guard (--webhook-allow): a WEBHOOK target that is a literal address it refuses is
+  // refused at create and update (names are checked at delivery). Null: no check.
+  const DestinationPolicy* destinations = nullptr;
 };
 
 class EventService {

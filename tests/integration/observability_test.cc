@@ -212,7 +212,12 @@ TEST(MetricsListenerTest, SeparateListenerServesOnlyObservability) {
   EXPECT_EQ(metrics.Request("GET", "/healthz").status, 200);
   auto other = metrics.Request("GET", "/v1/" + std::string(kDevProject) + "/csms/events");
   EXPECT_EQ(other.status, 404) << other.body;
-  EXPECT_EQ(metrics.Request("POST", "/v3/auth/tokens", "{}").status, 404);
+  EXPECT_EQ(metrics.Request("POST", "/v3/auth/tokens").status, 404);
+  // It reads no request body at all: one is refused before it is read (http/body_limits.h).
+  auto with_body = metrics.Request("POST", "/v3/auth/tokens", "{}");
+  EXPECT_EQ(with_body.status, 413) << with_body.body;
+  EXPECT_EQ(with_body.ErrorCode(), "CSMS.0004");
+  EXPECT_EQ(HttpClient(static_cast<uint16_t>(port)).Request("POST", "/metrics", "x").status, 413);
 }
 
 }  // namespace

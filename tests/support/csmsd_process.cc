@@ -66,11 +66,22 @@ bool CsmsdProcess::Start(const std::vector<std::string>& args) {
   std::string port_file = dir_.File("port");
   std::filesystem::remove(port_file);
   std::vector<std::string> full = {"--listen", "127.0.0.1:0", "--port-file", port_file};
-  bool has_dir = false;
-  for (auto& a : args) has_dir |= (a == "--data-dir" || a == "--dev");
+  bool has_dir = false, dev = false, has_allow = false;
+  for (auto& a : args) {
+    has_dir |= (a == "--data-dir" || a == "--dev");
+    dev |= a == "--dev";
+    has_allow |= a == "--webhook-allow";
+  }
   if (!has_dir) {
     full.push_back("--data-dir");
     full.push_back(data_dir());
+  }
+  // Tests' webhook receivers and rotation functions listen on 127.0.0.1, which a production
+  // server refuses by default (--webhook-allow external): a non-dev server gets
+  // --webhook-allow loopback unless the test passes --webhook-allow itself.
+  if (!dev && !has_allow) {
+    full.push_back("--webhook-allow");
+    full.push_back("loopback");
   }
   full.insert(full.end(), args.begin(), args.end());
   full = WithEngineArgs(full, data_dir());
