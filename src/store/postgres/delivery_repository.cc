@@ -7,8 +7,8 @@
 // travel with the next statement or the COMMIT, so a pass (save, claim, next due time, commit)
 // costs two round trips; their results are filled in by the time the transaction has committed.
 #include <limits>
-#include <string_view>
 #include <memory>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
