@@ -222,7 +222,7 @@ DELIVERY=""
 if [[ -x "$BUILD/bench_postgres_delivery_bench" ]]; then
   DELIVERY=$(CSMS_BENCH_PG_URL="$PG_BASE/postgres" CSMS_BENCH_PG_PASSWORD="$PGPASSWORD" CSMS_BENCH_PG_PID="$POSTMASTER" \
     "$BUILD/bench_postgres_delivery_bench" --benchmark_filter="${BENCH_PG_DELIVERY_FILTER:-.}" 2> /dev/null | grep '^BM_' |
-    sed -E 's/\/iterations:1\/manual_time//; s/ +[0-9.]+ ms +[0-9.]+ ms +1 / /')
+    sed -E 's/\/iterations:1\/manual_time//; s/ +[0-9.]+ ms +[0-9.]+ ms +1 / /' || true)
 else
   DELIVERY="(bench_postgres_delivery_bench not built: Google Benchmark missing)"
 fi
