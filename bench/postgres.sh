@@ -16,7 +16,8 @@
 #
 # Usage: bench/postgres.sh [BUILD_DIR]       (default: build)
 # Knobs (environment): BENCH_PG_DURATION (s per measured run, default 5), BENCH_PG_CONNECTIONS
-#   (wrk connections in all, default 12).
+#   (wrk connections in all, default 12), BENCH_PG_ONLY=delivery (skip the wrk runs),
+#   BENCH_PG_DELIVERY_FILTER (a --benchmark_filter for the delivery benchmark, default all).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -172,6 +173,9 @@ measure() {
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 : > "$TMP/results"
+ONLY=${BENCH_PG_ONLY:-}
+[[ -z "$ONLY" || "$ONLY" == delivery ]] || die "BENCH_PG_ONLY: only 'delivery' is known"
+if [[ -z "$ONLY" ]]; then
 
 # --- 1 replica on SQLite -------------------------------------------------------------------------
 start_csmsd sqlite1-r0 --data-dir "$TMP/sqlite1-r0" --sqlite-sync full --no-delivery
@@ -211,13 +215,14 @@ stop_csmsd pg1-r0
 pg_setup pg3 3
 for s in list show create; do measure pg3 "$s" "${URLS[@]}"; done
 for i in 0 1 2; do stop_csmsd "pg3-r$i"; done
+fi
 
 # --- delivery across replicas -----------------------------------------------------------------------
 DELIVERY=""
 if [[ -x "$BUILD/bench_postgres_delivery_bench" ]]; then
-  DELIVERY=$(CSMS_BENCH_PG_URL="$PG_BASE/postgres" CSMS_BENCH_PG_PASSWORD="$PGPASSWORD" \
-    "$BUILD/bench_postgres_delivery_bench" 2> /dev/null | grep '^BM_' |
-    sed -E 's/\/iterations:1\/manual_time//; s/ +[0-9.]+ ms +[0-9.]+ ms +1 / /')
+  DELIVERY=$(CSMS_BENCH_PG_URL="$PG_BASE/postgres" CSMS_BENCH_PG_PASSWORD="$PGPASSWORD" CSMS_BENCH_PG_PID="$POSTMASTER" \
+    "$BUILD/bench_postgres_delivery_bench" --benchmark_filter="${BENCH_PG_DELIVERY_FILTER:-.}" 2> /dev/null | grep '^BM_' |
+    sed -E 's/\/iterations:1\/manual_time//; s/ +[0-9.]+ ms +[0-9.]+ ms +1 / /' || true)
 else
   DELIVERY="(bench_postgres_delivery_bench not built: Google Benchmark missing)"
 fi
@@ -239,6 +244,7 @@ mkdir -p "$OUT_DIR"
   echo "csmsd us/r: CPU of every csmsd process per request; pg us/r: PostgreSQL's (postmaster and backends)"
   echo
   echo "delivery (bench/postgres_delivery_bench.cc; /1 and /3 = replicas; targets: >= 10,000 deliveries/s,"
-  echo "p99 <= 20 ms at 1,000 triggers/s):"
+  echo "p99 <= 20 ms at 1,000 triggers/s; cpu_us_per_delivery = the benchmark process (dispatchers, stores,"
+  echo "receiver), pg_cpu_us_per_delivery = PostgreSQL):"
   echo "$DELIVERY"
 } | tee "$OUT_DIR/postgres.txt"

@@ -14,18 +14,27 @@
 //                                        p50_ms / p99_ms / max_ms from the start of the trigger's
 //                                        transaction to the receiver getting it; commit_* is the
 //                                        trigger's commit alone, after_commit_* the rest.
+// Both also report CPU per delivery: cpu_us_per_delivery is this process's (the replicas'
+// dispatchers and stores, the receiver, the producers: an upper bound of csmsd's share), and
+// pg_cpu_us_per_delivery PostgreSQL's (the postmaster given by CSMS_BENCH_PG_PID and its backends,
+// bench/postgres.sh sets it), each from /proc over the measured interval.
 // Targets (issue 10): >= 10,000 deliveries/s; p99 <= 20 ms at 1,000 triggers/s.
 // Needs CSMS_BENCH_PG_URL (postgresql://user@host:port/postgres: a database to connect to while
 // creating one per run) and CSMS_BENCH_PG_PASSWORD; skipped without them.
 #include <benchmark/benchmark.h>
+#include <dirent.h>
 #include <libpq-fe.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <sstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -84,6 +93,62 @@ class BenchDatabase {
   static inline int counter_ = 0;
   PGconn* admin_ = nullptr;
   std::string name_, url_, password_;
+};
+
+// CPU seconds of this process (user + system).
+double SelfCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds of the PostgreSQL server: the postmaster (with its reaped children) and every live
+// child (the backends, the WAL writer, the checkpointer); 0 without CSMS_BENCH_PG_PID.
+double PostgresCpuSeconds() {
+  const char* env = std::getenv("CSMS_BENCH_PG_PID");
+  if (!env || !*env) return 0;
+  const long postmaster = std::strtol(env, nullptr, 10);
+  const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+  double total = 0;
+  DIR* proc = opendir("/proc");
+  if (!proc) return 0;
+  while (dirent* e = readdir(proc)) {
+    char* end = nullptr;
+    long pid = std::strtol(e->d_name, &end, 10);
+    if (*end != '\0' || pid <= 0) continue;
+    std::ifstream f("/proc/" + std::string(e->d_name) + "/stat");
+    std::string line;
+    if (!std::getline(f, line)) continue;
+    size_t close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string field;
+    std::vector<std::string> v;  // v[0] = state (field 3), v[1] = ppid, v[11..14] = utime stime cutime cstime
+    while (rest >> field && v.size() < 15) v.push_back(field);
+    if (v.size() < 15) continue;
+    const long ppid = std::strtol(v[1].c_str(), nullptr, 10);
+    if (pid == postmaster) {
+      total += (std::stod(v[11]) + std::stod(v[12]) + std::stod(v[13]) + std::stod(v[14])) / hz;
+    } else if (ppid == postmaster) {
+      total += (std::stod(v[11]) + std::stod(v[12])) / hz;
+    }
+  }
+  closedir(proc);
+  return total;
+}
+
+// CPU of this process and of PostgreSQL from construction to Report.
+class CpuMeter {
+ public:
+  CpuMeter() : self_(SelfCpuSeconds()), pg_(PostgresCpuSeconds()) {}
+  void Report(benchmark::State& state, double deliveries) const {
+    if (deliveries <= 0) return;
+    state.counters["cpu_us_per_delivery"] = (SelfCpuSeconds() - self_) * 1e6 / deliveries;
+    if (pg_ > 0) state.counters["pg_cpu_us_per_delivery"] = (PostgresCpuSeconds() - pg_) * 1e6 / deliveries;
+  }
+
+ private:
+  double self_, pg_;
 };
 
 struct Replica {
@@ -178,6 +243,7 @@ void BM_PgSustainedDeliveries(benchmark::State& state) {
       if (!s.ok()) std::abort();
     }
     auto start = SteadyClock::now();
+    CpuMeter cpu;  // the delivering only: the 20,000 inserts above are not counted
     world.StartDispatchers();
     auto deadline = start + std::chrono::seconds(300);
     while (world.Successes() < n && SteadyClock::now() < deadline) {
@@ -188,6 +254,7 @@ void BM_PgSustainedDeliveries(benchmark::State& state) {
     state.counters["delivered"] = static_cast<double>(world.Successes());
     state.counters["deliveries_per_s"] = world.Successes() / seconds;
     state.counters["requests"] = static_cast<double>(receiver.count());
+    cpu.Report(state, static_cast<double>(world.Successes()));
   }
 }
 BENCHMARK(BM_PgSustainedDeliveries)->Arg(1)->Arg(3)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
@@ -203,6 +270,7 @@ void BM_PgTriggerToDelivery(benchmark::State& state) {
     World world(url, password, static_cast<int>(state.range(0)));
     Receiver receiver(n);
     world.StartDispatchers();
+    CpuMeter cpu;  // the triggers' commits and their deliveries
     std::vector<int64_t> triggered(n);
     std::vector<double> commit_ms(n);
     const size_t replicas = world.replicas.size();
@@ -252,6 +320,7 @@ void BM_PgTriggerToDelivery(benchmark::State& state) {
     state.counters["p50_ms"] = pct(0.50);
     state.counters["p99_ms"] = pct(0.99);
     state.counters["max_ms"] = latency_ms.empty() ? 0.0 : latency_ms.back();
+    cpu.Report(state, static_cast<double>(world.Successes()));
     state.counters["commit_p50_ms"] = commit_ms[commit_ms.size() / 2];
     state.counters["commit_p99_ms"] = commit_ms[commit_ms.size() * 99 / 100];
     // From the trigger's commit to the receiver: the dispatchers' own share.

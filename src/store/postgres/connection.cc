@@ -87,6 +87,7 @@ Status Connection::Prepare(std::string_view sql, Prepared** out) {
 }
 
 Status Connection::ExecScript(std::string_view sql) {
+  if (!begin_.empty() || !deferred_.empty()) CSMS_RETURN_IF_ERROR(RunPipeline(nullptr));
   std::string text(sql);
   PGresult* r = PQexec(pg_, text.c_str());
   ExecStatusType st = PQresultStatus(r);
@@ -94,6 +95,119 @@ Status Connection::ExecScript(std::string_view sql) {
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) s = ResultError(r, "exec");
   PQclear(r);
   return s;
+}
+
+Status Connection::Defer(std::unique_ptr<Statement> s, Statement::RowFn row) {
+  if (!allow_defer_) {
+    Status st;
+    while (s->Step(&st)) CSMS_RETURN_IF_ERROR(row(*s));
+    return st;
+  }
+  deferred_.push_back(Deferred{std::move(s), std::move(row)});
+  return Status::OK();
+}
+
+Status Connection::Commit(const char* before, const std::function<void()>& sent) {
+  if (deferred_.empty() && !begin_.empty()) {
+    begin_.clear();  // nothing was sent: there is nothing to commit
+    if (sent) sent();
+    return Status::OK();
+  }
+  std::vector<const char*> tail;
+  if (before) tail.push_back(before);
+  tail.push_back("COMMIT");
+  return RunPipeline(nullptr, tail, sent);
+}
+
+void Connection::Rollback() {
+  deferred_.clear();
+  if (!begin_.empty()) {
+    begin_.clear();
+    return;
+  }
+  PQclear(PQexec(pg_, "ROLLBACK"));
+}
+
+Status Connection::RunPipeline(Statement* last, const std::vector<const char*>& tail,
+                               const std::function<void()>& sent) {
+  // What was queued, in order; each item's results end with a NULL from PQgetResult.
+  struct Item {
+    Statement* statement = nullptr;  // null: a command or a PREPARE
+    Prepared* prepared = nullptr;    // a PREPARE of this statement text
+  };
+  std::vector<Item> items;
+  std::vector<Deferred> deferred;
+  deferred.swap(deferred_);
+  std::vector<std::string> begin;
+  begin.swap(begin_);
+  if (PQenterPipelineMode(pg_) != 1) return ResultError(nullptr, "pipeline");
+  bool queued = true;
+  auto command = [&](const char* sql) {
+    queued = queued && PQsendQueryParams(pg_, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    items.push_back(Item{});
+  };
+  auto statement = [&](Statement* st) {
+    bool prepare = false;
+    queued = queued && st->Send(&prepare);
+    if (prepare) items.push_back(Item{nullptr, st->prepared_});
+    items.push_back(Item{st, nullptr});
+  };
+  for (const std::string& b : begin) command(b.c_str());
+  for (Deferred& d : deferred) statement(d.statement.get());
+  if (last) statement(last);
+  for (const char* t : tail) command(t);
+  queued = queued && PQpipelineSync(pg_) == 1;
+  if (queued && PQflush(pg_) != 0) queued = false;
+  if (!queued) {
+    Status s = ResultError(nullptr, "send");
+    return s;  // the connection is left in pipeline mode: broken(), not reused
+  }
+  if (sent) sent();
+  Status first;
+  size_t index = 0;
+  for (;;) {
+    PGresult* r = PQgetResult(pg_);
+    if (r == nullptr) {
+      if (PQstatus(pg_) != CONNECTION_OK || ++index > items.size()) {
+        if (first.ok()) first = ResultError(nullptr, "pipeline");
+        return first;
+      }
+      continue;
+    }
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      break;
+    }
+    if (index >= items.size()) {  // not something this pipeline sent
+      PQclear(r);
+      continue;
+    }
+    Item& item = items[index];
+    if (item.statement) {
+      Status s = item.statement->Accept(r);  // takes r
+      if (first.ok() && !s.ok()) first = s;
+    } else {
+      if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        if (item.prepared) item.prepared->ready = true;
+      } else if (st != PGRES_PIPELINE_ABORTED && first.ok()) {
+        first = ResultError(r, item.prepared ? "prepare" : "exec");
+      }
+      PQclear(r);
+    }
+  }
+  if (PQexitPipelineMode(pg_) != 1 && first.ok()) first = ResultError(nullptr, "pipeline");
+  // The deferred statements' rows, in the order they were sent.
+  for (Deferred& d : deferred) {
+    if (!first.ok()) break;
+    Status st;
+    while (d.statement->Step(&st)) {
+      st = d.row(*d.statement);
+      if (!st.ok()) break;
+    }
+    if (!st.ok()) first = st;
+  }
+  return first;
 }
 
 Statement::Statement(Connection& conn, Prepared* prepared)
@@ -124,22 +238,21 @@ Statement& Statement::SetNull(int index, unsigned type) {
   return *this;
 }
 
-Status Statement::Run() {
+Status Statement::Run() { return conn_.RunPipeline(this); }
+
+bool Statement::Send(bool* prepare_sent) {
   ran_ = true;
-  int n = prepared_->params;
+  const int n = prepared_->params;
+  *prepare_sent = false;
   if (!prepared_->ready) {
     // Types of the first binding; a number the text skips (record pages use a subset) is text so
     // the server need not guess.
     std::vector<Oid> types(n);
     for (int i = 0; i < n; ++i) types[i] = types_[i];
-    PGresult* r = PQprepare(conn_.pg(), prepared_->name.c_str(), prepared_->text.c_str(), n, types.data());
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-      Status s = conn_.ResultError(r, "prepare");
-      PQclear(r);
-      return s;
+    if (PQsendPrepare(conn_.pg(), prepared_->name.c_str(), prepared_->text.c_str(), n, types.data()) != 1) {
+      return false;
     }
-    PQclear(r);
-    prepared_->ready = true;
+    *prepare_sent = true;
   }
   std::vector<const char*> values(n);
   std::vector<int> lengths(n);
@@ -147,13 +260,20 @@ Status Statement::Run() {
     values[i] = null_[i] ? nullptr : values_[i].data();
     lengths[i] = static_cast<int>(values_[i].size());
   }
-  result_ = PQexecPrepared(conn_.pg(), prepared_->name.c_str(), n, values.data(), lengths.data(), formats_.data(),
-                           /*resultFormat=*/1);
+  return PQsendQueryPrepared(conn_.pg(), prepared_->name.c_str(), n, values.data(), lengths.data(), formats_.data(),
+                             /*resultFormat=*/1) == 1;
+}
+
+Status Statement::Accept(PGresult* result) {
+  if (result_) PQclear(result_);
+  result_ = result;
+  row_ = -1;
   ExecStatusType st = PQresultStatus(result_);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-    Status s = conn_.ResultError(result_, "query");
     conn_.set_changes(0);
-    return s;
+    // A statement after a failed one in the same pipeline did not run: the failure is reported.
+    if (st == PGRES_PIPELINE_ABORTED) return errors::Internal("postgresql: statement not run (pipeline aborted)");
+    return conn_.ResultError(result_, "query");
   }
   const char* tuples = PQcmdTuples(result_);
   conn_.set_changes(tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0);

@@ -1,8 +1,15 @@
 // A thin RAII layer over one libpq connection, shaped like store/sqlite/connection.h so the
 // repositories read the same: statements are written with SQLite-style `?N` placeholders (turned
-// into `$N` once), prepared once per connection (PQprepare under a generated name, cached by SQL
-// text) with the parameter types of their first binding, and run with PQexecPrepared. Results come
-// in binary format: text and bytea columns are the stored bytes, integers are big-endian.
+// into `$N` once), prepared once per connection (under a generated name, cached by SQL text) with
+// the parameter types of their first binding. Results come in binary format: text and bytea
+// columns are the stored bytes, integers are big-endian.
+//
+// Round trips: everything is sent in libpq's pipeline mode, so what can travel together does.
+// A transaction's BEGIN waits for its first statement (BeginLazily) and travels with it, a
+// statement's first PREPARE travels with its first run, and statements whose results the caller
+// reads only after the commit (Defer: the dispatcher's outcomes and next due time) travel with
+// the next statement or with the COMMIT. A read transaction costs two round trips (BEGIN +
+// query, COMMIT), a transaction that runs nothing none.
 #pragma once
 
 #include <libpq-fe.h>
@@ -33,6 +40,8 @@ class Connection;
 
 class Statement {
  public:
+  using RowFn = std::function<Status(Statement&)>;
+
   Statement(Connection& conn, Prepared* prepared);
   ~Statement();
   Statement(const Statement&) = delete;
@@ -73,10 +82,15 @@ class Statement {
   bool IsNull(int col) const;
 
  private:
+  friend class Connection;
   static constexpr unsigned kText = 25, kInt8 = 20, kBytea = 17;
   Statement& Set(int index, std::string value, unsigned type, int format);
   Statement& SetNull(int index, unsigned type);
   Status Run();
+  // Queues PREPARE (first use on this connection) and EXECUTE in the connection's pipeline.
+  bool Send(bool* prepare_sent);
+  // Takes the statement's result from the pipeline (owned from then on).
+  Status Accept(PGresult* result);
 
   Connection& conn_;
   Prepared* prepared_;
@@ -98,7 +112,28 @@ class Connection {
   // Returns the cached statement for `sql` (SQLite-style ?N placeholders), translating it on first use.
   Status Prepare(std::string_view sql, Prepared** out);
   // Runs SQL text without parameters (several statements allowed): control statements, migrations.
+  // Sends a lazy BEGIN and deferred statements first.
   Status ExecScript(std::string_view sql);
+
+  // The transaction's opening commands (BEGIN ..., SET LOCAL ...), sent with whatever the
+  // transaction sends first; none at all if it sends nothing before Commit or Rollback.
+  void BeginLazily(std::vector<std::string> commands) { begin_ = std::move(commands); }
+  // Statements whose results may wait: Defer queues `s` (bound) and runs `row` on each of its rows
+  // when it has run, which is with the next statement run, ExecScript or Commit, in one round
+  // trip. A deferred statement that fails fails that call. Only where the caller reads the
+  // results after the commit (allow_defer, set for the dispatcher's transactions); otherwise the
+  // statement runs at once, as Step would.
+  Status Defer(std::unique_ptr<Statement> s, Statement::RowFn row);
+  void set_allow_defer(bool allow) { allow_defer_ = allow; }
+  // Ends the transaction: COMMIT (after `before`, e.g. NOTIFY, if given) in one round trip with
+  // anything still pending; `sent` (if given) runs once the COMMIT is on its way, before its answer.
+  Status Commit(const char* before, const std::function<void()>& sent);
+  // Drops what is pending and rolls back what was sent.
+  void Rollback();
+  // Sends the pending BEGIN, the deferred statements, `last` (may be null) and `tail` commands in
+  // one pipeline, and reads every result; the first failure is returned.
+  Status RunPipeline(Statement* last, const std::vector<const char*>& tail = {},
+                     const std::function<void()>& sent = nullptr);
   PGconn* pg() { return pg_; }
 
   // Rows changed by the last statement run.
@@ -115,8 +150,8 @@ class Connection {
   void clear_outbox_due() { outbox_due_ = false; }
   // Maps a failed result to a Status (and notes retryable failures).
   Status ResultError(PGresult* result, std::string_view what);
-  // The connection is dead (server gone): it must not go back to the pool.
-  bool broken() const { return PQstatus(pg_) != CONNECTION_OK; }
+  // The connection is dead (server gone) or left mid-pipeline: it must not go back to the pool.
+  bool broken() const { return PQstatus(pg_) != CONNECTION_OK || PQpipelineStatus(pg_) != PQ_PIPELINE_OFF; }
 
  private:
   explicit Connection(PGconn* pg) : pg_(pg) {}
@@ -125,6 +160,13 @@ class Connection {
   bool retryable_ = false;
   bool outbox_due_ = false;
   int next_name_ = 0;
+  std::vector<std::string> begin_;
+  bool allow_defer_ = false;
+  struct Deferred {
+    std::unique_ptr<Statement> statement;
+    Statement::RowFn row;
+  };
+  std::vector<Deferred> deferred_;
   struct TextHash {
     using is_transparent = void;
     size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }

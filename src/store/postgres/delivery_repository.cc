@@ -2,9 +2,14 @@
 // an UPDATE ... RETURNING of the PENDING rows it locks through the partial index by next_attempt_at,
 // beside an INSERT that logs reclaimed leases as in-doubt attempts) and SaveOutcomes (one
 // statement per batch: an UPDATE guarded by the lease and an INSERT into the attempt log over the
-// batch's rows, passed as arrays), batched by the caller into few transactions.
+// batch's rows, passed as arrays), batched by the caller into few transactions. SaveOutcomes and
+// NextDueTime are deferred (query.h, DeferQuery): in the dispatcher's WriteRelaxed transaction they
+// travel with the next statement or the COMMIT, so a pass (save, claim, next due time, commit)
+// costs two round trips; their results are filled in by the time the transaction has committed.
 #include <limits>
+#include <memory>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "common/errors.h"
@@ -144,7 +149,9 @@ Status PgDeliveryRepository::SaveOutcomes(const std::string& owner, const std::v
     return Status::OK();
   }
   // The same UPDATE and INSERT as SaveOutcome, each over the whole batch (one round trip): the
-  // lease guard picks the rows still ours, and only their attempts go into the log.
+  // lease guard picks the rows still ours, and only their attempts go into the log. The ids are
+  // COLLATE "C" like the column: compared under the array's default collation, the primary key
+  // (a "C" index) could not serve the join, and every batch read the whole notification log.
   ArrayText id, status, number, round_attempts, round_start, next_attempt_at, last_error, final_time, time, http_status,
       latency_us, error;
   for (const DeliveryOutcome& o : outcomes) {
@@ -162,13 +169,17 @@ Status PgDeliveryRepository::SaveOutcomes(const std::string& owner, const std::v
     latency_us.Add(o.attempt.latency_us);
     error.Add(o.attempt.error);
   }
-  std::unordered_set<std::string> saved;
-  CSMS_RETURN_IF_ERROR(QueryMany(
+  // Deferred (query.h): in the dispatcher's transaction the statement travels with the claim that
+  // follows it; *applied is complete once the transaction has committed.
+  auto index = std::make_shared<std::unordered_map<std::string, size_t>>();
+  for (size_t i = 0; i < outcomes.size(); ++i) index->emplace(outcomes[i].record_id, i);
+  return DeferQuery(
       conn_,
-      "WITH o AS (SELECT * FROM unnest(?2::text[], ?3::text[], ?4::bigint[], ?5::bigint[], ?6::bigint[], "
-      "?7::bigint[], ?8::text[], ?9::bigint[], ?10::bigint[], ?11::bigint[], ?12::bigint[], ?13::text[]) "
-      "AS x(id, status, number, round_attempts, round_start, next_attempt_at, last_error, final_time, time, "
-      "http_status, latency_us, error)), "
+      "WITH o AS (SELECT x.id COLLATE \"C\" AS id, status, number, round_attempts, round_start, next_attempt_at, "
+      "last_error, final_time, time, http_status, latency_us, error FROM unnest(?2::text[], ?3::text[], "
+      "?4::bigint[], ?5::bigint[], ?6::bigint[], ?7::bigint[], ?8::text[], ?9::bigint[], ?10::bigint[], "
+      "?11::bigint[], ?12::bigint[], ?13::text[]) AS x(id, status, number, round_attempts, round_start, "
+      "next_attempt_at, last_error, final_time, time, http_status, latency_us, error)), "
       "u AS (UPDATE notifications n SET status = o.status, attempt_count = greatest(n.attempt_count, o.number), "
       "round_attempts = o.round_attempts, round_start = o.round_start, next_attempt_at = o.next_attempt_at, "
       "lease_owner = NULL, last_error = o.last_error, final_time = o.final_time "
@@ -193,9 +204,10 @@ Status PgDeliveryRepository::SaveOutcomes(const std::string& owner, const std::v
             .Bind(12, latency_us.Done())
             .Bind(13, error.Done());
       },
-      [&](Statement& s) { saved.insert(s.Text(0)); }));
-  for (size_t i = 0; i < outcomes.size(); ++i) (*applied)[i] = saved.count(outcomes[i].record_id) > 0;
-  return Status::OK();
+      [index, applied](Statement& s) {
+        auto it = index->find(s.Text(0));
+        if (it != index->end()) (*applied)[it->second] = true;
+      });
 }
 
 Status PgDeliveryRepository::ReleaseAllLeases(int64_t now, int64_t* released) {
@@ -243,9 +255,11 @@ Status PgDeliveryRepository::CountPending(int64_t* count) {
 }
 
 Status PgDeliveryRepository::NextDueTime(std::optional<int64_t>* out) {
-  return QueryOne(
+  // Deferred like SaveOutcomes: in the dispatcher's transaction it travels with the COMMIT.
+  out->reset();
+  return DeferQuery(
       conn_, "SELECT min(next_attempt_at) FROM notifications WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL",
-      "due time", [](Statement&) {}, [&](Statement& s) { *out = s.OptInt(0); });
+      [](Statement&) {}, [out](Statement& s) { *out = s.OptInt(0); });
 }
 
 Status PgDeliveryRepository::GetRecord(const std::string& project_id, const std::string& record_id, RecordDetail* out) {

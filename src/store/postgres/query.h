@@ -5,6 +5,7 @@
 // the transaction usable for what the caller does next.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -73,6 +74,17 @@ Status QueryMany(Connection& conn, std::string_view sql, BindFn bind, RowFn row)
   Status st;
   while (s.Step(&st)) CSMS_RETURN_IF_ERROR(ReadRow(row, s));
   return st;
+}
+
+// QueryMany whose rows the caller reads only after the transaction commits: queued to travel with
+// the next statement or the COMMIT where the connection allows it (Connection::Defer), else run now.
+template <typename BindFn, typename RowFn>
+Status DeferQuery(Connection& conn, std::string_view sql, BindFn bind, RowFn row) {
+  Prepared* p = nullptr;
+  CSMS_RETURN_IF_ERROR(conn.Prepare(sql, &p));
+  auto s = std::make_unique<Statement>(conn, p);
+  bind(*s);
+  return conn.Defer(std::move(s), [row](Statement& st) mutable { return ReadRow(row, st); });
 }
 
 }  // namespace csms::postgres
