@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "support/delivery_helpers.h"
 #include "support/dev_server.h"
@@ -39,9 +40,11 @@ class WebhookGuardTest : public ::testing::Test {
 TEST_F(WebhookGuardTest, EventWithALiteralInternalTargetIsRefused) {
   const std::string port = std::to_string(receiver_.port());
   const std::string own = std::to_string(projects_.server.port());
-  for (const std::string& host : {"127.0.0.1:" + port, "127.1:" + port, "2130706433:" + port, "0x7f000001:" + port,
-                                  "[::ffff:127.0.0.1]:" + port, "[::1]:" + port, "0.0.0.0:" + own, "127.0.0.1:" + own,
-                                  "169.254.169.254", "10.0.0.1:8080", "172.16.0.1", "192.168.1.1", "[fc00::1]"}) {
+  for (const std::string& host :
+       std::vector<std::string>{"127.0.0.1:" + port, "127.1:" + port, "2130706433:" + port, "0x7f000001:" + port,
+                                "[::ffff:127.0.0.1]:" + port, "[::1]:" + port, "0.0.0.0:" + own, "127.0.0.1:" + own,
+                                std::string("169.254.169.254"), std::string("10.0.0.1:8080"), std::string("172.16.0.1"),
+                                std::string("192.168.1.1"), std::string("[fc00::1]")}) {
     auto r = api().Post("/csms/events", HookBody("ev", "http://" + host + "/latest/meta-data"));
     ExpectCsmsError(r, 400, "CSMS.0002", "is not allowed by --webhook-allow");
   }
