@@ -306,7 +306,9 @@ class AdminCli {
     c->add_option("--name", cmd_.name, "project name")->required();
     c = Add(AdminCommand::kCreateUser, "create-user", "create a user in a domain");
     c->add_option("--name", cmd_.name, "user name")->required();
-    c->add_option("--password", cmd_.password, "password: 10 to 128 characters, 3 of lower/upper/digit/other, not the user name")->required();
+    c->add_option("--password", cmd_.password,
+                  "password: 10 to 128 characters, 3 of lower/upper/digit/other, not the user name")
+        ->required();
     c->add_option("--role", cmd_.role, "built-in role: admin or readonly")
         ->capture_default_str()
         ->check(CLI::IsMember({"admin", "readonly"}));

@@ -24,7 +24,10 @@ int64_t SteadyMillis() {
 
 // The decoy has the cost of every password stored today (crypto::HashPassword's default).
 TokenService::TokenService(Store* store, const Clock* clock, int64_t generation_check_ms)
-    : store_(store), clock_(clock), decoy_hash_(crypto::DecoyPasswordHash()), generation_check_ms_(generation_check_ms) {}
+    : store_(store),
+      clock_(clock),
+      decoy_hash_(crypto::DecoyPasswordHash()),
+      generation_check_ms_(generation_check_ms) {}
 
 Status TokenService::Issue(const PasswordAuthRequest& req, IssuedToken* out) {
   const Status bad_credentials = errors::BadCredentials("the user name, password or domain is incorrect");

@@ -52,7 +52,7 @@ namespace csms::http {
 // What is known of a request before its body is read.
 struct RequestHead {
   std::string_view method;
-  std::string_view target;  // path and query, as received
+  std::string_view target;   // path and query, as received
   bool credentials = false;  // it carries X-Auth-Token or Authorization (not verified)
 };
 // The largest body a request may carry, decided before any body byte is read; 0 = no body at
@@ -64,8 +64,8 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0 = pick a free port (see HttpServer::port)
   int threads = 0;       // 0 = one per core
   size_t header_limit = 16 * 1024;
-  size_t body_limit = 4 * 1024 * 1024;  // every request's limit; body_limit_for may lower it per route
-  BodyLimitHook body_limit_for;          // null: body_limit for every request
+  size_t body_limit = 4 * 1024 * 1024;      // every request's limit; body_limit_for may lower it per route
+  BodyLimitHook body_limit_for;             // null: body_limit for every request
   std::chrono::seconds idle_timeout{60};    // keep-alive connection waiting for the first byte of a request
   std::chrono::seconds header_timeout{30};  // first byte of a request until its header is complete
   std::chrono::seconds read_timeout{30};    // first byte of a request until its body is complete

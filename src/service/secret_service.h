@@ -126,8 +126,7 @@ class SecretService {
                    int64_t now) const;
   // The transactions of Create and CreateVersion (secret_service_async.cc): `secret` starts as
   // NewSecret's and ends as stored.
-  Status InsertSecret(Transaction& tx, const CreateSecretCommand& cmd, ValueKind kind, int64_t now,
-                      Secret* secret);
+  Status InsertSecret(Transaction& tx, const CreateSecretCommand& cmd, ValueKind kind, int64_t now, Secret* secret);
   Status InsertVersion(Transaction& tx, const std::string& project_id, const std::string& name,
                        const CreateVersionCommand& cmd, ValueKind kind, int64_t now, VersionView* out);
   void Notify() const;

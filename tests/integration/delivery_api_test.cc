@@ -237,7 +237,7 @@ TEST_F(DeliveryApiTest, TestNotifications) {
   EXPECT_STREQ(r.json["test"]["notification_status"].GetString(), "FAIL");
   EXPECT_EQ(r.json["test"]["http_status"].GetInt(), 500);
   EXPECT_STREQ(r.json["test"]["error"].GetString(), "HTTP 500");  // the body ("down") is never shown
-  EXPECT_EQ(receiver_.Count(), 2u);  // not retried
+  EXPECT_EQ(receiver_.Count(), 2u);                               // not retried
 
   ASSERT_EQ(api().Post("/csms/events", EventBody("smn", {"SECRET_DELETED"}, SmnTargetJson("urn:smn:r:p:t"))).status,
             200);

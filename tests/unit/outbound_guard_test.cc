@@ -42,8 +42,7 @@ TEST(OutboundGuard, DeliveryClientRefusesLoopbackInEverySpelling) {
   auto client = net::AsyncHttpClient::Create(options, &error);
   ASSERT_TRUE(client) << error;
   const std::string port = std::to_string(stub.port());
-  for (std::string host :
-       {"127.0.0.1", "127.1", "2130706433", "0x7f000001", "localhost", "[::ffff:127.0.0.1]"}) {
+  for (std::string host : {"127.0.0.1", "127.1", "2130706433", "0x7f000001", "localhost", "[::ffff:127.0.0.1]"}) {
     net::ResponseInfo r = SendAndWait(*client, "http://" + host + ":" + port + "/hook");
     EXPECT_TRUE(r.refused) << host << ": " << r.error;
     EXPECT_EQ(r.status, 0) << host;

@@ -61,7 +61,7 @@ class Checkpointer {
   void Committed(sqlite3* db, int wal_pages);
   void Loop();
 
-  Opener open_;                      // null once conn_ is set
+  Opener open_;                       // null once conn_ is set
   std::unique_ptr<Connection> conn_;  // the thread's only, once open
   const CheckpointOptions options_;
   std::atomic<bool> wanted_{false};  // a checkpoint is asked for and has not started

@@ -11,8 +11,8 @@
 
 #include "common/errors.h"
 #include "common/status.h"
-#include "store/sqlite/connection.h"
 #include "store/sql/row_errors.h"
+#include "store/sqlite/connection.h"
 
 namespace csms::sqlite {
 
