@@ -104,17 +104,24 @@ TEST(RandomPasswordPolicy, RequireEachIncludedTypeIsAlwaysMet) {
 }
 
 TEST(RandomPasswordPolicy, CharactersAreDrawnWithoutBias) {
-  // Ten digits: 256 % 10 != 0, so a modulo draw would favour 0–5 by 1/25 (4%). 100000 draws give
-  // each digit 10000 ± 95 (one standard deviation); ±3% is more than 30 of them.
+  // Ten digits: 256 % 10 != 0, so a modulo draw would give 0–5 a share of 26/256 each and 6–9
+  // 25/256: over 1,000,000 draws, 609,375 for 0–5 instead of 600,000 ± 490 (one standard
+  // deviation), 19 deviations off. The bounds are 5 deviations (0–5 together) and 6 (each digit),
+  // so a fair draw fails them about once in a million runs, and a biased one always.
   PasswordPolicy p;
   p.exclude_lowercase = p.exclude_uppercase = p.exclude_punctuation = true;
   p.length = 4000;
   std::map<char, int> counts;
-  for (int i = 0; i < 25; ++i) {
+  for (int i = 0; i < 250; ++i) {
     for (char c : Draw(p)) ++counts[c];
   }
   ASSERT_EQ(counts.size(), 10u);
-  for (auto [c, n] : counts) EXPECT_NEAR(n, 10000, 300) << c;
+  int low = 0;
+  for (auto [c, n] : counts) {
+    EXPECT_NEAR(n, 100000, 1800) << c;
+    if (c <= '5') low += n;
+  }
+  EXPECT_NEAR(low, 600000, 2450);
 }
 
 TEST(RandomPasswordPolicy, ImpossiblePoliciesAreRefused) {
