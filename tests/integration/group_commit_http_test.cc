@@ -71,15 +71,7 @@ class WriterHooksTest : public DevServerTest {
         << "the create of " << name << " never queued";
     return i;
   }
-  std::set<std::string> SecretNames() {
-    auto r = client_->Request("GET", Path("/secrets?limit=100"));
-    EXPECT_EQ(r.status, 200) << r.body;
-    std::set<std::string> names;
-    if (r.status == 200) {
-      for (const auto& s : r.json["secrets"].GetArray()) names.insert(s["name"].GetString());
-    }
-    return names;
-  }
+  std::set<std::string> SecretNames() { return ListedSecretNames(*client_, Path("/secrets?limit=100")); }
 
   std::vector<std::string> extra_;
 };

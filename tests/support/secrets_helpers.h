@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,17 @@ inline const std::vector<std::string>& AllEventTypes() {
                                                "SECRET_VERSION_NEAR_EXPIRY", "SECRET_ROTATED",
                                                "SECRET_ROTATED_FAILED",      "SECRET_DELETED"};
   return all;
+}
+
+// The names of the first 100 secrets a GET of `list_path` (…/secrets?limit=100) answers.
+inline std::set<std::string> ListedSecretNames(HttpClient& client, const std::string& list_path) {
+  auto r = client.Request("GET", list_path);
+  EXPECT_EQ(r.status, 200) << r.body;
+  std::set<std::string> names;
+  if (r.status == 200) {
+    for (const auto& s : r.json["secrets"].GetArray()) names.insert(s["name"].GetString());
+  }
+  return names;
 }
 
 // Checks a CSMS error answer: status, code in both shapes, a message naming `msg_part`.
