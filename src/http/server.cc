@@ -184,13 +184,52 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                             });
   }
 
-  // From the first byte on, the whole header must arrive within header_timeout.
+  // From the first byte on, the whole header must arrive within header_timeout. The header is read
+  // here rather than by bhttp::async_read_header so that its raw bytes are seen before Beast parses
+  // them: Beast unfolds obs-fold into spaces, which RFC 9112 section 5.2 allows, but a proxy in
+  // front may split the same bytes differently (request smuggling), so a folded header is refused.
   void ReadHeader() {
     state_ = State::kReading;
     started_ = std::chrono::steady_clock::now();
+    header_scanned_ = 0;
     Lowest().expires_after(shared_->options.header_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    ParseHeader();
+  }
+
+  void ParseHeader() {
+    const auto* data = static_cast<const char*>(buffer_.data().data());
+    if (HeaderHasObsFold(std::string_view(data, buffer_.size()))) {
+      return WriteRawError(bhttp::status::bad_request,
+                           errors::InvalidRequest("obsolete line folding (obs-fold) in the request header"));
+    }
+    beast::error_code ec;
+    const size_t used = parser_->put(buffer_.data(), ec);  // the start line and whole fields so far
+    buffer_.consume(used);
+    header_scanned_ -= std::min(header_scanned_, used);
+    if (ec != bhttp::error::need_more) return OnHeader(ec);  // done, or a framing error
+    stream_.async_read_some(buffer_.prepare(kFirstRead),
+                            [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->Close();  // end of stream or timeout in the middle of a header
+                              self->buffer_.commit(n);
+                              self->ParseHeader();
+                            });
+  }
+
+  // True when a line of the header (up to the empty line that ends it) starts with a space or a
+  // tab. Scans only what arrived since the last call, from the last complete line break.
+  bool HeaderHasObsFold(std::string_view data) {
+    size_t i = header_scanned_;
+    for (; i + 2 < data.size(); ++i) {
+      if (data[i] != '\r' || data[i + 1] != '\n') continue;
+      const char next = data[i + 2];
+      if (next == ' ' || next == '\t') return true;
+      if (next == '\r') {  // the empty line: the body may start with anything
+        header_scanned_ = data.size();
+        return false;
+      }
+    }
+    header_scanned_ = i;  // the next call looks again at a line break cut off at the end
+    return false;
   }
 
   void OnHeader(beast::error_code ec) {
@@ -368,6 +407,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   bool client_cert_verified_ = false;      // TLS: set once, after the handshake
   bool linger_ = false;                    // a 413 was answered: discard what the client still sends
   std::string discard_;                    // scratch for Discard
+  size_t header_scanned_ = 0;              // bytes of buffer_ HeaderHasObsFold has cleared
   std::shared_ptr<Session> pending_self_;  // alive while the handler has not answered
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> hold_;
 };

@@ -117,6 +117,63 @@ TEST_F(HttpHardeningTest, OversizedHeaderIsAnsweredAndClosesTheConnection) {
   EXPECT_EQ(after.find("HTTP/1.1"), std::string::npos) << after;
 }
 
+// obs-fold (a header line that starts with a space or a tab continues the previous one) is
+// refused, wherever the fold falls and however the bytes arrive: a proxy in front may not unfold it
+// the way Beast would. The request after it must not run.
+TEST_F(HttpHardeningTest, FoldedHeaderLinesAreRefusedAndCloseTheConnection) {
+  struct Case {
+    const char* name;
+    std::string head;
+    bool trickle = false;  // one byte per send: the fold arrives in a read of its own
+  };
+  const std::vector<Case> cases = {
+      {"space fold", "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: one\r\n two\r\n\r\n"},
+      {"tab fold", "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: one\r\n\ttwo\r\n\r\n"},
+      {"fold after the request line", "GET /healthz HTTP/1.1\r\n Host: x\r\n\r\n"},
+      {"fold of an empty value", "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A:\r\n \r\n\r\n"},
+      {"trickled fold", "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: one\r\n two\r\n\r\n", true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    RawConnection conn(server_.port());
+    ASSERT_TRUE(conn.connected());
+    const std::string bytes = c.head + Request("GET", "/healthz");
+    if (c.trickle) {
+      for (char ch : c.head) ASSERT_TRUE(conn.Send(std::string_view(&ch, 1)));
+      ASSERT_TRUE(conn.Send(Request("GET", "/healthz")));
+    } else {
+      ASSERT_TRUE(conn.Send(bytes));
+    }
+    auto res = conn.ReadResponse(kGenerous);
+    ASSERT_TRUE(res) << conn.pending();
+    EXPECT_EQ(res->status, 400);
+    EXPECT_NE(res->body.find("obs-fold"), std::string::npos) << res->body;
+    EXPECT_EQ(res->Header("connection"), "close");
+    std::string after;
+    EXPECT_TRUE(conn.WaitClosed(kGenerous, &after));
+    EXPECT_EQ(after.find("HTTP/1.1"), std::string::npos) << "the request after the fold was answered: " << after;
+  }
+  EXPECT_TRUE(server_.Running());
+}
+
+// The obs-fold check must not catch what only looks like one: a body that starts with a space, and
+// a header that arrives one byte at a time.
+TEST_F(HttpHardeningTest, BodiesStartingWithASpaceAndTrickledHeadersAreStillAccepted) {
+  const std::string body = " " + PasswordAuthBody("admin", "admin", "csms", kDevProject);
+  RawConnection conn(server_.port());
+  ASSERT_TRUE(
+      conn.Send("POST /v3/auth/tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                "Content-Length: " +
+                std::to_string(body.size()) + "\r\n\r\n" + body));
+  auto issued = conn.ReadResponse(kGenerous);
+  ASSERT_TRUE(issued);
+  EXPECT_EQ(issued->status, 201) << issued->body;
+  for (char ch : Request("GET", "/healthz")) ASSERT_TRUE(conn.Send(std::string_view(&ch, 1)));
+  auto health = conn.ReadResponse(kGenerous);
+  ASSERT_TRUE(health) << conn.pending();
+  EXPECT_EQ(health->status, 200);
+}
+
 // ---- Item 8: HEAD ----
 
 TEST_F(HttpHardeningTest, HeadAnswersLikeGetWithoutABodyAndKeepAliveStaysInSync) {
