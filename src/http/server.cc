@@ -206,7 +206,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     const size_t used = parser_->put(buffer_.data(), ec);  // the start line and whole fields so far
     buffer_.consume(used);
     header_scanned_ -= std::min(header_scanned_, used);
-    if (ec != bhttp::error::need_more) return OnHeader(ec);  // done, or a framing error
+    // `!ec` first: a complete header, the usual case, then never makes an error_code of Beast's
+    // category (under UBSan that costs a vptr check, whose probe needs a free descriptor).
+    if (!ec || ec != bhttp::error::need_more) return OnHeader(ec);  // done, or a framing error
     stream_.async_read_some(buffer_.prepare(kFirstRead),
                             [self = this->shared_from_this()](beast::error_code ec, size_t n) {
                               if (ec) return self->Close();  // end of stream or timeout in the middle of a header

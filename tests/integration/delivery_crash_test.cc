@@ -24,8 +24,15 @@ using namespace std::chrono_literals;
 class DeliveryCrashTest : public ::testing::Test {
  protected:
   bool StartServer() {
-    std::vector<std::string> args = {"--no-access-log", "--sqlite-sync", "normal", "--delivery-retry-schedule",
-                                     "200ms"};
+    // A short lease margin: on PostgreSQL the killed process's claims come due when their lease
+    // ends (connect + delivery timeout + margin), and the default 30 s margin is only waiting here.
+    std::vector<std::string> args = {"--no-access-log",
+                                     "--sqlite-sync",
+                                     "normal",
+                                     "--delivery-retry-schedule",
+                                     "200ms",
+                                     "--delivery-lease-margin-ms",
+                                     "2000"};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     if (!server_.Start(args)) return false;
     if (project_.empty()) {

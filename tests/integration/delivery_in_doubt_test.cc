@@ -21,7 +21,11 @@ using namespace std::chrono_literals;
 class DeliveryInDoubtTest : public ::testing::Test {
  protected:
   bool StartServer(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"--no-access-log", "--delivery-timeout-ms", "60000"};
+    // The delivery timeout only has to outlast the moment between the trigger's answer and the
+    // kill; on PostgreSQL the killed claim comes due when its lease (connect + timeout + margin)
+    // ends, so a long timeout or margin is only waiting.
+    std::vector<std::string> args = {"--no-access-log", "--delivery-timeout-ms", "20000", "--delivery-lease-margin-ms",
+                                     "1000"};
     args.insert(args.end(), extra.begin(), extra.end());
     if (!server_.Start(args)) return false;
     if (project_.empty()) {
@@ -66,7 +70,7 @@ TEST_F(DeliveryInDoubtTest, KillDuringADeliveryLeavesAnInDoubtAttemptThatTheReco
   ASSERT_TRUE(StartServer()) << server_.Log();
   // On SQLite the restarted process releases the dead one's claims at start; on a shared
   // PostgreSQL database they may belong to a live replica, so they come due when their lease ends
-  // (connect + total delivery timeout + 30 s).
+  // (connect + total delivery timeout + the margin).
   ASSERT_TRUE(WaitForStatusCount(*api_, "SUCCESS", 1, TestEngineIsPostgres() ? 120s : 30s)) << server_.Log();
   auto records = ListAllRecords(*api_);
   ASSERT_EQ(records.size(), 1u);

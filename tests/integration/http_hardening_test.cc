@@ -275,7 +275,7 @@ TEST(HttpConnectionLimits, IdleConnectionsBeyondTheCapDoNotLockOutNewRequests) {
   size_t closed = 0;
   for (auto& c : idle) closed += c->ClosedNow() ? 1 : 0;
   EXPECT_GT(closed, 0u);
-  EXPECT_TRUE(server.Running());
+  EXPECT_TRUE(server.Running()) << server.Log();
   EXPECT_NE(server.Log().find("at most"), std::string::npos) << server.Log();
 }
 
