@@ -23,6 +23,7 @@ inline Status MethodNotAllowed(std::string msg) { return {K::kMethodNotAllowed, 
 inline Status MalformedBody(std::string msg) { return {K::kInvalidArgument, "CSMS.0004", std::move(msg)}; }
 inline Status BodyTooLarge(std::string msg) { return {K::kPayloadTooLarge, "CSMS.0004", std::move(msg)}; }
 inline Status ResourceNotFound(std::string msg) { return {K::kNotFound, "CSMS.0005", std::move(msg)}; }
+inline Status EventNotFound(const std::string& name) { return ResourceNotFound("event " + name + " does not exist"); }
 inline Status NameTaken(std::string msg) { return {K::kConflict, "CSMS.0009", std::move(msg)}; }
 inline Status Unavailable(std::string msg) { return {K::kUnavailable, "CSMS.0010", std::move(msg)}; }
 

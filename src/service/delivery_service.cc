@@ -22,8 +22,6 @@ Status RecordNotFound(const std::string& id) {
   return errors::ResourceNotFound("notification record " + std::string(utf8::Truncate(id, 64)) + " does not exist");
 }
 
-Status EventNotFound(const std::string& name) { return errors::ResourceNotFound("event " + name + " does not exist"); }
-
 }  // namespace
 
 Status DeliveryService::GetRecord(const std::string& project_id, const std::string& record_id, RecordDetail* out) {
@@ -57,7 +55,7 @@ Status DeliveryService::Redrive(RecordQuery query, int64_t* count) {
 
 Status DeliveryService::RotateSigningSecret(const std::string& project_id, const std::string& event_name,
                                             std::optional<int64_t> overlap_ms, RotatedSigningSecret* out) {
-  if (!validation::IsValidName(event_name)) return EventNotFound(event_name);
+  if (!validation::IsValidName(event_name)) return errors::EventNotFound(event_name);
   int64_t overlap = overlap_ms.value_or(options_.default_overlap_ms);
   if (overlap < 0 || overlap > options_.max_overlap_ms) {
     return errors::InvalidParameter("invalid overlap_seconds: must be between 0 and " +
@@ -75,15 +73,15 @@ Status DeliveryService::RotateSigningSecret(const std::string& project_id, const
     return secrets_->Rotate(tx, project_id, event_name, out->previous_expire_time, &out->signing_secret);
   });
   secrets_->Invalidate(project_id, event_name);
-  return s.IsNotFound() ? EventNotFound(event_name) : s;
+  return s.IsNotFound() ? errors::EventNotFound(event_name) : s;
 }
 
 Status DeliveryService::SendTest(const std::string& project_id, const std::string& event_name,
                                  TestNotificationResult* out) {
-  if (!validation::IsValidName(event_name)) return EventNotFound(event_name);
+  if (!validation::IsValidName(event_name)) return errors::EventNotFound(event_name);
   Event event;
   Status s = store_->Read([&](Transaction& tx) { return tx.events().Get(project_id, event_name, &event); });
-  if (s.IsNotFound()) return EventNotFound(event_name);
+  if (s.IsNotFound()) return errors::EventNotFound(event_name);
   CSMS_RETURN_IF_ERROR(s);
   if (!test_sender_) return errors::Unavailable("notification delivery is not running on this server");
   const int cap = options_.tests_per_project;

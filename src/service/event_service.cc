@@ -9,11 +9,6 @@
 #include "service/webhook_secrets.h"
 
 namespace csms {
-namespace {
-
-Status EventNotFound(const std::string& name) { return errors::ResourceNotFound("event " + name + " does not exist"); }
-
-}  // namespace
 
 Status EventService::Create(const std::string& project_id, const CreateEventCommand& cmd, Event* out,
                             std::string* signing_secret) {
@@ -55,11 +50,11 @@ Status EventService::Create(const std::string& project_id, const CreateEventComm
 }
 
 Status EventService::Get(const std::string& project_id, const std::string& name, Event* out) {
-  if (!validation::IsValidName(name)) return EventNotFound(name);
+  if (!validation::IsValidName(name)) return errors::EventNotFound(name);
   int64_t writes = event_writes_.load(std::memory_order_acquire);  // before the transaction
   Status s = store_->Read([&](Transaction& tx) { return tx.events().Get(project_id, name, out); });
   if (s.ok() && !out->representation.empty()) RememberRepresentation(project_id, name, writes, out->representation);
-  return s.IsNotFound() ? EventNotFound(name) : s;
+  return s.IsNotFound() ? errors::EventNotFound(name) : s;
 }
 
 namespace {
@@ -127,7 +122,7 @@ bool EventService::CachedRepresentation(const std::string& project_id, std::stri
 
 Status EventService::Update(const std::string& project_id, const std::string& name, const UpdateEventCommand& cmd,
                             Event* out, std::string* signing_secret) {
-  if (!validation::IsValidName(name)) return EventNotFound(name);
+  if (!validation::IsValidName(name)) return errors::EventNotFound(name);
   if (cmd.event_types) CSMS_RETURN_IF_ERROR(validation::CheckEventTypes(*cmd.event_types));
   if (cmd.notification) {
     CSMS_RETURN_IF_ERROR(validation::CheckNotificationTarget(*cmd.notification, options_.destinations));
@@ -148,7 +143,7 @@ Status EventService::Update(const std::string& project_id, const std::string& na
   });
   event_writes_.fetch_add(1, std::memory_order_acq_rel);
   if (options_.webhook_secrets) options_.webhook_secrets->Invalidate(project_id, name);
-  return s.IsNotFound() ? EventNotFound(name) : s;
+  return s.IsNotFound() ? errors::EventNotFound(name) : s;
 }
 
 Status EventService::SyncSigningSecret(Transaction& tx, const Event& event, std::string* signing_secret) {
@@ -165,7 +160,7 @@ Status EventService::SyncSigningSecret(Transaction& tx, const Event& event, std:
 }
 
 Status EventService::Delete(const std::string& project_id, const std::string& name) {
-  if (!validation::IsValidName(name)) return EventNotFound(name);
+  if (!validation::IsValidName(name)) return errors::EventNotFound(name);
   Status s = store_->Write([&](Transaction& tx) -> Status {
     std::string subscriber;
     Status found = tx.secrets().FindSubscriber(project_id, name, &subscriber);
@@ -178,7 +173,7 @@ Status EventService::Delete(const std::string& project_id, const std::string& na
   });
   event_writes_.fetch_add(1, std::memory_order_acq_rel);
   if (options_.webhook_secrets) options_.webhook_secrets->Invalidate(project_id, name);
-  return s.IsNotFound() ? EventNotFound(name) : s;
+  return s.IsNotFound() ? errors::EventNotFound(name) : s;
 }
 
 Status EventService::ListRepresentations(const std::string& project_id, const std::string& marker, int limit,

@@ -26,7 +26,8 @@
 #include "support/wait.h"
 
 namespace csms {
-namespace {
+// Named, not anonymous: the unity build compiles several test files together (Makefile).
+namespace async_write_store_test {
 
 using std::chrono::seconds;
 const std::string kProject = test::kDevProject;
@@ -207,5 +208,5 @@ TEST_F(AsyncWriteStoreTest, ALoneAsynchronousWriteCommitsWithoutCompany) {
   EXPECT_EQ(store_->stats().async_jobs, before.async_jobs);
 }
 
-}  // namespace
+}  // namespace async_write_store_test
 }  // namespace csms

@@ -16,7 +16,8 @@
 #include "store/store.h"
 
 namespace csms {
-namespace {
+// Named, not anonymous: the unity build compiles several test files together (Makefile).
+namespace record_filter_test {
 
 using sqlite::Connection;
 using sqlite::Statement;
@@ -171,5 +172,5 @@ TEST(RecordFilterStore, RedriveTakesWhatTheListingShows) {
   EXPECT_EQ(ids, (std::set<std::string>{"r4", "r5"}));
 }
 
-}  // namespace
+}  // namespace record_filter_test
 }  // namespace csms

@@ -21,7 +21,8 @@
 #include "store/store.h"
 
 namespace csms {
-namespace {
+// Named, not anonymous: the unity build compiles several test files together (Makefile).
+namespace record_page_test {
 
 using sqlite::Connection;
 using sqlite::Statement;
@@ -258,5 +259,5 @@ TEST_F(RecordPageTest, EveryShapePagesThroughExactlyTheSelectedRecordsNewestFirs
   EXPECT_GT(nonempty, 100);  // the data exercises the filters
 }
 
-}  // namespace
+}  // namespace record_page_test
 }  // namespace csms

@@ -15,7 +15,8 @@
 #include "service/secret_checks.h"
 
 namespace csms {
-namespace {
+// Named, not anonymous: the unity build compiles several test files together (Makefile).
+namespace secret_rules_test {
 
 constexpr int64_t kDay = 86'400'000;
 constexpr int64_t kHour = 3'600'000;
@@ -255,5 +256,5 @@ TEST(KeyStore, IdsAreStableAndDistinct) {
   EXPECT_EQ(ks.Find("nope"), nullptr);
 }
 
-}  // namespace
+}  // namespace secret_rules_test
 }  // namespace csms

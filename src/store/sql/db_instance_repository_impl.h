@@ -9,7 +9,7 @@
 namespace csms::sql {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kDbInstanceColumns =
     "project_id, instance_id, engine, host, port, tls_mode, ca_file, admin_secret, create_time";
 
 template <typename Statement>
@@ -30,7 +30,7 @@ void ReadInstance(Statement& s, DbInstance* out) {
 template <typename D>
 Status DbInstanceRepositoryOn<D>::Insert(const DbInstance& i) {
   static const std::string sql =
-      std::string("INSERT INTO db_instances (") + kColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+      std::string("INSERT INTO db_instances (") + kDbInstanceColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
   return Exec(conn_, sql, [&](Statement& s) {
     s.Bind(1, i.project_id).Bind(2, i.instance_id).Bind(3, i.engine).Bind(4, i.host);
     s.Bind(5, static_cast<int64_t>(i.port)).Bind(6, i.tls_mode).Bind(7, i.ca_file).Bind(8, i.admin_secret);
@@ -41,7 +41,7 @@ Status DbInstanceRepositoryOn<D>::Insert(const DbInstance& i) {
 template <typename D>
 Status DbInstanceRepositoryOn<D>::Get(const std::string& project_id, const std::string& instance_id, DbInstance* out) {
   static const std::string sql =
-      std::string("SELECT ") + kColumns + " FROM db_instances WHERE project_id = ?1 AND instance_id = ?2";
+      std::string("SELECT ") + kDbInstanceColumns + " FROM db_instances WHERE project_id = ?1 AND instance_id = ?2";
   return QueryOne(
       conn_, sql, "database instance", [&](Statement& s) { s.Bind(1, project_id).Bind(2, instance_id); },
       [&](Statement& s) { ReadInstance(s, out); });
@@ -50,7 +50,7 @@ Status DbInstanceRepositoryOn<D>::Get(const std::string& project_id, const std::
 template <typename D>
 Status DbInstanceRepositoryOn<D>::List(const std::string& project_id, std::vector<DbInstance>* out) {
   static const std::string sql =
-      std::string("SELECT ") + kColumns + " FROM db_instances WHERE project_id = ?1 ORDER BY instance_id";
+      std::string("SELECT ") + kDbInstanceColumns + " FROM db_instances WHERE project_id = ?1 ORDER BY instance_id";
   out->clear();
   return QueryMany(
       conn_, sql, [&](Statement& s) { s.Bind(1, project_id); },

@@ -9,7 +9,7 @@
 namespace csms::sql {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kGrantColumns =
     "id, project_id, secret_id, grantee_type, grantee_id, create_time, update_time, validity_time";
 
 // Decoding never invents a value: an unknown grantee type is an internal error naming the row.
@@ -46,7 +46,7 @@ template <typename D>
 Status GrantRepositoryOn<D>::Get(const std::string& secret_id, GranteeType type, const std::string& grantee_id,
                                  Grant* out) {
   static const std::string sql =
-      std::string("SELECT ") + kColumns + " FROM grants WHERE secret_id = ?1 AND grantee_type = ?2 AND grantee_id = ?3";
+      std::string("SELECT ") + kGrantColumns + " FROM grants WHERE secret_id = ?1 AND grantee_type = ?2 AND grantee_id = ?3";
   return QueryOne(
       conn_, sql, "grant",
       [&](Statement& s) { s.Bind(1, secret_id).Bind(2, GranteeTypeName(type)).Bind(3, grantee_id); },
