@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <exception>
 #include <future>
-#include <utility>
 #include <thread>
+#include <utility>
 
 #include "audit/audit_log.h"
 #include "auth/roles.h"
@@ -266,8 +266,8 @@ Status Api::Admit(const HttpRequest& req, const Route& r, const PathParams& para
 void Api::RunAsync(const std::shared_ptr<Exchange>& exchange, const Route& route, const PathParams& params,
                    std::chrono::steady_clock::time_point started) {
   const HttpRequest& req = exchange->request();
-  auto trail =
-      std::make_shared<AuditTrail>(services_.audit, services_.audit ? services_.clock->NowMillis() : 0, req, route, params);
+  auto trail = std::make_shared<AuditTrail>(services_.audit, services_.audit ? services_.clock->NowMillis() : 0, req,
+                                            route, params);
   auto principal = std::make_shared<Principal>();
   int64_t retry_after_s = 0;
   QueryParams query;
@@ -299,7 +299,9 @@ void Api::RunAsync(const std::shared_ptr<Exchange>& exchange, const Route& route
                    res = std::move(res)]() mutable {
       const HttpRequest& req = exchange->request();
       if (!s.ok()) {
-        if (s.kind() == Status::Kind::kInternal) log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
+        if (s.kind() == Status::Kind::kInternal) {
+          log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
+        }
         res = HttpResponse{};
         WriteError(s, res);
       }
@@ -412,7 +414,9 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
         Principal principal;
         try {
           // A network route's asynchronous form answers when its reply comes; this thread is free.
-          if (route->async && route->execution == Execution::kWorker) return RunAsync(exchange, *route, params, started);
+          if (route->async && route->execution == Execution::kWorker) {
+            return RunAsync(exchange, *route, params, started);
+          }
           Run(req, *route, params, res, &principal);
         } catch (const std::exception& e) {
           WriteInternalError(req, e.what(), res);

@@ -159,14 +159,13 @@ struct Route {
   //   every check a pooled request passes (authentication, project, action, path names, the audit
   //   "request" line), starts its outbound call and returns, freeing the thread; the reply finishes
   //   the audit record and answers. The synchronous Api::Handle(req, res) waits for the reply.
-  // - Hot writes (decision 119): the handler's asynchronous form. It runs on the I/O
-  // thread, only when nothing before the write can block: a token whose principal is cached and
-  // passes the project and action checks (as for `cached`), valid path names, no audit log, and a
-  // store whose writes complete asynchronously (Store::WritesAsync). It does only work that
-  // touches no store and costs little (parse, validate), hands its transaction to the store and
-  // returns; `reply` gets the answer (an error or the response) once, from whatever thread
-  // finishes it (the store's, after the commit is durable). Otherwise `handler` runs on the writer
-  // pool as usual.
+  // - Hot writes (kByMethod, decision 119): runs on the I/O thread, only when nothing before the
+  //   write can block: a token whose principal is cached and passes the project and action checks
+  //   (as for `cached`), valid path names, no audit log, and a store whose writes complete
+  //   asynchronously (Store::WritesAsync). It does only work that touches no store and costs
+  //   little (parse, validate), hands its transaction to the store and returns; the reply comes
+  //   from the store's thread after the commit is durable. Otherwise `handler` runs on the writer
+  //   pool as usual.
   void (*async)(RequestContext&, AsyncReply reply) = nullptr;
 };
 

@@ -394,10 +394,8 @@ void Dispatcher::SendTestAsync(const Event& event, std::function<void(TestNotifi
   }
   // The client enforces the connect and total timeouts and calls back exactly once (also with
   // "client shut down" when Stop destroys it), so nothing waits here.
-  http_->Send(std::move(p.request),
-              [type = event.notification.type, finish = std::move(finish)](net::ResponseInfo r) mutable {
-                finish(ClassifyAnswer(type, std::move(r)));
-              });
+  http_->Send(std::move(p.request), [type = event.notification.type, finish = std::move(finish)](
+                                        net::ResponseInfo r) mutable { finish(ClassifyAnswer(type, std::move(r))); });
 }
 
 }  // namespace csms::notify
