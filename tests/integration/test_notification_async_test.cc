@@ -8,10 +8,12 @@
 // far longer than any deadline asserted here.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
 
+#include "support/audit_lines.h"
 #include "support/delivery_helpers.h"
 #include "support/dev_server.h"
 #include "support/pending_requests.h"
@@ -187,6 +189,67 @@ TEST(TestNotificationAsyncTest, AnAnswerAfterTheCallerLeftIsHarmless) {
     ExpectDelivered(*r);
   }
   EXPECT_EQ(p.server.Stop(), 0) << p.server.Log();
+}
+
+// With an audit log, a test's "request" line is written before the call starts and its
+// "response" line when the answer comes (on the network pool, not the HTTP client's thread).
+TEST(TestNotificationAsyncTest, TheAuditRecordEndsWhenTheAnswerComes) {
+  WebhookReceiver silent;
+  HoldEverything(silent);
+  TwoProjects p;
+  const std::string audit_path = p.server.dir() + "/audit.log";
+  ASSERT_TRUE(p.Start({"--delivery-timeout-ms", kTimeout, "--audit-file", audit_path}));
+  ASSERT_FALSE(CreateWebhookEvent(*p.a, "hook", {"SECRET_DELETED"}, silent.Url()).empty());
+  auto cred = ReadInitialCredentials(p.server.data_dir());
+  HttpClient client(p.server.port());
+  const std::string token = GetToken(client, "admin", cred["password"], "csms", p.project_a);
+  const std::string path = TestPath(p.project_a, "hook");
+  auto lines_of = [&](const std::string& type) {
+    std::vector<AuditLine> out;
+    for (auto& l : ReadAuditLines(audit_path)) {
+      if (l.action() == "csms:event:update" && l.type() == type &&
+          Str(*l.json, "path").find("/test") != std::string::npos) {
+        out.push_back(l);
+      }
+    }
+    return out;
+  };
+
+  PendingRequests pending(&p.server);
+  std::vector<size_t> held = {pending.Start("POST", path, "", token), pending.Start("POST", path, "", token)};
+  ASSERT_TRUE(silent.WaitForHeld(2, kGenerous));
+  EXPECT_EQ(lines_of("request").size(), 2u);
+  EXPECT_EQ(lines_of("response").size(), 0u) << "a held test has no outcome yet";
+  // The refused one is audited with its 503.
+  auto refused = pending.Send("POST", path, "", token, kPrompt);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 503) << refused->body;
+
+  silent.ReleaseHeld();
+  for (size_t i : held) {
+    auto r = pending.Wait(i, kGenerous);
+    ASSERT_TRUE(r.has_value()) << i;
+    ExpectDelivered(*r);
+  }
+  std::vector<AuditLine> responses;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        responses = lines_of("response");
+        return responses.size() >= 3;
+      },
+      kGenerous))
+      << responses.size();
+  EXPECT_EQ(std::count_if(responses.begin(), responses.end(), [](const AuditLine& l) { return l.status() == 200; }), 2);
+  EXPECT_EQ(std::count_if(responses.begin(), responses.end(),
+                          [](const AuditLine& l) { return l.status() == 503 && l.error_code() == "CSMS.0010"; }),
+            1);
+  std::vector<std::string> request_ids;
+  for (auto& l : lines_of("request")) request_ids.push_back(Str(*l.json, "request_id"));
+  for (auto& l : responses) {
+    if (l.status() != 200) continue;
+    EXPECT_NE(std::find(request_ids.begin(), request_ids.end(), Str(*l.json, "request_id")), request_ids.end())
+        << l.text;
+  }
 }
 
 // SIGTERM while tests are held: the server drains and exits cleanly (the held tests end when the
