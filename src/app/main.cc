@@ -194,6 +194,11 @@ void AddDeliveryFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
   cli.add_option("--delivery-concurrency", config.delivery_concurrency, "deliveries in flight at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  cli.add_option("--max-tests-in-flight", config.max_tests_in_flight,
+                 "test notifications in flight at once, all projects together (each holds a socket, no thread); "
+                 "beyond, 503 with Retry-After; 0: no limit")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
   cli.add_option("--delivery-connections-per-target", config.delivery_connections_per_target,
                  "concurrent connections per (scheme, host, port)")
       ->capture_default_str()

@@ -387,10 +387,12 @@ bool BuildEventsAndDelivery(const AppConfig& config, Server& x) {
   DeliveryServiceOptions delivery_options{config.record_retention_days};
   // One project's test notifications take at most half the network pool (2 of the default 4).
   delivery_options.tests_per_project = std::max(1, std::min(2, config.api.worker_threads / 2));
+  delivery_options.tests_in_flight = config.max_tests_in_flight;
   x.delivery = std::make_unique<DeliveryService>(x.store.get(), &x.clock, x.webhook_secrets.get(), delivery_options);
   notify::Dispatcher* dispatcher = x.dispatcher.get();
-  x.delivery->set_test_sender(
-      [dispatcher](const Event& event, TestNotificationResult* out) { return dispatcher->SendTest(event, out); });
+  x.delivery->set_test_sender([dispatcher](const Event& event, std::function<void(TestNotificationResult)> done) {
+    dispatcher->SendTestAsync(event, std::move(done));
+  });
   if (config.delivery) x.delivery->set_wake([dispatcher] { dispatcher->Wake(); });
   x.records =
       std::make_unique<RecordService>(x.store.get(), &x.clock, RecordServiceOptions{config.record_retention_days});

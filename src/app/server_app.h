@@ -49,6 +49,7 @@ struct AppConfig {
   std::string delivery_ca_file;    // PEM bundle trusted for https targets (default: the system's)
   int delivery_concurrency = 512;  // deliveries in flight, all targets together
   int delivery_connections_per_target = 16;
+  int max_tests_in_flight = 256;  // test notifications in flight, all projects together (0: no limit)
   std::string delivery_retry_schedule = "1s,5s,30s,2m,10m,30m,1h";  // the last delay repeats
   std::string delivery_retry_horizon = "24h";                       // no attempt later than this after the first
   int delivery_poll_ms = 1000;

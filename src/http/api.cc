@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <exception>
+#include <future>
 #include <thread>
+#include <utility>
 
 #include "audit/audit_log.h"
 #include "auth/roles.h"
@@ -211,8 +213,27 @@ void Api::Run(const HttpRequest& req, const Route& route, const PathParams& para
   FinishAudit(trail, req, s, res);
 }
 
-Status Api::RunChecked(const HttpRequest& req, const Route& r, const PathParams& params, HttpResponse& res,
+Status Api::RunChecked(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
                        AuditTrail& trail, int64_t* retry_after_s, Principal* principal_out) {
+  QueryParams query;
+  Principal local;
+  Principal& principal = principal_out ? *principal_out : local;
+  CSMS_RETURN_IF_ERROR(Admit(req, route, params, trail, retry_after_s, &principal, &query));
+  RequestContext ctx{req, params, query, route.access == Access::kPublic ? nullptr : &principal, services_, &trail};
+  if (route.handler) return route.handler(ctx, res);
+  // A route with only an asynchronous form (Route::async on a kWorker route), run by the
+  // synchronous Handle(req, res): the caller waits for its reply.
+  auto answer = std::make_shared<std::promise<std::pair<Status, HttpResponse>>>();
+  auto future = answer->get_future();
+  route.async(ctx, [answer](Status s, HttpResponse r) { answer->set_value({std::move(s), std::move(r)}); });
+  auto [s, r] = future.get();
+  CSMS_RETURN_IF_ERROR(s);
+  res = std::move(r);
+  return Status::OK();
+}
+
+Status Api::Admit(const HttpRequest& req, const Route& r, const PathParams& params, AuditTrail& trail,
+                  int64_t* retry_after_s, Principal* principal_out, QueryParams* query_out) {
   const Route* route = &r;
   if (route->client_cert && require_client_cert_ && !req.client_cert_verified) {
     return errors::ActionDenied(
@@ -220,10 +241,8 @@ Status Api::RunChecked(const HttpRequest& req, const Route& r, const PathParams&
         "CA (--client-ca)");
   }
   // Before authentication: neither the authenticator nor a handler sees an ambiguous query.
-  QueryParams query;
-  CSMS_RETURN_IF_ERROR(query.Parse(req.query));
-  Principal local;
-  Principal& principal = principal_out ? *principal_out : local;
+  CSMS_RETURN_IF_ERROR(query_out->Parse(req.query));
+  Principal& principal = *principal_out;
   if (route->access != Access::kPublic) {
     const std::string& path_project = route->access == Access::kProject ? params.Get("project_id") : std::string();
     CSMS_RETURN_IF_ERROR(Authenticate(req, path_project, &principal, retry_after_s));
@@ -241,9 +260,59 @@ Status Api::RunChecked(const HttpRequest& req, const Route& r, const PathParams&
   // Names in the path follow their documented rules before any handler looks one up (400, not 404).
   CSMS_RETURN_IF_ERROR(CheckPathParams(params));
   // A write's "request" line: a write that cannot be audited does not run.
-  CSMS_RETURN_IF_ERROR(trail.BeforeHandler());
-  RequestContext ctx{req, params, query, route->access == Access::kPublic ? nullptr : &principal, services_, &trail};
-  return route->handler(ctx, res);
+  return trail.BeforeHandler();
+}
+
+void Api::RunAsync(const std::shared_ptr<Exchange>& exchange, const Route& route, const PathParams& params,
+                   std::chrono::steady_clock::time_point started) {
+  const HttpRequest& req = exchange->request();
+  auto trail = std::make_shared<AuditTrail>(services_.audit, services_.audit ? services_.clock->NowMillis() : 0, req,
+                                            route, params);
+  auto principal = std::make_shared<Principal>();
+  int64_t retry_after_s = 0;
+  QueryParams query;
+  Status s = Admit(req, route, params, *trail, &retry_after_s, principal.get(), &query);
+  if (!s.ok()) {  // as Run answers a refusal
+    if (s.kind() == Status::Kind::kInternal) log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
+    HttpResponse res;
+    WriteError(s, res);
+    AddRetryAfter(retry_after_s, res);
+    FinishAudit(*trail, req, s, res);
+    Finish(*exchange, &route, principal.get(), std::move(res), started);
+    return;
+  }
+  // Counted until the reply is gone (called or dropped): ~Api waits for it, so a late reply never
+  // reaches a destroyed Api.
+  {
+    std::lock_guard<std::mutex> lock(async_mu_);
+    ++async_in_flight_;
+  }
+  auto in_flight = std::shared_ptr<void>(nullptr, [this](void*) {
+    std::lock_guard<std::mutex> lock(async_mu_);
+    if (--async_in_flight_ == 0) async_idle_.notify_all();
+  });
+  RequestContext ctx{req, params, query, principal.get(), services_, trail.get()};
+  route.async(ctx, [this, exchange, route = &route, principal, trail, started, in_flight](Status s, HttpResponse res) {
+    // As Run ends: the error body, the audit line, then Finish (metrics, request log, Respond,
+    // which posts to the connection's I/O thread and drops the answer if the client has gone).
+    auto answer = [this, exchange, route, principal, trail, started, in_flight, s = std::move(s),
+                   res = std::move(res)]() mutable {
+      const HttpRequest& req = exchange->request();
+      if (!s.ok()) {
+        if (s.kind() == Status::Kind::kInternal) {
+          log::Error("request " + std::string(req.request_id) + ": " + s.ToString());
+        }
+        res = HttpResponse{};
+        WriteError(s, res);
+      }
+      FinishAudit(*trail, req, s, res);
+      Finish(*exchange, route, principal.get(), std::move(res), started);
+    };
+    // The reply may come on a thread that must not block (the HTTP client's): the audit line,
+    // which may wait for an fsync, is written on the network pool (inline if its queue is full).
+    if (trail->active() && network_->TrySubmit(answer)) return;
+    answer();
+  });
 }
 
 namespace {
@@ -344,6 +413,10 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
         HttpResponse res;
         Principal principal;
         try {
+          // A network route's asynchronous form answers when its reply comes; this thread is free.
+          if (route->async && route->execution == Execution::kWorker) {
+            return RunAsync(exchange, *route, params, started);
+          }
           Run(req, *route, params, res, &principal);
         } catch (const std::exception& e) {
           WriteInternalError(req, e.what(), res);

@@ -11,8 +11,11 @@
 //   reader pool (about one thread per core: reads are CPU work and short waits for SQLite),
 //   every other method on the writer pool (many threads, 64 by default: a writer mostly sleeps
 //   in Store::Write until its group commits, so the pool must hold a whole group).
-// - Execution::kWorker (waits on the network, e.g. the event test notification) runs on its own
-//   small network pool, so a slow target never takes a reader or a writer thread.
+// - Execution::kWorker (waits on the network) runs on its own small network pool, so a slow
+//   target never takes a reader or a writer thread. A kWorker route with Route::async (the event
+//   test notification) holds its pool thread only until its outbound call has started: the answer
+//   is given by the call's completion (on the HTTP client's thread), so targets that never answer
+//   hold sockets, not threads (decision 124).
 // - Execution::kIoThread: only routes that touch no store and never wait (GET /healthz) run on
 //   the I/O thread itself. A slow disk therefore never delays a health check, and a write waiting
 //   for its commit never delays a read: they are on different threads.
@@ -150,14 +153,19 @@ struct Route {
   // (ApiOptions::require_client_cert), a request without a verified client certificate is refused
   // 403 before anything else. Set with ClientCertRoute.
   bool client_cert = false;
-  // Optional, for hot writes (decision NN): the handler's asynchronous form. It runs on the I/O
-  // thread, only when nothing before the write can block: a token whose principal is cached and
-  // passes the project and action checks (as for `cached`), valid path names, no audit log, and a
-  // store whose writes complete asynchronously (Store::WritesAsync). It does only work that
-  // touches no store and costs little (parse, validate), hands its transaction to the store and
-  // returns; `reply` gets the answer (an error or the response) once, from whatever thread
-  // finishes it (the store's, after the commit is durable). Otherwise `handler` runs on the writer
-  // pool as usual.
+  // Optional: the handler's asynchronous form; `reply` gets the answer (an error or the response)
+  // once, from whatever thread finishes it. Two uses, by Execution:
+  // - Execution::kWorker (decision 124; `handler` may then be null): runs on the network pool after
+  //   every check a pooled request passes (authentication, project, action, path names, the audit
+  //   "request" line), starts its outbound call and returns, freeing the thread; the reply finishes
+  //   the audit record and answers. The synchronous Api::Handle(req, res) waits for the reply.
+  // - Hot writes (kByMethod, decision 119): runs on the I/O thread, only when nothing before the
+  //   write can block: a token whose principal is cached and passes the project and action checks
+  //   (as for `cached`), valid path names, no audit log, and a store whose writes complete
+  //   asynchronously (Store::WritesAsync). It does only work that touches no store and costs
+  //   little (parse, validate), hands its transaction to the store and returns; the reply comes
+  //   from the store's thread after the commit is durable. Otherwise `handler` runs on the writer
+  //   pool as usual.
   void (*async)(RequestContext&, AsyncReply reply) = nullptr;
 };
 
@@ -196,7 +204,7 @@ class RequestMetrics;
 class Api {
  public:
   explicit Api(Services services, ApiOptions options = {});
-  ~Api();  // waits for the requests running on the pools and for the asynchronous writes
+  ~Api();  // waits for the requests running on the pools and for the asynchronous replies
 
   // The server's AsyncRequestHandler.
   void Handle(std::shared_ptr<Exchange> exchange);
@@ -236,6 +244,14 @@ class Api {
   // lines. *principal (when given) is the authenticated caller, for the request log.
   void Run(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
            Principal* principal = nullptr);
+  // Runs a kWorker route's asynchronous form (Route::async) on the calling network-pool thread
+  // after Admit; the reply, from whatever thread gives it, finishes the audit record and answers.
+  void RunAsync(const std::shared_ptr<Exchange>& exchange, const Route& route, const PathParams& params,
+                std::chrono::steady_clock::time_point started);
+  // Everything before the handler: the query (into *query), authentication (into *principal),
+  // the project and action checks, path names and the audit's "request" line.
+  Status Admit(const HttpRequest& req, const Route& route, const PathParams& params, AuditTrail& trail,
+               int64_t* retry_after_s, Principal* principal, QueryParams* query);
   // Run's work up to the handler's answer; an error for Run to write (and audit).
   Status RunChecked(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
                     AuditTrail& trail, int64_t* retry_after_s, Principal* principal_out);
@@ -250,7 +266,7 @@ class Api {
   std::unique_ptr<WorkerPool> writers_;
   std::unique_ptr<WorkerPool> network_;
   std::unique_ptr<RequestMetrics> request_metrics_;
-  // Asynchronous writes whose completion has not yet been released (async_write.cc).
+  // Asynchronous replies (writes, async_write.cc; kWorker routes, RunAsync) not yet released.
   std::mutex async_mu_;
   std::condition_variable async_idle_;
   int64_t async_in_flight_ = 0;

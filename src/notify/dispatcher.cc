@@ -1,7 +1,6 @@
 #include "notify/dispatcher.h"
 
 #include <algorithm>
-#include <future>
 
 #include "auth/signature.h"
 #include "common/errors.h"
@@ -369,36 +368,34 @@ DeliveryOutcome Dispatcher::Outcome(const InFlight& job, const AttemptResult& r,
   return o;
 }
 
-Status Dispatcher::SendTest(const Event& event, TestNotificationResult* out) {
-  if (!http_) return errors::Unavailable("notification delivery is not running");
+void Dispatcher::SendTestAsync(const Event& event, std::function<void(TestNotificationResult)> done) {
+  auto out = std::make_shared<TestNotificationResult>();
   out->notification_id = crypto::NewUuid();
+  // The attempt's fields as the API shows them.
+  auto finish = [clock = clock_, out, done = std::move(done)](AttemptResult result) {
+    out->attempt = DeliveryAttempt{};
+    out->attempt.number = 1;
+    out->attempt.time = clock->NowMillis();
+    out->attempt.http_status = result.http_status;
+    out->attempt.latency_us = result.latency_us;
+    out->attempt.error = std::move(result.error);
+    out->status = TestStatus(result.verdict);
+    done(std::move(*out));
+  };
+  if (!http_) return finish(NotSent(Verdict::kFail, "notification delivery is not running"));
   const std::string content = notify_format::RenderTestContent(event.name, clock_->NowMillis(), out->notification_id);
   Message m{event.notification.type, event.project_id, event.name, event.notification.id, out->notification_id, content,
             "CSMS test notification"};
   Prepared p = Prepare(m);
-  AttemptResult result;
   if (p.not_sent) {
-    result = std::move(*p.not_sent);
+    AttemptResult result = std::move(*p.not_sent);
     result.verdict = Verdict::kInvalid;
-  } else {
-    auto promise = std::make_shared<std::promise<net::ResponseInfo>>();
-    std::future<net::ResponseInfo> answer = promise->get_future();
-    http_->Send(std::move(p.request), [promise](net::ResponseInfo r) { promise->set_value(std::move(r)); });
-    auto limit = options_.http.total_timeout + options_.http.connect_timeout + std::chrono::seconds(1);
-    if (answer.wait_for(limit) == std::future_status::ready) {
-      result = ClassifyAnswer(event.notification.type, answer.get());
-    } else {
-      result = NotSent(Verdict::kFail, "no answer in time");
-    }
+    return finish(std::move(result));
   }
-  out->attempt = DeliveryAttempt{};
-  out->attempt.number = 1;
-  out->attempt.time = clock_->NowMillis();
-  out->attempt.http_status = result.http_status;
-  out->attempt.latency_us = result.latency_us;
-  out->attempt.error = std::move(result.error);
-  out->status = TestStatus(result.verdict);
-  return Status::OK();
+  // The client enforces the connect and total timeouts and calls back exactly once (also with
+  // "client shut down" when Stop destroys it), so nothing waits here.
+  http_->Send(std::move(p.request), [type = event.notification.type, finish = std::move(finish)](
+                                        net::ResponseInfo r) mutable { finish(ClassifyAnswer(type, std::move(r))); });
 }
 
 }  // namespace csms::notify

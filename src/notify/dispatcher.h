@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -73,9 +74,11 @@ class Dispatcher {
   // doubt) and delivered again at once by another replica or the next start (same webhook-id).
   void Stop();
 
-  // Sends one test notification to `event`'s target now and waits for the answer (no retries,
-  // no record). Blocks the caller for at most the total timeout.
-  Status SendTest(const Event& event, TestNotificationResult* out);
+  // Sends one test notification to `event`'s target now (no retries, no record) without waiting:
+  // `done` gets the result exactly once, on the HTTP client's thread when the target answers or a
+  // timeout (connect, total) ends the attempt, or on the calling thread at once when nothing can be
+  // sent (INVALID) or delivery is not running (FAIL). `done` must not block.
+  void SendTestAsync(const Event& event, std::function<void(TestNotificationResult)> done);
 
  private:
   struct InFlight {

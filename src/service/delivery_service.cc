@@ -76,32 +76,43 @@ Status DeliveryService::RotateSigningSecret(const std::string& project_id, const
   return s.IsNotFound() ? errors::EventNotFound(event_name) : s;
 }
 
-Status DeliveryService::SendTest(const std::string& project_id, const std::string& event_name,
-                                 TestNotificationResult* out) {
-  if (!validation::IsValidName(event_name)) return errors::EventNotFound(event_name);
+void DeliveryService::SendTest(const std::string& project_id, const std::string& event_name, TestDone done) {
+  if (!validation::IsValidName(event_name)) return done(errors::EventNotFound(event_name), {});
   Event event;
   Status s = store_->Read([&](Transaction& tx) { return tx.events().Get(project_id, event_name, &event); });
-  if (s.IsNotFound()) return errors::EventNotFound(event_name);
-  CSMS_RETURN_IF_ERROR(s);
-  if (!test_sender_) return errors::Unavailable("notification delivery is not running on this server");
+  if (s.IsNotFound()) return done(errors::EventNotFound(event_name), {});
+  if (!s.ok()) return done(s, {});
+  if (!test_sender_) return done(errors::Unavailable("notification delivery is not running on this server"), {});
   const int cap = options_.tests_per_project;
-  if (cap > 0) {
+  const int total_cap = options_.tests_in_flight;
+  {
     std::lock_guard<std::mutex> lock(tests_mu_);
+    if (total_cap > 0 && tests_total_ >= total_cap) {
+      return done(errors::Unavailable("the server already has " + std::to_string(tests_total_) +
+                                      " test notifications in flight (at most " + std::to_string(total_cap) +
+                                      " at once); retry when one has finished"),
+                  {});
+    }
     int& running = tests_in_flight_[project_id];
-    if (running >= cap) {
-      return errors::Unavailable("this project already has " + std::to_string(running) +
-                                 " test notifications in flight (at most " + std::to_string(cap) +
-                                 " at once); retry when one has finished");
+    if (cap > 0 && running >= cap) {
+      return done(errors::Unavailable("this project already has " + std::to_string(running) +
+                                      " test notifications in flight (at most " + std::to_string(cap) +
+                                      " at once); retry when one has finished"),
+                  {});
     }
     ++running;
+    ++tests_total_;
   }
-  Status sent = test_sender_(event, out);
-  if (cap > 0) {
-    std::lock_guard<std::mutex> lock(tests_mu_);
-    auto it = tests_in_flight_.find(project_id);
-    if (--it->second == 0) tests_in_flight_.erase(it);
-  }
-  return sent;
+  // Released in the completion: a test counts until its target has answered or timed out.
+  test_sender_(event, [this, project_id, done = std::move(done)](TestNotificationResult result) {
+    {
+      std::lock_guard<std::mutex> lock(tests_mu_);
+      --tests_total_;
+      auto it = tests_in_flight_.find(project_id);
+      if (--it->second == 0) tests_in_flight_.erase(it);
+    }
+    done(Status::OK(), std::move(result));
+  });
 }
 
 }  // namespace csms

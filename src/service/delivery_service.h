@@ -24,10 +24,13 @@ struct DeliveryServiceOptions {
   int retention_days = 90;                        // as the records listing
   int64_t default_overlap_ms = 24 * 3'600'000LL;  // old signing secret keeps signing this long
   int64_t max_overlap_ms = 7 * 24 * 3'600'000LL;
-  // Test notifications of one project in flight at once (each holds a network thread until its
-  // target answers or times out); more are refused at once (503, Retry-After), so one project
-  // cannot take the network pool every project's tests share. 0 = no limit.
+  // Test notifications of one project in flight at once (decision 115); more are refused at once
+  // (503, Retry-After), so one project cannot take the share of tests every project has. 0 = no
+  // limit.
   int tests_per_project = 2;
+  // Test notifications in flight at once, all projects together (decision 124): each costs a
+  // socket (no thread) until its target answers or times out; more: 503, Retry-After. 0 = no limit.
+  int tests_in_flight = 256;
 };
 
 struct RotatedSigningSecret {
@@ -41,7 +44,11 @@ struct TestNotificationResult {
   NotificationStatus status = NotificationStatus::kFail;  // SUCCESS, FAIL or INVALID: never retried
   DeliveryAttempt attempt;
 };
-using TestSender = std::function<Status(const Event& event, TestNotificationResult* out)>;
+// Starts a test notification to `event`'s target and returns; `done` gets the result exactly once,
+// from any thread (e.g. notify::Dispatcher::SendTestAsync).
+using TestSender = std::function<void(const Event& event, std::function<void(TestNotificationResult)> done)>;
+// The answer of SendTest: an error (nothing was sent), or OK and the result.
+using TestDone = std::function<void(Status, TestNotificationResult)>;
 
 class DeliveryService {
  public:
@@ -65,8 +72,12 @@ class DeliveryService {
   // The event must deliver to a WEBHOOK. overlap_ms unset = the default.
   Status RotateSigningSecret(const std::string& project_id, const std::string& event_name,
                              std::optional<int64_t> overlap_ms, RotatedSigningSecret* out);
-  // At most options.tests_per_project of a project's tests run at once; more: Unavailable (503).
-  Status SendTest(const std::string& project_id, const std::string& event_name, TestNotificationResult* out);
+  // Reads the event and starts its test notification without waiting for the target: `done` gets
+  // the answer exactly once, on the calling thread when the test is refused (no such event, a
+  // cap reached) and otherwise from the sender's completion (whatever thread gives it). At most
+  // options.tests_per_project of a project's tests and options.tests_in_flight of all projects'
+  // run at once; more: Unavailable (503). A test counts until its completion, not until it starts.
+  void SendTest(const std::string& project_id, const std::string& event_name, TestDone done);
 
   const DeliveryServiceOptions& options() const { return options_; }
 
@@ -79,6 +90,7 @@ class DeliveryService {
   TestSender test_sender_;
   std::mutex tests_mu_;
   std::unordered_map<std::string, int> tests_in_flight_;  // under tests_mu_: project id -> tests running
+  int tests_total_ = 0;                                   // under tests_mu_: all projects' tests running
 };
 
 }  // namespace csms

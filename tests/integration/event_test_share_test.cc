@@ -1,6 +1,7 @@
-// Test notifications share a small network pool (--worker-threads, 4): one project's tests take
-// at most 2 of its threads at once, the excess is refused at once (503 CSMS.0010, Retry-After), so
-// another project's test is still answered while the first project's targets hang. The slow
+// One project has at most 2 test notifications in flight at once (decision 115), the excess is
+// refused at once (503 CSMS.0010, Retry-After), so another project's test is still answered while
+// the first project's targets hang. (Since decision 124 a waiting test holds no network thread:
+// test_notification_async_test.cc.) The slow
 // target is a receiver that holds every request until the test releases it (no timing luck).
 #include <gtest/gtest.h>
 

@@ -1,6 +1,7 @@
-// The real csmsd with one I/O thread and one thread per pool: while a request is held on the
-// network pool (a test notification to a target that never answers) and that pool is saturated,
-// /healthz, reads and writes are still answered, each on its own pool (http/api.h).
+// The real csmsd with one I/O thread and one thread per pool: while a network call is held (a test
+// notification to a target that never answers; since decision 124 it holds a socket, not the
+// network thread), /healthz, reads and writes are still answered, each on its own pool
+// (http/api.h), and a second test of the project is refused at once.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -86,7 +87,8 @@ TEST_F(RequestPoolsTest, AHeldNetworkCallStopsNeitherHealthNorReadsNorWrites) {
   ASSERT_TRUE(r) << "a read got no answer while a network call was held";
   EXPECT_EQ(r->status, 200) << r->body;
 
-  // The network pool itself is full: the next test call is refused at once, not queued.
+  // The project's cap (1 with one network thread) is reached: the next test call is refused at
+  // once, not queued.
   RawConnection second(server_.port());
   ASSERT_TRUE(second.Send(Request("POST", Path("/csms/events/hang/test"), auth)));
   auto s = second.ReadResponse(kGenerous);

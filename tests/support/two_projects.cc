@@ -7,6 +7,20 @@
 
 namespace csms::test {
 
+std::string CreateProject(const std::string& data_dir, const std::string& name) {
+  std::string out;
+  if (RunCsmsd({"admin", "--data-dir", data_dir, "create-project", "--name", name}, &out) != 0) {
+    ADD_FAILURE() << out;
+    return "";
+  }
+  auto id_pos = out.find("id=");
+  if (id_pos == std::string::npos) {
+    ADD_FAILURE() << out;
+    return "";
+  }
+  return out.substr(id_pos + 3, 32);
+}
+
 bool TwoProjects::Start(const std::vector<std::string>& extra_args) {
   std::vector<std::string> args = {"--no-access-log"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
@@ -16,17 +30,8 @@ bool TwoProjects::Start(const std::vector<std::string>& extra_args) {
   }
   auto cred = ReadInitialCredentials(server.data_dir());
   project_a = cred["project_id"];
-  std::string out;
-  if (RunCsmsd({"admin", "--data-dir", server.data_dir(), "create-project", "--name", "team-b"}, &out) != 0) {
-    ADD_FAILURE() << out;
-    return false;
-  }
-  auto id_pos = out.find("id=");
-  if (id_pos == std::string::npos) {
-    ADD_FAILURE() << out;
-    return false;
-  }
-  project_b = out.substr(id_pos + 3, 32);
+  project_b = CreateProject(server.data_dir(), "team-b");
+  if (project_b.empty()) return false;
   client_a = std::make_unique<HttpClient>(server.port());
   client_b = std::make_unique<HttpClient>(server.port());
   client_a->set_token(GetToken(*client_a, "admin", cred["password"], "csms", project_a));

@@ -11,6 +11,10 @@
 
 namespace csms::test {
 
+// `csmsd admin create-project --name NAME` on a (running) server's data dir: the new project's id,
+// or "" (with a gtest failure) when that fails.
+std::string CreateProject(const std::string& data_dir, const std::string& name);
+
 struct TwoProjects {
   // Starts the server and creates project B; false (with a gtest failure) when that fails.
   bool Start(const std::vector<std::string>& extra_args = {});

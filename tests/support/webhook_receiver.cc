@@ -38,8 +38,8 @@ bool WebhookReceiver::Start() {
   so.threads = options_.threads;
   so.tls_cert_file = options_.cert_file;
   so.tls_key_file = options_.key_file;
-  Status s = http::HttpServer::Start(
-      so, [this](const http::HttpRequest& req, http::HttpResponse& res) { Handle(req, res); }, &server_);
+  Status s = http::HttpServer::StartAsync(
+      so, [this](std::shared_ptr<http::Exchange> exchange) { Handle(std::move(exchange)); }, &server_);
   if (!s.ok()) {
     server_.reset();
     return false;
@@ -59,6 +59,7 @@ void WebhookReceiver::Stop() {
     stopping_ = true;
   }
   stopping_cv_.notify_all();
+  ReleaseHeld();
   server_->Shutdown(std::chrono::milliseconds(500));
   server_.reset();
   // Keep the port: a socket bound to it but not listening makes connections fail with "connection
@@ -96,7 +97,20 @@ void WebhookReceiver::RespondAlways(int status, std::string body) {
   });
 }
 
-void WebhookReceiver::Handle(const http::HttpRequest& req, http::HttpResponse& res) {
+namespace {
+
+http::HttpResponse ResponseOf(const Reply& reply) {
+  http::HttpResponse res;
+  res.status = reply.status;
+  res.body = reply.body;
+  res.headers = reply.headers;
+  return res;
+}
+
+}  // namespace
+
+void WebhookReceiver::Handle(std::shared_ptr<http::Exchange> exchange) {
+  const http::HttpRequest& req = exchange->request();
   ReceivedRequest r;
   r.method = std::string(req.method);
   r.target = std::string(req.target);
@@ -111,14 +125,36 @@ void WebhookReceiver::Handle(const http::HttpRequest& req, http::HttpResponse& r
     size_t index = requests_.size();
     if (responder_) reply = responder_(r, index);
     requests_.push_back(std::move(r));
+    if (reply.hold && !stopping_) {
+      held_.emplace_back(std::move(exchange), std::move(reply));
+      stopping_cv_.notify_all();
+      return;
+    }
   }
   if (reply.delay.count() > 0) {
     std::unique_lock<std::mutex> lock(mu_);
     stopping_cv_.wait_for(lock, reply.delay, [this] { return stopping_; });
   }
-  res.status = reply.status;
-  res.body = reply.body;
-  res.headers = reply.headers;
+  exchange->Respond(ResponseOf(reply));
+}
+
+size_t WebhookReceiver::HeldCount() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return held_.size();
+}
+
+bool WebhookReceiver::WaitForHeld(size_t n, std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return stopping_cv_.wait_for(lock, timeout, [&] { return held_.size() >= n; });
+}
+
+void WebhookReceiver::ReleaseHeld() {
+  std::vector<std::pair<std::shared_ptr<http::Exchange>, Reply>> held;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    held.swap(held_);
+  }
+  for (auto& [exchange, reply] : held) exchange->Respond(ResponseOf(reply));
 }
 
 std::vector<ReceivedRequest> WebhookReceiver::Requests() {

@@ -37,7 +37,10 @@ struct Reply {
   int status = 200;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::chrono::milliseconds delay{0};
+  std::chrono::milliseconds delay{0};  // blocks the receiver's I/O thread (and its other connections)
+  // Kept unanswered, without holding any thread, until ReleaseHeld() or Stop() answers it (with
+  // this reply): a target that accepted the request and stays silent for as long as the test likes.
+  bool hold = false;
 };
 
 class WebhookReceiver {
@@ -56,7 +59,7 @@ class WebhookReceiver {
 
   bool Start();  // again after Stop, on the same port
   // Stops serving; the port stays reserved (connections to it are refused) until Start or the end.
-  // A reply still waiting out its delay is cut short.
+  // A reply still waiting out its delay is cut short; held requests are answered first.
   void Stop();
   bool running() const { return server_ != nullptr; }
   uint16_t port() const { return port_; }
@@ -72,9 +75,14 @@ class WebhookReceiver {
   std::set<std::string> DistinctIds();
   bool WaitForCount(size_t n, std::chrono::milliseconds timeout);
   bool WaitForDistinctIds(size_t n, std::chrono::milliseconds timeout);
+  // Requests held (Reply::hold) and not yet answered.
+  size_t HeldCount();
+  bool WaitForHeld(size_t n, std::chrono::milliseconds timeout);
+  // Answers every held request with its reply.
+  void ReleaseHeld();
 
  private:
-  void Handle(const http::HttpRequest& req, http::HttpResponse& res);
+  void Handle(std::shared_ptr<http::Exchange> exchange);
 
   Options options_;
   uint16_t port_ = 0;
@@ -85,6 +93,7 @@ class WebhookReceiver {
   bool stopping_ = false;
   Responder responder_;
   std::vector<ReceivedRequest> requests_;
+  std::vector<std::pair<std::shared_ptr<http::Exchange>, Reply>> held_;  // under mu_
 };
 
 }  // namespace csms::test

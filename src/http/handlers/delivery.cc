@@ -77,10 +77,7 @@ Status RedriveRecords(RequestContext& ctx, HttpResponse& res) {
   return Status::OK();
 }
 
-Status TestEvent(RequestContext& ctx, HttpResponse& res) {
-  if (!ctx.services.delivery) return NotRunning();
-  TestNotificationResult result;
-  CSMS_RETURN_IF_ERROR(ctx.services.delivery->SendTest(ctx.project_id(), ctx.params.Get("event_name"), &result));
+std::string TestBody(const TestNotificationResult& result) {
   json::Writer w;
   w.StartObject().Key("test").StartObject();
   w.Field("notification_id", result.notification_id);
@@ -89,8 +86,20 @@ Status TestEvent(RequestContext& ctx, HttpResponse& res) {
   w.Field("latency_us", result.attempt.latency_us);
   w.Field("error", result.attempt.error);
   w.EndObject().EndObject();
-  res.body = w.Take();
-  return Status::OK();
+  return w.Take();
+}
+
+// Route::async on the network pool: starts the test and returns; the dispatcher's completion
+// answers (decision 124).
+void TestEvent(RequestContext& ctx, AsyncReply reply) {
+  if (!ctx.services.delivery) return reply(NotRunning(), HttpResponse{});
+  ctx.services.delivery->SendTest(ctx.project_id(), ctx.params.Get("event_name"),
+                                  [reply = std::move(reply)](Status s, TestNotificationResult result) {
+                                    if (!s.ok()) return reply(s, HttpResponse{});
+                                    HttpResponse res;
+                                    res.body = TestBody(result);
+                                    reply(Status::OK(), std::move(res));
+                                  });
 }
 
 // Body (optional): {"overlap_seconds": N} — how long the previous secret keeps signing.
@@ -133,9 +142,14 @@ void RegisterDeliveryRoutes(Router<Route>& r) {
         {ShowRecord, Access::kProject, "csms:event:listNotificationRecords"});
   r.Add("POST", "/v1/{project_id}/csms/notification-records/{record_id}/redeliver",
         {RedeliverRecord, Access::kProject, "csms:event:update"});
-  // Waits for the target's answer (up to the delivery timeout): never on an I/O thread.
+  // Reads the event and starts the call on the network pool; the target's answer (or the delivery
+  // timeout) answers the request without holding a thread (decision 124).
   r.Add("POST", "/v1/{project_id}/csms/events/{event_name}/test",
-        {TestEvent, Access::kProject, "csms:event:update", Execution::kWorker});
+        Route{.handler = nullptr,
+              .access = Access::kProject,
+              .action = "csms:event:update",
+              .execution = Execution::kWorker,
+              .async = TestEvent});
   r.Add("POST", "/v1/{project_id}/csms/events/{event_name}/rotate-signing-secret",
         {RotateSigningSecret, Access::kProject, "csms:event:update"});
 }
