@@ -45,8 +45,8 @@ Status GrantRepositoryOn<D>::Insert(const Grant& g) {
 template <typename D>
 Status GrantRepositoryOn<D>::Get(const std::string& secret_id, GranteeType type, const std::string& grantee_id,
                                  Grant* out) {
-  static const std::string sql =
-      std::string("SELECT ") + kGrantColumns + " FROM grants WHERE secret_id = ?1 AND grantee_type = ?2 AND grantee_id = ?3";
+  static const std::string sql = std::string("SELECT ") + kGrantColumns +
+                                 " FROM grants WHERE secret_id = ?1 AND grantee_type = ?2 AND grantee_id = ?3";
   return QueryOne(
       conn_, sql, "grant",
       [&](Statement& s) { s.Bind(1, secret_id).Bind(2, GranteeTypeName(type)).Bind(3, grantee_id); },
