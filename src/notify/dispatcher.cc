@@ -49,8 +49,11 @@ Dispatcher::~Dispatcher() { Stop(); }
 
 Status Dispatcher::Init() {
   std::string error;
-  http_ = net::AsyncHttpClient::Create(options_.http, &error);
-  return http_ ? Status::OK() : errors::InvalidParameter(error);
+  auto client = net::AsyncHttpClient::Create(options_.http, &error);
+  if (!client) return errors::InvalidParameter(error);
+  std::lock_guard<std::mutex> lock(http_mu_);
+  http_ = std::move(client);
+  return Status::OK();
 }
 
 Status Dispatcher::Start() {
@@ -83,6 +86,17 @@ void Dispatcher::BeginStop() {
   cv_.notify_one();
 }
 
+// Taken under http_mu_ and destroyed outside it: the destructor runs the callbacks of calls still
+// in flight, and a test's callback must not find the lock held.
+void Dispatcher::DestroyClient() {
+  std::unique_ptr<net::AsyncHttpClient> client;
+  {
+    std::lock_guard<std::mutex> lock(http_mu_);
+    client = std::move(http_);
+  }
+  client.reset();
+}
+
 void Dispatcher::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -92,14 +106,14 @@ void Dispatcher::Stop() {
   }
   cv_.notify_one();
   if (!loop_.joinable()) {
-    http_.reset();
+    DestroyClient();
     return;
   }
   loop_.join();
   // Whatever is still unanswered is cut off here; then those rows are handed back (due now, their
   // attempt logged as in doubt) so another replica or the next start delivers them at once, with
   // the same webhook-id. If that write fails they come back when their lease ends.
-  http_.reset();
+  DestroyClient();
   int64_t released = 0;
   Status s = store_->Write(
       [&](Transaction& tx) { return tx.delivery().ReleaseLeasesOf(owner_, clock_->NowMillis(), &released); });
@@ -382,7 +396,6 @@ void Dispatcher::SendTestAsync(const Event& event, std::function<void(TestNotifi
     out->status = TestStatus(result.verdict);
     done(std::move(*out));
   };
-  if (!http_) return finish(NotSent(Verdict::kFail, "notification delivery is not running"));
   const std::string content = notify_format::RenderTestContent(event.name, clock_->NowMillis(), out->notification_id);
   Message m{event.notification.type, event.project_id, event.name, event.notification.id, out->notification_id, content,
             "CSMS test notification"};
@@ -393,7 +406,12 @@ void Dispatcher::SendTestAsync(const Event& event, std::function<void(TestNotifi
     return finish(std::move(result));
   }
   // The client enforces the connect and total timeouts and calls back exactly once (also with
-  // "client shut down" when Stop destroys it), so nothing waits here.
+  // "client shut down" when Stop destroys it), so nothing waits here. Send only queues the call.
+  std::unique_lock<std::mutex> lock(http_mu_);
+  if (!http_) {
+    lock.unlock();
+    return finish(NotSent(Verdict::kFail, "notification delivery is not running"));
+  }
   http_->Send(std::move(p.request), [type = event.notification.type, finish = std::move(finish)](
                                         net::ResponseInfo r) mutable { finish(ClassifyAnswer(type, std::move(r))); });
 }

@@ -81,6 +81,8 @@ class Dispatcher {
   void SendTestAsync(const Event& event, std::function<void(TestNotificationResult)> done);
 
  private:
+  void DestroyClient();  // Stop: http_ gone, its calls in flight answered "client shut down"
+
   struct InFlight {
     ClaimedNotification n;
     int64_t started_ms = 0;
@@ -144,7 +146,10 @@ class Dispatcher {
   DispatcherOptions options_;
   RetryPolicy retry_;
   std::string owner_;  // this process's lease owner id
+  // Set by Init, destroyed by Stop (after the loop has ended). The loop thread uses it unlocked;
+  // SendTestAsync, called on API threads that may outlive Stop, under http_mu_.
   std::unique_ptr<net::AsyncHttpClient> http_;
+  std::mutex http_mu_;
 
   std::mutex mu_;
   std::condition_variable cv_;

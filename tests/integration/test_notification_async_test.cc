@@ -55,6 +55,16 @@ void ExpectDelivered(const HttpResult& r) {
   EXPECT_EQ(r.json["test"]["http_status"].GetInt(), 200) << r.body;
 }
 
+// The silent target answers every held test (200), and each caller gets its normal answer.
+void ReleaseAndExpectDelivered(WebhookReceiver& silent, PendingRequests& pending, const std::vector<size_t>& held) {
+  silent.ReleaseHeld();
+  for (size_t i : held) {
+    auto r = pending.Wait(i, kGenerous);
+    ASSERT_TRUE(r.has_value()) << i;
+    ExpectDelivered(*r);
+  }
+}
+
 struct Project {
   std::string id, token;
 };
@@ -105,12 +115,7 @@ TEST(TestNotificationAsyncTest, SilentTargetsOfSeveralProjectsDoNotDelayAnotherP
 
   // Nothing held has been answered; once the target answers, each gets its normal answer.
   for (size_t i : held) EXPECT_FALSE(pending.Wait(i, 0ms).has_value()) << i;
-  silent.ReleaseHeld();
-  for (size_t i : held) {
-    auto r = pending.Wait(i, kGenerous);
-    ASSERT_TRUE(r.has_value()) << i;
-    ExpectDelivered(*r);
-  }
+  ReleaseAndExpectDelivered(silent, pending, held);
   // Their places are free again.
   silent.RespondAlways(200);
   HttpClient again(p.server.port());
@@ -144,12 +149,7 @@ TEST(TestNotificationAsyncTest, TheGlobalCapRefusesTestsBeyondIt) {
   EXPECT_FALSE(refused->Header("retry-after").empty());
   EXPECT_EQ(silent.Count(), 3u);
 
-  silent.ReleaseHeld();
-  for (size_t i : held) {
-    auto r = pending.Wait(i, kGenerous);
-    ASSERT_TRUE(r.has_value()) << i;
-    ExpectDelivered(*r);
-  }
+  ReleaseAndExpectDelivered(silent, pending, held);
   silent.RespondAlways(200);
   ExpectDelivered(p.b->Post("/csms/events/hook/test", ""));
 }
@@ -182,12 +182,7 @@ TEST(TestNotificationAsyncTest, AnAnswerAfterTheCallerLeftIsHarmless) {
   size_t one = pending.Start("POST", TestPath(p.project_a, "hook"), "", token);
   size_t two = pending.Start("POST", TestPath(p.project_a, "hook"), "", token);
   ASSERT_TRUE(silent.WaitForHeld(2, kGenerous));
-  silent.ReleaseHeld();
-  for (size_t i : {one, two}) {
-    auto r = pending.Wait(i, kGenerous);
-    ASSERT_TRUE(r.has_value()) << i;
-    ExpectDelivered(*r);
-  }
+  ReleaseAndExpectDelivered(silent, pending, {one, two});
   EXPECT_EQ(p.server.Stop(), 0) << p.server.Log();
 }
 
@@ -225,12 +220,7 @@ TEST(TestNotificationAsyncTest, TheAuditRecordEndsWhenTheAnswerComes) {
   ASSERT_TRUE(refused.has_value());
   EXPECT_EQ(refused->status, 503) << refused->body;
 
-  silent.ReleaseHeld();
-  for (size_t i : held) {
-    auto r = pending.Wait(i, kGenerous);
-    ASSERT_TRUE(r.has_value()) << i;
-    ExpectDelivered(*r);
-  }
+  ReleaseAndExpectDelivered(silent, pending, held);
   std::vector<AuditLine> responses;
   ASSERT_TRUE(WaitUntil(
       [&] {
