@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -126,7 +127,9 @@ bool WriteCredentialsFile(const std::string& path, const BootstrapResult& r) {
   return static_cast<bool>(out);
 }
 
-Status Bootstrap(const AppConfig& config, IdentityService& identity) {
+// `derived`: the admin password derived ahead (a first start), or nothing to derive it here.
+Status Bootstrap(const AppConfig& config, IdentityService& identity,
+                 std::future<IdentityService::InitialPassword>* derived = nullptr) {
   if (config.dev) {
     CSMS_RETURN_IF_ERROR(identity.EnsureFixture(Domain{kDevDomainId, kDevDomainName},
                                                 Project{kDevProjectId, kDevProjectName, kDevDomainId}, kDevUserName,
@@ -134,7 +137,10 @@ Status Bootstrap(const AppConfig& config, IdentityService& identity) {
     return identity.EnsureDevUser(kDevDomainId, kDevReaderName, kDevReaderPassword, "readonly");
   }
   BootstrapResult r;
-  CSMS_RETURN_IF_ERROR(identity.BootstrapIfEmpty("csms", "default", &r));
+  auto initial = [derived] {
+    return derived && derived->valid() ? derived->get() : IdentityService::MakeInitialPassword();
+  };
+  CSMS_RETURN_IF_ERROR(identity.BootstrapIfEmpty("csms", "default", &r, initial));
   if (r.created) {
     std::string path = config.data_dir + "/initial-credentials";
     bool saved = WriteCredentialsFile(path, r);
@@ -332,11 +338,18 @@ struct Server {
 bool BuildStorage(const AppConfig& config, Server& x) {
   if (!config.dev && !Check(LockDataDir(config.data_dir, &x.data_dir_lock), "cannot use the data dir: ")) return false;
   startup::Phase("data-dir");
+  // A data dir without a database is a first start: the admin password's key derivation (tens of
+  // ms, deliberately) runs beside the opening of the new database instead of after it.
+  std::future<IdentityService::InitialPassword> derived;
+  struct stat db {};
+  if (!config.dev && config.database.empty() && ::stat((config.data_dir + "/csms.db").c_str(), &db) != 0) {
+    derived = std::async(std::launch::async, IdentityService::MakeInitialPassword);
+  }
   if (!Check(OpenStore(config, &x.store), "cannot open the database: ")) return false;
   startup::Phase("open-store");
   x.writer = std::make_unique<WriterControl>(x.store.get());
   x.identity = std::make_unique<IdentityService>(x.store.get());
-  if (!Check(Bootstrap(config, *x.identity), "bootstrap failed: ")) return false;
+  if (!Check(Bootstrap(config, *x.identity, &derived), "bootstrap failed: ")) return false;
   startup::Phase("bootstrap");
   if (!Check(OpenMasterKeys(config, x.store.get(), &x.clock, &x.keyring, &x.master_keys),
              "refusing to start: cannot load the master key: ")) {

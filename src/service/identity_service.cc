@@ -34,8 +34,15 @@ Status FindGroup(Transaction& tx, const std::string& domain_name, const std::str
 
 }  // namespace
 
+IdentityService::InitialPassword IdentityService::MakeInitialPassword() {
+  InitialPassword p;
+  p.password = crypto::Base64UrlEncode(crypto::RandomBytes(18));
+  p.hash = crypto::HashPassword(p.password);
+  return p;
+}
+
 Status IdentityService::BootstrapIfEmpty(const std::string& domain_name, const std::string& project_name,
-                                         BootstrapResult* out) {
+                                         BootstrapResult* out, const std::function<InitialPassword()>& initial) {
   // A restart finds the domain: it must not pay for a key derivation it throws away.
   Status found = store_->Read([&](Transaction& tx) {
     Domain existing;
@@ -46,8 +53,9 @@ Status IdentityService::BootstrapIfEmpty(const std::string& domain_name, const s
     return Status::OK();
   }
   if (!found.IsNotFound()) return found;
-  std::string password = crypto::Base64UrlEncode(crypto::RandomBytes(18));
-  std::string hash = crypto::HashPassword(password);
+  InitialPassword made = initial();
+  const std::string& password = made.password;
+  const std::string& hash = made.hash;
   return store_->Write([&](Transaction& tx) -> Status {
     Domain existing;
     Status s = tx.identity().GetDomainByName(domain_name, &existing);

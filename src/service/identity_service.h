@@ -2,6 +2,7 @@
 // bootstrap, --dev mode and the `csmsd admin` subcommands, plus the Keystone project lookup.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,18 @@ class IdentityService {
  public:
   explicit IdentityService(Store* store) : store_(store) {}
 
+  // The admin's random password and its stored form (a deliberately slow key derivation).
+  struct InitialPassword {
+    std::string password;
+    std::string hash;
+  };
+  static InitialPassword MakeInitialPassword();
+
   // On an empty database: a domain, a project and an admin user with a random password.
-  Status BootstrapIfEmpty(const std::string& domain_name, const std::string& project_name, BootstrapResult* out);
+  // `initial`: where the password comes from when one is needed (MakeInitialPassword by default; a
+  // first start derives it on another thread while the database opens). Not called on a restart.
+  Status BootstrapIfEmpty(const std::string& domain_name, const std::string& project_name, BootstrapResult* out,
+                          const std::function<InitialPassword()>& initial = MakeInitialPassword);
   // Creates exactly the given accounts when missing (used by --dev with fixed ids/passwords).
   // `password_hash`: the stored form of `password` when the caller has it already (a fixed
   // password hashed ahead of time, so start-up derives no key); empty = hash `password` now.
