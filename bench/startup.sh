@@ -8,6 +8,9 @@
 # "start-up phase" line csmsd logs (common/startup_timeline.h), in milliseconds.
 #
 # Usage: bench/startup.sh [BUILD_DIR]   (default: build)
+# Each case also prints csmsd's minor page faults to listening and what they cost at this machine's
+# price of a fault (bench/fault_probe.cc, measured first): on a VM that shadows guest page tables a
+# fault costs tens of µs, and they are most of the start-up.
 # Knobs: STARTUP_RUNS (runs per case, default 11), STARTUP_TARGET_MS (default 30), STARTUP_PHASES=0
 # (skip the phase table), STARTUP_COMPARE=/path/to/other/csmsd (also time that binary, runs
 # alternating with this one in the same minutes: a before/after comparison on a shared machine).
@@ -72,6 +75,10 @@ one_start() {
     read -r v _ <"$f" 2>/dev/null || v=0
     cpu_ns=$((cpu_ns + v))
   done
+  # Minor page faults until listening, the whole process (field 10 of /proc/PID/stat).
+  local stat faults
+  read -r stat <"/proc/$PID/stat" 2>/dev/null || stat=
+  faults=$(awk '{ sub(/^.*\) /, ""); print $8 + 0 }' <<<"$stat")
   printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
   read -r -t 10 line <&3 || true
   t2=$(now_us)
@@ -83,7 +90,7 @@ one_start() {
     echo "startup: GET /healthz answered '${line%$'\r'}'" >&2
     return 1
   fi
-  echo "$((t1 - t0)) $((t2 - t0)) $((cpu_ns / 1000))"
+  echo "$((t1 - t0)) $((t2 - t0)) $((cpu_ns / 1000)) ${faults:-0}"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -95,27 +102,30 @@ measure() {
   shift 2
   local bins=("$CSMSD") b i t
   [[ -n "$COMPARE" ]] && bins+=("$COMPARE")
-  declare -A listen answer cpu
+  declare -A listen answer cpu faults
   for ((i = 0; i < RUNS; i++)); do
     for b in "${!bins[@]}"; do
       if [[ -n "$setup" ]]; then eval "$setup"; fi
       t=$(one_start "${bins[$b]}" "$@") || return 1
-      read -r l a c <<<"$t"
+      read -r l a c f <<<"$t"
       listen[$b]+="$l "
       answer[$b]+="$a "
       cpu[$b]+="$c "
+      faults[$b]+="$f "
     done
   done
   for b in "${!bins[@]}"; do
     local label=$name
     [[ ${#bins[@]} -gt 1 ]] && label="$name [$([[ $b == 0 ]] && echo this || echo compare)]"
-    local a c
+    local a c f
     a=$(tr ' ' '\n' <<<"${answer[$b]}" | grep . | median)
     c=$(tr ' ' '\n' <<<"${cpu[$b]}" | grep . | median)
-    tr ' ' '\n' <<<"${listen[$b]}" | grep . | sort -n | awk -v name="$label" -v n="$RUNS" -v a="$a" -v cpu="$c" '
+    f=$(tr ' ' '\n' <<<"${faults[$b]}" | grep . | median)
+    tr ' ' '\n' <<<"${listen[$b]}" | grep . | sort -n | awk -v name="$label" -v n="$RUNS" -v a="$a" -v cpu="$c" \
+      -v f="$f" -v fus="$FAULT_US" '
       { v[NR] = $1 }
-      END { printf "%-38s listen median %6.1f ms (min %.1f, max %.1f; %d runs), first answer %6.1f ms, CPU to listen %.1f ms\n",
-            name, v[int((n + 1) / 2)] / 1000, v[1] / 1000, v[NR] / 1000, n, a / 1000, cpu / 1000 }'
+      END { printf "%-38s listen median %6.1f ms (min %.1f, max %.1f; %d runs), first answer %6.1f ms, CPU to listen %.1f ms, %d page faults (~%.1f ms)\n",
+            name, v[int((n + 1) / 2)] / 1000, v[1] / 1000, v[NR] / 1000, n, a / 1000, cpu / 1000, f, f * fus / 1000 }'
   done
 }
 
@@ -147,9 +157,20 @@ phases() {
     "$TMP/phases"
 }
 
+# What a page fault costs here (bench/fault_probe.cc): csmsd's start-up is mostly paid in them.
+CXX=${CXX:-$(command -v c++ || command -v g++ || true)}
+FAULT_US=0
+FAULTS_LINE="page fault cost: not measured (no C++ compiler for bench/fault_probe.cc)"
+if [[ -n "$CXX" ]] && "$CXX" -O2 -std=c++17 -o "$TMP/fault_probe" "$BENCH_DIR/fault_probe.cc"; then
+  read -r anon_us file_us < <("$TMP/fault_probe" "$CSMSD")
+  FAULT_US=$anon_us
+  FAULTS_LINE="page fault cost on this machine (bench/fault_probe.cc): ${anon_us} us anonymous, ${file_us} us file-backed; \"(~N ms)\" = faults x ${anon_us} us"
+fi
+
 mkdir -p "$OUT_DIR"
 {
   echo "== start-up: exec -> listening and -> first answer ($(nproc) CPUs; load:$(uptime | sed 's/.*load average://'))"
+  echo "   $FAULTS_LINE"
   [[ -n "$COMPARE" ]] && echo "   this: $CSMSD; compare: $COMPARE (runs alternate)"
   measure "first start (empty data dir)" 'rm -rf "$TMP/data"' --data-dir "$TMP/data"
   measure "restart (existing data dir)" '' --data-dir "$TMP/data"
