@@ -102,6 +102,11 @@ void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
                  "writes committed together in one transaction at most (1: each write commits alone)")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
+  cli.add_option("--writer-nice", config.writer_nice,
+                 "nice increment of the SQLite writer and checkpoint threads: reads and the I/O threads "
+                 "go first when the CPUs are busy (0: the same priority)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 19));
 }
 
 void AddEventFlags(CLI::App& cli, AppConfig& config) {

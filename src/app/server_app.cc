@@ -100,6 +100,7 @@ Status OpenStore(const AppConfig& config, std::unique_ptr<Store>* out) {
   options.max_connections = SqliteConnectionsFor(config);
   options.write_queue = config.write_queue;
   options.max_group_jobs = config.write_group_max;
+  options.writer_nice = config.writer_nice;
   if (config.dev) {
     options.path = ":memory:";  // a private temporary file, removed when the store closes
   } else {

@@ -140,6 +140,10 @@ struct SqliteOptions {
   // A group also ends once its writes have handed SQLite this many bytes of text and blob parameters
   // (secret values, notification content: what makes a commit large).
   size_t max_group_bytes = 1 << 20;
+  // The writer's and the checkpointer's threads run at this nice increment (0: unchanged): under a
+  // burst of writes the CPU goes first to the I/O threads and the readers, so reads keep their
+  // latency and writes queue (decision 128).
+  int writer_nice = 0;
 };
 
 // Opens (creating if needed) an SQLite store and applies pending schema migrations.

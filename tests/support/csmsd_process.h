@@ -31,6 +31,7 @@ class CsmsdProcess {
   void set_open_file_limit(long limit) { open_file_limit_ = limit; }
 
   uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }  // -1 when not started
   const std::string& dir() const { return dir_.path(); }
   std::string data_dir() const { return dir_.File("data"); }
   std::string Log() const;  // stdout+stderr so far

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/this_thread.h"
 
 namespace csms::sqlite {
 
@@ -52,6 +53,8 @@ void Checkpointer::Committed(sqlite3* db, int wal_pages) {
 }
 
 void Checkpointer::Loop() {
+  NameThisThread("csms-checkpoint");
+  LowerThisThreadsPriority(options_.nice);
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || wanted_.load(); });

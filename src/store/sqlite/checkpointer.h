@@ -32,6 +32,7 @@ namespace csms::sqlite {
 struct CheckpointOptions {
   int wal_pages = 1000;         // a background checkpoint once the WAL holds this many pages
   int inline_wal_pages = 8000;  // ... and an inline one by the committing writer beyond this many
+  int nice = 0;                 // the checkpoint thread's nice increment (SqliteOptions::writer_nice)
 };
 
 class Checkpointer {

@@ -8,6 +8,7 @@
 
 #include "common/errors.h"
 #include "common/log.h"
+#include "common/this_thread.h"
 #include "store/sqlite/transaction.h"
 
 namespace csms::sqlite {
@@ -208,6 +209,8 @@ void GroupWriter::SubmitAsync(Store::TxFn fn, Store::WriteDone done) {
 }
 
 void GroupWriter::ThreadMain() {
+  NameThisThread("csms-writer");
+  LowerThisThreadsPriority(options_.nice);
   std::vector<Job*> finished;
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {

@@ -57,6 +57,7 @@ struct GroupWriterOptions {
   int queue_limit = 512;
   int max_group_jobs = 64;
   size_t max_group_bytes = 1 << 20;
+  int nice = 0;  // the writer thread's nice increment (SqliteOptions::writer_nice)
 };
 
 class GroupWriter {

@@ -59,14 +59,16 @@ class SqliteStore final : public Store {
     CSMS_RETURN_IF_ERROR(OpenConnection(&conn));
     CSMS_RETURN_IF_ERROR(Migrate(conn.get()));  // on failure the connection is closed, whatever its state
     // Its connection is opened by its thread before its first pass, not here (start-up time).
-    checkpointer_ = std::make_unique<sqlite::Checkpointer>(
-        [this](std::unique_ptr<Connection>* out) { return OpenConnection(out); }, sqlite::CheckpointOptions{});
+    checkpointer_ =
+        std::make_unique<sqlite::Checkpointer>([this](std::unique_ptr<Connection>* out) { return OpenConnection(out); },
+                                               sqlite::CheckpointOptions{.nice = options_.writer_nice});
     checkpointer_->Attach(conn->db());
     sqlite::GroupWriterOptions w;
     w.durable = sync_ == sqlite::Sync::kFull;
     w.queue_limit = std::max(1, options_.write_queue);
     w.max_group_jobs = std::max(1, options_.max_group_jobs);
     w.max_group_bytes = options_.max_group_bytes;
+    w.nice = options_.writer_nice;
     writer_ = std::make_unique<sqlite::GroupWriter>(
         std::move(conn),
         [this](std::unique_ptr<Connection>* out) {
