@@ -22,7 +22,8 @@
 # Knobs (environment): BENCH_WRITE_DURATION (s per measured run, default 5), BENCH_FSYNC_COUNT
 #   (fdatasync calls per probe, default 200), TMPDIR (where the data dir goes: the disk under test),
 #   BENCH_ONLY=create (only the create runs at 1 and 64 connections: a quick before/after; create1:
-#   only the 1-connection run),
+#   only the 1-connection run; reads: only the reads alone and while 64 connections create),
+#   BENCH_CSMSD_ARGS (extra csmsd flags, e.g. "--writer-nice 0" for a before/after),
 #   BENCH_PERF=FILE (perf record -e cpu-clock -g of csmsd during the 64-connection create run into
 #   FILE, or of the BENCH_PERF_CONN-connection run; `perf report -i FILE --no-children --sort dso,sym`
 #   shows where the microseconds go).
@@ -54,8 +55,9 @@ trap 'exit 130' INT TERM
 
 # --- csmsd ---------------------------------------------------------------------------------------
 DATA="$TMP/data"
+# shellcheck disable=SC2086 # BENCH_CSMSD_ARGS: extra flags, split on spaces
 "$CSMSD" --data-dir "$DATA" --no-access-log --sqlite-sync full --no-delivery --secret-quota 1000000 \
-  --listen 127.0.0.1:0 --port-file "$TMP/port" </dev/null >"$TMP/csmsd.log" 2>&1 &
+  --listen 127.0.0.1:0 --port-file "$TMP/port" ${BENCH_CSMSD_ARGS:-} </dev/null >"$TMP/csmsd.log" 2>&1 &
 CSMSD_PID=$!
 PIDS+=("$CSMSD_PID")
 for _ in $(seq 100); do
@@ -183,16 +185,31 @@ if [[ "${BENCH_ONLY:-}" == create* ]]; then
     END {printf "COMMITs: %d, mean %.2f ms, max %.2f ms\n", n, n ? 1000 * t / n : 0, 1000 * m}'
   exit 0
 fi
+READ_URL="$SECRETS_URL/fixed/versions/latest"
+# Reads alone and while 64 connections create: the reads-under-writes figure alone, for a quick
+# before/after (BENCH_ONLY=reads).
+read_runs() {
+  wrk_run read-alone 4 "$DURATION" "$READ_URL"
+  # The writers start a second before the readers and end a second after.
+  wrk_run create-bg 64 $((DURATION + 2)) "$SECRETS_URL" "$TMP/create.lua" &
+  local bg=$!
+  sleep 1
+  wrk_run read-busy 4 "$DURATION" "$READ_URL"
+  wait "$bg" || true
+}
+if [[ "${BENCH_ONLY:-}" == reads ]]; then
+  read_runs
+  echo "reads only (BENCH_ONLY=reads), --sqlite-sync full, wrk -t1 -d${DURATION}s; load average $LOAD_BEFORE" \
+    "before, $(cut -d' ' -f1-3 /proc/loadavg) after; $(nproc) CPUs; csmsd flags: ${BENCH_CSMSD_ARGS:-(defaults)}"
+  echo "$HEADER"
+  row "GET secrets/fixed/versions/latest, 4 conn" read-alone
+  row "  the same while 64 conn create secrets" read-busy overlapped
+  row "  (those 64 conn creating, $((DURATION + 2)) s)" create-bg overlapped
+  exit 0
+fi
 create_runs 1 8 64
 for c in 1 8 64; do wrk_run "version-$c" "$c" "$DURATION" "$SECRETS_URL/bench-secret/versions" "$TMP/version.lua"; done
-READ_URL="$SECRETS_URL/fixed/versions/latest"
-wrk_run read-alone 4 "$DURATION" "$READ_URL"
-# Reads during writes: the writers start a second before the readers and end a second after.
-wrk_run create-bg 64 $((DURATION + 2)) "$SECRETS_URL" "$TMP/create.lua" &
-BG=$!
-sleep 1
-wrk_run read-busy 4 "$DURATION" "$READ_URL"
-wait "$BG" || true
+read_runs
 "$TMP/fsync_probe" "$DATA" "$FSYNC_COUNT" >"$TMP/fsync-after.txt" || die "fsync_probe failed"
 
 # Every acknowledged version left its notification: the newest notification's per-secret sequence
