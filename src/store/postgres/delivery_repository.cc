@@ -103,11 +103,12 @@ class ArrayText {
 
 // The outcomes of a batch (no record twice) in one statement: `o` unnests them; `k` (a retry:
 // still PENDING, due again at some time) updates the outbox row, `f` (a final outcome, or PENDING
-// with no due time) deletes it and `u` updates the record with what the outbox row held; `k` and
-// `f` are guarded by the lease, and only the outcomes they took go into the attempt log. Returns
-// the ids of the outcomes stored. The ids are COLLATE "C" like the columns: compared under the
-// array's default collation, the primary keys (a "C" index) could not serve the joins, and every
-// batch read the whole table.
+// with no due time) deletes it and returns what `u` writes into the record (the outcome, and the
+// attempt count the outbox row held; `u` joins nothing else: joined to `o` again, it was planned
+// as a nested loop over the whole batch for each row). `k` and `f` are guarded by the lease, and
+// only the outcomes they took go into the attempt log. Returns the ids of the outcomes stored. The
+// ids are COLLATE "C" like the columns: compared under the array's default collation, the primary
+// keys (a "C" index) could not serve the joins, and every batch read the whole table.
 constexpr std::string_view kSaveOutcomesSql =
     "WITH o AS (SELECT x.id COLLATE \"C\" AS id, status, number, round_attempts, round_start, next_attempt_at, "
     "last_error, final_time, time, http_status, latency_us, error, "
@@ -120,11 +121,11 @@ constexpr std::string_view kSaveOutcomesSql =
     "round_start = o.round_start, last_error = o.last_error "
     "FROM o WHERE b.id = o.id AND b.lease_owner = ?1 AND o.retry RETURNING b.id), "
     "f AS (DELETE FROM outbox b USING o WHERE b.id = o.id AND b.lease_owner = ?1 AND NOT o.retry "
-    "RETURNING b.id, b.attempt_count), "
-    "u AS (UPDATE notifications n SET status = o.status, attempt_count = greatest(f.attempt_count, o.number), "
-    "round_attempts = o.round_attempts, round_start = o.round_start, next_attempt_at = o.next_attempt_at, "
-    "lease_owner = NULL, last_error = o.last_error, final_time = o.final_time "
-    "FROM f JOIN o ON o.id = f.id WHERE n.id = f.id), "
+    "RETURNING b.id, greatest(b.attempt_count, o.number) AS attempt_count, o.status, o.round_attempts, "
+    "o.round_start, o.next_attempt_at, o.last_error, o.final_time), "
+    "u AS (UPDATE notifications n SET status = f.status, attempt_count = f.attempt_count, "
+    "round_attempts = f.round_attempts, round_start = f.round_start, next_attempt_at = f.next_attempt_at, "
+    "lease_owner = NULL, last_error = f.last_error, final_time = f.final_time FROM f WHERE n.id = f.id), "
     "s AS (SELECT id FROM k UNION ALL SELECT id FROM f), "
     "a AS (INSERT INTO attempts (record_id, number, time, http_status, latency_us, error) "
     "SELECT o.id, o.number, o.time, o.http_status, o.latency_us, o.error FROM o JOIN s ON s.id = o.id "
