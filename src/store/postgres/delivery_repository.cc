@@ -38,7 +38,8 @@ Status PgDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, const st
   // them that still has a lease owner was claimed before and its outcome never saved, so `u`
   // counts that attempt and `d` logs it as in doubt (nothing, in the usual case where no lease ran
   // out); `u` claims exactly the rows `c` locked. Only the outbox is written; the records give
-  // their content by primary key.
+  // their content by primary key (a nested loop: the only join the dispatcher's transactions
+  // allow, postgres_store.cc).
   return QueryMany(
       conn_,
       "WITH c AS (SELECT id, lease_owner IS NOT NULL AS reclaimed FROM outbox WHERE next_attempt_at <= ?1 "
@@ -103,12 +104,14 @@ class ArrayText {
 
 // The outcomes of a batch (no record twice) in one statement: `o` unnests them; `k` (a retry:
 // still PENDING, due again at some time) updates the outbox row, `f` (a final outcome, or PENDING
-// with no due time) deletes it and returns what `u` writes into the record (the outcome, and the
-// attempt count the outbox row held; `u` joins nothing else: joined to `o` again, it was planned
-// as a nested loop over the whole batch for each row). `k` and `f` are guarded by the lease, and
-// only the outcomes they took go into the attempt log. Returns the ids of the outcomes stored. The
-// ids are COLLATE "C" like the columns: compared under the array's default collation, the primary
-// keys (a "C" index) could not serve the joins, and every batch read the whole table.
+// with no due time) deletes it, both guarded by the lease; `u` writes the outcome into the record
+// of each row `f` took (with the attempt count the outbox row held), and `a` logs the attempt of
+// each outcome `k` or `f` took. Returns the ids of the outcomes stored. Each of `k`, `f` and `u`
+// joins the batch to one table by its primary key, and nothing else is joined: `u` and `a` read
+// what `k` and `f` return (joined to `o` again, `u` was planned as a nested loop over the whole
+// batch for each row), and the dispatcher's transactions allow only nested loops (postgres_store.cc).
+// The ids are COLLATE "C" like the columns: compared under the array's default collation, the
+// primary keys (a "C" index) could not serve the joins, and every batch read the whole table.
 constexpr std::string_view kSaveOutcomesSql =
     "WITH o AS (SELECT x.id COLLATE \"C\" AS id, status, number, round_attempts, round_start, next_attempt_at, "
     "last_error, final_time, time, http_status, latency_us, error, "
@@ -119,16 +122,19 @@ constexpr std::string_view kSaveOutcomesSql =
     "k AS (UPDATE outbox b SET next_attempt_at = o.next_attempt_at, lease_owner = NULL, "
     "attempt_count = greatest(b.attempt_count, o.number), round_attempts = o.round_attempts, "
     "round_start = o.round_start, last_error = o.last_error "
-    "FROM o WHERE b.id = o.id AND b.lease_owner = ?1 AND o.retry RETURNING b.id), "
+    "FROM o WHERE b.id = o.id AND b.lease_owner = ?1 AND o.retry "
+    "RETURNING b.id, o.number, o.time, o.http_status, o.latency_us, o.error), "
     "f AS (DELETE FROM outbox b USING o WHERE b.id = o.id AND b.lease_owner = ?1 AND NOT o.retry "
     "RETURNING b.id, greatest(b.attempt_count, o.number) AS attempt_count, o.status, o.round_attempts, "
-    "o.round_start, o.next_attempt_at, o.last_error, o.final_time), "
+    "o.round_start, o.next_attempt_at, o.last_error, o.final_time, o.number, o.time, o.http_status, o.latency_us, "
+    "o.error), "
     "u AS (UPDATE notifications n SET status = f.status, attempt_count = f.attempt_count, "
     "round_attempts = f.round_attempts, round_start = f.round_start, next_attempt_at = f.next_attempt_at, "
     "lease_owner = NULL, last_error = f.last_error, final_time = f.final_time FROM f WHERE n.id = f.id), "
-    "s AS (SELECT id FROM k UNION ALL SELECT id FROM f), "
+    "s AS (SELECT id, number, time, http_status, latency_us, error FROM k UNION ALL "
+    "SELECT id, number, time, http_status, latency_us, error FROM f), "
     "a AS (INSERT INTO attempts (record_id, number, time, http_status, latency_us, error) "
-    "SELECT o.id, o.number, o.time, o.http_status, o.latency_us, o.error FROM o JOIN s ON s.id = o.id "
+    "SELECT id, number, time, http_status, latency_us, error FROM s "
     "ON CONFLICT (record_id, number) DO UPDATE SET time = excluded.time, http_status = excluded.http_status, "
     "latency_us = excluded.latency_us, error = excluded.error, in_doubt = 0) "
     "SELECT id FROM s";
