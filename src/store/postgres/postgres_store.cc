@@ -197,9 +197,10 @@ class PostgresStore final : public Store {
         // hash or merge join, whose side on the table is a whole scan of its primary key (seen
         // for the claim's join of its rows to the records, decision 127): each of these joins
         // has a batch on one side and a table read by key on the other, so only nested loops.
-        return {"BEGIN ISOLATION LEVEL READ COMMITTED", "SET LOCAL synchronous_commit = off",
-                "SET LOCAL enable_seqscan = off", "SET LOCAL enable_hashjoin = off",
-                "SET LOCAL enable_mergejoin = off"};
+        // The settings (SET LOCAL each) in one statement: one message of the pipeline, not four.
+        return {"BEGIN ISOLATION LEVEL READ COMMITTED",
+                "SELECT set_config('synchronous_commit', 'off', true), set_config('enable_seqscan', 'off', true), "
+                "set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)"};
     }
     return {"BEGIN"};
   }
