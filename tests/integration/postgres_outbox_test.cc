@@ -247,6 +247,39 @@ TEST_F(PostgresOutboxTest, RedeliveryMakesAnOutboxRowUnlessTheRecordIsInFlight) 
   EXPECT_EQ(Get("b").record.notification_status, NotificationStatus::kPending);
 }
 
+// The dispatcher's transactions (WriteRelaxed) run with relaxed durability and plan only key
+// lookups and nested loops (postgres_store.cc: a hash join planned on a small table read a whole
+// primary key on every pass); the settings are local to them. Seen from a statement trigger on
+// the outbox, which the claim fires.
+TEST_F(PostgresOutboxTest, TheDispatchersTransactionsPlanOnlyNestedLoopsByKey) {
+  ASSERT_EQ(db_.Exec(R"sql(
+CREATE TABLE seen (settings TEXT NOT NULL);
+CREATE FUNCTION see() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO seen SELECT current_setting('synchronous_commit') || ' ' || current_setting('enable_seqscan') || ' ' ||
+    current_setting('enable_hashjoin') || ' ' || current_setting('enable_mergejoin');
+  RETURN NULL;
+END $$;
+CREATE TRIGGER see AFTER UPDATE ON outbox FOR EACH STATEMENT EXECUTE FUNCTION see();
+)sql"),
+            "");
+  Insert("a", 100);
+  std::vector<ClaimedNotification> out;
+  ASSERT_TRUE(
+      store_->WriteRelaxed([&](Transaction& tx) { return tx.delivery().ClaimDue(1000, 60'000, "one", 10, &out); })
+          .ok());
+  ASSERT_EQ(out.size(), 1u);
+  // A write afterwards on the same pooled connections has the defaults again.
+  int64_t released = 0;
+  ASSERT_TRUE(
+      store_->Write([&](Transaction& tx) { return tx.delivery().ReleaseLeasesOf("one", 2000, &released); }).ok());
+  EXPECT_EQ(released, 1);
+  // (synchronous_commit's default is the server's: the test server runs with it off.)
+  const std::string durable = Value("SELECT current_setting('synchronous_commit')");
+  EXPECT_EQ(Value("SELECT string_agg(settings, ', ' ORDER BY ctid) FROM seen"),
+            "off off off off, " + durable + " on on on");
+}
+
 // A database made by the previous schema (version 2: the dispatch index on the records, no
 // outbox), played by undoing migration 3 on a new one: its PENDING rows, one of them leased by a
 // process that is gone, move into the outbox when a csmsd of this version opens it, and are delivered.
