@@ -126,6 +126,9 @@ TEST_F(MigrateTest, SqliteInstallationServesTheSameDataFromPostgres) {
   EXPECT_NE(out.find("table=secrets rows=2\n"), std::string::npos) << out;
   EXPECT_NE(out.find("table=versions rows=4\n"), std::string::npos) << out;
   EXPECT_NE(out.find("table=notifications rows=3\n"), std::string::npos) << out;
+  // PostgreSQL's outbox (decision 127) holds the three PENDING ones, ready to be claimed.
+  EXPECT_NE(out.find("table=outbox rows=3\n"), std::string::npos) << out;
+  EXPECT_EQ(Count(db, "outbox"), "3");
   EXPECT_NE(out.find("table=access_keys rows=1\n"), std::string::npos) << out;
   EXPECT_NE(out.find("verified=counts"), std::string::npos) << out;
   EXPECT_NE(out.find("needs_master_key version=1"), std::string::npos) << out;

@@ -19,6 +19,11 @@ const std::set<std::string> kNotCopied = {"schema_version"};
 // Tables whose rows a freshly migrated PostgreSQL database already holds (the migrations insert
 // them): replaced by the source's rows instead of making the target count as non-empty.
 const std::set<std::string> kSeededByMigrations = {"token_revocations"};
+// PostgreSQL-only tables derived from copied ones, filled after the copy: the outbox holds the
+// delivery state of every PENDING notification that is due at some time (decision 127), with the
+// lease state SQLite's row had (a lease a stopped SQLite server held runs out like any other).
+constexpr char kOutboxRows[] = "status = 'PENDING' AND next_attempt_at IS NOT NULL";
+const std::set<std::string> kDerived = {"outbox"};
 // Bytes handed to PQputCopyData at once.
 constexpr size_t kCopyChunk = 1 << 20;
 
@@ -90,9 +95,11 @@ Status SqliteColumns(const SqliteDb& db, const std::string& table, std::vector<s
   return rc == SQLITE_DONE ? Status::OK() : db.Error("columns of " + table);
 }
 
-Status SqliteCount(const SqliteDb& db, const std::string& table, int64_t* out) {
+// The rows of `table` (those matching `where`, if given).
+Status SqliteCount(const SqliteDb& db, const std::string& table, int64_t* out, const std::string& where = "") {
   SqliteStmt s;
-  CSMS_RETURN_IF_ERROR(s.Prepare(db, "SELECT count(*) FROM " + QuoteIdent(table)));
+  CSMS_RETURN_IF_ERROR(
+      s.Prepare(db, "SELECT count(*) FROM " + QuoteIdent(table) + (where.empty() ? "" : " WHERE ") + where));
   if (sqlite3_step(s.stmt) != SQLITE_ROW) return db.Error("counting " + table);
   *out = sqlite3_column_int64(s.stmt, 0);
   return Status::OK();
@@ -307,7 +314,7 @@ Status CopyInTransaction(const SqliteDb& db, postgres::Connection& pg, CopyRepor
     common.insert(t);
   }
   for (const auto& [t, cols] : target) {
-    if (!common.count(t) && !kNotCopied.count(t)) report->only_target.push_back(t);
+    if (!common.count(t) && !kNotCopied.count(t) && !kDerived.count(t)) report->only_target.push_back(t);
   }
 
   // The target must be empty: no row in any table to be copied but those the migrations seed.
@@ -340,6 +347,14 @@ Status CopyInTransaction(const SqliteDb& db, postgres::Connection& pg, CopyRepor
   }
   for (const auto& t : order)
     CSMS_RETURN_IF_ERROR(pg.ExecScript("ALTER TABLE " + QuoteIdent(t) + " ENABLE TRIGGER USER"));
+  const bool fill_outbox = target.count("outbox") && common.count("notifications");
+  if (fill_outbox) {
+    CSMS_RETURN_IF_ERROR(
+        pg.ExecScript(std::string("INSERT INTO outbox (id, next_attempt_at, lease_owner, attempt_count, "
+                                  "round_attempts, round_start, last_error) SELECT id, next_attempt_at, lease_owner, "
+                                  "attempt_count, round_attempts, round_start, last_error FROM notifications WHERE ") +
+                      kOutboxRows));
+  }
 
   // Sequences behind serial or identity columns continue after the copied ids.
   postgres::Prepared* p = nullptr;
@@ -371,6 +386,16 @@ Status CopyInTransaction(const SqliteDb& db, postgres::Connection& pg, CopyRepor
                               std::to_string(target_rows) + " in PostgreSQL after the copy");
     }
     report->copied.push_back(TableCount{t, target_rows});
+  }
+  if (fill_outbox) {
+    int64_t source_rows = 0, target_rows = 0;
+    CSMS_RETURN_IF_ERROR(SqliteCount(db, "notifications", &source_rows, kOutboxRows));
+    CSMS_RETURN_IF_ERROR(PgCount(pg, "outbox", &target_rows));
+    if (source_rows != target_rows) {
+      return errors::Internal("outbox: " + std::to_string(source_rows) + " PENDING notifications in the source, " +
+                              std::to_string(target_rows) + " outbox rows in PostgreSQL after the copy");
+    }
+    report->copied.push_back(TableCount{"outbox", target_rows});
   }
   return SourceMasterKeys(db, source_tables, &report->master_keys);
 }

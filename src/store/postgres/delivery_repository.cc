@@ -1,11 +1,16 @@
-// PostgreSQL storage of notification delivery. The dispatcher's hot path is ClaimDue (one statement:
-// an UPDATE ... RETURNING of the PENDING rows it locks through the partial index by next_attempt_at,
-// beside an INSERT that logs reclaimed leases as in-doubt attempts) and SaveOutcomes (one
-// statement per batch: an UPDATE guarded by the lease and an INSERT into the attempt log over the
-// batch's rows, passed as arrays), batched by the caller into few transactions. SaveOutcomes and
-// NextDueTime are deferred (query.h, DeferQuery): in the dispatcher's WriteRelaxed transaction they
-// travel with the next statement or the COMMIT, so a pass (save, claim, next due time, commit)
-// costs two round trips; their results are filled in by the time the transaction has committed.
+// PostgreSQL storage of notification delivery. The delivery state of a PENDING notification lives
+// in the narrow `outbox` row beside its record (schema.cc, migration 3; decision 127): the claim
+// and a retry write only that row (two indexes), so the record row and its 11 indexes are written
+// twice in a delivery's life, by the trigger's insert and by the final outcome. The dispatcher's
+// hot path is ClaimDue (one statement: an UPDATE ... RETURNING of the outbox rows it locks through
+// outbox_due, beside an INSERT that logs reclaimed leases as in-doubt attempts, joined to the
+// records for their content) and SaveOutcomes (one statement per batch: a retry updates its outbox
+// row, a final outcome deletes it and updates the record, both guarded by the lease, and an INSERT
+// into the attempt log over the batch's rows, passed as arrays), batched by the caller into few
+// transactions. SaveOutcomes and NextDueTime are deferred (query.h, DeferQuery): in the
+// dispatcher's WriteRelaxed transaction they travel with the next statement or the COMMIT, so a
+// pass (save, claim, next due time, commit) costs two round trips; their results are filled in by
+// the time the transaction has committed.
 #include <limits>
 #include <memory>
 #include <string_view>
@@ -29,21 +34,25 @@ using sql::RecordFilterSql;
 
 Status PgDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, const std::string& owner, int limit,
                                       std::vector<ClaimedNotification>* out) {
-  // One statement (one round trip): `c` locks the due rows nobody else holds; a row among them
-  // that still has a lease owner was claimed before and its outcome never saved, so `d` logs that
-  // attempt as in doubt before the row is claimed again (nothing, in the usual case where no lease
-  // ran out); the UPDATE claims exactly the rows `c` locked.
+  // One statement (one round trip): `c` locks the due outbox rows nobody else holds; a row among
+  // them that still has a lease owner was claimed before and its outcome never saved, so `u`
+  // counts that attempt and `d` logs it as in doubt (nothing, in the usual case where no lease ran
+  // out); `u` claims exactly the rows `c` locked. Only the outbox is written; the records give
+  // their content by primary key (a nested loop: the only join the dispatcher's transactions
+  // allow, postgres_store.cc).
   return QueryMany(
       conn_,
-      "WITH c AS (SELECT id, attempt_count, lease_owner IS NOT NULL AS reclaimed FROM notifications "
-      "WHERE status = 'PENDING' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?4 FOR UPDATE SKIP LOCKED), "
+      "WITH c AS (SELECT id, lease_owner IS NOT NULL AS reclaimed FROM outbox WHERE next_attempt_at <= ?1 "
+      "ORDER BY next_attempt_at LIMIT ?4 FOR UPDATE SKIP LOCKED), "
+      "u AS (UPDATE outbox o SET next_attempt_at = ?2, lease_owner = ?3, "
+      "attempt_count = o.attempt_count + (CASE WHEN c.reclaimed THEN 1 ELSE 0 END), "
+      "last_error = CASE WHEN c.reclaimed THEN ?5 ELSE o.last_error END FROM c WHERE o.id = c.id "
+      "RETURNING o.id, o.attempt_count, o.round_attempts, o.round_start, c.reclaimed), "
       "d AS (INSERT INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
-      "SELECT id, attempt_count + 1, ?1, 0, 0, ?5, 1 FROM c WHERE reclaimed ON CONFLICT DO NOTHING) "
-      "UPDATE notifications n SET next_attempt_at = ?2, lease_owner = ?3, "
-      "attempt_count = n.attempt_count + (CASE WHEN c.reclaimed THEN 1 ELSE 0 END), "
-      "last_error = CASE WHEN c.reclaimed THEN ?5 ELSE n.last_error END FROM c WHERE n.id = c.id "
-      "RETURNING n.id, n.project_id, n.event_name, n.secret_name, n.target_type, n.target_id, n.content, "
-      "n.trigger_event_type, n.attempt_count, n.round_attempts, n.round_start",
+      "SELECT id, attempt_count, ?1, 0, 0, ?5, 1 FROM u WHERE reclaimed ON CONFLICT DO NOTHING) "
+      "SELECT n.id, n.project_id, n.event_name, n.secret_name, n.target_type, n.target_id, n.content, "
+      "n.trigger_event_type, u.attempt_count, u.round_attempts, u.round_start FROM u JOIN notifications n ON n.id = "
+      "u.id",
       [&](Statement& s) {
         s.Bind(1, now).Bind(2, lease_until).Bind(3, owner).Bind(4, limit).Bind(5, kInDoubtLeaseExpired);
       },
@@ -65,43 +74,6 @@ Status PgDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, const st
         out->push_back(std::move(n));
         return Status::OK();
       });
-}
-
-Status PgDeliveryRepository::SaveOutcome(const std::string& owner, const DeliveryOutcome& o, bool* applied) {
-  bool final = o.status != NotificationStatus::kPending;
-  // attempt_count never goes back: an in-doubt attempt logged after this one (our own lease,
-  // renewed by a claim while we waited) keeps its number.
-  CSMS_RETURN_IF_ERROR(
-      Exec(conn_,
-           "UPDATE notifications SET status = ?3, attempt_count = greatest(attempt_count, ?4), round_attempts = ?5, "
-           "round_start = ?6, next_attempt_at = ?7, lease_owner = NULL, last_error = ?8, final_time = ?9 "
-           "WHERE id = ?1 AND lease_owner = ?2",
-           [&](Statement& s) {
-             s.Bind(1, o.record_id)
-                 .Bind(2, owner)
-                 .Bind(3, NotificationStatusName(o.status))
-                 .Bind(4, o.attempt.number)
-                 .Bind(5, o.round_attempts)
-                 .Bind(6, o.round_start);
-             final ? s.BindNullInt(7) : s.BindOpt(7, o.next_attempt_at);
-             o.attempt.error.empty() ? s.BindNull(8) : s.Bind(8, o.attempt.error);
-             final ? s.Bind(9, o.attempt.time) : s.BindNullInt(9);
-           }));
-  *applied = conn_.changes() == 1;
-  if (!*applied) return Status::OK();
-  return Exec(conn_,
-              "INSERT INTO attempts (record_id, number, time, http_status, latency_us, error) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (record_id, number) DO UPDATE SET time = excluded.time, "
-              "http_status = excluded.http_status, latency_us = excluded.latency_us, error = excluded.error, "
-              "in_doubt = 0",
-              [&](Statement& s) {
-                s.Bind(1, o.record_id)
-                    .Bind(2, o.attempt.number)
-                    .Bind(3, o.attempt.time)
-                    .Bind(4, o.attempt.http_status)
-                    .Bind(5, o.attempt.latency_us)
-                    .Bind(6, o.attempt.error);
-              });
 }
 
 namespace {
@@ -130,7 +102,51 @@ class ArrayText {
   std::string out_;
 };
 
+// The outcomes of a batch (no record twice) in one statement: `o` unnests them; `k` (a retry:
+// still PENDING, due again at some time) updates the outbox row, `f` (a final outcome, or PENDING
+// with no due time) deletes it, both guarded by the lease; `u` writes the outcome into the record
+// of each row `f` took (with the attempt count the outbox row held), and `a` logs the attempt of
+// each outcome `k` or `f` took. Returns the ids of the outcomes stored. Each of `k`, `f` and `u`
+// joins the batch to one table by its primary key, and nothing else is joined: `u` and `a` read
+// what `k` and `f` return (joined to `o` again, `u` was planned as a nested loop over the whole
+// batch for each row), and the dispatcher's transactions allow only nested loops (postgres_store.cc).
+// The ids are COLLATE "C" like the columns: compared under the array's default collation, the
+// primary keys (a "C" index) could not serve the joins, and every batch read the whole table.
+constexpr std::string_view kSaveOutcomesSql =
+    "WITH o AS (SELECT x.id COLLATE \"C\" AS id, status, number, round_attempts, round_start, next_attempt_at, "
+    "last_error, final_time, time, http_status, latency_us, error, "
+    "(status = 'PENDING' AND next_attempt_at IS NOT NULL) AS retry FROM unnest(?2::text[], ?3::text[], "
+    "?4::bigint[], ?5::bigint[], ?6::bigint[], ?7::bigint[], ?8::text[], ?9::bigint[], ?10::bigint[], "
+    "?11::bigint[], ?12::bigint[], ?13::text[]) AS x(id, status, number, round_attempts, round_start, "
+    "next_attempt_at, last_error, final_time, time, http_status, latency_us, error)), "
+    "k AS (UPDATE outbox b SET next_attempt_at = o.next_attempt_at, lease_owner = NULL, "
+    "attempt_count = greatest(b.attempt_count, o.number), round_attempts = o.round_attempts, "
+    "round_start = o.round_start, last_error = o.last_error "
+    "FROM o WHERE b.id = o.id AND b.lease_owner = ?1 AND o.retry "
+    "RETURNING b.id, o.number, o.time, o.http_status, o.latency_us, o.error), "
+    "f AS (DELETE FROM outbox b USING o WHERE b.id = o.id AND b.lease_owner = ?1 AND NOT o.retry "
+    "RETURNING b.id, greatest(b.attempt_count, o.number) AS attempt_count, o.status, o.round_attempts, "
+    "o.round_start, o.next_attempt_at, o.last_error, o.final_time, o.number, o.time, o.http_status, o.latency_us, "
+    "o.error), "
+    "u AS (UPDATE notifications n SET status = f.status, attempt_count = f.attempt_count, "
+    "round_attempts = f.round_attempts, round_start = f.round_start, next_attempt_at = f.next_attempt_at, "
+    "lease_owner = NULL, last_error = f.last_error, final_time = f.final_time FROM f WHERE n.id = f.id), "
+    "s AS (SELECT id, number, time, http_status, latency_us, error FROM k UNION ALL "
+    "SELECT id, number, time, http_status, latency_us, error FROM f), "
+    "a AS (INSERT INTO attempts (record_id, number, time, http_status, latency_us, error) "
+    "SELECT id, number, time, http_status, latency_us, error FROM s "
+    "ON CONFLICT (record_id, number) DO UPDATE SET time = excluded.time, http_status = excluded.http_status, "
+    "latency_us = excluded.latency_us, error = excluded.error, in_doubt = 0) "
+    "SELECT id FROM s";
+
 }  // namespace
+
+Status PgDeliveryRepository::SaveOutcome(const std::string& owner, const DeliveryOutcome& o, bool* applied) {
+  std::vector<bool> one;
+  CSMS_RETURN_IF_ERROR(SaveBatch(owner, {o}, /*defer=*/false, &one));
+  *applied = one[0];
+  return Status::OK();
+}
 
 Status PgDeliveryRepository::SaveOutcomes(const std::string& owner, const std::vector<DeliveryOutcome>& outcomes,
                                           std::vector<bool>* applied) {
@@ -148,10 +164,14 @@ Status PgDeliveryRepository::SaveOutcomes(const std::string& owner, const std::v
     }
     return Status::OK();
   }
-  // The same UPDATE and INSERT as SaveOutcome, each over the whole batch (one round trip): the
-  // lease guard picks the rows still ours, and only their attempts go into the log. The ids are
-  // COLLATE "C" like the column: compared under the array's default collation, the primary key
-  // (a "C" index) could not serve the join, and every batch read the whole notification log.
+  // Deferred (query.h): in the dispatcher's transaction the statement travels with the claim that
+  // follows it; *applied is complete once the transaction has committed.
+  return SaveBatch(owner, outcomes, /*defer=*/true, applied);
+}
+
+Status PgDeliveryRepository::SaveBatch(const std::string& owner, const std::vector<DeliveryOutcome>& outcomes,
+                                       bool defer, std::vector<bool>* applied) {
+  applied->assign(outcomes.size(), false);
   ArrayText id, status, number, round_attempts, round_start, next_attempt_at, last_error, final_time, time, http_status,
       latency_us, error;
   for (const DeliveryOutcome& o : outcomes) {
@@ -169,105 +189,89 @@ Status PgDeliveryRepository::SaveOutcomes(const std::string& owner, const std::v
     latency_us.Add(o.attempt.latency_us);
     error.Add(o.attempt.error);
   }
-  // Deferred (query.h): in the dispatcher's transaction the statement travels with the claim that
-  // follows it; *applied is complete once the transaction has committed.
+  auto bind = [&](Statement& s) {
+    s.Bind(1, owner)
+        .Bind(2, id.Done())
+        .Bind(3, status.Done())
+        .Bind(4, number.Done())
+        .Bind(5, round_attempts.Done())
+        .Bind(6, round_start.Done())
+        .Bind(7, next_attempt_at.Done())
+        .Bind(8, last_error.Done())
+        .Bind(9, final_time.Done())
+        .Bind(10, time.Done())
+        .Bind(11, http_status.Done())
+        .Bind(12, latency_us.Done())
+        .Bind(13, error.Done());
+  };
   auto index = std::make_shared<std::unordered_map<std::string, size_t>>();
   for (size_t i = 0; i < outcomes.size(); ++i) index->emplace(outcomes[i].record_id, i);
-  return DeferQuery(
-      conn_,
-      "WITH o AS (SELECT x.id COLLATE \"C\" AS id, status, number, round_attempts, round_start, next_attempt_at, "
-      "last_error, final_time, time, http_status, latency_us, error FROM unnest(?2::text[], ?3::text[], "
-      "?4::bigint[], ?5::bigint[], ?6::bigint[], ?7::bigint[], ?8::text[], ?9::bigint[], ?10::bigint[], "
-      "?11::bigint[], ?12::bigint[], ?13::text[]) AS x(id, status, number, round_attempts, round_start, "
-      "next_attempt_at, last_error, final_time, time, http_status, latency_us, error)), "
-      "u AS (UPDATE notifications n SET status = o.status, attempt_count = greatest(n.attempt_count, o.number), "
-      "round_attempts = o.round_attempts, round_start = o.round_start, next_attempt_at = o.next_attempt_at, "
-      "lease_owner = NULL, last_error = o.last_error, final_time = o.final_time "
-      "FROM o WHERE n.id = o.id AND n.lease_owner = ?1 RETURNING n.id), "
-      "a AS (INSERT INTO attempts (record_id, number, time, http_status, latency_us, error) "
-      "SELECT o.id, o.number, o.time, o.http_status, o.latency_us, o.error FROM o JOIN u ON u.id = o.id "
-      "ON CONFLICT (record_id, number) DO UPDATE SET time = excluded.time, http_status = excluded.http_status, "
-      "latency_us = excluded.latency_us, error = excluded.error, in_doubt = 0) "
-      "SELECT id FROM u",
-      [&](Statement& s) {
-        s.Bind(1, owner)
-            .Bind(2, id.Done())
-            .Bind(3, status.Done())
-            .Bind(4, number.Done())
-            .Bind(5, round_attempts.Done())
-            .Bind(6, round_start.Done())
-            .Bind(7, next_attempt_at.Done())
-            .Bind(8, last_error.Done())
-            .Bind(9, final_time.Done())
-            .Bind(10, time.Done())
-            .Bind(11, http_status.Done())
-            .Bind(12, latency_us.Done())
-            .Bind(13, error.Done());
-      },
-      [index, applied](Statement& s) {
-        auto it = index->find(s.Text(0));
-        if (it != index->end()) (*applied)[it->second] = true;
-      });
+  auto row = [index, applied](Statement& s) {
+    auto it = index->find(s.Text(0));
+    if (it != index->end()) (*applied)[it->second] = true;
+  };
+  if (defer) return DeferQuery(conn_, kSaveOutcomesSql, bind, row);
+  return QueryMany(conn_, kSaveOutcomesSql, bind, row);
 }
 
-Status PgDeliveryRepository::ReleaseAllLeases(int64_t now, int64_t* released) {
+namespace {
+
+// Ends the leases `where` picks (a condition on the outbox row; ?3 is free for it): each released
+// claim may have been sent before its process died, so its attempt is counted and goes into the
+// log as in doubt, and the notification is due at `now`. One statement; *released = how many.
+Status ReleaseLeases(Connection& conn, const std::string& where, int64_t now, const std::string* owner,
+                     int64_t* released) {
   *released = 0;
-  // Each released claim may have been sent before the previous process died: its attempt goes
-  // into the log as in doubt, so the record counts what the receiver may have seen.
-  CSMS_RETURN_IF_ERROR(Exec(conn_,
-                            "INSERT INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
-                            "SELECT id, attempt_count + 1, ?1, 0, 0, ?2, 1 FROM notifications "
-                            "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner IS NOT NULL "
-                            "ON CONFLICT DO NOTHING",
-                            [&](Statement& st) { st.Bind(1, now).Bind(2, kInDoubtAfterRestart); }));
-  CSMS_RETURN_IF_ERROR(Exec(conn_,
-                            "UPDATE notifications SET next_attempt_at = ?1, lease_owner = NULL, "
-                            "attempt_count = attempt_count + 1, last_error = ?2 "
-                            "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner IS NOT NULL",
-                            [&](Statement& st) { st.Bind(1, now).Bind(2, kInDoubtAfterRestart); }));
-  *released = conn_.changes();
-  if (*released > 0) conn_.note_outbox_due();
+  const std::string sql =
+      "WITH r AS (UPDATE outbox SET next_attempt_at = ?1, lease_owner = NULL, attempt_count = attempt_count + 1, "
+      "last_error = ?2 WHERE " +
+      where +
+      " RETURNING id, attempt_count), "
+      "d AS (INSERT INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
+      "SELECT id, attempt_count, ?1, 0, 0, ?2, 1 FROM r ON CONFLICT DO NOTHING) "
+      "SELECT count(*) FROM r";
+  CSMS_RETURN_IF_ERROR(QueryOne(
+      conn, sql, "count",
+      [&](Statement& st) {
+        st.Bind(1, now).Bind(2, kInDoubtAfterRestart);
+        if (owner) st.Bind(3, *owner);
+      },
+      [&](Statement& s) { *released = s.Int(0); }));
+  if (*released > 0) conn.note_outbox_due();
   return Status::OK();
+}
+
+}  // namespace
+
+Status PgDeliveryRepository::ReleaseAllLeases(int64_t now, int64_t* released) {
+  return ReleaseLeases(conn_, "lease_owner IS NOT NULL", now, nullptr, released);
 }
 
 Status PgDeliveryRepository::ReleaseLeasesOf(const std::string& owner, int64_t now, int64_t* released) {
-  *released = 0;
-  CSMS_RETURN_IF_ERROR(Exec(conn_,
-                            "INSERT INTO attempts (record_id, number, time, http_status, latency_us, error, in_doubt) "
-                            "SELECT id, attempt_count + 1, ?1, 0, 0, ?2, 1 FROM notifications "
-                            "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner = ?3 "
-                            "ON CONFLICT DO NOTHING",
-                            [&](Statement& st) { st.Bind(1, now).Bind(2, kInDoubtAfterRestart).Bind(3, owner); }));
-  CSMS_RETURN_IF_ERROR(Exec(conn_,
-                            "UPDATE notifications SET next_attempt_at = ?1, lease_owner = NULL, "
-                            "attempt_count = attempt_count + 1, last_error = ?2 "
-                            "WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL AND lease_owner = ?3",
-                            [&](Statement& st) { st.Bind(1, now).Bind(2, kInDoubtAfterRestart).Bind(3, owner); }));
-  *released = conn_.changes();
-  if (*released > 0) conn_.note_outbox_due();
-  return Status::OK();
+  return ReleaseLeases(conn_, "lease_owner = ?3", now, &owner, released);
 }
 
 Status PgDeliveryRepository::CountPending(int64_t* count) {
   return QueryOne(
-      conn_, "SELECT count(*) FROM notifications WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL", "count",
-      [](Statement&) {}, [&](Statement& s) { *count = s.Int(0); });
+      conn_, "SELECT count(*) FROM outbox", "count", [](Statement&) {}, [&](Statement& s) { *count = s.Int(0); });
 }
 
 Status PgDeliveryRepository::NextDueTime(std::optional<int64_t>* out) {
   // Deferred like SaveOutcomes: in the dispatcher's transaction it travels with the COMMIT.
   out->reset();
   return DeferQuery(
-      conn_, "SELECT min(next_attempt_at) FROM notifications WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL",
-      [](Statement&) {}, [out](Statement& s) { *out = s.OptInt(0); });
+      conn_, "SELECT min(next_attempt_at) FROM outbox", [](Statement&) {}, [out](Statement& s) { *out = s.OptInt(0); });
 }
 
 Status PgDeliveryRepository::GetRecord(const std::string& project_id, const std::string& record_id, RecordDetail* out) {
+  // A PENDING record's delivery state is its outbox row's, when it has one.
   CSMS_RETURN_IF_ERROR(QueryOne(
       conn_,
-      "SELECT id, project_id, event_name, trigger_event_type, create_time, secret_name, secret_type, target_type, "
-      "target_id, target_name, content, status, secret_id, sequence, next_attempt_at, attempt_count, final_time, "
-      "last_error FROM notifications WHERE id = ?1 AND project_id = ?2",
+      "SELECT n.id, n.project_id, n.event_name, n.trigger_event_type, n.create_time, n.secret_name, n.secret_type, "
+      "n.target_type, n.target_id, n.target_name, n.content, n.status, n.secret_id, n.sequence, "
+      "coalesce(o.next_attempt_at, n.next_attempt_at), coalesce(o.attempt_count, n.attempt_count), n.final_time, "
+      "CASE WHEN o.id IS NULL THEN n.last_error ELSE o.last_error END "
+      "FROM notifications n LEFT JOIN outbox o ON o.id = n.id WHERE n.id = ?1 AND n.project_id = ?2",
       "notification record", [&](Statement& s) { s.Bind(1, record_id).Bind(2, project_id); },
       [&](Statement& s) {
         out->attempt_count = s.Int(15);
@@ -293,13 +297,30 @@ Status PgDeliveryRepository::GetRecord(const std::string& project_id, const std:
       });
 }
 
+namespace {
+
+// Redeliver and Redrive after the records `t` picks (id, attempt_count, last_error; `due` is the
+// parameter with the new due time): each gets an outbox row due then, in a new round, unless it
+// has one under a lease (in flight: left to its dispatcher); then those records become PENDING.
+// The outbox row is written first, so a concurrent claim or outcome of the same record waits for
+// it (or it for them) on that row.
+std::string RedeliverSql(const std::string& t, const char* due) {
+  return "WITH t AS (" + t + "), o AS (INSERT INTO outbox (id, next_attempt_at, attempt_count, last_error) " +
+         "SELECT id, " + due +
+         ", attempt_count, last_error FROM t ON CONFLICT (id) DO UPDATE SET next_attempt_at = "
+         "excluded.next_attempt_at, round_attempts = 0, round_start = NULL WHERE outbox.lease_owner IS NULL "
+         "RETURNING id) "
+         "UPDATE notifications n SET status = 'PENDING', next_attempt_at = " +
+         due + ", round_attempts = 0, round_start = NULL, final_time = NULL FROM o WHERE n.id = o.id";
+}
+
+}  // namespace
+
 Status PgDeliveryRepository::Redeliver(const std::string& project_id, const std::string& record_id, int64_t now) {
   // A notification in flight (leased) is left to its dispatcher: it is being delivered already.
-  CSMS_RETURN_IF_ERROR(
-      Exec(conn_,
-           "UPDATE notifications SET status = 'PENDING', next_attempt_at = ?3, round_attempts = 0, round_start = NULL, "
-           "final_time = NULL WHERE id = ?1 AND project_id = ?2 AND lease_owner IS NULL",
-           [&](Statement& s) { s.Bind(1, record_id).Bind(2, project_id).Bind(3, now); }));
+  static const std::string kSql =
+      RedeliverSql("SELECT id, attempt_count, last_error FROM notifications WHERE id = ?1 AND project_id = ?2", "?3");
+  CSMS_RETURN_IF_ERROR(Exec(conn_, kSql, [&](Statement& s) { s.Bind(1, record_id).Bind(2, project_id).Bind(3, now); }));
   if (conn_.changes() == 1) {
     conn_.note_outbox_due();
     return Status::OK();
@@ -311,10 +332,11 @@ Status PgDeliveryRepository::Redeliver(const std::string& project_id, const std:
 
 Status PgDeliveryRepository::Redrive(const RecordQuery& q, int64_t now, int64_t* count) {
   // The listing's filters (record_filter.h), except that no status means FAIL and INVALID.
-  static const std::string kSql =
-      "UPDATE notifications SET status = 'PENDING', next_attempt_at = ?10, round_attempts = 0, round_start = NULL, "
-      "final_time = NULL WHERE id IN (SELECT id FROM notifications WHERE " +
-      RecordFilterSql(NoStatusMeans::kFailed) + " AND lease_owner IS NULL ORDER BY create_time DESC, id DESC LIMIT ?9)";
+  static const std::string kSql = RedeliverSql(
+      "SELECT id, attempt_count, last_error FROM notifications WHERE " + RecordFilterSql(NoStatusMeans::kFailed) +
+          " AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.id = notifications.id AND b.lease_owner IS "
+          "NOT NULL) ORDER BY create_time DESC, id DESC LIMIT ?9",
+      "?10");
   static_assert(kRecordFilterParams == 8);
   Status st = Exec(conn_, kSql, [&](Statement& s) {
     BindRecordFilter(s, q);

@@ -58,6 +58,10 @@ class PgDeliveryRepository final : public DeliveryRepository {
                               std::optional<int64_t> expired_before) override;
 
  private:
+  // The outcomes (no record twice) in one statement, deferred (Connection::Defer) or run now.
+  Status SaveBatch(const std::string& owner, const std::vector<DeliveryOutcome>& outcomes, bool defer,
+                   std::vector<bool>* applied);
+
   Connection& conn_;
 };
 

@@ -388,6 +388,38 @@ CREATE TABLE master_key_rewrap (
   finish_time BIGINT
 );
 )sql",
+    // 3: the outbox (decision 127). The delivery state of a PENDING notification that is due at
+    // some time (next_attempt_at not NULL) lives in this narrow row instead of the record: the
+    // claim and a retry write only here, so the record row (12 indexes) is written twice per
+    // delivery (the trigger's insert, the final outcome) instead of three times or more. For a
+    // PENDING record the outbox row is what counts (attempt_count, round_*, last_error,
+    // next_attempt_at, lease_owner); the record's own columns hold what they held when the row
+    // was made PENDING, and get the final values with the final status. notifications.lease_owner
+    // is no longer read or written (kept: `admin migrate` copies SQLite's column into it). A record's
+    // outbox row goes with it (the delete trigger, like its attempts). The PENDING rows of an
+    // existing database move over with their lease state.
+    R"sql(
+CREATE TABLE outbox (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  next_attempt_at BIGINT NOT NULL,
+  lease_owner TEXT COLLATE "C",
+  attempt_count BIGINT NOT NULL DEFAULT 0,
+  round_attempts BIGINT NOT NULL DEFAULT 0,
+  round_start BIGINT,
+  last_error TEXT COLLATE "C"
+);
+INSERT INTO outbox (id, next_attempt_at, lease_owner, attempt_count, round_attempts, round_start, last_error)
+  SELECT id, next_attempt_at, lease_owner, attempt_count, round_attempts, round_start, last_error
+  FROM notifications WHERE status = 'PENDING' AND next_attempt_at IS NOT NULL;
+CREATE INDEX outbox_due ON outbox (next_attempt_at);
+DROP INDEX notifications_dispatch;
+CREATE OR REPLACE FUNCTION csms_attempts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM attempts WHERE record_id = OLD.id;
+  DELETE FROM outbox WHERE id = OLD.id;
+  RETURN NULL;
+END $$;
+)sql",
 };
 
 }  // namespace

@@ -15,28 +15,30 @@ namespace csms::sql {
 template <typename D>
 Status RecordRepositoryOn<D>::Insert(const NotificationRecord& r) {
   if (r.notification_status == NotificationStatus::kPending) conn_.note_outbox_due();
-  return InsertOne(
-      conn_,
+  // The engine may add to the statement (D::kRecordInsertBefore/After: PostgreSQL's outbox row).
+  static const std::string sql =
+      std::string(D::kRecordInsertBefore) +
       "INSERT INTO notifications (id, project_id, event_name, trigger_event_type, create_time, secret_name, "
       "secret_type, target_type, target_id, target_name, content, status, secret_id, sequence, next_attempt_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT DO NOTHING",
-      "notifications row", [&](Statement& s) {
-        s.Bind(1, r.record_id)
-            .Bind(2, r.project_id)
-            .Bind(3, r.event_name)
-            .Bind(4, EventTypeName(r.trigger_event_type))
-            .Bind(5, r.create_time)
-            .Bind(6, r.secret_name)
-            .Bind(7, r.secret_type)
-            .Bind(8, r.target_type)
-            .Bind(9, r.notification_target_id)
-            .Bind(10, r.notification_target_name)
-            .Bind(11, r.notification_content)
-            .Bind(12, NotificationStatusName(r.notification_status))
-            .Bind(13, r.secret_id)
-            .Bind(14, r.sequence)
-            .BindOpt(15, r.next_attempt_at);
-      });
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT DO NOTHING" +
+      D::kRecordInsertAfter;
+  return InsertOne(conn_, sql, "notifications row", [&](Statement& s) {
+    s.Bind(1, r.record_id)
+        .Bind(2, r.project_id)
+        .Bind(3, r.event_name)
+        .Bind(4, EventTypeName(r.trigger_event_type))
+        .Bind(5, r.create_time)
+        .Bind(6, r.secret_name)
+        .Bind(7, r.secret_type)
+        .Bind(8, r.target_type)
+        .Bind(9, r.notification_target_id)
+        .Bind(10, r.notification_target_name)
+        .Bind(11, r.notification_content)
+        .Bind(12, NotificationStatusName(r.notification_status))
+        .Bind(13, r.secret_id)
+        .Bind(14, r.sequence)
+        .BindOpt(15, r.next_attempt_at);
+  });
 }
 
 template <typename D>

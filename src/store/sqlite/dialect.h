@@ -14,6 +14,9 @@ struct Dialect {
   // The current time in epoch milliseconds, as an SQL expression.
   static constexpr const char* kNowMillis = "strftime('%s','now')*1000";
   static constexpr const char* kRowKey = "rowid";
+  // What a notification record's INSERT is wrapped in (PostgreSQL adds its outbox row): nothing.
+  static constexpr const char* kRecordInsertBefore = "";
+  static constexpr const char* kRecordInsertAfter = "";
 };
 
 }  // namespace csms::sqlite
