@@ -21,7 +21,7 @@
 namespace {
 
 long MinorFaults() {
-  rusage u {};
+  rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return u.ru_minflt;
 }
