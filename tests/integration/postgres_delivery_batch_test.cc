@@ -11,6 +11,7 @@
 #include "domain/delivery.h"
 #include "domain/notification_record.h"
 #include "store/store.h"
+#include "support/delivery_store_calls.h"
 #include "support/engine.h"
 #include "support/temp_dir.h"
 
@@ -29,54 +30,19 @@ class PostgresDeliveryBatchTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
-  void Insert(const std::string& id, int64_t due) {
-    NotificationRecord r;
-    r.record_id = id;
-    r.project_id = "p";
-    r.event_name = "ev";
-    r.create_time = due;
-    r.secret_name = "s";
-    r.secret_type = "COMMON";
-    r.target_type = "WEBHOOK";
-    r.notification_target_id = "http://127.0.0.1:1/";
-    r.notification_target_name = "t";
-    r.notification_content = "{}";
-    r.notification_status = NotificationStatus::kPending;
-    r.next_attempt_at = due;
-    ASSERT_TRUE(store_->Write([&](Transaction& tx) { return tx.records().Insert(r); }).ok());
-  }
+  void Insert(const std::string& id, int64_t due) { InsertRecord(*store_, DeliveryRecord(id, due)); }
 
   std::vector<std::string> Claim(int64_t now, int64_t lease_until, const std::string& owner, int limit) {
-    std::vector<ClaimedNotification> out;
-    EXPECT_TRUE(
-        store_->Write([&](Transaction& tx) { return tx.delivery().ClaimDue(now, lease_until, owner, limit, &out); })
-            .ok());
     std::vector<std::string> ids;
-    for (const auto& n : out) ids.push_back(n.record_id);
+    for (const auto& n : ClaimDue(*store_, now, lease_until, owner, limit)) ids.push_back(n.record_id);
     return ids;
   }
-
   std::vector<bool> Save(const std::string& owner, const std::vector<DeliveryOutcome>& outcomes) {
-    std::vector<bool> applied;
-    Status s = store_->Write([&](Transaction& tx) { return tx.delivery().SaveOutcomes(owner, outcomes, &applied); });
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return applied;
+    return SaveOutcomes(*store_, owner, outcomes);
   }
-
-  RecordDetail Get(const std::string& id) {
-    RecordDetail d;
-    Status s = store_->Read([&](Transaction& tx) { return tx.delivery().GetRecord("p", id, &d); });
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return d;
-  }
-
+  RecordDetail Get(const std::string& id) { return GetRecord(*store_, id); }
   static DeliveryOutcome Success(const std::string& id, int64_t number, int64_t time) {
-    DeliveryOutcome o;
-    o.record_id = id;
-    o.attempt = DeliveryAttempt{number, time, 200, 1234, ""};
-    o.status = NotificationStatus::kSuccess;
-    o.round_start = 1000;
-    return o;
+    return SuccessOutcome(id, number, time, 1234, 1000);
   }
 
   TempDir dir_;

@@ -15,6 +15,7 @@
 #include "domain/notification_record.h"
 #include "store/postgres/postgres_store.h"
 #include "store/store.h"
+#include "support/delivery_store_calls.h"
 #include "support/engine.h"
 #include "support/postgres.h"
 
@@ -52,52 +53,17 @@ class PostgresOutboxTest : public ::testing::Test {
   std::string OutboxRows(const std::string& id) { return Value("SELECT count(*) FROM outbox WHERE id = '" + id + "'"); }
 
   void Insert(const std::string& id, int64_t due, NotificationStatus status = NotificationStatus::kPending) {
-    NotificationRecord r;
-    r.record_id = id;
-    r.project_id = "p";
-    r.event_name = "ev";
-    r.create_time = due;
-    r.secret_name = "s";
-    r.secret_type = "COMMON";
-    r.target_type = "WEBHOOK";
-    r.notification_target_id = "http://127.0.0.1:1/";
-    r.notification_target_name = "t";
-    r.notification_content = "{}";
-    r.notification_status = status;
-    if (status == NotificationStatus::kPending) r.next_attempt_at = due;
-    Status s = store_->Write([&](Transaction& tx) { return tx.records().Insert(r); });
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    InsertRecord(*store_, DeliveryRecord(id, due, status));
   }
-
   std::vector<ClaimedNotification> Claim(int64_t now, int64_t lease_until, const std::string& owner) {
-    std::vector<ClaimedNotification> out;
-    Status s =
-        store_->Write([&](Transaction& tx) { return tx.delivery().ClaimDue(now, lease_until, owner, 100, &out); });
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return out;
+    return ClaimDue(*store_, now, lease_until, owner, 100);
   }
-
   std::vector<bool> Save(const std::string& owner, const std::vector<DeliveryOutcome>& outcomes) {
-    std::vector<bool> applied;
-    Status s = store_->Write([&](Transaction& tx) { return tx.delivery().SaveOutcomes(owner, outcomes, &applied); });
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return applied;
+    return SaveOutcomes(*store_, owner, outcomes);
   }
-
-  RecordDetail Get(const std::string& id) {
-    RecordDetail d;
-    Status s = store_->Read([&](Transaction& tx) { return tx.delivery().GetRecord("p", id, &d); });
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return d;
-  }
-
+  RecordDetail Get(const std::string& id) { return GetRecord(*store_, id); }
   static DeliveryOutcome Success(const std::string& id, int64_t number, int64_t time) {
-    DeliveryOutcome o;
-    o.record_id = id;
-    o.attempt = DeliveryAttempt{number, time, 200, 10, ""};
-    o.status = NotificationStatus::kSuccess;
-    o.round_start = time;
-    return o;
+    return SuccessOutcome(id, number, time, 10, time);
   }
   static DeliveryOutcome Retry(const std::string& id, int64_t number, int64_t time, int64_t next) {
     DeliveryOutcome o;
