@@ -578,13 +578,15 @@ bool Start(const AppConfig& config, Server& x) {
   }
   startup::Phase("listen");
   const int64_t listening_us = startup::MicrosSinceExec();
+  const int64_t listening_cpu_us = startup::ProcessCpuMicros();
   if (!StartBackground(config, x)) return false;
-  char after[32];
-  std::snprintf(after, sizeof(after), "%.1f", static_cast<double>(listening_us) / 1000);
+  char after[64];
+  std::snprintf(after, sizeof(after), "%.1f ms (%.1f ms of CPU)", static_cast<double>(listening_us) / 1000,
+                static_cast<double>(listening_cpu_us) / 1000);
   log::Info("csmsd listening on " + config.server.host + ":" + std::to_string(x.http->port()) +
             (config.server.tls_cert_file.empty() ? " (http)" : " (https)") + (config.dev ? " in --dev mode" : "") +
             ", at most " + std::to_string(x.http->max_connections()) + " connections (descriptor limit " +
-            std::to_string(open_files) + "), after " + after + " ms");
+            std::to_string(open_files) + "), after " + after);
   startup::LogPhases();
   if (!config.metrics_listen.empty()) {
     http::ServerOptions metrics_options = config.metrics_server;

@@ -1,6 +1,7 @@
 #include "common/startup_timeline.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,6 +75,13 @@ __attribute__((constructor(101))) void RecordExec() {
 int64_t MicrosSinceExec() { return SteadyMicros() - g_exec_us; }
 
 int64_t LoaderMicros() { return g_loader_us; }
+
+int64_t ProcessCpuMicros() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return (static_cast<int64_t>(u.ru_utime.tv_sec) + u.ru_stime.tv_sec) * 1'000'000 + u.ru_utime.tv_usec +
+         u.ru_stime.tv_usec;
+}
 
 void Phase(std::string_view name) {
   int64_t now = SteadyMicros();

@@ -18,6 +18,10 @@ namespace csms::startup {
 // Microseconds from exec (as above) to now.
 int64_t MicrosSinceExec();
 
+// CPU time of the whole process so far, every thread's including those that have ended (a
+// first start's key derivation, the crypto warm-up), in microseconds.
+int64_t ProcessCpuMicros();
+
 // Microseconds from exec to the first static initialiser of the executable: the dynamic loader,
 // relocations and the shared libraries' initialisers.
 int64_t LoaderMicros();

@@ -3,7 +3,6 @@
 // order, with times that only grow.
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -38,7 +37,8 @@ std::vector<PhaseLine> PhaseLines(const std::string& log) {
   return out;
 }
 
-// "csmsd listening on <address>, after <digits>.<digit> ms" somewhere in the log.
+// "csmsd listening on <address>, after <N.N> ms (<N.N> ms of CPU)" somewhere in the log, with a
+// positive time and CPU time (the whole process's, threads that ended included).
 bool HasListeningLineWithTime(const std::string& log) {
   for (size_t at = log.find("csmsd listening on "); at != std::string::npos;
        at = log.find("csmsd listening on ", at + 1)) {
@@ -46,12 +46,12 @@ bool HasListeningLineWithTime(const std::string& log) {
     const std::string line = log.substr(at, end == std::string::npos ? std::string::npos : end - at);
     const size_t after = line.find(", after ");
     if (after == std::string::npos) continue;
-    size_t i = after + 8, digits = 0;
-    while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i]))) ++i, ++digits;
-    if (digits == 0 || line.compare(i, 1, ".") != 0) continue;
-    if (i + 1 < line.size() && std::isdigit(static_cast<unsigned char>(line[i + 1])) &&
-        line.compare(i + 2, 3, " ms") == 0)
+    double ms = 0, cpu_ms = 0;
+    int consumed = 0;
+    if (std::sscanf(line.c_str() + after, ", after %lf ms (%lf ms of CPU)%n", &ms, &cpu_ms, &consumed) == 2 &&
+        consumed > 0 && ms > 0 && cpu_ms > 0) {
       return true;
+    }
   }
   return false;
 }
