@@ -42,6 +42,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+EPHEMERAL_LOW=$(awk '{ print ($1 > 12000 ? $1 : 32768) }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; }
 # A pause of 0.2 ms between connect attempts without forking sleep(1): a read that times out on
 # a FIFO nobody writes to. The poll must not eat the CPU csmsd needs to start.
@@ -54,7 +55,9 @@ pause() { read -r -t 0.0002 -u 4 _ || true; }
 one_start() {
   local bin=$1
   shift
-  local port=$((20000 + RANDOM % 20000)) t0 t1 t2 line=
+  # A port below the ephemeral range: a connect() to a free port inside it can connect the socket
+  # to itself (TCP simultaneous open), which then echoes the probe's own request.
+  local port=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000))) t0 t1 t2 line=
   t0=$(now_us)
   "$bin" --listen "127.0.0.1:$port" --no-access-log "$@" >"$TMP/log" 2>&1 &
   PID=$!
@@ -77,14 +80,15 @@ one_start() {
     read -r v _ <"$f" 2>/dev/null || v=0
     cpu_ns=$((cpu_ns + v))
   done
-  # Minor page faults until listening, the whole process (field 10 of /proc/PID/stat).
+  # Minor page faults until listening, the whole process (field 10 of /proc/PID/stat): the line is
+  # read now (a builtin, no fork before the first request), parsed after the answer.
   local stat faults
   read -r stat <"/proc/$PID/stat" 2>/dev/null || stat=
-  faults=$(awk '{ sub(/^.*\) /, ""); print $8 + 0 }' <<<"$stat")
   printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
   read -r -t 10 line <&3 || true
   t2=$(now_us)
   exec 3<&- 3>&-
+  faults=$(awk '{ sub(/^.*\) /, ""); print $8 + 0 }' <<<"$stat")
   # The listening line is logged just after listening, so at most moments after the first answer.
   local i
   for ((i = 0; i < 50; i++)); do
