@@ -26,6 +26,7 @@
 #include "notify_format/webhook_signature.h"
 #include "service/webhook_secrets.h"
 #include "store/store.h"
+#include "support/delivery_store_calls.h"
 #include "support/temp_dir.h"
 #include "support/test_pki.h"
 #include "support/webhook_receiver.h"
@@ -618,20 +619,9 @@ class DeliveryStoreTest : public ::testing::Test {
     ASSERT_TRUE(OpenSqliteStore(o, &store_).ok());
   }
   void Insert(const std::string& id, int64_t due, NotificationStatus status = NotificationStatus::kPending) {
-    NotificationRecord r;
-    r.record_id = id;
-    r.project_id = "p";
-    r.event_name = "ev";
-    r.create_time = due;
-    r.secret_name = "s";
-    r.secret_type = "COMMON";
-    r.target_type = "WEBHOOK";
-    r.notification_target_id = "http://127.0.0.1:1/";
-    r.notification_target_name = "t";
-    r.notification_content = "{}";
-    r.notification_status = status;
-    r.next_attempt_at = due;
-    ASSERT_TRUE(store_->Write([&](Transaction& tx) { return tx.records().Insert(r); }).ok());
+    NotificationRecord r = test::DeliveryRecord(id, due, status);
+    r.next_attempt_at = due;  // a final record too: the claim must skip it by its status alone
+    test::InsertRecord(*store_, r);
   }
   std::vector<ClaimedNotification> Claim(int64_t now, const std::string& owner, int limit = 100) {
     std::vector<ClaimedNotification> out;

@@ -14,6 +14,7 @@
 #include "notify/metrics.h"
 #include "service/webhook_secrets.h"
 #include "store/store.h"
+#include "support/delivery_store_calls.h"
 #include "support/webhook_receiver.h"
 
 namespace csms {
@@ -60,20 +61,7 @@ class InDoubtStoreTest : public ::testing::Test {
     SqliteOptions o;
     o.path = ":memory:";
     ASSERT_TRUE(OpenSqliteStore(o, &store_).ok());
-    NotificationRecord r;
-    r.record_id = "a";
-    r.project_id = "p";
-    r.event_name = "ev";
-    r.create_time = 100;
-    r.secret_name = "s";
-    r.secret_type = "COMMON";
-    r.target_type = "WEBHOOK";
-    r.notification_target_id = "http://127.0.0.1:1/";
-    r.notification_target_name = "t";
-    r.notification_content = "{}";
-    r.notification_status = NotificationStatus::kPending;
-    r.next_attempt_at = 100;
-    ASSERT_TRUE(store_->Write([&](Transaction& tx) { return tx.records().Insert(r); }).ok());
+    test::InsertRecord(*store_, test::DeliveryRecord("a", 100));
   }
   std::vector<ClaimedNotification> Claim(int64_t now, const std::string& owner) {
     std::vector<ClaimedNotification> out;
