@@ -107,16 +107,13 @@ Status Connection::Defer(std::unique_ptr<Statement> s, Statement::RowFn row) {
   return Status::OK();
 }
 
-Status Connection::Commit(const char* before, const std::function<void()>& sent) {
+Status Connection::Commit(const std::function<void()>& sent) {
   if (deferred_.empty() && !begin_.empty()) {
     begin_.clear();  // nothing was sent: there is nothing to commit
     if (sent) sent();
     return Status::OK();
   }
-  std::vector<const char*> tail;
-  if (before) tail.push_back(before);
-  tail.push_back("COMMIT");
-  return RunPipeline(nullptr, tail, sent);
+  return RunPipeline(nullptr, {"COMMIT"}, sent);
 }
 
 void Connection::Rollback() {

@@ -125,9 +125,9 @@ class Connection {
   // statement runs at once, as Step would.
   Status Defer(std::unique_ptr<Statement> s, Statement::RowFn row);
   void set_allow_defer(bool allow) { allow_defer_ = allow; }
-  // Ends the transaction: COMMIT (after `before`, e.g. NOTIFY, if given) in one round trip with
-  // anything still pending; `sent` (if given) runs once the COMMIT is on its way, before its answer.
-  Status Commit(const char* before, const std::function<void()>& sent);
+  // Ends the transaction: COMMIT in one round trip with anything still pending; `sent` (if given)
+  // runs once the COMMIT is on its way, before its answer.
+  Status Commit(const std::function<void()>& sent);
   // Drops what is pending and rolls back what was sent.
   void Rollback();
   // Sends the pending BEGIN, the deferred statements, `last` (may be null) and `tail` commands in

@@ -1,6 +1,6 @@
 // Wake-ups across replicas: one dedicated libpq connection per process runs LISTEN csms_outbox and
 // calls back when another process (or this one) commits notifications that are due now; writers
-// send NOTIFY csms_outbox with their COMMIT (postgres_store.cc). The connection waits on its socket
+// send NOTIFY csms_outbox just after their COMMIT (outbox_notifier.h). The connection waits on its socket
 // (poll, never busy) together with an eventfd that ends the thread at once. A lost connection is
 // reopened with backoff (100 ms doubling up to 5 s), and the callback runs once after each
 // reconnect since notifications sent meanwhile are gone; the dispatcher's poll stays the fallback.

@@ -25,6 +25,7 @@
 #include "store/postgres/async_writes.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/outbox_listener.h"
+#include "store/postgres/outbox_notifier.h"
 #include "store/postgres/schema.h"
 #include "store/postgres/transaction.h"
 
@@ -35,8 +36,6 @@ namespace {
 using postgres::Connection;
 
 enum class Mode { kRead, kWrite, kRelaxed };
-
-const std::string kNotify = std::string("NOTIFY ") + postgres::kOutboxChannel;
 
 // The store this thread is inside a transaction of: a nested Read or Write would take a second
 // connection (and could wait forever for one), so it is refused as under SQLite.
@@ -234,11 +233,11 @@ class PostgresStore final : public Store {
       s = errors::Internal("postgresql: a statement of the transaction failed");
     }
     if (s.ok()) {
-      // PostgreSQL delivers the notification at commit, and not at all on a rollback; one round
-      // trip, with whatever deferred statements are still pending.
+      // One round trip, with whatever deferred statements are still pending. The other replicas
+      // hear of new due notifications after it (outbox_notifier.h), never with it.
       const auto commit_start = std::chrono::steady_clock::now();
       bool in_flight = false;
-      s = conn.Commit(conn.outbox_due() ? kNotify.c_str() : nullptr, [&] {
+      s = conn.Commit([&] {
         if (!overlap || !gate.owns_lock()) return;
         {
           // At most half the pool in commits at once: the dispatcher and the reads keep theirs
@@ -258,6 +257,7 @@ class PostgresStore final : public Store {
         commit_cv_.notify_all();
       }
       if (mode != Mode::kRead) CountCommit(s.ok(), std::chrono::steady_clock::now() - commit_start);
+      if (s.ok() && conn.outbox_due()) notifier_.Ring();
     } else {
       conn.Rollback();
     }
@@ -353,6 +353,7 @@ class PostgresStore final : public Store {
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
   int open_ = 0;
+  postgres::OutboxNotifier notifier_{options_.url, options_.password};
   std::unique_ptr<postgres::AsyncWrites> async_ =
       std::make_unique<postgres::AsyncWrites>([this](const TxFn& fn) { return Run(fn, Mode::kWrite); }, 1024);
 };
