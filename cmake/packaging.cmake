@@ -96,9 +96,11 @@ metrics and health checks, and writes JSON logs.
 .
 This package contains the server csmsd with its systemd unit and
 configuration, and csms, the command-line client.")
-# Depends: the shared libraries' packages (dpkg-shlibdeps) and adduser for the postinst.
+# Depends: the shared libraries' packages (dpkg-shlibdeps), adduser for the postinst, and ICU's
+# runtime, which csmsd loads at its first use (common/unicode.cc) so shlibdeps cannot see it.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
+string(REGEX MATCH "^[0-9]+" CSMS_ICU_MAJOR "${ICU_VERSION}")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, libicu${CSMS_ICU_MAJOR}")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${PKG_SRC}/postinst ${PKG_SRC}/prerm ${PKG_SRC}/postrm ${PKG_SRC}/conffiles)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)

@@ -1,17 +1,71 @@
 #include "common/unicode.h"
 
+#include <dlfcn.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+#include <unicode/uvernum.h>
 
 #include <cstdint>
 
-namespace csms::unicode {
+#include "common/log.h"
 
-bool IsLetterSeparatorOrNumber(char32_t c) {
-  return (U_GET_GC_MASK(static_cast<UChar32>(c)) & (U_GC_L_MASK | U_GC_Z_MASK | U_GC_N_MASK)) != 0;
+namespace csms::unicode {
+namespace {
+
+// ICU's character database is loaded at the first code point outside ASCII, not with csmsd:
+// mapping and relocating libicuuc cost every start ~4 ms of CPU and ~90 page faults (decision
+// 129), and most installations never see a tag outside ASCII. ASCII is answered here; for it the
+// Unicode classes are plain: letters A-Z a-z (L*), digits (Nd), the space (Zs); White_Space is
+// TAB..CR and the space.
+struct Icu {
+  decltype(&u_charType) char_type = nullptr;
+  decltype(&u_isUWhiteSpace) is_white_space = nullptr;
+};
+
+#define CSMS_UNICODE_STR2(x) #x
+#define CSMS_UNICODE_STR(x) CSMS_UNICODE_STR2(x)
+
+// The library and the symbol names of the ICU version csmsd was built against (its headers
+// rename u_charType to u_charType_<major>, as the linker would have looked it up).
+const Icu& LoadIcu() {
+  static const Icu icu = [] {
+    Icu out;
+    const char* library = "libicuuc.so." CSMS_UNICODE_STR(U_ICU_VERSION_MAJOR_NUM);
+    if (void* lib = ::dlopen(library, RTLD_NOW | RTLD_LOCAL)) {
+      out.char_type = reinterpret_cast<decltype(out.char_type)>(::dlsym(lib, CSMS_UNICODE_STR(u_charType)));
+      out.is_white_space =
+          reinterpret_cast<decltype(out.is_white_space)>(::dlsym(lib, CSMS_UNICODE_STR(u_isUWhiteSpace)));
+    }
+    if (!out.char_type || !out.is_white_space) {
+      // A broken installation (the package depends on the library): characters outside ASCII
+      // then belong to no class, so a tag using them is refused rather than misjudged.
+      log::Error(std::string("cannot load ") + library +
+                 " (Unicode character classes): " + "tags with characters outside ASCII are refused");
+      out = Icu{};
+    }
+    return out;
+  }();
+  return icu;
 }
 
-bool IsWhiteSpace(char32_t c) { return u_isUWhiteSpace(static_cast<UChar32>(c)) != 0; }
+bool IsAsciiLetterOrDigit(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+}  // namespace
+
+bool IsLetterSeparatorOrNumber(char32_t c) {
+  if (c < 0x80) return c == ' ' || IsAsciiLetterOrDigit(c);
+  const Icu& icu = LoadIcu();
+  if (!icu.char_type) return false;
+  return (U_MASK(icu.char_type(static_cast<UChar32>(c))) & (U_GC_L_MASK | U_GC_Z_MASK | U_GC_N_MASK)) != 0;
+}
+
+bool IsWhiteSpace(char32_t c) {
+  if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
+  const Icu& icu = LoadIcu();
+  return icu.is_white_space && icu.is_white_space(static_cast<UChar32>(c)) != 0;
+}
 
 bool Decode(std::string_view s, std::u32string* out) {
   out->clear();

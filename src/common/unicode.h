@@ -1,6 +1,7 @@
 // Unicode character classes, from ICU's character database (not an ASCII approximation): the
 // general categories a rule such as "\p{L}\p{Z}\p{N}" names, and white space as "\s" means it in
-// Unicode-aware regular expressions. Used by the tag rules (domain/tag.h).
+// Unicode-aware regular expressions. Used by the tag rules (domain/tag.h). ICU is loaded at the
+// first code point outside ASCII (unicode.cc). Thread-safe.
 #pragma once
 
 #include <string>

@@ -46,8 +46,9 @@ field() { dpkg-deb --field "$deb" "$1"; }
 [[ "$(field Priority)" == optional ]] || fail "Priority: $(field Priority)"
 [[ -n "$(field Maintainer)" ]] || fail "no Maintainer"
 [[ -n "$(field Description)" ]] || fail "no Description"
-# dpkg-shlibdeps found the libraries the binaries link; adduser is for the postinst.
-for dep in libc6 libssl3 libsqlite3-0 adduser; do
+# dpkg-shlibdeps found the libraries the binaries link; adduser is for the postinst; libicu is
+# loaded at first use (common/unicode.cc), so named by hand.
+for dep in libc6 libssl3 libsqlite3-0 adduser libicu; do
   [[ ",$(field Depends)," == *"$dep"* ]] || fail "Depends lacks $dep: $(field Depends)"
 done
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx /etc/csms/csmsd.toml ||

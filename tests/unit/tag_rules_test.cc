@@ -2,6 +2,7 @@
 // numbers and separators of every script, white space as Unicode defines it, lengths in
 // characters.
 #include <gtest/gtest.h>
+#include <unicode/uchar.h>
 
 #include <string>
 
@@ -21,6 +22,16 @@ TEST(TagRules, UnicodeClassesNotAscii) {
   EXPECT_TRUE(unicode::IsWhiteSpace(U'\u3000'));
   EXPECT_TRUE(unicode::IsWhiteSpace(U'\t'));
   EXPECT_FALSE(unicode::IsWhiteSpace(U'x'));
+}
+
+// csmsd answers ASCII itself and loads ICU only for the rest (common/unicode.cc): for every ASCII
+// code point its answer is ICU's (this test links ICU, csmsd does not).
+TEST(TagRules, AsciiClassesAreIcus) {
+  for (char32_t c = 0; c < 0x80; ++c) {
+    const bool lzn = (U_GET_GC_MASK(static_cast<UChar32>(c)) & (U_GC_L_MASK | U_GC_Z_MASK | U_GC_N_MASK)) != 0;
+    EXPECT_EQ(unicode::IsLetterSeparatorOrNumber(c), lzn) << static_cast<uint32_t>(c);
+    EXPECT_EQ(unicode::IsWhiteSpace(c), u_isUWhiteSpace(static_cast<UChar32>(c)) != 0) << static_cast<uint32_t>(c);
+  }
 }
 
 TEST(TagRules, Keys) {
