@@ -16,9 +16,10 @@
 # alternating with this one in the same minutes: a before/after comparison on a shared machine).
 # Wall-clock figures: on a loaded machine they grow with the load (the script prints uptime).
 #
-# The readiness probe: connect() polled without forking, with a 0.2 ms pause between attempts, so
-# the figure is at most ~0.3 ms late; the pause is a read timeout on a FIFO, not a busy loop, so
-# the probe does not take the CPU csmsd needs.
+# Each start goes through bench/start_probe.cc (compiled here): posix_spawn, so no copy of this
+# shell's address space is made before csmsd's exec (bash's `&` forks the shell first, which on
+# this VM added 8-11 ms to every figure until decision 129), then connect() polled with 0.2 ms
+# pauses (at most ~0.3 ms late, never a busy loop), then GET /healthz.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,7 +32,6 @@ COMPARE=${STARTUP_COMPARE:-}
 OUT_DIR="$BENCH_DIR/out"
 [[ -x "$CSMSD" ]] || { echo "startup: $CSMSD not found: build first" >&2; exit 1; }
 [[ -z "$COMPARE" || -x "$COMPARE" ]] || { echo "startup: STARTUP_COMPARE=$COMPARE is not executable" >&2; exit 1; }
-((BASH_VERSINFO[0] >= 5)) || { echo "startup: needs bash 5 (EPOCHREALTIME)" >&2; exit 1; }
 
 TMP=$(mktemp -d /tmp/csms-startup.XXXXXX)
 PID=
@@ -43,68 +43,41 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 EPHEMERAL_LOW=$(awk '{ print ($1 > 12000 ? $1 : 32768) }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; }
-# A pause of 0.2 ms between connect attempts without forking sleep(1): a read that times out on
-# a FIFO nobody writes to. The poll must not eat the CPU csmsd needs to start.
-mkfifo "$TMP/pause"
-exec 4<>"$TMP/pause"
-pause() { read -r -t 0.0002 -u 4 _ || true; }
+mkfifo "$TMP/probe.fifo"
 
-# One start: exec BINARY ARGS..., poll connect() without forking, then ask GET /healthz; prints
-# "listen_us answer_us cpu_us"; then stops it. With LOG=file, csmsd's stderr is kept there.
+# One start of BINARY ARGS... through bench/start_probe.cc (posix_spawn, connect() polled, then
+# GET /healthz); prints "listen_us answer_us cpu_us faults"; then stops it. csmsd's stderr is kept
+# in $TMP/log. The probe's line comes through a FIFO: this shell blocks in read, it does not poll.
 one_start() {
   local bin=$1
   shift
   # A port below the ephemeral range: a connect() to a free port inside it can connect the socket
   # to itself (TCP simultaneous open), which then echoes the probe's own request.
-  local port=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000))) t0 t1 t2 line=
-  t0=$(now_us)
-  "$bin" --listen "127.0.0.1:$port" --no-access-log "$@" >"$TMP/log" 2>&1 &
-  PID=$!
-  while :; do
-    if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then break; fi
-    if ! kill -0 "$PID" 2>/dev/null; then
-      echo "startup: csmsd exited before listening (port $port):" >&2
-      cat "$TMP/log" >&2
-      return 1
-    fi
-    pause
-  done
-  t1=$(now_us)
+  local port=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000))) line= probe listen_us answer_us faults
+  "$TMP/start_probe" "$port" "$TMP/log" "$bin" --listen "127.0.0.1:$port" --no-access-log "$@" >"$TMP/probe.fifo" &
+  probe=$!
+  read -r -t 60 line <"$TMP/probe.fifo" || true
+  if [[ -z "$line" ]]; then
+    wait "$probe" 2>/dev/null || true
+    echo "startup: csmsd did not start (port $port):" >&2
+    cat "$TMP/log" >&2
+    return 1
+  fi
+  read -r PID listen_us answer_us faults <<<"$line"
   # CPU time csmsd used until listening, every thread's including those that ended (the crypto
   # warm-up, a first start's key derivation): csmsd's listening line says it ("after N ms (M ms of
-  # CPU)"). Unlike the wall clock it does not grow with the machine's load. Older binaries: the
-  # live threads' scheduler time instead.
-  local cpu_us= f v cpu_ns=0
-  for f in /proc/"$PID"/task/*/schedstat; do
-    read -r v _ <"$f" 2>/dev/null || v=0
-    cpu_ns=$((cpu_ns + v))
-  done
-  # Minor page faults until listening, the whole process (field 10 of /proc/PID/stat): the line is
-  # read now (a builtin, no fork before the first request), parsed after the answer.
-  local stat faults
-  read -r stat <"/proc/$PID/stat" 2>/dev/null || stat=
-  printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
-  read -r -t 10 line <&3 || true
-  t2=$(now_us)
-  exec 3<&- 3>&-
-  faults=$(awk '{ sub(/^.*\) /, ""); print $8 + 0 }' <<<"$stat")
-  # The listening line is logged just after listening, so at most moments after the first answer.
-  local i
+  # CPU)"). Unlike the wall clock it does not grow with the machine's load.
+  local i cpu_us
   for ((i = 0; i < 50; i++)); do
     grep -q ' ms of CPU)' "$TMP/log" && break
     sleep 0.02
   done
   cpu_us=$(sed -n 's/.*, after [0-9.]* ms (\([0-9.]*\) ms of CPU).*/\1/p' "$TMP/log" | head -1)
-  if [[ -n "$cpu_us" ]]; then cpu_us=$(awk -v m="$cpu_us" 'BEGIN { printf "%d", m * 1000 }'); else cpu_us=$((cpu_ns / 1000)); fi
+  cpu_us=$(awk -v m="${cpu_us:-0}" 'BEGIN { printf "%d", m * 1000 }')
   kill "$PID"
-  wait "$PID" 2>/dev/null || true
+  wait "$probe" 2>/dev/null || true  # the probe reaps csmsd
   PID=
-  if [[ "$line" != "HTTP/1.1 200"* ]]; then
-    echo "startup: GET /healthz answered '${line%$'\r'}'" >&2
-    return 1
-  fi
-  echo "$((t1 - t0)) $((t2 - t0)) $cpu_us ${faults:-0}"
+  echo "$listen_us $answer_us $cpu_us ${faults:-0}"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -171,11 +144,14 @@ phases() {
     "$TMP/phases"
 }
 
-# What a page fault costs here (bench/fault_probe.cc): csmsd's start-up is mostly paid in them.
 CXX=${CXX:-$(command -v c++ || command -v g++ || true)}
+[[ -n "$CXX" ]] || { echo "startup: needs a C++ compiler for bench/start_probe.cc" >&2; exit 1; }
+"$CXX" -O2 -std=c++17 -o "$TMP/start_probe" "$BENCH_DIR/start_probe.cc"
+
+# What a page fault costs here (bench/fault_probe.cc): csmsd's start-up is mostly paid in them.
 FAULT_US=0
-FAULTS_LINE="page fault cost: not measured (no C++ compiler for bench/fault_probe.cc)"
-if [[ -n "$CXX" ]] && "$CXX" -O2 -std=c++17 -o "$TMP/fault_probe" "$BENCH_DIR/fault_probe.cc"; then
+FAULTS_LINE="page fault cost: not measured (bench/fault_probe.cc did not build)"
+if "$CXX" -O2 -std=c++17 -o "$TMP/fault_probe" "$BENCH_DIR/fault_probe.cc"; then
   read -r anon_us file_us < <("$TMP/fault_probe" "$CSMSD")
   FAULT_US=$anon_us
   FAULTS_LINE="page fault cost on this machine (bench/fault_probe.cc): ${anon_us} us anonymous, ${file_us} us file-backed; \"(~N ms)\" = faults x ${anon_us} us"
