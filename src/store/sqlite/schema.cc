@@ -1,5 +1,7 @@
 #include "store/sqlite/schema.h"
 
+#include <iterator>
+
 namespace csms::sqlite {
 namespace {
 
@@ -433,5 +435,15 @@ CREATE TABLE master_key_rewrap (
 }  // namespace
 
 std::span<const std::string_view> Migrations() { return kMigrations; }
+
+std::string MigrationScript(size_t from_version) {
+  std::string script = "BEGIN IMMEDIATE;";
+  for (size_t i = from_version; i < std::size(kMigrations); ++i) {
+    script += kMigrations[i];
+    script += ";INSERT INTO schema_version (version) VALUES (" + std::to_string(i + 1) + ");";
+  }
+  script += "COMMIT;";
+  return script;
+}
 
 }  // namespace csms::sqlite

@@ -14,6 +14,7 @@
 #include "store/sqlite/connection.h"
 #include "store/sqlite/group_writer.h"
 #include "store/sqlite/schema.h"
+#include "store/sqlite/schema_image.h"
 #include "store/sqlite/temp_database.h"
 #include "store/sqlite/transaction.h"
 #include "store/store.h"
@@ -55,6 +56,12 @@ class SqliteStore final : public Store {
       sync_ = options_.synchronous_full ? sqlite::Sync::kFull : sqlite::Sync::kNormal;
     }
     readers_ = std::max(1, options_.max_connections - 1);
+    // A new database starts as the schema image (schema_image.h); an existing one (or a URI) is
+    // opened as it is, and Migrate finds the image's version current.
+    if (options_.path.rfind("file:", 0) != 0) {
+      bool created = false;
+      CSMS_RETURN_IF_ERROR(sqlite::CreateFromSchemaImage(options_.path, sync_ != sqlite::Sync::kOff, &created));
+    }
     std::unique_ptr<Connection> conn;
     CSMS_RETURN_IF_ERROR(OpenConnection(&conn));
     CSMS_RETURN_IF_ERROR(Migrate(conn.get()));  // on failure the connection is closed, whatever its state
@@ -188,7 +195,7 @@ class SqliteStore final : public Store {
   }
 
   Status Migrate(Connection* conn) {
-    CSMS_RETURN_IF_ERROR(conn->ExecScript("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
+    CSMS_RETURN_IF_ERROR(conn->ExecScript(sqlite::kSchemaVersionTableSql));
     int64_t version = 0;
     {
       sqlite3_stmt* raw = nullptr;
@@ -204,15 +211,7 @@ class SqliteStore final : public Store {
                               " is newer than this csmsd understands");
     }
     if (static_cast<size_t>(version) == migrations.size()) return Status::OK();
-    // Every pending migration in one transaction: one commit (one fsync with synchronous=FULL)
-    // instead of one per migration, which made most of a first start; and an upgrade that fails
-    // part-way leaves the database as it was.
-    std::string script = "BEGIN IMMEDIATE;";
-    for (size_t i = version; i < migrations.size(); ++i) {
-      script += migrations[i];
-      script += ";INSERT INTO schema_version (version) VALUES (" + std::to_string(i + 1) + ");";
-    }
-    script += "COMMIT;";
+    const std::string script = sqlite::MigrationScript(static_cast<size_t>(version));
     Status s = conn->ExecScript(script);
     if (!s.ok()) {
       // Init closes this connection whatever the ROLLBACK does; the migration's error is the news.
