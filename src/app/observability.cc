@@ -87,6 +87,13 @@ void AddServerCollectors(metrics::Registry& registry, const MetricSources& src) 
     });
   }
   if (src.delivery) registry.Add([d = src.delivery](metrics::Exposition& out) { d->Collect(out); });
+  if (src.tests) {
+    registry.Add([tests = src.tests](metrics::Exposition& out) {
+      out.Family("csms_test_notifications_in_flight", "gauge",
+                 "test notifications sent and not yet answered or timed out (their caps: --max-tests-in-flight)");
+      out.Sample("csms_test_notifications_in_flight", {}, static_cast<int64_t>(tests->TestsInFlight()));
+    });
+  }
   if (src.backlog) registry.Add([b = src.backlog](metrics::Exposition& out) { CollectBacklog(*b, out); });
   if (src.store) registry.Add([st = src.store](metrics::Exposition& out) { CollectStore(*st, out); });
   if (src.tokens || src.signatures) {

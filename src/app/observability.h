@@ -12,6 +12,7 @@
 #include "metrics/registry.h"
 #include "notify/metrics.h"
 #include "service/backlog.h"
+#include "service/delivery_service.h"
 #include "store/store.h"
 
 namespace csms {
@@ -27,6 +28,7 @@ Status ConfigureLogging(const AppConfig& config);
 struct MetricSources {
   const http::Api* api = nullptr;
   const notify::DeliveryMetrics* delivery = nullptr;
+  const DeliveryService* tests = nullptr;  // test notifications in flight
   const Store* store = nullptr;
   const TokenService* tokens = nullptr;
   const SignatureAuthenticator* signatures = nullptr;

@@ -515,6 +515,7 @@ bool BuildApi(const AppConfig& config, Server& x) {
   MetricSources sources;
   sources.api = x.api.get();
   sources.delivery = &x.delivery_metrics;
+  sources.tests = x.delivery.get();
   sources.store = x.store.get();
   sources.tokens = x.tokens.get();
   sources.signatures = x.signatures.get();

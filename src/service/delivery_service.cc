@@ -76,6 +76,11 @@ Status DeliveryService::RotateSigningSecret(const std::string& project_id, const
   return s.IsNotFound() ? errors::EventNotFound(event_name) : s;
 }
 
+int DeliveryService::TestsInFlight() const {
+  std::lock_guard<std::mutex> lock(tests_mu_);
+  return tests_total_;
+}
+
 void DeliveryService::SendTest(const std::string& project_id, const std::string& event_name, TestDone done) {
   if (!validation::IsValidName(event_name)) return done(errors::EventNotFound(event_name), {});
   Event event;

@@ -81,6 +81,10 @@ class DeliveryService {
 
   const DeliveryServiceOptions& options() const { return options_; }
 
+  // Test notifications started and not yet answered or timed out, all projects together (the
+  // /metrics gauge csms_test_notifications_in_flight). Thread-safe.
+  int TestsInFlight() const;
+
  private:
   Store* store_;
   const Clock* clock_;
@@ -88,7 +92,7 @@ class DeliveryService {
   DeliveryServiceOptions options_;
   std::function<void()> wake_;
   TestSender test_sender_;
-  std::mutex tests_mu_;
+  mutable std::mutex tests_mu_;
   std::unordered_map<std::string, int> tests_in_flight_;  // under tests_mu_: project id -> tests running
   int tests_total_ = 0;                                   // under tests_mu_: all projects' tests running
 };

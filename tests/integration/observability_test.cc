@@ -42,7 +42,7 @@ TEST_F(MetricsTest, ScrapePassesPromtool) {
        {"csms_http_requests_total", "csms_http_request_duration_seconds", "csms_notifications_total",
         "csms_delivery_attempt_duration_seconds", "csms_outbox_depth", "csms_outbox_oldest_due_age_seconds",
         "csms_scheduler_lag_seconds", "csms_store_commit_seconds_total", "csms_store_write_group_size",
-        "csms_token_cache_requests_total", "csms_access_key_lookups_total"}) {
+        "csms_token_cache_requests_total", "csms_access_key_lookups_total", "csms_test_notifications_in_flight"}) {
     EXPECT_NE(r.body.find(std::string("# TYPE ") + family + " "), std::string::npos) << family;
   }
 }
