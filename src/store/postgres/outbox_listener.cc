@@ -20,7 +20,10 @@ constexpr std::chrono::milliseconds kMaxBackoff{5000};
 std::unique_ptr<Connection> Subscribe(const std::string& url, const std::string& password, bool* logged) {
   std::unique_ptr<Connection> conn;
   Status s = Connection::Open(url, password, &conn);
-  if (s.ok()) s = conn->ExecScript(std::string("LISTEN ") + kOutboxChannel);
+  if (s.ok()) {
+    s = conn->ExecScript(std::string("SET application_name = '") + kListenerApplicationName + "'; LISTEN " +
+                         kOutboxChannel);
+  }
   if (s.ok()) {
     if (*logged) log::Info("postgresql: outbox wake-ups listening again");
     *logged = false;

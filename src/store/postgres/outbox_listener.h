@@ -19,6 +19,8 @@ namespace csms::postgres {
 
 // The channel every writer of outbox rows notifies.
 inline constexpr const char* kOutboxChannel = "csms_outbox";
+// The listening connection's application_name (pg_stat_activity).
+inline constexpr const char* kListenerApplicationName = "csmsd outbox listener";
 
 class OutboxListener final : public StoreWatch {
  public:

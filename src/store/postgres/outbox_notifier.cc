@@ -36,7 +36,9 @@ void OutboxNotifier::Run() {
     rung_ = false;
     const bool last = stopping_;
     lock.unlock();
-    Send();
+    // The last ring goes out only on a connection already open: a database that is down must not
+    // hold the shutdown for a connect timeout.
+    if (!last || conn_) Send();
     lock.lock();
     if (last) return;
   }
@@ -45,18 +47,29 @@ void OutboxNotifier::Run() {
 void OutboxNotifier::Send() {
   static const std::string kNotify = std::string("NOTIFY ") + kOutboxChannel;
   Status s;
-  if (!conn_) {
-    // Its own transactions need no durability: a wake-up lost to a crash costs one poll interval.
-    s = Connection::Open(url_, password_, &conn_);
-    if (s.ok()) s = conn_->ExecScript("SET synchronous_commit = off");
+  // A connection the server closed since the last ring (a restart, an idle timeout) fails the
+  // first try: once more on a new one.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool fresh = !conn_;
+    s = Status::OK();
+    if (fresh) {
+      // Its own transactions need no durability: a wake-up lost to a crash costs one poll interval.
+      // Named for pg_stat_activity.
+      s = Connection::Open(url_, password_, &conn_);
+      if (s.ok()) {
+        s = conn_->ExecScript(std::string("SET synchronous_commit = off; SET application_name = '") +
+                              kNotifierApplicationName + "'");
+      }
+    }
+    if (s.ok()) s = conn_->ExecScript(kNotify);
+    if (s.ok()) {
+      if (logged_) log::Info("postgresql: outbox wake-ups sent again");
+      logged_ = false;
+      return;
+    }
+    conn_.reset();
+    if (fresh) break;
   }
-  if (s.ok()) s = conn_->ExecScript(kNotify);
-  if (s.ok()) {
-    if (logged_) log::Info("postgresql: outbox wake-ups sent again");
-    logged_ = false;
-    return;
-  }
-  conn_.reset();
   if (!logged_) {
     log::Warn(
         "postgresql: cannot send an outbox wake-up to the other replicas (they find the work at their "

@@ -25,11 +25,14 @@ namespace csms::postgres {
 
 class Connection;
 
+// Its connection's application_name (pg_stat_activity), beside the pool's "csmsd".
+inline constexpr const char* kNotifierApplicationName = "csmsd outbox notifier";
+
 class OutboxNotifier {
  public:
   // Starts the thread; it connects at the first ring (and again after a failure).
   OutboxNotifier(std::string url, std::string password);
-  // Sends a ring still pending (best effort), then stops the thread.
+  // Sends a ring still pending if its connection is open (best effort), then stops the thread.
   ~OutboxNotifier();
   OutboxNotifier(const OutboxNotifier&) = delete;
   OutboxNotifier& operator=(const OutboxNotifier&) = delete;
@@ -39,8 +42,8 @@ class OutboxNotifier {
 
  private:
   void Run();
-  // One NOTIFY, connecting first if need be; on failure the connection is dropped (retried at the
-  // next ring) and the failure logged once per outage.
+  // One NOTIFY, connecting first if need be (and once more on a new connection when an old one
+  // fails); on failure the connection is dropped and the failure logged once per outage.
   void Send();
 
   const std::string url_, password_;
