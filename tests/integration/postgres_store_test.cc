@@ -134,6 +134,44 @@ TEST_F(PostgresStoresTest, ThreeStoresCreatingSecretsInOneProjectEndWithExactlyT
   EXPECT_EQ(listed.size(), static_cast<size_t>(kQuota));
 }
 
+// Creates in one project all write its counter row, so the three stores' writes keep failing each
+// other; a write that failed write_alone_after (here 3) times runs alone among every store's
+// writes (the write turn, postgres_store.cc) and cannot fail so again. With only 4 runs allowed,
+// every create still succeeds (without the write turn, some of them ran out of runs every time).
+TEST_F(PostgresStoresTest, AWriteThatKeepsLosingRunsAloneInsteadOfGivingUp) {
+  for (auto& store : stores_) {
+    store.reset();
+    PostgresOptions options;
+    options.url = db_.url();
+    options.password = db_.server().password;
+    options.max_connections = 4;
+    options.write_attempts = 4;
+    options.write_alone_after = 3;
+    ASSERT_TRUE(OpenPostgresStore(options, &store).ok());
+  }
+  crypto::KeyStore keys;
+  keys.Add(std::string(kDefaultKmsKeyAlias), keyring_);
+  SecretVault vault(&keys, {});
+  std::vector<std::unique_ptr<SecretService>> services;
+  for (auto& store : stores_) {
+    services.push_back(std::make_unique<SecretService>(store.get(), &clock_, &vault, SecretServiceOptions{}));
+  }
+  constexpr int kPerStore = 60;
+  int created = CreateConcurrently(kPerStore, [&](int i, const std::string& name) {
+    CreateSecretCommand cmd;
+    cmd.name = name;
+    cmd.secret_string = "value";
+    Secret out;
+    Status s = services[i]->Create(kProject, cmd, &out);
+    if (!s.ok()) ADD_FAILURE() << s.ToString();
+    return s.ok();
+  });
+  EXPECT_EQ(created, kStores * kPerStore);
+  int64_t counted = -1;
+  ASSERT_TRUE(stores_[0]->Read([&](Transaction& tx) { return tx.secrets().Count(kProject, &counted); }).ok());
+  EXPECT_EQ(counted, kStores * kPerStore);
+}
+
 TEST(PostgresStoreOptionsTest, AUrlWithAPasswordIsRefused) {
   std::unique_ptr<Store> store;
   PostgresOptions options;

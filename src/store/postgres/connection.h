@@ -143,15 +143,17 @@ class Connection {
   // the flag was last cleared: the transaction must be rolled back and run again.
   bool retryable() const { return retryable_; }
   void clear_retryable() { retryable_ = false; }
-  // The transaction wrote notifications that are due now: its COMMIT also notifies the other
-  // replicas (outbox_listener.h). Cleared at every BEGIN.
+  // The transaction wrote notifications that are due now: after its COMMIT the other replicas are
+  // woken (outbox_notifier.h). Cleared at every BEGIN.
   void note_outbox_due() { outbox_due_ = true; }
   bool outbox_due() const { return outbox_due_; }
   void clear_outbox_due() { outbox_due_ = false; }
   // Maps a failed result to a Status (and notes retryable failures).
   Status ResultError(PGresult* result, std::string_view what);
-  // The connection is dead (server gone) or left mid-pipeline: it must not go back to the pool.
-  bool broken() const { return PQstatus(pg_) != CONNECTION_OK || PQpipelineStatus(pg_) != PQ_PIPELINE_OFF; }
+  // The connection is dead (server gone), left mid-pipeline, or holds session state it could not
+  // undo (Discard): it must not go back to the pool.
+  bool broken() const { return discard_ || PQstatus(pg_) != CONNECTION_OK || PQpipelineStatus(pg_) != PQ_PIPELINE_OFF; }
+  void Discard() { discard_ = true; }
 
  private:
   explicit Connection(PGconn* pg) : pg_(pg) {}
@@ -159,6 +161,7 @@ class Connection {
   int64_t changes_ = 0;
   bool retryable_ = false;
   bool outbox_due_ = false;
+  bool discard_ = false;
   int next_name_ = 0;
   std::vector<std::string> begin_;
   bool allow_defer_ = false;
