@@ -33,21 +33,29 @@ using namespace std::chrono_literals;
 #define CSMS_SKIP_UNLESS_POSTGRES() \
   if (!TestEngineIsPostgres()) GTEST_SKIP() << "PostgreSQL only (its pg. variant runs it)"
 
+// An api replica that delivers nothing and a delivering one that polls only every 30 s, with event
+// "ev" and secret "s", whose first version's notification is delivered. The first trigger may
+// meet the deliverer's start-up pass; once it is delivered the deliverer has claimed everything due
+// and sleeps for its poll: from then on only a wake-up from the api replica's commits delivers
+// within a deadline under 30 s.
+void StartApiAndWokenDeliverer(const PostgresTestDatabase& db, WebhookReceiver& receiver, Replica& api_only,
+                               Replica& deliverer) {
+  ASSERT_TRUE(api_only.Start(db, {"--no-delivery"})) << api_only.process().Log();
+  ASSERT_TRUE(deliverer.Start(db, {"--delivery-poll-ms", "30000"})) << deliverer.process().Log();
+  SecretsApi& api = api_only.api();
+  ASSERT_FALSE(CreateWebhookEvent(api, "ev", {"SECRET_VERSION_CREATED"}, receiver.Url()).empty());
+  ASSERT_EQ(api.CreateSecret("s", "v1", "ev").status, 200);
+  ASSERT_TRUE(WaitForStatusCount(api, "SUCCESS", 1, 60s));
+}
+
 TEST(PostgresReplicasTest, ATriggerOnOneReplicaIsDeliveredPromptlyByAnother) {
   CSMS_SKIP_UNLESS_POSTGRES();
   PostgresTestDatabase db;
   ASSERT_TRUE(db.ok());
   WebhookReceiver receiver;
   Replica api_only, deliverer;
-  ASSERT_TRUE(api_only.Start(db, {"--no-delivery"})) << api_only.process().Log();
-  // Polling every 30 s: only a wake-up from the other replica's commit delivers within the deadline.
-  ASSERT_TRUE(deliverer.Start(db, {"--delivery-poll-ms", "30000"})) << deliverer.process().Log();
+  ASSERT_NO_FATAL_FAILURE(StartApiAndWokenDeliverer(db, receiver, api_only, deliverer));
   SecretsApi& api = api_only.api();
-  ASSERT_FALSE(CreateWebhookEvent(api, "ev", {"SECRET_VERSION_CREATED"}, receiver.Url()).empty());
-  // The first trigger may meet the deliverer's start-up pass; once it is delivered, the deliverer
-  // has claimed everything due and sleeps for its 30 s poll.
-  ASSERT_EQ(api.CreateSecret("s", "v1", "ev").status, 200);
-  ASSERT_TRUE(WaitForStatusCount(api, "SUCCESS", 1, 60s));
   const auto start = std::chrono::steady_clock::now();
   ASSERT_EQ(api.CreateVersion("s", "v2").status, 200);
   EXPECT_TRUE(WaitForStatusCount(api, "SUCCESS", 2, 15s)) << deliverer.process().Log();
@@ -64,12 +72,8 @@ TEST(PostgresReplicasTest, AWakeUpSurvivesTheServerClosingTheNotifiersConnection
   ASSERT_TRUE(db.ok());
   WebhookReceiver receiver;
   Replica api_only, deliverer;
-  ASSERT_TRUE(api_only.Start(db, {"--no-delivery"})) << api_only.process().Log();
-  ASSERT_TRUE(deliverer.Start(db, {"--delivery-poll-ms", "30000"})) << deliverer.process().Log();
+  ASSERT_NO_FATAL_FAILURE(StartApiAndWokenDeliverer(db, receiver, api_only, deliverer));
   SecretsApi& api = api_only.api();
-  ASSERT_FALSE(CreateWebhookEvent(api, "ev", {"SECRET_VERSION_CREATED"}, receiver.Url()).empty());
-  ASSERT_EQ(api.CreateSecret("s", "v1", "ev").status, 200);
-  ASSERT_TRUE(WaitForStatusCount(api, "SUCCESS", 1, 60s));
   // The first trigger's wake-up opened the api replica's notifier connection (its thread sends
   // after the answer, so wait to see it); the server ends it.
   const std::string notifiers = "FROM pg_stat_activity WHERE datname = current_database() AND application_name = '" +
