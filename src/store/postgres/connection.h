@@ -150,10 +150,8 @@ class Connection {
   void clear_outbox_due() { outbox_due_ = false; }
   // Maps a failed result to a Status (and notes retryable failures).
   Status ResultError(PGresult* result, std::string_view what);
-  // The connection is dead (server gone), left mid-pipeline, or holds session state it could not
-  // undo (Discard): it must not go back to the pool.
-  bool broken() const { return discard_ || PQstatus(pg_) != CONNECTION_OK || PQpipelineStatus(pg_) != PQ_PIPELINE_OFF; }
-  void Discard() { discard_ = true; }
+  // The connection is dead (server gone) or left mid-pipeline: it must not go back to the pool.
+  bool broken() const { return PQstatus(pg_) != CONNECTION_OK || PQpipelineStatus(pg_) != PQ_PIPELINE_OFF; }
 
  private:
   explicit Connection(PGconn* pg) : pg_(pg) {}
@@ -161,7 +159,6 @@ class Connection {
   int64_t changes_ = 0;
   bool retryable_ = false;
   bool outbox_due_ = false;
-  bool discard_ = false;
   int next_name_ = 0;
   std::vector<std::string> begin_;
   bool allow_defer_ = false;

@@ -38,19 +38,20 @@ void OutboxNotifier::Run() {
     lock.unlock();
     // The last ring goes out only on a connection already open: a database that is down must not
     // hold the shutdown for a connect timeout.
-    if (!last || conn_) Send();
+    Send(/*may_connect=*/!last);
     lock.lock();
     if (last) return;
   }
 }
 
-void OutboxNotifier::Send() {
+void OutboxNotifier::Send(bool may_connect) {
   static const std::string kNotify = std::string("NOTIFY ") + kOutboxChannel;
   Status s;
   // A connection the server closed since the last ring (a restart, an idle timeout) fails the
   // first try: once more on a new one.
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool fresh = !conn_;
+    if (fresh && !may_connect) return;
     s = Status::OK();
     if (fresh) {
       // Its own transactions need no durability: a wake-up lost to a crash costs one poll interval.

@@ -42,9 +42,10 @@ class OutboxNotifier {
 
  private:
   void Run();
-  // One NOTIFY, connecting first if need be (and once more on a new connection when an old one
-  // fails); on failure the connection is dropped and the failure logged once per outage.
-  void Send();
+  // One NOTIFY, connecting first if need be and `may_connect` (and once more on a new connection
+  // when an old one fails); on failure the connection is dropped and the failure logged once per
+  // outage.
+  void Send(bool may_connect);
 
   const std::string url_, password_;
 

@@ -2,7 +2,7 @@
 // with its own prepared statements) serves reads and writes alike:
 //   Read:  BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY (one snapshot, never blocks writers).
 //   Write: BEGIN ISOLATION LEVEL SERIALIZABLE, committed iff fn returns ok; a serialization failure
-//          or deadlock (40001 / 40P01) rolls back and runs fn again (from the fourth run on alone
+//          or deadlock (40001 / 40P01) rolls back and runs fn again (after 8 failed runs alone
 //          among every replica's writes: the write turn, below), so every check-then-write of
 //          the services (quotas, name checks, due work claimed by several replicas) holds across
 //          processes as it does under SQLite's single writer. Writes of one process take turns
@@ -38,15 +38,17 @@ using postgres::Connection;
 
 enum class Mode { kRead, kWrite, kRelaxed };
 
-// The write turn (schema.h, kWriteTurnLockKey): shared by every serializable write for its
-// transaction; exclusive, on the session and before BEGIN (so the run's snapshot is taken once
-// every other write has ended), for a write that failed to serialize write_alone_after times.
-// Without it a write could lose to other replicas' writes of the same rows 30 times running and
-// answer 503 (bench/postgres.sh, 3 replicas creating in one project: 5-9 of ~2,400 creates).
-const std::string kShareWriteTurn =
-    "SELECT pg_advisory_xact_lock_shared(" + std::to_string(postgres::kWriteTurnLockKey) + ")";
-const std::string kTakeWriteTurn = "SELECT pg_advisory_lock(" + std::to_string(postgres::kWriteTurnLockKey) + ")";
-const std::string kGiveBackWriteTurn = "SELECT pg_advisory_unlock(" + std::to_string(postgres::kWriteTurnLockKey) + ")";
+// The write turn: a table lock on schema_version, which no request writes (only migrations, at
+// start). Every serializable write takes it in ROW SHARE mode, which writes share; a write that
+// failed to serialize write_alone_after times takes it in EXCLUSIVE mode for its next run, which
+// then runs alone among every replica's writes. LOCK TABLE is the transaction's first statement
+// and takes no snapshot, so each run's snapshot comes after its turn: a write that waited behind
+// the alone one sees what it committed. Transaction-scoped, so nothing outlives a run, also behind
+// PgBouncer in transaction mode. Without it a write could lose to other replicas' writes of the
+// same rows 30 times running and answer 503 (bench/postgres.sh, 3 replicas creating in one
+// project: 5-9 of ~2,400 creates).
+constexpr const char* kShareWriteTurn = "LOCK TABLE schema_version IN ROW SHARE MODE";
+constexpr const char* kTakeWriteTurn = "LOCK TABLE schema_version IN EXCLUSIVE MODE";
 
 // The store this thread is inside a transaction of: a nested Read or Write would take a second
 // connection (and could wait forever for one), so it is refused as under SQLite.
@@ -193,12 +195,12 @@ class PostgresStore final : public Store {
     cv_.notify_one();
   }
 
-  static std::vector<std::string> Begin(Mode mode) {
+  static std::vector<std::string> Begin(Mode mode, bool alone) {
     switch (mode) {
       case Mode::kRead:
         return {"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"};
       case Mode::kWrite:
-        return {"BEGIN ISOLATION LEVEL SERIALIZABLE", kShareWriteTurn};
+        return {"BEGIN ISOLATION LEVEL SERIALIZABLE", alone ? kTakeWriteTurn : kShareWriteTurn};
       case Mode::kRelaxed:
         // The dispatcher's statements find their rows by key (the lease owner's batch by id, due
         // rows by next_attempt_at). A statement is planned once per connection, and planned on a
@@ -218,12 +220,12 @@ class PostgresStore final : public Store {
   // One run of fn in a transaction. *retry: it failed to serialize and may run again. With
   // `overlap`, `gate` (a write's turn) is let go once the COMMIT is on its way, and the commit
   // counts as in flight until it returns.
-  Status RunOnce(Connection& conn, const TxFn& fn, Mode mode, std::unique_lock<std::mutex>& gate, bool overlap,
-                 bool* retry) {
+  Status RunOnce(Connection& conn, const TxFn& fn, Mode mode, bool alone, std::unique_lock<std::mutex>& gate,
+                 bool overlap, bool* retry) {
     conn.clear_retryable();
     conn.clear_outbox_due();
     // BEGIN travels with the first statement (connection.h): one round trip less per transaction.
-    conn.BeginLazily(Begin(mode));
+    conn.BeginLazily(Begin(mode, alone));
     // Only the dispatcher's transactions (WriteRelaxed) read their deferred results after the commit.
     conn.set_allow_defer(mode == Mode::kRelaxed);
     postgres::PgTransaction tx(conn);
@@ -332,27 +334,13 @@ class PostgresStore final : public Store {
       std::unique_ptr<Connection> conn;
       CSMS_RETURN_IF_ERROR(Acquire(&conn));
       const bool alone = mode == Mode::kWrite && attempt >= std::max(1, options_.write_alone_after);
-      if (alone) {
-        s = conn->ExecScript(kTakeWriteTurn);
-        if (!s.ok()) {
-          Release(std::move(conn));
-          return errors::Unavailable("cannot take the database's write turn: " + s.message());
-        }
-      }
-      // Given back on every way out; a connection that cannot give it back is closed (the server
-      // then drops the lock), never pooled.
-      auto give_back = [&] {
-        if (alone && !conn->ExecScript(kGiveBackWriteTurn).ok()) conn->Discard();
-      };
       bool retry = false;
       try {
-        s = RunOnce(*conn, fn, mode, gate, overlap, &retry);
+        s = RunOnce(*conn, fn, mode, alone, gate, overlap, &retry);
       } catch (...) {
-        give_back();
         Release(std::move(conn));
         throw;
       }
-      give_back();
       Release(std::move(conn));
       if (!retry) return s;
     }

@@ -17,7 +17,7 @@ struct PostgresOptions {
   int max_connections = 8;  // the pool: opened on demand, kept open
   int write_attempts = 30;  // runs of a write that keeps failing to serialize before giving up (Unavailable)
   // Failed runs after which a write runs alone among every replica's writes (the write turn,
-  // postgres_store.cc); measured with 3 replicas creating in one project: 3 made every write wait
+  // postgres_store.cc); measured with 3 replicas creating in one project: 3 made the others wait
   // too often, 8 kept the rate and ended the 503s.
   int write_alone_after = 8;
 };

@@ -15,9 +15,4 @@ std::span<const std::string_view> Migrations();
 // The key of the transaction-level advisory lock migrations hold (pg_advisory_xact_lock).
 inline constexpr int64_t kMigrationLockKey = 0x63736d73'6d696772;  // "csmsmigr"
 
-// The key of the write-turn advisory lock (postgres_store.cc): every serializable write holds it
-// shared for its transaction; a write that failed to serialize several times takes it exclusively
-// for its next run, so that run is alone among every replica's writes.
-inline constexpr int64_t kWriteTurnLockKey = 0x63736d73'7475726e;  // "csmsturn"
-
 }  // namespace csms::postgres
