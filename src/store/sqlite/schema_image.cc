@@ -13,60 +13,65 @@
 namespace csms::sqlite {
 namespace {
 
-Status Failed(const std::string& what, const std::string& path) {
-  return errors::Internal("cannot " + what + " " + path + ": " + std::strerror(errno));
+bool Exists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 || errno != ENOENT;
 }
 
-Status Fill(int fd, const std::string& path, bool durable) {
-  // The zeros between the runs are holes of the file: read back as zeros, as SQLite expects.
-  if (::ftruncate(fd, static_cast<off_t>(generated::kSqliteSchemaImageSize)) != 0) return Failed("size", path);
+// The image into `fd`; the zeros between its runs are holes, read back as zeros.
+bool Fill(int fd, bool durable) {
+  if (::ftruncate(fd, static_cast<off_t>(generated::kSqliteSchemaImageSize)) != 0) return false;
   for (const auto& run : generated::kSqliteSchemaImageRuns) {
     size_t done = 0;
     while (done < run.bytes.size()) {
       ssize_t n = ::pwrite(fd, run.bytes.data() + done, run.bytes.size() - done, static_cast<off_t>(run.offset + done));
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return Failed("write", path);
+      if (n <= 0) return false;
       done += static_cast<size_t>(n);
     }
   }
-  if (durable && ::fdatasync(fd) != 0) return Failed("sync", path);
-  return Status::OK();
+  return !durable || ::fdatasync(fd) == 0;
 }
 
-Status SyncDirectoryOf(const std::string& path) {
+std::string DirectoryOf(const std::string& path) {
   const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+bool SyncDirectory(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Failed("open", dir);
+  if (fd < 0) return false;
   const bool ok = ::fsync(fd) == 0;
   ::close(fd);
-  return ok ? Status::OK() : Failed("sync", dir);
+  return ok;
 }
 
 }  // namespace
 
 Status CreateFromSchemaImage(const std::string& path, bool durable, bool* created) {
   *created = false;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) return Status::OK();
-  if (errno != ENOENT) return Failed("look at", path);
-  // Written beside it, then linked into place: the database appears whole or not at all (a
-  // crash part-way leaves only the .new file, written again at the next start), and link()
-  // never replaces a database that appeared meanwhile.
-  const std::string fresh = path + ".new";
-  int fd = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return Failed("create", fresh);
-  Status s = Fill(fd, fresh, durable);
-  if (::close(fd) != 0 && s.ok()) s = Failed("close", fresh);
-  bool linked = false;
-  if (s.ok()) {
-    linked = ::link(fresh.c_str(), path.c_str()) == 0;
-    if (!linked && errno != EEXIST) s = Failed("link", path);
+  // A journal or WAL without its database (left by a crash, the database then deleted) belongs to
+  // an older database: SQLite discards it beside an empty file but would replay it into the image.
+  for (const char* suffix : {"", "-wal", "-journal", "-shm"}) {
+    if (Exists(path + suffix)) return Status::OK();
   }
-  ::unlink(fresh.c_str());
-  if (s.ok() && linked && durable) s = SyncDirectoryOf(path);
-  if (!s.ok()) return s;
-  *created = linked;
+  const std::string dir = DirectoryOf(path);
+  // An unnamed file in the directory, linked into place once whole: a crash leaves nothing, two
+  // processes creating the database at once cannot write into each other's, and linkat never
+  // replaces a database that appeared meanwhile.
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::OK();  // e.g. a filesystem without O_TMPFILE: the migrations make it
+  bool ok = Fill(fd, durable);
+  if (ok) {
+    const std::string self = "/proc/self/fd/" + std::to_string(fd);
+    ok = ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0;
+  }
+  ::close(fd);
+  if (!ok) return Status::OK();  // another process linked first, or no hard links here
+  if (durable && !SyncDirectory(dir)) {
+    return errors::Internal("cannot sync the directory of " + path + ": " + std::strerror(errno));
+  }
+  *created = true;
   return Status::OK();
 }
 

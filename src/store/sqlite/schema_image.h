@@ -11,10 +11,12 @@
 
 namespace csms::sqlite {
 
-// Creates `path` (mode 0600) holding the image when no file is there; *created says whether it
-// did (false: a file exists, which is left alone). The file is written as `path`.new and linked
-// into place, so a crash never leaves a partial database; with `durable`, the file and the
-// directory entry are synced before it returns.
+// Creates `path` (mode 0600) holding the image when neither it nor a journal or WAL of it is
+// there; *created says whether it did. The file is written unnamed (O_TMPFILE) and linked into
+// place, so a crash never leaves a partial database and an existing one is never replaced; with
+// `durable`, the file and the directory entry are synced. Where that cannot be done (a filesystem
+// without O_TMPFILE or hard links, another process first) it returns OK without creating, and the
+// migrations make the database as before. Not OK only when a database it linked cannot be synced.
 Status CreateFromSchemaImage(const std::string& path, bool durable, bool* created);
 
 }  // namespace csms::sqlite
