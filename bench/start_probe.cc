@@ -5,7 +5,8 @@
 // before the spawn to the first accepted connection and to the answer's status line, and csmsd's
 // minor page faults at listening. Then waits for csmsd to exit (the script stops it with PID) and
 // reaps it; its stdout and stderr go to LOG. Prints nothing and exits 1 when csmsd exits before
-// listening or /healthz does not answer 200 (csmsd is then stopped here).
+// listening, does not listen within 60 s, or /healthz does not answer 200 within 10 s (csmsd is
+// then killed here). A csmsd the script never stops is killed after 120 s, so none is left behind.
 //
 // Why not bash's `&`: bash forks itself first, and on a VM where a page fault costs tens of µs
 // copying and then tearing down a shell's address space added 8–11 ms before csmsd's exec to
@@ -20,6 +21,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -86,6 +88,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "start_probe: cannot start %s: %s\n", argv[3], std::strerror(rc));
     return 1;
   }
+  auto give_up = [pid](const char* why) {
+    std::fprintf(stderr, "start_probe: %s\n", why);
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return 1;
+  };
   int fd = -1;
   while ((fd = Connect(port)) < 0) {
     int status = 0;
@@ -93,8 +101,11 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "start_probe: csmsd exited before listening (port %d)\n", port);
       return 1;
     }
+    if (Clock::now() - start > std::chrono::seconds(60)) return give_up("csmsd did not listen within 60 s");
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
+  timeval answer_timeout{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &answer_timeout, sizeof(answer_timeout));
   const long listen_us = Micros(start);
   const long faults = MinorFaults(pid);
   const char request[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
@@ -109,14 +120,12 @@ int main(int argc, char** argv) {
   }
   const long answer_us = Micros(start);
   ::close(fd);
-  if (answer.rfind("HTTP/1.1 200", 0) != 0) {
-    std::fprintf(stderr, "start_probe: GET /healthz answered '%s'\n", answer.substr(0, answer.find('\r')).c_str());
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    return 1;
-  }
+  if (answer.rfind("HTTP/1.1 200", 0) != 0) return give_up("GET /healthz did not answer 200 within 10 s");
   std::printf("%d %ld %ld %ld\n", static_cast<int>(pid), listen_us, answer_us, faults);
   std::fflush(stdout);
-  ::waitpid(pid, nullptr, 0);
-  return 0;
+  for (int i = 0; i < 120'000; ++i) {
+    if (::waitpid(pid, nullptr, WNOHANG) == pid) return 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return give_up("csmsd was not stopped within 120 s");
 }

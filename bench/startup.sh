@@ -56,7 +56,7 @@ one_start() {
   local port=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000))) line= probe listen_us answer_us faults
   "$TMP/start_probe" "$port" "$TMP/log" "$bin" --listen "127.0.0.1:$port" --no-access-log "$@" >"$TMP/probe.fifo" &
   probe=$!
-  read -r -t 60 line <"$TMP/probe.fifo" || true
+  read -r -t 120 line <"$TMP/probe.fifo" || true  # the probe gives up first (60 s + 10 s)
   if [[ -z "$line" ]]; then
     wait "$probe" 2>/dev/null || true
     echo "startup: csmsd did not start (port $port):" >&2
@@ -67,13 +67,18 @@ one_start() {
   # CPU time csmsd used until listening, every thread's including those that ended (the crypto
   # warm-up, a first start's key derivation): csmsd's listening line says it ("after N ms (M ms of
   # CPU)"). Unlike the wall clock it does not grow with the machine's load.
-  local i cpu_us
+  # An older binary without that figure: its live threads' scheduler time instead.
+  local i cpu_us f v cpu_ns=0
+  for f in /proc/"$PID"/task/*/schedstat; do
+    read -r v _ <"$f" 2>/dev/null || v=0
+    cpu_ns=$((cpu_ns + v))
+  done
   for ((i = 0; i < 50; i++)); do
     grep -q ' ms of CPU)' "$TMP/log" && break
     sleep 0.02
   done
   cpu_us=$(sed -n 's/.*, after [0-9.]* ms (\([0-9.]*\) ms of CPU).*/\1/p' "$TMP/log" | head -1)
-  cpu_us=$(awk -v m="${cpu_us:-0}" 'BEGIN { printf "%d", m * 1000 }')
+  if [[ -n "$cpu_us" ]]; then cpu_us=$(awk -v m="$cpu_us" 'BEGIN { printf "%d", m * 1000 }'); else cpu_us=$((cpu_ns / 1000)); fi
   kill "$PID"
   wait "$probe" 2>/dev/null || true  # the probe reaps csmsd
   PID=
