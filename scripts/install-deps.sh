@@ -29,6 +29,10 @@ fi
 if [[ "${1:-}" == "--bench" ]]; then
   PACKAGES+=(wrk nginx-light)
 fi
+# scripts/stress-tests.sh: the CPU load beside the suite.
+if [[ "${1:-}" == "--stress" ]]; then
+  PACKAGES+=(stress-ng)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -5,7 +5,8 @@
 set -euo pipefail
 BUILD_DIR=${1:-build}
 RUNS=${2:-10}
-command -v stress-ng > /dev/null || { echo "stress-tests: install stress-ng (apt-get install stress-ng)" >&2; exit 2; }
+command -v stress-ng > /dev/null || "$(dirname "${BASH_SOURCE[0]}")/install-deps.sh" --stress
+command -v stress-ng > /dev/null || { echo "stress-tests: stress-ng could not be installed" >&2; exit 2; }
 stress-ng --cpu 2 --timeout 0 --quiet &
 STRESS=$!
 trap 'kill $STRESS 2> /dev/null || true' EXIT
