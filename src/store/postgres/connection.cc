@@ -33,9 +33,19 @@ std::string TranslatePlaceholders(std::string_view sql, int* params) {
 }
 
 Status Connection::Open(const std::string& url, const std::string& password, std::unique_ptr<Connection>* out) {
-  const char* keys[] = {"dbname", "password", "client_encoding", "connect_timeout", nullptr};
-  const char* values[] = {url.c_str(), password.empty() ? nullptr : password.c_str(), "UTF8", "10", nullptr};
-  // expand_dbname = 1: the dbname value is a URI or connection string whose fields the others complete.
+  // expand_dbname = 1: the dbname value is a URI or connection string. libpq keeps the last value
+  // of a key, so the defaults before it give way to the URL's parameters and the settings after it
+  // do not. The defaults bound how long a connection whose server or network path died without a
+  // word (a failover, a cut link) goes unnoticed: libpq's system defaults leave that to the
+  // kernel, up to 2 hours for the outbox listener's idle connection and ~15 minutes for a write
+  // waiting on its COMMIT. With these an idle connection is given up after 30 s + 3 x 10 s of
+  // unanswered keepalives, a busy one after its sent data stayed unacknowledged for 30 s (a slow
+  // query is acknowledged by the server's kernel, so it is not cut). TCP only: a Unix socket has
+  // no such failure.
+  const char* keys[] = {"connect_timeout",  "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+                        "tcp_user_timeout", "dbname",     "password",        "client_encoding",     nullptr};
+  const char* values[] = {
+      "10", "1", "30", "10", "3", "30000", url.c_str(), password.empty() ? nullptr : password.c_str(), "UTF8", nullptr};
   PGconn* pg = PQconnectdbParams(keys, values, 1);
   if (pg == nullptr) return errors::Unavailable("postgresql: out of memory connecting");
   if (PQstatus(pg) != CONNECTION_OK) {
