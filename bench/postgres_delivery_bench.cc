@@ -269,8 +269,9 @@ void BM_PgTriggerToDelivery(benchmark::State& state) {
   // A first second of triggers at the same rate warms the replicas and the new database up and is
   // not measured: the target is about a replica in service. Measured from the first trigger, the
   // first ~100 waited up to 280 ms and the queue they left took 2-3 s to drain at this load, which
-  // was most of the p99 (opening every pool connection beforehand did not avoid it; the backends'
-  // first executions of each statement and the empty tables' first pages seem to be the cost).
+  // was most of the p99. Opening every pool connection beforehand did not avoid it; the likely costs
+  // are the checkpoint CREATE DATABASE forces (each page's first change then writes its whole image
+  // to the WAL) and the backends' first executions of each statement.
   const int64_t rate = 1'000, warmup = rate, seconds = 5, n = rate * seconds, total = warmup + n;
   for (auto _ : state) {
     World world(url, password, static_cast<int>(state.range(0)));
