@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <iterator>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -79,6 +80,8 @@ bool FramingAcceptable(const BeastRequest& req) {
   while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
   return transfer_encodings == 1 && !content_length && req.version() == 11 && beast::iequals(coding, "chunked");
 }
+
+size_t FieldCount(const BeastRequest& req) { return static_cast<size_t>(std::distance(req.begin(), req.end())); }
 
 // One connection (plain TCP or TLS): reads and parses a request, hands it to the handler as an
 // Exchange, writes the answer, and waits for the next. Not thread-safe, and need not be: it runs
@@ -242,6 +245,15 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                            errors::InvalidRequest("unsupported message framing: Transfer-Encoding must be exactly "
                                                   "'chunked' (HTTP/1.1) and is not allowed with Content-Length"));
     }
+    // A fragment is never part of a request (RFC 9112 section 3.2). Taken as part of the query, the
+    // parameters after it would be used while an AK/SK signature, which stops at '#', left them
+    // unsigned: a captured request could be replayed with parameters of the replayer's choosing.
+    if (req.target().find('#') != beast::string_view::npos) {
+      return WriteRawError(bhttp::status::bad_request,
+                           errors::InvalidRequest("the request target carries a fragment ('#')"));
+    }
+    // Beast adds a chunked body's trailer fields to the header's: counted here to refuse them.
+    header_fields_ = parser_->chunked() ? FieldCount(req) : 0;
     if (!AdmitBody()) {
       linger_ = true;
       return WriteRawError(bhttp::status::payload_too_large,
@@ -280,6 +292,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void ReadBody() {
     bhttp::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
       if (ec) return self->OnReadError(ec);
+      // Trailer fields would otherwise be read as headers: credentials or a project id that a
+      // proxy in front, which checks or strips the header, never saw (RFC 9110 section 6.5.1).
+      if (self->parser_->chunked() && FieldCount(self->parser_->get()) != self->header_fields_) {
+        return self->WriteRawError(bhttp::status::bad_request,
+                                   errors::InvalidRequest("trailer fields after a chunked body are not accepted"));
+      }
       self->Handle();
     });
   }
@@ -410,6 +428,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   bool linger_ = false;                    // a 413 was answered: discard what the client still sends
   std::string discard_;                    // scratch for Discard
   size_t header_scanned_ = 0;              // bytes of buffer_ HeaderHasObsFold has cleared
+  size_t header_fields_ = 0;               // a chunked request's fields before its body (OnHeader)
   std::shared_ptr<Session> pending_self_;  // alive while the handler has not answered
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> hold_;
 };

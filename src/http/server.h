@@ -25,7 +25,8 @@
 //   first byte its whole header must arrive within header_timeout (slow senders are cut off, not
 //   only silent ones) and the whole request within max(header_timeout, read_timeout).
 // - Message framing is strict (RFC 9112 §6): a Transfer-Encoding other than a single final
-//   `chunked`, or together with Content-Length, is refused. Every framing error (malformed or
+//   `chunked`, or together with Content-Length, is refused, and so are trailer fields after a
+//   chunked body and a request target with a fragment ('#'). Every framing error (malformed or
 //   oversized header, bad length, body too large, bad Transfer-Encoding) is answered with the
 //   CSMS error body and the connection is closed, so no leftover bytes are read as a request.
 // - A request's body limit is decided from its request line before any body byte is read

@@ -105,6 +105,48 @@ TEST_F(HttpHardeningTest, ChunkedBodiesStillWorkAndKeepTheConnection) {
   EXPECT_EQ(health->status, 200);
 }
 
+// A chunked body's trailer fields are not headers: credentials there would pass a proxy in front
+// that checks or strips the header. The request is refused before anything runs.
+TEST_F(HttpHardeningTest, TrailerFieldsAreRefusedAndCloseTheConnection) {
+  const std::string body = R"({"name":"from-a-trailer","secret_string":"x"})";
+  char size[32];
+  std::snprintf(size, sizeof(size), "%zx", body.size());
+  RawConnection conn(server_.port());
+  ASSERT_TRUE(conn.Send("POST " + Path("/secrets") +
+                        " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        "Transfer-Encoding: chunked\r\n\r\n" +
+                        std::string(size) + "\r\n" + body + "\r\n0\r\nX-Auth-Token: " + token_ + "\r\n\r\n" +
+                        Request("GET", "/healthz")));
+  auto res = conn.ReadResponse(kGenerous);
+  ASSERT_TRUE(res) << conn.pending();
+  EXPECT_EQ(res->status, 400) << res->body;
+  EXPECT_NE(res->body.find("trailer"), std::string::npos) << res->body;
+  EXPECT_EQ(res->Header("connection"), "close");
+  std::string after;
+  EXPECT_TRUE(conn.WaitClosed(kGenerous, &after));
+  EXPECT_EQ(after.find("HTTP/1.1"), std::string::npos) << "the request after the trailer was answered: " << after;
+  EXPECT_EQ(client_->Request("GET", Path("/secrets/from-a-trailer")).status, 404);
+}
+
+// A fragment in the request target is refused: an AK/SK signature stops at '#', so parameters
+// after it would be used unsigned.
+TEST_F(HttpHardeningTest, AFragmentInTheTargetIsRefusedAndClosesTheConnection) {
+  for (const std::string& target :
+       std::vector<std::string>{"/healthz#x", Path("/secrets?#=&limit=1"), Path("/secrets#?limit=1")}) {
+    SCOPED_TRACE(target);
+    RawConnection conn(server_.port());
+    ASSERT_TRUE(conn.Send(Request("GET", target, "X-Auth-Token: " + token_ + "\r\n") + Request("GET", "/healthz")));
+    auto res = conn.ReadResponse(kGenerous);
+    ASSERT_TRUE(res) << conn.pending();
+    EXPECT_EQ(res->status, 400) << res->body;
+    EXPECT_NE(res->body.find("fragment"), std::string::npos) << res->body;
+    EXPECT_EQ(res->Header("connection"), "close");
+    std::string after;
+    EXPECT_TRUE(conn.WaitClosed(kGenerous, &after));
+    EXPECT_EQ(after.find("HTTP/1.1"), std::string::npos) << after;
+  }
+}
+
 TEST_F(HttpHardeningTest, OversizedHeaderIsAnsweredAndClosesTheConnection) {
   RawConnection conn(server_.port());
   ASSERT_TRUE(conn.Send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'h') + "\r\n\r\n" +
