@@ -5,6 +5,12 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <algorithm>
+#include <iterator>
+#include <memory>
+#include <unordered_set>
+#include <vector>
+
 #include "common/errors.h"
 #include "common/utf8.h"
 
@@ -42,7 +48,13 @@ class BoundedHandler {
       std::string where = Where(/*with_member=*/false);
       return Fail("a key " + (where.empty() ? std::string("of the body") : "in " + where) + " is not valid UTF-8");
     }
-    frames_.back().key.assign(s, n);
+    Frame& f = frames_.back();
+    f.key.assign(s, n);
+    if (f.SeenBefore(f.key)) {
+      std::string where = Where(/*with_member=*/false);
+      return Fail("duplicate key \"" + std::string(utf8::Truncate(f.key, 64)) + "\" " +
+                  (where.empty() ? std::string("in the body") : "in " + where));
+    }
     return doc_.Key(s, n, copy);
   }
   bool StartObject() { return Value() && Open(false) && doc_.StartObject(); }
@@ -59,6 +71,26 @@ class BoundedHandler {
     std::string key;   // objects: the member being read
     size_t next = 0;   // arrays: the index of the next element
     size_t index = 0;  // arrays: the index of the element being read
+    // Objects: the keys read so far. A key given twice is refused rather than one of its values
+    // silently kept: a proxy or validator in front that keeps the other one would check a
+    // different request than the one that runs. A few keys are searched in place (bodies have
+    // 2-10); past kFewKeys they move to a hash set, so a hostile object with 100,000 keys costs
+    // O(n), not O(n^2).
+    static constexpr size_t kFewKeys = 16;
+    std::vector<std::string> few;
+    std::unique_ptr<std::unordered_set<std::string>> many;
+
+    bool SeenBefore(const std::string& k) {
+      if (many) return !many->insert(k).second;
+      if (std::find(few.begin(), few.end(), k) != few.end()) return true;
+      few.push_back(k);
+      if (few.size() > kFewKeys) {
+        many = std::make_unique<std::unordered_set<std::string>>(std::make_move_iterator(few.begin()),
+                                                                 std::make_move_iterator(few.end()));
+        few.clear();
+      }
+      return false;
+    }
   };
 
   // A value starts: inside an array it takes the next index.
@@ -70,7 +102,7 @@ class BoundedHandler {
     if (frames_.size() >= static_cast<size_t>(kMaxDepth)) {
       return Fail("nested more deeply than " + std::to_string(kMaxDepth) + " levels");
     }
-    frames_.push_back(Frame{array, {}, 0, 0});
+    frames_.push_back(Frame{array, {}, 0, 0, {}, nullptr});
     return true;
   }
   bool Close() {

@@ -156,6 +156,21 @@ TEST_F(HostileInputTest, IllFormedUtf8InBodiesIsRefusedAndNothingStored) {
   ExpectStrictJson(events, "event list");
 }
 
+// A key given twice is refused, so no proxy in front that keeps the other value checks a
+// different request from the one that would run; nothing is stored.
+TEST_F(HostileInputTest, DuplicateKeysAreRefusedAndNothingStored) {
+  ExpectCsmsError(client_->Request("POST", Path("/secrets"), R"({"name":"dup1","name":"dup2","secret_string":"x"})"),
+                  400, "CSMS.0004", "duplicate key \"name\" in the body");
+  EXPECT_EQ(client_->Request("GET", Path("/secrets/dup1")).status, 404);
+  EXPECT_EQ(client_->Request("GET", Path("/secrets/dup2")).status, 404);
+  ExpectCsmsError(client_->Request("POST", Path("/csms/events"),
+                                   R"({"name":"e1","event_types":["SECRET_DELETED"],"state":"ENABLED",)"
+                                   R"("notification":{"target_type":"SMN","target_type":"WEBHOOK",)"
+                                   R"("target_id":"https://example.com/h","target_name":"w"}})"),
+                  400, "CSMS.0004", "duplicate key \"target_type\" in notification");
+  EXPECT_EQ(client_->Request("GET", Path("/csms/events/e1")).status, 404);
+}
+
 // Item 3: whatever bytes the path, query or headers held, the answer is well-formed UTF-8 JSON.
 TEST_F(HostileInputTest, EveryAnswerIsValidUtf8WhateverTheRequestHeld) {
   ASSERT_EQ(client_->Request("POST", Path("/secrets"), R"({"name":"s1","secret_string":"v"})").status, 200);

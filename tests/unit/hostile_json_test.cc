@@ -87,6 +87,32 @@ TEST(JsonParse, StillReportsSyntaxAndShape) {
   EXPECT_EQ(std::string(doc["s"].GetString()), "h\xc3\xa9\xf0\x9f\x98\x80");
 }
 
+// A key given twice in one object is refused and named, wherever the object is; the same key in
+// different objects is fine. Escapes count: "n\u0061me" is "name".
+TEST(JsonDuplicateKeys, AreRefusedAndNamed) {
+  Status s = Parse(R"({"name":"a","secret_string":"x","name":"b"})");
+  EXPECT_EQ(s.code(), "CSMS.0004");
+  EXPECT_NE(s.message().find("duplicate key \"name\" in the body"), std::string::npos) << s.message();
+  s = Parse(R"({"name":"a","n\u0061me":"b"})");
+  EXPECT_EQ(s.code(), "CSMS.0004") << s.message();
+  s = Parse(R"({"notification":{"target_type":"SMN","target_type":"WEBHOOK"}})");
+  EXPECT_NE(s.message().find("duplicate key \"target_type\" in notification"), std::string::npos) << s.message();
+  s = Parse(R"({"tags":[{"key":"a","value":"1"},{"key":"b","key":"c"}]})");
+  EXPECT_NE(s.message().find("in tags[1]"), std::string::npos) << s.message();
+  EXPECT_TRUE(Parse(R"({"a":{"k":1},"b":{"k":2},"c":[{"k":1},{"k":2}],"k":0})").ok());
+}
+
+// Past a few keys the check uses a hash set: an object of 100,000 distinct keys parses, and a
+// duplicate among them, early or late, is still found.
+TEST(JsonDuplicateKeys, ManyKeysAreCheckedInLinearTime) {
+  std::string body = "{";
+  for (int i = 0; i < 100000; ++i) body += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":1";
+  EXPECT_TRUE(Parse(body + "}").ok());
+  EXPECT_EQ(Parse(body + ",\"k99999\":2}").code(), "CSMS.0004");
+  EXPECT_EQ(Parse(body + ",\"k3\":2}").code(), "CSMS.0004");
+  EXPECT_EQ(Parse(R"({"a":1,"b":2,"c":3,"a":4})").code(), "CSMS.0004");
+}
+
 TEST(JsonUtf8, RefusesIllFormedStringsAndNamesTheField) {
   struct Case {
     std::string body;
