@@ -98,9 +98,14 @@ Status Api::Authenticate(const HttpRequest& req, const std::string& path_project
     if (!services_.signatures) return errors::InvalidSignature("AK/SK request signing is not enabled on this server");
     auth::SignedRequestView view{req.method, req.target, req.header, req.body};
     if (!services_.limiter) return services_.signatures->Authenticate(view, *authorization, path_project, out);
-    // Limited per access key (as named, known or not) and per address; a malformed header by address only.
+    // Limited per access key (as named, known or not) from this address, and per address; a
+    // malformed header by address only. Not per access key alone: the key is no secret (every
+    // request names it) and its secret key is out of reach of online guessing, so a lock on the key
+    // everywhere would only let whoever saw it shut its real clients out.
     std::string subject;
-    if (auto parsed = auth::ParseAuthorization(*authorization)) subject = "ak:" + parsed->access_key;
+    if (auto parsed = auth::ParseAuthorization(*authorization)) {
+      subject = "ak:" + parsed->access_key + "@" + std::string(req.remote_address);
+    }
     return LimitedAttempt(services_.limiter, subject, req.remote_address, retry_after_s,
                           [&] { return services_.signatures->Authenticate(view, *authorization, path_project, out); });
   }

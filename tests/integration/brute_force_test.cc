@@ -10,6 +10,7 @@
 
 #include "support/audit_lines.h"
 #include "support/dev_server.h"
+#include "support/raw_socket.h"
 #include "support/secrets_helpers.h"
 #include "support/signed_request.h"
 #include "support/wait.h"
@@ -91,6 +92,19 @@ TEST_F(SlowAddressRefillTest, ASuccessDoesNotResetTheAddressBucket) {
   ExpectCsmsError(Login("nobody10", "wrong"), 429, "CSMS.0315");
 }
 
+// A signed request sent over a raw connection from `source_ip`: its status, 0 when none came.
+int SignedFrom(const char* source_ip, uint16_t port, HttpClient& client, const AkSk& cred, const std::string& target) {
+  SignedParts p = MakeSigned(client, cred, "GET", target, "", kDevProject);
+  p.Sign(cred, NowSeconds());
+  std::string bytes = "GET " + target + " HTTP/1.1\r\n";
+  for (const auto& [name, value] : p.headers) bytes += name + ": " + value + "\r\n";
+  bytes += "authorization: " + p.authorization + "\r\n\r\n";
+  RawConnection conn(port, source_ip);
+  if (!conn.connected() || !conn.Send(bytes)) return 0;
+  auto res = conn.ReadResponse(std::chrono::seconds(20));
+  return res ? res->status : 0;
+}
+
 TEST_F(BruteForceTest, SignatureFailuresLockTheAccessKey) {
   AkSk wrong{kDevAk, "wrongSecretKey000000000000000000000000000", ""};
   AkSk right{kDevAk, kDevSk, ""};
@@ -104,6 +118,14 @@ TEST_F(BruteForceTest, SignatureFailuresLockTheAccessKey) {
   EXPECT_FALSE(r.Header("retry-after").empty());
   // Tokens of the same user are not access keys: still served.
   EXPECT_EQ(client_->Request("GET", Path("/secrets")).status, 200);
+  // Only from the address that failed: an access key is not a secret (every request names it), and
+  // its secret key cannot be guessed online, so locking the key everywhere would only let anyone
+  // who saw it shut its clients out. A client elsewhere is served, and its own failures lock it alone.
+  EXPECT_EQ(SignedFrom("127.0.0.2", server_.port(), *client_, right, Path("/secrets")), 200);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(SignedFrom("127.0.0.3", server_.port(), *client_, wrong, Path("/secrets")), 401);
+  EXPECT_EQ(SignedFrom("127.0.0.3", server_.port(), *client_, right, Path("/secrets")), 429);
+  EXPECT_EQ(SignedFrom("127.0.0.2", server_.port(), *client_, right, Path("/secrets")), 200);
   EXPECT_TRUE(
       WaitUntil([&] { return SignedRequest(*client_, right, "GET", Path("/secrets"), "", kDevProject).status == 200; },
                 seconds(60)));

@@ -28,9 +28,21 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
-RawConnection::RawConnection(uint16_t port) {
+RawConnection::RawConnection(uint16_t port) : RawConnection(port, nullptr) {}
+
+RawConnection::RawConnection(uint16_t port, const char* source_ip) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return;
+  if (source_ip != nullptr) {
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, source_ip, &source.sin_addr) != 1 ||
+        ::bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof(source)) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);

@@ -21,6 +21,8 @@ namespace csms::test {
 class RawConnection {
  public:
   explicit RawConnection(uint16_t port);
+  // From another loopback address (e.g. "127.0.0.2"): a second client as the server sees it.
+  RawConnection(uint16_t port, const char* source_ip);
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
