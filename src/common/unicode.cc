@@ -2,6 +2,8 @@
 
 #include <dlfcn.h>
 #include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/utf16.h>
 #include <unicode/utf8.h>
 #include <unicode/uvernum.h>
 
@@ -20,6 +22,8 @@ namespace {
 struct Icu {
   decltype(&u_charType) char_type = nullptr;
   decltype(&u_isUWhiteSpace) is_white_space = nullptr;
+  decltype(&unorm2_getNFCInstance) nfc_instance = nullptr;
+  decltype(&unorm2_isNormalized) is_normalized = nullptr;
 };
 
 #define CSMS_UNICODE_STR2(x) #x
@@ -35,8 +39,12 @@ const Icu& LoadIcu() {
       out.char_type = reinterpret_cast<decltype(out.char_type)>(::dlsym(lib, CSMS_UNICODE_STR(u_charType)));
       out.is_white_space =
           reinterpret_cast<decltype(out.is_white_space)>(::dlsym(lib, CSMS_UNICODE_STR(u_isUWhiteSpace)));
+      out.nfc_instance =
+          reinterpret_cast<decltype(out.nfc_instance)>(::dlsym(lib, CSMS_UNICODE_STR(unorm2_getNFCInstance)));
+      out.is_normalized =
+          reinterpret_cast<decltype(out.is_normalized)>(::dlsym(lib, CSMS_UNICODE_STR(unorm2_isNormalized)));
     }
-    if (!out.char_type || !out.is_white_space) {
+    if (!out.char_type || !out.is_white_space || !out.nfc_instance || !out.is_normalized) {
       // A broken installation (the package depends on the library): characters outside ASCII
       // then belong to no class, so a tag using them is refused rather than misjudged.
       log::Error(std::string("cannot load ") + library +
@@ -65,6 +73,31 @@ bool IsWhiteSpace(char32_t c) {
   if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
   const Icu& icu = LoadIcu();
   return icu.is_white_space && icu.is_white_space(static_cast<UChar32>(c)) != 0;
+}
+
+bool IsNfc(std::u32string_view s) {
+  bool ascii = true;
+  for (char32_t c : s) ascii = ascii && c < 0x80;
+  if (ascii) return true;  // ASCII is its own normal form
+  const Icu& icu = LoadIcu();
+  if (!icu.nfc_instance) return false;
+  std::u16string utf16;
+  utf16.reserve(s.size() * 2);
+  for (char32_t c : s) {
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return false;
+    if (c <= 0xFFFF) {
+      utf16.push_back(static_cast<char16_t>(c));
+    } else {
+      utf16.push_back(static_cast<char16_t>(U16_LEAD(c)));
+      utf16.push_back(static_cast<char16_t>(U16_TRAIL(c)));
+    }
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  const UNormalizer2* nfc = icu.nfc_instance(&status);
+  if (U_FAILURE(status) || nfc == nullptr) return false;
+  const UBool normalized =
+      icu.is_normalized(nfc, reinterpret_cast<const UChar*>(utf16.data()), static_cast<int32_t>(utf16.size()), &status);
+  return U_SUCCESS(status) && normalized != 0;
 }
 
 bool Decode(std::string_view s, std::u32string* out) {

@@ -10,6 +10,10 @@ bool IsAllowed(char32_t c, std::u32string_view extra) {
   return unicode::IsLetterSeparatorOrNumber(c) || extra.find(c) != std::u32string_view::npos;
 }
 
+// Two keys that look the same must be the same key (a filter would miss one): only one spelling
+// of each, NFC (Unicode Normalization Form C).
+constexpr const char* kNotNfc = "must be in Unicode Normalization Form C (NFC)";
+
 Status Invalid(std::string_view field, const std::string& why) {
   return errors::InvalidParameter("invalid " + std::string(field) + ": " + why);
 }
@@ -31,6 +35,7 @@ Status CheckKey(std::string_view field, std::string_view key) {
       return Invalid(field, "may hold only letters, digits, spaces and _ . : = + - @");
     }
   }
+  if (!unicode::IsNfc(cps)) return Invalid(field, kNotNfc);
   return Status::OK();
 }
 
@@ -43,6 +48,7 @@ Status CheckValue(std::string_view field, std::string_view value) {
       return Invalid(field, "may hold only letters, digits, spaces and _ . : / = + - @");
     }
   }
+  if (!unicode::IsNfc(cps)) return Invalid(field, kNotNfc);
   return Status::OK();
 }
 
