@@ -81,6 +81,7 @@ bool FramingAcceptable(const BeastRequest& req) {
   return transfer_encodings == 1 && !content_length && req.version() == 11 && beast::iequals(coding, "chunked");
 }
 
+// Fields of a request so far: its header's, and once a chunked body is read, its trailer's too.
 size_t FieldCount(const BeastRequest& req) { return static_cast<size_t>(std::distance(req.begin(), req.end())); }
 
 // One connection (plain TCP or TLS): reads and parses a request, hands it to the handler as an
@@ -93,6 +94,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   template <class... Args>
   Session(IoWorker* worker, Shared* shared, Args&&... args)
       : worker_(worker), shared_(shared), stream_(std::forward<Args>(args)...) {
+    // What may wait unparsed: a header (the parser refuses one over header_limit), or one read of a
+    // body, which the parser consumes as it goes. A line the parser cannot finish otherwise grows
+    // without bound (Beast bounds neither a chunk's extensions nor a trailer section); past this
+    // the read fails with buffer_overflow, answered 400 and closed like any framing error.
+    buffer_.max_size(shared_->options.header_limit + kReadAhead);
     self_it_ = worker_->sessions.insert(worker_->sessions.end(), this);
     shared_->connections.open.fetch_add(1);
     beast::error_code ec;
@@ -163,6 +169,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
  private:
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
   static constexpr size_t kFirstRead = 4096;
+  static constexpr size_t kReadAhead = 64 * 1024 + kFirstRead;  // Beast's body reads are 64 KiB at most
 
   enum class State { kReading, kIdle, kHandling, kWriting };
 
@@ -212,6 +219,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     // `!ec` first: a complete header, the usual case, then never makes an error_code of Beast's
     // category (under UBSan that costs a vptr check, whose probe needs a free descriptor).
     if (!ec || ec != bhttp::error::need_more) return OnHeader(ec);  // done, or a framing error
+    // Unreachable while the parser enforces header_limit (max_size leaves room for one more read),
+    // but prepare() past max_size would throw.
+    if (buffer_.size() + kFirstRead > buffer_.max_size()) return OnReadError(bhttp::error::header_limit);
     stream_.async_read_some(buffer_.prepare(kFirstRead),
                             [self = this->shared_from_this()](beast::error_code ec, size_t n) {
                               if (ec) return self->Close();  // end of stream or timeout in the middle of a header
@@ -308,6 +318,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (ec == bhttp::error::body_limit) {
       linger_ = true;
       return WriteRawError(bhttp::status::payload_too_large, errors::BodyTooLarge("request body is too large"));
+    }
+    if (ec == bhttp::error::buffer_overflow) {  // a line past max_size: see the constructor
+      linger_ = true;
+      return WriteRawError(bhttp::status::bad_request,
+                           errors::InvalidRequest("a chunk's extensions or the trailer section are too long"));
     }
     if (ec == bhttp::error::header_limit) {
       return WriteRawError(bhttp::status::request_header_fields_too_large,
@@ -425,7 +440,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::string request_id_;
   std::string remote_address_;             // the peer's IP address, read once at accept
   bool client_cert_verified_ = false;      // TLS: set once, after the handshake
-  bool linger_ = false;                    // a 413 was answered: discard what the client still sends
+  bool linger_ = false;                    // a 413 or an overflow was answered: discard what the client still sends
   std::string discard_;                    // scratch for Discard
   size_t header_scanned_ = 0;              // bytes of buffer_ HeaderHasObsFold has cleared
   size_t header_fields_ = 0;               // a chunked request's fields before its body (OnHeader)

@@ -128,6 +128,26 @@ TEST_F(HttpHardeningTest, TrailerFieldsAreRefusedAndCloseTheConnection) {
   EXPECT_EQ(client_->Request("GET", Path("/secrets/from-a-trailer")).status, 404);
 }
 
+// A chunk's extensions or a trailer section that never ends are not buffered without bound: past
+// what a header and one body read may hold, the request is answered 400 and the connection closed.
+TEST_F(HttpHardeningTest, EndlessChunkExtensionsOrTrailersAreCutOff) {
+  const std::string endless(300 * 1024, 'a');
+  for (const std::string& tail : {"1;x=" + endless, "1\r\nz\r\n0\r\nX-Trailer: " + endless}) {
+    SCOPED_TRACE(tail.substr(0, 20));
+    RawConnection conn(server_.port());
+    ASSERT_TRUE(
+        conn.Send("POST /v3/auth/tokens HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  "Transfer-Encoding: chunked\r\n\r\n"));
+    (void)conn.Send(tail);  // the server may stop reading before the end
+    auto res = conn.ReadResponse(kGenerous);
+    ASSERT_TRUE(res) << "no answer: the server kept buffering";
+    EXPECT_EQ(res->status, 400) << res->body;
+    EXPECT_NE(res->body.find("too long"), std::string::npos) << res->body;
+    EXPECT_EQ(res->Header("connection"), "close");
+  }
+  EXPECT_TRUE(server_.Running());
+}
+
 // A fragment in the request target is refused: an AK/SK signature stops at '#', so parameters
 // after it would be used unsigned.
 TEST_F(HttpHardeningTest, AFragmentInTheTargetIsRefusedAndClosesTheConnection) {
