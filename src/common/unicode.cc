@@ -24,6 +24,7 @@ struct Icu {
   decltype(&u_isUWhiteSpace) is_white_space = nullptr;
   decltype(&unorm2_getNFCInstance) nfc_instance = nullptr;
   decltype(&unorm2_isNormalized) is_normalized = nullptr;
+  decltype(&unorm2_normalize) normalize = nullptr;
 };
 
 #define CSMS_UNICODE_STR2(x) #x
@@ -43,8 +44,9 @@ const Icu& LoadIcu() {
           reinterpret_cast<decltype(out.nfc_instance)>(::dlsym(lib, CSMS_UNICODE_STR(unorm2_getNFCInstance)));
       out.is_normalized =
           reinterpret_cast<decltype(out.is_normalized)>(::dlsym(lib, CSMS_UNICODE_STR(unorm2_isNormalized)));
+      out.normalize = reinterpret_cast<decltype(out.normalize)>(::dlsym(lib, CSMS_UNICODE_STR(unorm2_normalize)));
     }
-    if (!out.char_type || !out.is_white_space || !out.nfc_instance || !out.is_normalized) {
+    if (!out.char_type || !out.is_white_space || !out.nfc_instance || !out.is_normalized || !out.normalize) {
       // A broken installation (the package depends on the library): characters outside ASCII
       // then belong to no class, so a tag using them is refused rather than misjudged.
       log::Error(std::string("cannot load ") + library +
@@ -75,29 +77,75 @@ bool IsWhiteSpace(char32_t c) {
   return icu.is_white_space && icu.is_white_space(static_cast<UChar32>(c)) != 0;
 }
 
-bool IsNfc(std::u32string_view s) {
-  bool ascii = true;
-  for (char32_t c : s) ascii = ascii && c < 0x80;
-  if (ascii) return true;  // ASCII is its own normal form
-  const Icu& icu = LoadIcu();
-  if (!icu.nfc_instance) return false;
-  std::u16string utf16;
-  utf16.reserve(s.size() * 2);
+namespace {
+
+// UTF-16 for ICU's normalizer; false for a code point that is not a scalar value.
+bool ToUtf16(std::u32string_view s, std::u16string* out) {
+  out->clear();
+  out->reserve(s.size() * 2);
   for (char32_t c : s) {
     if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return false;
     if (c <= 0xFFFF) {
-      utf16.push_back(static_cast<char16_t>(c));
+      out->push_back(static_cast<char16_t>(c));
     } else {
-      utf16.push_back(static_cast<char16_t>(U16_LEAD(c)));
-      utf16.push_back(static_cast<char16_t>(U16_TRAIL(c)));
+      out->push_back(static_cast<char16_t>(U16_LEAD(c)));
+      out->push_back(static_cast<char16_t>(U16_TRAIL(c)));
     }
   }
+  return true;
+}
+
+bool IsAscii(std::u32string_view s) {
+  for (char32_t c : s) {
+    if (c >= 0x80) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool IsNfc(std::u32string_view s) {
+  if (IsAscii(s)) return true;  // ASCII is its own normal form
+  const Icu& icu = LoadIcu();
+  std::u16string utf16;
+  if (!icu.nfc_instance || !ToUtf16(s, &utf16)) return false;
   UErrorCode status = U_ZERO_ERROR;
   const UNormalizer2* nfc = icu.nfc_instance(&status);
   if (U_FAILURE(status) || nfc == nullptr) return false;
   const UBool normalized =
       icu.is_normalized(nfc, reinterpret_cast<const UChar*>(utf16.data()), static_cast<int32_t>(utf16.size()), &status);
   return U_SUCCESS(status) && normalized != 0;
+}
+
+bool ToNfc(std::u32string_view s, std::u32string* out) {
+  out->clear();
+  if (IsAscii(s)) {
+    out->assign(s);
+    return true;
+  }
+  const Icu& icu = LoadIcu();
+  std::u16string in;
+  if (!icu.nfc_instance || !ToUtf16(s, &in)) return false;
+  UErrorCode status = U_ZERO_ERROR;
+  const UNormalizer2* nfc = icu.nfc_instance(&status);
+  if (U_FAILURE(status) || nfc == nullptr) return false;
+  // NFC may lengthen text (up to 3x in UTF-16); one retry with the length ICU asked for.
+  std::u16string result(in.size() * 3 + 4, u'\0');
+  int32_t n = icu.normalize(nfc, reinterpret_cast<const UChar*>(in.data()), static_cast<int32_t>(in.size()),
+                            reinterpret_cast<UChar*>(result.data()), static_cast<int32_t>(result.size()), &status);
+  if (status == U_BUFFER_OVERFLOW_ERROR) {
+    status = U_ZERO_ERROR;
+    result.assign(static_cast<size_t>(n), u'\0');
+    n = icu.normalize(nfc, reinterpret_cast<const UChar*>(in.data()), static_cast<int32_t>(in.size()),
+                      reinterpret_cast<UChar*>(result.data()), static_cast<int32_t>(result.size()), &status);
+  }
+  if (U_FAILURE(status) || n < 0) return false;
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U16_NEXT(result.data(), i, n, c);
+    out->push_back(static_cast<char32_t>(c));
+  }
+  return true;
 }
 
 bool Decode(std::string_view s, std::u32string* out) {

@@ -18,6 +18,8 @@ bool IsWhiteSpace(char32_t c);
 // looks the same is the same code points: U+212B ANGSTROM SIGN is not, U+00C5 is. False also
 // when ICU cannot be loaded and `s` is not ASCII.
 bool IsNfc(std::u32string_view s);
+// `s` in Normalization Form C; false when ICU cannot be loaded and `s` is not ASCII.
+bool ToNfc(std::u32string_view s, std::u32string* out);
 
 // The code points of well-formed UTF-8 `s`; false (and *out unspecified) when it is not.
 bool Decode(std::string_view s, std::u32string* out);

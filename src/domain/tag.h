@@ -45,6 +45,11 @@ inline constexpr std::string_view kSystemPrefix = "_sys_";
 // `field` names the key in messages, e.g. "tags[2].key".
 Status CheckKey(std::string_view field, std::string_view key);
 Status CheckValue(std::string_view field, std::string_view value);
+// For a tag being written, beside the checks above: a text with an NFC spelling within the rules
+// must use it (CheckSpelling in tag.cc). Not for keys named to delete or filter: a tag stored
+// before the rule stays reachable.
+Status CheckNewKey(std::string_view field, std::string_view key);
+Status CheckNewValue(std::string_view field, std::string_view value);
 
 }  // namespace tags
 }  // namespace csms

@@ -16,8 +16,13 @@ Status CheckTags(const std::vector<Tag>& tags, bool with_values) {
   std::set<std::string> keys;
   for (size_t i = 0; i < tags.size(); ++i) {
     std::string field = "tags[" + std::to_string(i) + "]";
-    CSMS_RETURN_IF_ERROR(tags::CheckKey(field + ".key", tags[i].key));
-    if (with_values) CSMS_RETURN_IF_ERROR(tags::CheckValue(field + ".value", tags[i].value));
+    // with_values: the tags are being written (a batch create), not named to delete.
+    if (with_values) {
+      CSMS_RETURN_IF_ERROR(tags::CheckNewKey(field + ".key", tags[i].key));
+      CSMS_RETURN_IF_ERROR(tags::CheckNewValue(field + ".value", tags[i].value));
+    } else {
+      CSMS_RETURN_IF_ERROR(tags::CheckKey(field + ".key", tags[i].key));
+    }
     if (!keys.insert(tags[i].key).second) {
       return errors::InvalidParameter("invalid " + field + ".key: the key " + tags[i].key + " is given twice");
     }
@@ -50,8 +55,8 @@ Status LoadSecretById(Transaction& tx, const std::string& project_id, const std:
 }
 
 Status TagService::Create(const std::string& project_id, const std::string& secret_id, const Tag& tag) {
-  CSMS_RETURN_IF_ERROR(tags::CheckKey("tag.key", tag.key));
-  CSMS_RETURN_IF_ERROR(tags::CheckValue("tag.value", tag.value));
+  CSMS_RETURN_IF_ERROR(tags::CheckNewKey("tag.key", tag.key));
+  CSMS_RETURN_IF_ERROR(tags::CheckNewValue("tag.value", tag.value));
   return store_->Write([&](Transaction& tx) -> Status {
     Secret secret;
     CSMS_RETURN_IF_ERROR(LoadSecretById(tx, project_id, secret_id, &secret));
