@@ -7,8 +7,8 @@
 //   BM_PgSustainedDeliveries/<replicas>  20,000 PENDING notifications in the outbox; time from the
 //                                        dispatchers' start until every one is delivered and its
 //                                        outcome committed: deliveries_per_s.
-//   BM_PgTriggerToDelivery/<replicas>    1,000 triggers/s for 5 s, after 1 s at that rate that is
-//                                        not measured, spread round-robin over the
+//   BM_PgTriggerToDelivery/<replicas>    1,000 triggers/s for 5 s, after an unmeasured warm-up of
+//                                        1 s at that rate, delivered in full, spread round-robin over the
 //                                        replicas: each trigger is one committed transaction
 //                                        inserting the notification, then the wake-up of the
 //                                        committing replica's dispatcher (what a request does);

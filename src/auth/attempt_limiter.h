@@ -1,9 +1,10 @@
 // AttemptLimiter: the brute-force limits on credentials (docs/auth.md). Two token buckets guard
 // every password check and every AK/SK signature verification: one per subject (a user as named
-// in a login, a user id for a password change, an access key) and one per source address. Each
-// attempt takes a token from both before the check runs, so a flood is refused before the costly
-// password hash and concurrent guesses cannot overdraw a bucket; an attempt that succeeds (or
-// fails for a reason other than bad credentials) gives its tokens back, so only failures count.
+// in a login, a user id for a password change, an access key from one address) and one per source
+// address. Each attempt takes a token from both before the check runs, so a flood is refused
+// before the costly password hash and concurrent guesses cannot overdraw a bucket; an attempt that
+// succeeds (or fails for a reason other than bad credentials) gives its tokens back, so only
+// failures count.
 // A success gives back only its own tokens: it never resets a bucket another client drained.
 //
 // Counters are per process: each replica on a shared PostgreSQL keeps its own (shared counters are
@@ -28,7 +29,7 @@ struct BucketLimit {
 };
 
 struct AttemptLimits {
-  BucketLimit subject{5, 10};    // per user / access key: 10 in a row, then one every 12 s
+  BucketLimit subject{5, 10};    // per user / access key and address: 10 in a row, then one every 12 s
   BucketLimit address{30, 50};   // per source address: 50 in a row, then one every 2 s
   size_t max_entries = 100'000;  // per table
 };

@@ -100,6 +100,7 @@ int SignedFrom(const char* source_ip, uint16_t port, HttpClient& client, const A
   for (const auto& [name, value] : p.headers) bytes += name + ": " + value + "\r\n";
   bytes += "authorization: " + p.authorization + "\r\n\r\n";
   RawConnection conn(port, source_ip);
+  EXPECT_TRUE(conn.connected()) << "cannot connect from " << source_ip << " (all of 127/8 is loopback on Linux)";
   if (!conn.connected() || !conn.Send(bytes)) return 0;
   auto res = conn.ReadResponse(std::chrono::seconds(20));
   return res ? res->status : 0;

@@ -1,7 +1,7 @@
 // A PostgreSQL connection of csmsd notices a server or network path that died without a word
 // within bounds (store/postgres/connection.cc): every TCP connection the store opens carries
-// keepalives (30 s idle, 3 probes 10 s apart) and a 30 s TCP user timeout, which the database URL's
-// own parameters override. Checked on the sockets themselves: the store runs in this process.
+// keepalives (from 30 s idle, 10 s apart) and a 30 s TCP user timeout, which the database URL's own
+// parameters override. Checked on the sockets themselves: the store runs in this process.
 // PostgreSQL only: the pg. variant of the suite runs these (CSMS_TEST_ENGINE=postgresql).
 #include <dirent.h>
 #include <gtest/gtest.h>

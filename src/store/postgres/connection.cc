@@ -38,10 +38,12 @@ Status Connection::Open(const std::string& url, const std::string& password, std
   // do not. The defaults bound how long a connection whose server or network path died without a
   // word (a failover, a cut link) goes unnoticed: libpq's system defaults leave that to the
   // kernel, up to 2 hours for the outbox listener's idle connection and ~15 minutes for a write
-  // waiting on its COMMIT. With these an idle connection is given up after 30 s + 3 x 10 s of
-  // unanswered keepalives, a busy one after its sent data stayed unacknowledged for 30 s (a slow
-  // query is acknowledged by the server's kernel, so it is not cut). TCP only: a Unix socket has
-  // no such failure.
+  // waiting on its COMMIT. With these a busy connection is given up once data it sent stayed
+  // unacknowledged for 30 s (a slow query is acknowledged by the server's kernel, so it is not
+  // cut), an idle one about 40 s after the server last answered: keepalives start after 30 s idle,
+  // and on Linux the user timeout, not keepalives_count, then ends it at the first unanswered
+  // probe (tcp(7)). Only URL parameters override these: PG* environment variables and service
+  // files fill only what is still unset. TCP only: a Unix socket has no such failure.
   const char* keys[] = {"connect_timeout",  "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
                         "tcp_user_timeout", "dbname",     "password",        "client_encoding",     nullptr};
   const char* values[] = {
