@@ -23,7 +23,6 @@ struct Icu {
   decltype(&u_charType) char_type = nullptr;
   decltype(&u_isUWhiteSpace) is_white_space = nullptr;
   decltype(&unorm2_getNFCInstance) nfc_instance = nullptr;
-  decltype(&unorm2_isNormalized) is_normalized = nullptr;
   decltype(&unorm2_normalize) normalize = nullptr;
 };
 
@@ -42,11 +41,9 @@ const Icu& LoadIcu() {
           reinterpret_cast<decltype(out.is_white_space)>(::dlsym(lib, CSMS_UNICODE_STR(u_isUWhiteSpace)));
       out.nfc_instance =
           reinterpret_cast<decltype(out.nfc_instance)>(::dlsym(lib, CSMS_UNICODE_STR(unorm2_getNFCInstance)));
-      out.is_normalized =
-          reinterpret_cast<decltype(out.is_normalized)>(::dlsym(lib, CSMS_UNICODE_STR(unorm2_isNormalized)));
       out.normalize = reinterpret_cast<decltype(out.normalize)>(::dlsym(lib, CSMS_UNICODE_STR(unorm2_normalize)));
     }
-    if (!out.char_type || !out.is_white_space || !out.nfc_instance || !out.is_normalized || !out.normalize) {
+    if (!out.char_type || !out.is_white_space || !out.nfc_instance || !out.normalize) {
       // A broken installation (the package depends on the library): characters outside ASCII
       // then belong to no class, so a tag using them is refused rather than misjudged.
       log::Error(std::string("cannot load ") + library +
@@ -104,19 +101,6 @@ bool IsAscii(std::u32string_view s) {
 
 }  // namespace
 
-bool IsNfc(std::u32string_view s) {
-  if (IsAscii(s)) return true;  // ASCII is its own normal form
-  const Icu& icu = LoadIcu();
-  std::u16string utf16;
-  if (!icu.nfc_instance || !ToUtf16(s, &utf16)) return false;
-  UErrorCode status = U_ZERO_ERROR;
-  const UNormalizer2* nfc = icu.nfc_instance(&status);
-  if (U_FAILURE(status) || nfc == nullptr) return false;
-  const UBool normalized =
-      icu.is_normalized(nfc, reinterpret_cast<const UChar*>(utf16.data()), static_cast<int32_t>(utf16.size()), &status);
-  return U_SUCCESS(status) && normalized != 0;
-}
-
 bool ToNfc(std::u32string_view s, std::u32string* out) {
   out->clear();
   if (IsAscii(s)) {
@@ -129,16 +113,11 @@ bool ToNfc(std::u32string_view s, std::u32string* out) {
   UErrorCode status = U_ZERO_ERROR;
   const UNormalizer2* nfc = icu.nfc_instance(&status);
   if (U_FAILURE(status) || nfc == nullptr) return false;
-  // NFC may lengthen text (up to 3x in UTF-16); one retry with the length ICU asked for.
+  // NFC at most triples a text's length (a bound the Unicode standard keeps stable).
   std::u16string result(in.size() * 3 + 4, u'\0');
-  int32_t n = icu.normalize(nfc, reinterpret_cast<const UChar*>(in.data()), static_cast<int32_t>(in.size()),
-                            reinterpret_cast<UChar*>(result.data()), static_cast<int32_t>(result.size()), &status);
-  if (status == U_BUFFER_OVERFLOW_ERROR) {
-    status = U_ZERO_ERROR;
-    result.assign(static_cast<size_t>(n), u'\0');
-    n = icu.normalize(nfc, reinterpret_cast<const UChar*>(in.data()), static_cast<int32_t>(in.size()),
-                      reinterpret_cast<UChar*>(result.data()), static_cast<int32_t>(result.size()), &status);
-  }
+  const int32_t n =
+      icu.normalize(nfc, reinterpret_cast<const UChar*>(in.data()), static_cast<int32_t>(in.size()),
+                    reinterpret_cast<UChar*>(result.data()), static_cast<int32_t>(result.size()), &status);
   if (U_FAILURE(status) || n < 0) return false;
   for (int32_t i = 0; i < n;) {
     UChar32 c;

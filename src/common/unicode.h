@@ -14,11 +14,8 @@ bool IsLetterSeparatorOrNumber(char32_t c);
 // The Unicode White_Space property (spaces, tabs, line breaks, NBSP, U+3000, ...).
 bool IsWhiteSpace(char32_t c);
 
-// True when `s` is in Unicode Normalization Form C (what NFC would leave as it is), so text that
-// looks the same is the same code points: U+212B ANGSTROM SIGN is not, U+00C5 is. False also
-// when ICU cannot be loaded and `s` is not ASCII.
-bool IsNfc(std::u32string_view s);
-// `s` in Normalization Form C; false when ICU cannot be loaded and `s` is not ASCII.
+// `s` in Unicode Normalization Form C (NFC): text that looks the same is then the same code points
+// (U+212B ANGSTROM SIGN becomes U+00C5). False when ICU cannot be loaded and `s` is not ASCII.
 bool ToNfc(std::u32string_view s, std::u32string* out);
 
 // The code points of well-formed UTF-8 `s`; false (and *out unspecified) when it is not.

@@ -23,7 +23,7 @@ constexpr std::u32string_view kValueExtras = U"_.:/=+-@";
 // (U+0958, excluded from composition), keeps its one writable spelling.
 Status CheckSpelling(std::string_view field, std::string_view text, std::u32string_view extras) {
   std::u32string cps, nfc;
-  if (!unicode::Decode(text, &cps) || unicode::IsNfc(cps) || !unicode::ToNfc(cps, &nfc)) return Status::OK();
+  if (!unicode::Decode(text, &cps) || !unicode::ToNfc(cps, &nfc) || nfc == cps) return Status::OK();
   for (char32_t c : nfc) {
     if (!IsAllowed(c, extras)) return Status::OK();
   }
