@@ -89,10 +89,15 @@ class PostgresPipelineTest : public ::testing::Test {
     if (lock_) PQfinish(lock_);
     lock_ = nullptr;
   }
-  // True once a backend waits for the advisory lock (the held-up commit has reached it).
+  // True once a backend waits for the advisory lock (the held-up commit has reached it). pg_locks
+  // shows the whole server, where other tests run at once (the same key in other databases, a
+  // replica waiting for the migration lock): only this database's waiter for this key counts.
   bool CommitWaiting() {
     std::string n;
-    db_.Exec("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted", &n);
+    db_.Exec("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = " +
+                 std::to_string(kLockKey) +
+                 " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+             &n);
     return n == "1";
   }
 
