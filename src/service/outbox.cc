@@ -16,7 +16,7 @@ Status EmitTrigger(Transaction& tx, Secret* secret, EventType type, int64_t now,
   if (event.state != EventState::kEnabled || !event.Subscribes(type)) return Status::OK();
 
   NotificationRecord r;
-  r.record_id = crypto::NewUuid();
+  r.record_id = crypto::NewTimeOrderedUuid();
   r.project_id = secret->project_id;
   r.event_name = event.name;
   r.trigger_event_type = type;

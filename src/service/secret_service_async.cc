@@ -18,7 +18,7 @@ Secret SecretService::NewSecret(const std::string& project_id, const CreateSecre
                                 const crypto::MasterKey& key, int64_t now) const {
   Secret secret;
   secret.project_id = project_id;
-  secret.id = crypto::NewUuid();
+  secret.id = crypto::NewTimeOrderedUuid();
   secret.name = cmd.name;
   secret.kms_key_id = key.id;
   secret.description = cmd.description;

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <set>
 #include <string>
 #include <thread>
@@ -90,6 +94,56 @@ TEST(CryptoRandom, UuidV4Format) {
     seen.insert(u);
   }
   EXPECT_EQ(seen.size(), 100u);
+}
+
+// RandomBytes buffers DRBG output per thread: a forked child must not hand out what its parent
+// will (the buffer is copied into the child with the rest of the memory).
+TEST(CryptoRandom, AForkedChildDoesNotRepeatItsParentsBytes) {
+  RandomBytes(16);  // the buffer now holds unserved bytes
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::string child = RandomBytes(16);
+    ssize_t written = write(fds[1], child.data(), child.size());
+    _exit(written == 16 ? 0 : 1);
+  }
+  close(fds[1]);
+  std::string parent = RandomBytes(16);
+  std::string child(16, '\0');
+  ssize_t got = read(fds[0], child.data(), child.size());
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_EQ(got, 16);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_NE(parent, child);
+}
+
+TEST(CryptoRandom, TimeOrderedUuidCarriesTheMillisecondsAndSortsByThem) {
+  // RFC 9562's example time, 2022-02-22 19:22:22 UTC: the first 48 bits are 0x017f22e279b0.
+  std::string u = NewTimeOrderedUuid(1645557742000);
+  ASSERT_EQ(u.size(), 36u);
+  EXPECT_EQ(u.substr(0, 13), "017f22e2-79b0") << u;
+  EXPECT_EQ(u[14], '7') << u;
+  EXPECT_NE(std::string("89ab").find(u[19]), std::string::npos) << u;
+  EXPECT_NE(NewTimeOrderedUuid(1645557742000), u);  // 74 random bits within the millisecond
+  // Later milliseconds sort after earlier ones, as text too (what the indexes compare).
+  std::string prev;
+  for (int64_t ms :
+       {int64_t{0}, int64_t{1}, int64_t{255}, int64_t{256}, int64_t{1645557742000}, int64_t{281474976710655}}) {
+    std::string next = NewTimeOrderedUuid(ms);
+    EXPECT_LT(prev, next) << ms;
+    prev = next;
+  }
+  // The clock's own: within a few seconds of now.
+  auto now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  std::string hex = NewTimeOrderedUuid().substr(0, 13);
+  hex.erase(8, 1);
+  EXPECT_LT(std::llabs(static_cast<long long>(std::stoll(hex, nullptr, 16) - now_ms)), 60'000LL);
 }
 
 TEST(CryptoConstantTime, Equals) {
