@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <string>
 
 #include "support/postgres.h"
 
@@ -26,12 +27,15 @@ TEST(PostgresHarness, PasswordAuthenticationIsEnforced) {
   const PostgresTestServer& s = db.server();
   EXPECT_EQ(TryPostgresLogin(s.host, s.port, s.user, s.password, db.name()), "");
   EXPECT_NE(TryPostgresLogin(s.host, s.port, s.user, s.password + "x", db.name()), "");
-  ASSERT_EQ(db.Exec("CREATE ROLE app LOGIN PASSWORD 'first-pass'"), "");
-  EXPECT_EQ(TryPostgresLogin(s.host, s.port, "app", "first-pass", db.name()), "");
-  ASSERT_EQ(db.Exec("ALTER ROLE app PASSWORD 'second-pass'"), "");
-  EXPECT_NE(TryPostgresLogin(s.host, s.port, "app", "first-pass", db.name()), "");
-  EXPECT_EQ(TryPostgresLogin(s.host, s.port, "app", "second-pass", db.name()), "");
-  ASSERT_EQ(db.Exec("DROP ROLE app"), "");  // roles are server-wide: leave none behind
+  // Roles are server-wide and this test also runs as its pg. variant, maybe at the same time:
+  // the role is named after this test's own database.
+  const std::string role = "app_" + db.name();
+  ASSERT_EQ(db.Exec("CREATE ROLE " + role + " LOGIN PASSWORD 'first-pass'"), "");
+  EXPECT_EQ(TryPostgresLogin(s.host, s.port, role, "first-pass", db.name()), "");
+  ASSERT_EQ(db.Exec("ALTER ROLE " + role + " PASSWORD 'second-pass'"), "");
+  EXPECT_NE(TryPostgresLogin(s.host, s.port, role, "first-pass", db.name()), "");
+  EXPECT_EQ(TryPostgresLogin(s.host, s.port, role, "second-pass", db.name()), "");
+  ASSERT_EQ(db.Exec("DROP ROLE " + role), "");  // leave none behind
 }
 
 TEST(PostgresHarness, DatabaseIsDroppedWithTheObject) {
