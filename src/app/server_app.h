@@ -29,7 +29,7 @@ struct AppConfig {
   bool sqlite_synchronous_full = true;
   int write_queue = 512;     // writes waiting for the store's writer; more get 503 + Retry-After
   int write_group_max = 64;  // writes committed together in one group (1: every write commits alone)
-  int writer_nice = 10;      // the SQLite writer's and checkpointer's nice increment (decisions 128, 131)
+  int writer_nice = 5;       // the SQLite writer's and checkpointer's nice increment (decisions 128, 131)
 
   // Secrets.
   int secret_quota = 200;
