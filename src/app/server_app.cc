@@ -1,16 +1,11 @@
 #include "app/server_app.h"
 
 #include "app/audit_setup.h"
-#include "app/backup_admin.h"
 #include "app/crypto_warmup.h"
-#include "app/data_dir.h"
 #include "app/data_dir_lock.h"
-#include "app/database_config.h"
-#include "app/db_instance_admin.h"
-#include "app/group_admin.h"
 #include "app/master_keys.h"
-#include "app/migrate_admin.h"
 #include "app/observability.h"
+#include "app/storage_setup.h"
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -38,7 +33,6 @@
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/startup_timeline.h"
-#include "common/time_format.h"
 #include "crypto/key_store.h"
 #include "http/api.h"
 #include "http/body_limits.h"
@@ -76,138 +70,6 @@
 namespace csms {
 namespace {
 
-// Threads outside the API that use the store: the dispatcher, the scheduler tick, the rotation worker,
-// the master-key worker.
-constexpr int kBackgroundStoreThreads = 4;
-
-// Connections the store may open (on demand): one per thread that may use it at the same time,
-// so no request thread waits for a connection.
-
-// Prepares --data-dir and takes its shared lock (app/data_dir_lock.h).
-Status LockDataDir(const std::string& dir, DataDirLock* lock) {
-  CSMS_RETURN_IF_ERROR(PrepareDataDir(dir));
-  return lock->Acquire(dir, DataDirLock::Mode::kShared);
-}
-
-Status OpenStore(const AppConfig& config, std::unique_ptr<Store>* out) {
-  if (!config.database.empty()) {
-    // The data dir still holds the default master key file and the first-start credentials.
-    if (!config.dev) CSMS_RETURN_IF_ERROR(PrepareDataDir(config.data_dir));
-    return OpenDatabase(config, SqliteConnectionsFor(config), out);
-  }
-  SqliteOptions options;
-  options.synchronous_full = config.sqlite_synchronous_full;
-  options.max_connections = SqliteConnectionsFor(config);
-  options.write_queue = config.write_queue;
-  options.max_group_jobs = config.write_group_max;
-  options.writer_nice = config.writer_nice;
-  if (config.dev) {
-    options.path = ":memory:";  // a private temporary file, removed when the store closes
-  } else {
-    CSMS_RETURN_IF_ERROR(PrepareDataDir(config.data_dir));  // 0700, never chmods; umask 077 for the files
-    options.path = config.data_dir + "/csms.db";
-  }
-  return OpenSqliteStore(options, out);
-}
-
-}  // namespace
-
-// One connection per thread that may use the store at once: the request pools' threads (the I/O
-// threads answer only from memory), the background threads, and the group-commit writer's own.
-int SqliteConnectionsFor(const AppConfig& config) { return config.api.StoreThreads() + kBackgroundStoreThreads + 1; }
-
-namespace {
-
-// Writes the generated admin credentials where only the owner can read them.
-bool WriteCredentialsFile(const std::string& path, const BootstrapResult& r) {
-  std::ofstream out(path, std::ios::trunc);
-  if (!out) return false;
-  ::chmod(path.c_str(), 0600);
-  out << "domain_name=" << r.domain.name << "\ndomain_id=" << r.domain.id << "\nproject_name=" << r.project.name
-      << "\nproject_id=" << r.project.id << "\nuser_name=" << r.user.name << "\npassword=" << r.password << "\n";
-  return static_cast<bool>(out);
-}
-
-// `derived`: the admin password derived ahead (a first start), or nothing to derive it here.
-Status Bootstrap(const AppConfig& config, IdentityService& identity,
-                 std::future<IdentityService::InitialPassword>* derived = nullptr) {
-  if (config.dev) {
-    CSMS_RETURN_IF_ERROR(identity.EnsureFixture(Domain{kDevDomainId, kDevDomainName},
-                                                Project{kDevProjectId, kDevProjectName, kDevDomainId}, kDevUserName,
-                                                kDevPassword, kDevPasswordHash));
-    return identity.EnsureDevUser(kDevDomainId, kDevReaderName, kDevReaderPassword, "readonly");
-  }
-  BootstrapResult r;
-  auto initial = [derived] {
-    return derived && derived->valid() ? derived->get() : IdentityService::MakeInitialPassword();
-  };
-  CSMS_RETURN_IF_ERROR(identity.BootstrapIfEmpty("csms", "default", &r, initial));
-  if (r.created) {
-    std::string path = config.data_dir + "/initial-credentials";
-    bool saved = WriteCredentialsFile(path, r);
-    // The password is not stored anywhere in clear but in that 0600 file, which the operator
-    // should delete after reading. It is printed only to a terminal (or when the file could not be
-    // written): under systemd or a container runtime stdout is a log that others may read and
-    // that keeps it for weeks.
-    const bool show = !saved || ::isatty(STDOUT_FILENO) == 1;
-    std::cout << "csmsd: first start, created domain '" << r.domain.name << "', project '" << r.project.name << "' (id "
-              << r.project.id << ") and user '" << r.user.name << "'"
-              << (show ? " with password " + r.password : std::string()) << "\ncsmsd: "
-              << (saved ? "the password is in " + path + " (mode 0600); delete it once read"
-                        : "could not write " + path)
-              << std::endl;
-  }
-  return Status::OK();
-}
-
-// `csmsd admin` subcommands for access keys. Secrets are printed once, on stdout only.
-Status RunAccessKeyAdmin(AccessKeyService& keys, const AdminCommand& cmd) {
-  switch (cmd.kind) {
-    case AdminCommand::kCreateAccessKey: {
-      CreatedAccessKey k;
-      CSMS_RETURN_IF_ERROR(keys.Create(cmd.domain, cmd.name, cmd.description, &k));
-      std::cout << "access_key=" << k.key.access_key << "\nsecret_key=" << k.secret_key << "\nuser=" << k.user_name
-                << "\n";
-      std::cerr << "csmsd: the secret key is shown only this once; it cannot be recovered\n";
-      return Status::OK();
-    }
-    case AdminCommand::kCreateTemporaryCredentials: {
-      CreatedAccessKey k;
-      CSMS_RETURN_IF_ERROR(keys.CreateTemporary(cmd.domain, cmd.name, cmd.duration_seconds, &k));
-      std::cout << "access_key=" << k.key.access_key << "\nsecret_key=" << k.secret_key
-                << "\nsecurity_token=" << k.security_token << "\nexpires_at=" << FormatIso8601Millis(*k.key.expires_at)
-                << "\nuser=" << k.user_name << "\n";
-      std::cerr << "csmsd: send the security token as X-Security-Token; these credentials are shown only this once\n";
-      return Status::OK();
-    }
-    case AdminCommand::kListAccessKeys: {
-      std::vector<AccessKeyListing> listing;
-      std::optional<std::string> user;
-      if (!cmd.name.empty()) user = cmd.name;
-      CSMS_RETURN_IF_ERROR(keys.List(cmd.domain, user, &listing));
-      for (const auto& [k, user_name] : listing) {
-        std::cout << k.access_key << " user=" << user_name << " type=" << (k.temporary() ? "temporary" : "permanent")
-                  << " status=" << AccessKeyStatusName(k.status) << " created=" << FormatIso8601Seconds(k.create_time)
-                  << " expires=" << (k.expires_at ? FormatIso8601Seconds(*k.expires_at) : "-");
-        if (!k.description.empty() && !k.temporary()) std::cout << " description=" << k.description;
-        std::cout << "\n";
-      }
-      return Status::OK();
-    }
-    case AdminCommand::kRevokeAccessKey:
-      CSMS_RETURN_IF_ERROR(keys.Revoke(cmd.access_key));
-      std::cout << "access key " << cmd.access_key << " revoked\n";
-      return Status::OK();
-    default:
-      return errors::Internal("not an access-key command");
-  }
-}
-
-}  // namespace
-
-namespace {
-
-// "30d,7d,1d" → milliseconds; false on a malformed or zero item.
 // The master keys secrets can name as kms_key_id: `main` as csms/default, plus each --kms-key ALIAS=FILE.
 Status LoadKeys(const AppConfig& config, const crypto::Keyring& main, crypto::KeyStore* keys) {
   keys->Add(std::string(kDefaultKmsKeyAlias), main);
@@ -670,106 +532,6 @@ int RunServer(const AppConfig& config) {
   log::Info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", draining");
   Stop(config, server);
   log::Info("csmsd stopped");
-  return 0;
-}
-
-int RunAdmin(const AppConfig& config, const AdminCommand& cmd) {
-  if (cmd.kind == AdminCommand::kBackup || cmd.kind == AdminCommand::kRestore) {
-    Status b = RunBackupAdmin(config, cmd, std::cout);
-    if (!b.ok()) std::cerr << "error: " << b.ToString() << "\n";
-    return b.ok() ? 0 : 1;
-  }
-  if (cmd.kind == AdminCommand::kMigrate) {
-    Status m = RunMigrateAdmin(config, std::cout);
-    if (!m.ok()) std::cerr << "error: " << m.ToString() << "\n";
-    return m.ok() ? 0 : 1;
-  }
-  std::unique_ptr<Store> store;
-  AppConfig c = config;
-  c.dev = false;
-  DataDirLock lock;  // shared, like a server's: no admin command runs during a restore
-  Status s = LockDataDir(c.data_dir, &lock);
-  if (s.ok()) s = OpenStore(c, &store);
-  if (!s.ok()) {
-    std::cerr << "cannot open the database: " << s.ToString() << "\n";
-    return 1;
-  }
-  IdentityService identity(store.get());
-  BootstrapResult boot;
-  s = Bootstrap(c, identity);
-  if (s.ok()) {
-    switch (cmd.kind) {
-      case AdminCommand::kCreateProject: {
-        Project p;
-        s = identity.CreateProject(cmd.domain, cmd.name, &p);
-        if (s.ok()) std::cout << "project " << p.name << " id=" << p.id << "\n";
-        break;
-      }
-      case AdminCommand::kCreateUser: {
-        User u;
-        s = identity.CreateUser(cmd.domain, cmd.name, cmd.password, cmd.role, &u);
-        if (s.ok()) std::cout << "user " << u.name << " id=" << u.id << " role=" << u.role << "\n";
-        break;
-      }
-      case AdminCommand::kSetPassword:
-        s = identity.SetPassword(cmd.domain, cmd.name, cmd.password);
-        if (s.ok()) std::cout << "password changed, the user's tokens revoked\n";
-        break;
-      case AdminCommand::kDisableUser:
-      case AdminCommand::kEnableUser: {
-        bool enable = cmd.kind == AdminCommand::kEnableUser;
-        s = identity.SetUserEnabled(cmd.domain, cmd.name, enable);
-        if (s.ok()) std::cout << "user " << cmd.name << (enable ? " enabled" : " disabled, its tokens revoked") << "\n";
-        break;
-      }
-      case AdminCommand::kListProjects: {
-        std::vector<Project> projects;
-        s = identity.ListProjects(cmd.domain, &projects);
-        for (const auto& p : projects) std::cout << p.id << " " << p.name << "\n";
-        break;
-      }
-      case AdminCommand::kCreateDbInstance:
-      case AdminCommand::kListDbInstances:
-      case AdminCommand::kDeleteDbInstance: {
-        SystemClock clock;
-        DbInstanceService instances(store.get(), &clock);
-        s = RunDbInstanceAdmin(instances, cmd, std::cout);
-        break;
-      }
-      case AdminCommand::kCreateGroup:
-      case AdminCommand::kAddGroupMember:
-      case AdminCommand::kRemoveGroupMember:
-      case AdminCommand::kListGroups:
-        s = RunGroupAdmin(identity, cmd, std::cout);
-        break;
-      case AdminCommand::kBackup:  // handled above, before the store is opened
-      case AdminCommand::kRestore:
-      case AdminCommand::kMigrate:
-        break;
-      case AdminCommand::kCreateAccessKey:
-      case AdminCommand::kListAccessKeys:
-      case AdminCommand::kRevokeAccessKey:
-      case AdminCommand::kCreateTemporaryCredentials: {
-        crypto::Keyring keyring;
-        std::unique_ptr<MasterKeyService> master_keys;
-        SystemClock clock;
-        s = OpenMasterKeys(c, store.get(), &clock, &keyring, &master_keys);
-        if (!s.ok()) break;
-        AccessKeyService keys(store.get(), &keyring, &clock);
-        s = RunAccessKeyAdmin(keys, cmd);
-        break;
-      }
-      case AdminCommand::kRotateMasterKey:
-      case AdminCommand::kMasterKeyStatus:
-      case AdminCommand::kGeneratePkcs11Key:
-        s = RunMasterKeyAdmin(c, cmd, store.get(), std::cout);
-        break;
-    }
-  }
-  if (!s.ok()) {
-    std::cerr << "error: " << s.ToString() << "\n";
-    return 1;
-  }
   return 0;
 }
 
