@@ -119,7 +119,8 @@ class Store {
   // after any process commits notifications that are due now (new triggers, redeliveries, leases
   // handed back), until the returned handle is destroyed. nullptr for a single-process store,
   // whose writers wake their own dispatcher in-process. `check_interval` bounds how long a lost
-  // connection goes unnoticed; reconnecting, the store calls `on_wake` once (it may have missed some).
+  // connection goes unnoticed; each time it starts listening (the first time and after a reconnect)
+  // the store calls `on_wake` once, for whatever was committed before.
   virtual std::unique_ptr<StoreWatch> WatchOutbox(std::function<void()> on_wake,
                                                   std::chrono::milliseconds check_interval) {
     return nullptr;

@@ -67,7 +67,6 @@ bool OutboxListener::WaitForStop(std::chrono::milliseconds timeout) {
 void OutboxListener::Run() {
   std::chrono::milliseconds backoff = kFirstBackoff;
   bool logged = false;
-  bool first = true;
   while (!stopping_) {
     std::unique_ptr<Connection> conn = Subscribe(url_, password_, &logged);
     if (!conn) {
@@ -76,10 +75,10 @@ void OutboxListener::Run() {
       continue;
     }
     backoff = kFirstBackoff;
-    // Notifications sent while nobody listened are lost: look once (not at the first start, where
-    // the dispatcher looks anyway).
-    if (!first) on_wake_();
-    first = false;
+    // Notifications sent while nobody listened are lost: look once now that we listen. The first
+    // time too: the dispatcher's own start-up look may have come before LISTEN took effect, and a
+    // claim handed back in between would otherwise wait for the poll.
+    on_wake_();
     PGconn* pg = conn->pg();
     for (;;) {
       pollfd fds[2] = {{PQsocket(pg), POLLIN, 0}, {stop_fd_, POLLIN, 0}};

@@ -2,8 +2,9 @@
 // calls back when another process (or this one) commits notifications that are due now; writers
 // send NOTIFY csms_outbox just after their COMMIT (outbox_notifier.h). The connection waits on its socket
 // (poll, never busy) together with an eventfd that ends the thread at once. A lost connection is
-// reopened with backoff (100 ms doubling up to 5 s), and the callback runs once after each
-// reconnect since notifications sent meanwhile are gone; the dispatcher's poll stays the fallback.
+// reopened with backoff (100 ms doubling up to 5 s). The callback runs once each time the
+// connection starts listening, the first included, since notifications sent before are gone;
+// the dispatcher's poll stays the fallback.
 #pragma once
 
 #include <atomic>
