@@ -70,7 +70,9 @@ TEST(ServerLifecycle, SigtermDrainsAndExitsZero) {
   EXPECT_EQ(client.Request("GET", "/healthz").status, 200);  // leaves an idle keep-alive connection
   auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(server.Stop(), 0);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5))
+  // Far below the 60 s idle timeout an idle connection would hold it for, with room for a loaded
+  // machine (the whole PostgreSQL variant took up to 2.5 s under stress-ng).
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20))
       << "idle connections must not hold shutdown";
   std::string log = server.Log();
   EXPECT_NE(log.find("method=GET route=/healthz status=200"), std::string::npos) << "one access-log line per request";
