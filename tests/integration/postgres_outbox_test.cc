@@ -247,13 +247,20 @@ CREATE TRIGGER see AFTER UPDATE ON outbox FOR EACH STATEMENT EXECUTE FUNCTION se
 }
 
 // A database made by the previous schema (version 2: the dispatch index on the records, no
-// outbox), played by undoing migration 3 on a new one: its PENDING rows, one of them leased by a
-// process that is gone, move into the outbox when a csmsd of this version opens it, and are delivered.
+// outbox, eight record-page indexes), played by undoing migrations 4 and 3 on a new one: its PENDING
+// rows, one of them leased by a process that is gone, move into the outbox when a csmsd of this
+// version opens it, and are delivered; the three page indexes migration 4 makes redundant go.
 TEST_F(PostgresOutboxTest, MigrationCarriesPendingRowsWithTheirLeases) {
-  ASSERT_EQ(Value("SELECT max(version) FROM schema_version"), "3")
+  ASSERT_EQ(Value("SELECT max(version) FROM schema_version"), "4")
       << "a later migration: extend the downgrade below to play version 2";
   store_.reset();
   ASSERT_EQ(db_.Exec(R"sql(
+CREATE INDEX notifications_by_time ON notifications (project_id, create_time DESC, id DESC);
+CREATE INDEX notifications_page_s ON notifications (project_id, status, secret_name, create_time DESC, id DESC);
+CREATE INDEX notifications_page_e ON notifications (project_id, status, event_name, create_time DESC, id DESC);
+CREATE INDEX notifications_page_se
+  ON notifications (project_id, status, secret_name, event_name, create_time DESC, id DESC);
+DELETE FROM schema_version WHERE version = 4;
 DROP TABLE outbox;
 CREATE INDEX notifications_dispatch ON notifications (next_attempt_at) WHERE status = 'PENDING';
 CREATE OR REPLACE FUNCTION csms_attempts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -277,8 +284,12 @@ INSERT INTO notifications (id, project_id, event_name, trigger_event_type, creat
             "");
   ASSERT_EQ(Value("SELECT max(version) FROM schema_version"), "2");
 
-  Open();  // migrates to 3
-  EXPECT_EQ(Value("SELECT max(version) FROM schema_version"), "3");
+  Open();  // migrates to 4
+  EXPECT_EQ(Value("SELECT max(version) FROM schema_version"), "4");
+  EXPECT_EQ(Value("SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM pg_indexes WHERE tablename = "
+                  "'notifications' AND indexname LIKE 'notifications_%'"),
+            "notifications_by_age notifications_page notifications_page_et notifications_page_set "
+            "notifications_page_st notifications_page_t notifications_pkey");
   EXPECT_EQ(Value("SELECT string_agg(id || ':' || next_attempt_at || ':' || coalesce(lease_owner, '-') || ':' || "
                   "attempt_count || ':' || round_attempts, ' ' ORDER BY id) FROM outbox"),
             "due:500:-:2:2 later:50000:-:0:0 leased:900:gone:0:0");

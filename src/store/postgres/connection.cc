@@ -109,6 +109,12 @@ Status Connection::ExecScript(std::string_view sql) {
   return s;
 }
 
+Status Connection::ExecBeforeNext(const std::string& command) {
+  if (begin_.empty()) return ExecScript(command);
+  begin_.push_back(command);
+  return Status::OK();
+}
+
 Status Connection::Defer(std::unique_ptr<Statement> s, Statement::RowFn row) {
   if (!allow_defer_) {
     Status st;

@@ -118,6 +118,9 @@ class Connection {
   // The transaction's opening commands (BEGIN ..., SET LOCAL ...), sent with whatever the
   // transaction sends first; none at all if it sends nothing before Commit or Rollback.
   void BeginLazily(std::vector<std::string> commands) { begin_ = std::move(commands); }
+  // Runs `command` in the transaction before its next statement: with the opening commands while
+  // they wait (no round trip of its own), else at once.
+  Status ExecBeforeNext(const std::string& command);
   // Statements whose results may wait: Defer queues `s` (bound) and runs `row` on each of its rows
   // when it has run, which is with the next statement run, ExecScript or Commit, in one round
   // trip. A deferred statement that fails fails that call. Only where the caller reads the

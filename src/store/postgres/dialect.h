@@ -2,6 +2,7 @@
 #pragma once
 
 #include "store/postgres/connection.h"
+#include "store/sql/record_page.h"
 
 namespace csms::postgres {
 
@@ -13,6 +14,17 @@ struct Dialect {
   static constexpr const char* kSubstringAt = "strpos";
   // The current time in epoch milliseconds, as an SQL expression.
   static constexpr const char* kNowMillis = "(extract(epoch FROM now()) * 1000)::bigint";
+  // How a listing page merges its index walks (store/sql/record_page.h), and the planner settings
+  // its transaction runs with. PostgreSQL plans by its statistics: where they say the filters
+  // select few records it sorted them all (bitmap scans, or a walk per arm then a sort), and where
+  // records are in time order on disk it walked notifications_by_age and filtered; both read
+  // every record the filters select when the statistics are off (a burst since the last
+  // ANALYZE). Ordered walks of the page indexes read limit + walks rows whatever the data.
+  static constexpr sql::RecordPageWalks kRecordPageWalks = sql::RecordPageWalks::kEachOrdered;
+  static constexpr const char* kRecordPagePlan =
+      "SELECT set_config('enable_sort', 'off', true), set_config('enable_incremental_sort', 'off', true), "
+      "set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)";
+  static Status BeforeRecordPage(Connection& conn) { return conn.ExecBeforeNext(kRecordPagePlan); }
   static constexpr const char* kRowKey = "id";
   // A notification record's INSERT (ending "ON CONFLICT DO NOTHING") goes between these two: a
   // PENDING record that is due at some time gets its outbox row (schema.cc, migration 3) in the

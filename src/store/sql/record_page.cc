@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <initializer_list>
+#include <vector>
+
+#include "domain/event_type.h"
 
 namespace csms::sql {
 namespace {
@@ -27,7 +30,11 @@ int ShapeIndex(int bits, int status_shape, Upper upper) {
   return (bits * kStatusShapes + status_shape) * kUpperShapes + static_cast<int>(upper);
 }
 
-std::string Arm(int bits, NotificationStatus status, Upper upper) {
+// One walk of one index: `type` is the trigger-type filter's value when the query sets it (?5), or
+// one of the values a walk per type enumerates (a literal), or none.
+enum class TypeIs { kAny, kBound, kLiteral };
+
+std::string Arm(int bits, NotificationStatus status, TypeIs type, EventType literal, Upper upper) {
   std::string sql =
       "SELECT id, project_id, event_name, trigger_event_type, create_time, secret_name, secret_type, target_type, "
       "target_id, target_name, content, status, secret_id, sequence, next_attempt_at FROM notifications "
@@ -36,7 +43,12 @@ std::string Arm(int bits, NotificationStatus status, Upper upper) {
   sql += "'";
   if (bits & kSecretBit) sql += " AND secret_name = ?3";
   if (bits & kEventBit) sql += " AND event_name = ?4";
-  if (bits & kTypeBit) sql += " AND trigger_event_type = ?5";
+  if (type == TypeIs::kBound) sql += " AND trigger_event_type = ?5";
+  if (type == TypeIs::kLiteral) {
+    sql += " AND trigger_event_type = '";
+    sql += EventTypeName(literal);
+    sql += "'";
+  }
   sql += " AND create_time >= ?2";
   switch (upper) {
     case Upper::kEnd:
@@ -54,33 +66,51 @@ std::string Arm(int bits, NotificationStatus status, Upper upper) {
   return sql;
 }
 
-std::string BuildSql(int bits, int status_shape, Upper upper) {
-  std::string sql;
+// The arms of one status: one walk, or with a secret or event filter but no trigger type, one walk
+// per trigger type (the secret and event indexes hold the type before the time, so that one index
+// serves a query with and without it: decision 134).
+void AddArms(int bits, NotificationStatus status, Upper upper, std::vector<std::string>* arms) {
+  if (bits & kTypeBit) return arms->push_back(Arm(bits, status, TypeIs::kBound, EventType{}, upper));
+  if (!(bits & (kSecretBit | kEventBit))) return arms->push_back(Arm(bits, status, TypeIs::kAny, EventType{}, upper));
+  for (EventType t : kAllEventTypes) arms->push_back(Arm(bits, status, TypeIs::kLiteral, t, upper));
+}
+
+constexpr const char* kPageOrder = " ORDER BY create_time DESC, id DESC LIMIT ?8";
+
+std::string BuildSql(int bits, int status_shape, Upper upper, RecordPageWalks walks) {
+  std::vector<std::string> arms;
   if (status_shape > 0) {
-    sql = Arm(bits, static_cast<NotificationStatus>(status_shape - 1), upper);
+    AddArms(bits, static_cast<NotificationStatus>(status_shape - 1), upper, &arms);
   } else {
     for (NotificationStatus s :
          {NotificationStatus::kSuccess, NotificationStatus::kFail, NotificationStatus::kInvalid}) {
-      if (!sql.empty()) sql += " UNION ALL ";
-      sql += Arm(bits, s, upper);
+      AddArms(bits, s, upper, &arms);
     }
   }
-  return sql + " ORDER BY create_time DESC, id DESC LIMIT ?8";
+  std::string sql;
+  for (size_t i = 0; i < arms.size(); ++i) {
+    if (i > 0) sql += " UNION ALL ";
+    if (walks == RecordPageWalks::kEachOrdered && arms.size() > 1) {
+      sql += "SELECT * FROM (" + arms[i] + kPageOrder + ") w" + std::to_string(i);
+    } else {
+      sql += arms[i];
+    }
+  }
+  return sql + kPageOrder;
 }
 
-const std::array<std::string, kShapes>& AllSql() {
-  static const std::array<std::string, kShapes> all = [] {
-    std::array<std::string, kShapes> a;
-    for (int bits = 0; bits < 8; ++bits) {
-      for (int status = 0; status < kStatusShapes; ++status) {
-        for (int u = 0; u < kUpperShapes; ++u) {
-          a[ShapeIndex(bits, status, static_cast<Upper>(u))] = BuildSql(bits, status, static_cast<Upper>(u));
-        }
+using AllShapes = std::array<std::string, kShapes>;
+
+AllShapes BuildAll(RecordPageWalks walks) {
+  AllShapes a;
+  for (int bits = 0; bits < 8; ++bits) {
+    for (int status = 0; status < kStatusShapes; ++status) {
+      for (int u = 0; u < kUpperShapes; ++u) {
+        a[ShapeIndex(bits, status, static_cast<Upper>(u))] = BuildSql(bits, status, static_cast<Upper>(u), walks);
       }
     }
-    return a;
-  }();
-  return all;
+  }
+  return a;
 }
 
 }  // namespace
@@ -99,9 +129,12 @@ RecordPageUpper RecordPageUpperOf(const RecordQuery& q, int64_t* time) {
   return RecordPageUpper::kNone;
 }
 
-const std::string& RecordPageSql(const RecordQuery& q) {
+const std::string& RecordPageSql(const RecordQuery& q, RecordPageWalks walks) {
+  static const AllShapes merged = BuildAll(RecordPageWalks::kMerged);
+  static const AllShapes each_ordered = BuildAll(RecordPageWalks::kEachOrdered);
   int64_t unused = 0;
-  return AllSql()[ShapeIndex(FilterBits(q), StatusShape(q), RecordPageUpperOf(q, &unused))];
+  const AllShapes& all = walks == RecordPageWalks::kMerged ? merged : each_ordered;
+  return all[ShapeIndex(FilterBits(q), StatusShape(q), RecordPageUpperOf(q, &unused))];
 }
 
 }  // namespace csms::sql

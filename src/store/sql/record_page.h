@@ -1,11 +1,14 @@
 // The statement of one page of the notification-record listing (RecordRepository::List, both SQL engines).
 //
 // Every page costs O(limit) whatever filters it carries: the statement names each filter the query
-// sets as an equality on the leading columns of one of the notifications_page_* indexes (schema.cc,
-// project, status, then the secret, event and trigger-type filters present), so the rows come out
-// of the index already in page order (create_time DESC, id DESC) and the keyset cursor is a range
-// bound of the same index. A query without a status (every final status) is the UNION ALL of one
-// such arm per final status, which SQLite and PostgreSQL merge in order and stops reading at the limit.
+// sets as an equality on the leading columns of one of the notifications_page_* indexes (schema.cc:
+// project, status, then the secret and event filters present, then the trigger type), so the rows
+// come out of the index already in page order (create_time DESC, id DESC) and the keyset cursor is
+// a range bound of the same index. A query is the UNION ALL of such walks, which SQLite and
+// PostgreSQL merge in page order and stop reading at the limit: one per final status when it has
+// no status, and, when it filters by secret or event but not by trigger type, one per type (those
+// indexes hold the type before the time: five indexes instead of eight, decision 134). So a page
+// reads at most limit + (number of walks, 18 at most) index entries.
 //
 // Absent filters leave the text, never bind NULL: "?x IS NULL OR column = ?x" would hide the
 // column from the query planner. So there is one statement text per shape of query (which
@@ -20,9 +23,22 @@
 
 namespace csms::sql {
 
+// How a statement of several walks lets the engine merge them in page order.
+enum class RecordPageWalks {
+  // "SELECT ... UNION ALL SELECT ... ORDER BY ... LIMIT": SQLite merges the walks as they are.
+  kMerged,
+  // Each walk ordered and limited on its own ("SELECT * FROM (SELECT ... ORDER BY ... LIMIT) w0
+  // UNION ALL ..."): PostgreSQL 15 does not see that a walk whose leading index columns its own
+  // WHERE fixes comes out in page order, so it sorted every record the walks selected (a page of
+  // the whole listing read all the project's records); a walk that is a subquery with its own
+  // ORDER BY and LIMIT it merges (Merge Append), reading at most limit + walks rows. SQLite does
+  // not know such a subquery's order and would sort each one's rows, hence the two forms.
+  kEachOrdered,
+};
+
 // The statement for `q`'s shape (the values of the filters do not matter, only whether they are
 // set, and the status). It returns the columns ReadRecordColumns (record_columns.h) reads.
-const std::string& RecordPageSql(const RecordQuery& q);
+const std::string& RecordPageSql(const RecordQuery& q, RecordPageWalks walks);
 
 // The upper bound of create_time, from `end_time` and the cursor, reduced to the one that binds:
 // the engines take a single upper range bound from the index, so the other must not be left as a

@@ -45,8 +45,9 @@ template <typename D>
 Status RecordRepositoryOn<D>::List(const RecordQuery& q, std::vector<NotificationRecord>* out) {
   // One statement per shape of query, each page O(limit) through the notifications_page_* indexes
   // (record_page.h).
+  CSMS_RETURN_IF_ERROR(D::BeforeRecordPage(conn_));
   return QueryMany(
-      conn_, RecordPageSql(q), [&](Statement& s) { BindRecordPage(s, q); },
+      conn_, RecordPageSql(q, D::kRecordPageWalks), [&](Statement& s) { BindRecordPage(s, q); },
       [&](Statement& s) { return ReadRecordColumns(s, &out->emplace_back()); });
 }
 

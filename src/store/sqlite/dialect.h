@@ -1,6 +1,7 @@
 // What the repositories shared with PostgreSQL (store/sql/) need to know of SQLite.
 #pragma once
 
+#include "store/sql/record_page.h"
 #include "store/sqlite/connection.h"
 
 namespace csms::sqlite {
@@ -13,6 +14,10 @@ struct Dialect {
   static constexpr const char* kSubstringAt = "instr";
   // The current time in epoch milliseconds, as an SQL expression.
   static constexpr const char* kNowMillis = "strftime('%s','now')*1000";
+  // How a listing page merges its index walks (store/sql/record_page.h).
+  static constexpr sql::RecordPageWalks kRecordPageWalks = sql::RecordPageWalks::kMerged;
+  // SQLite's planner takes the index with the most equality filters (record_page_test.cc).
+  static Status BeforeRecordPage(Connection&) { return Status::OK(); }
   static constexpr const char* kRowKey = "rowid";
   // What a notification record's INSERT is wrapped in (PostgreSQL adds its outbox row): nothing.
   static constexpr const char* kRecordInsertBefore = "";
