@@ -12,10 +12,11 @@
 #include <tuple>
 #include <vector>
 
+#include "domain/event_type.h"
 #include "domain/notification_record.h"
 #include "store/store.h"
 #include "support/engine.h"
-#include "support/record_query_text.h"
+#include "support/record_rows.h"
 #include "support/temp_dir.h"
 
 namespace csms::test {
@@ -25,21 +26,23 @@ namespace record_pages_test {
 const std::string kProject = "0123456789abcdef0123456789abcdef";
 const std::string kOther = "fedcba9876543210fedcba9876543210";
 
-struct Row {
-  std::string id, project, secret, event;
-  EventType type;
-  NotificationStatus status;
-  int64_t time;
-};
+using Row = RecordRow;
 
-bool Selects(const RecordQuery& q, const Row& r) {
+// Whether the listing shows `r` for `q`; with `redrive`, whether a redrive takes it (no status
+// then means FAIL and INVALID, not every final status).
+bool Selects(const RecordQuery& q, const Row& r, bool redrive = false) {
   if (r.project != q.project_id || r.time < q.min_create_time) return false;
   if (q.start_time && r.time < *q.start_time) return false;
   if (q.end_time && r.time > *q.end_time) return false;
   if (q.secret_name && r.secret != *q.secret_name) return false;
   if (q.event_name && r.event != *q.event_name) return false;
   if (q.trigger_event_type && r.type != *q.trigger_event_type) return false;
-  if (q.status ? r.status != *q.status : r.status == NotificationStatus::kPending) return false;
+  if (q.status) {
+    if (r.status != *q.status) return false;
+  } else if (redrive ? r.status != NotificationStatus::kFail && r.status != NotificationStatus::kInvalid
+                     : r.status == NotificationStatus::kPending) {
+    return false;
+  }
   if (q.before_time) {
     if (q.before_id ? std::tie(r.time, r.id) >= std::tie(*q.before_time, *q.before_id) : r.time >= *q.before_time) {
       return false;
@@ -54,43 +57,26 @@ class RecordPageTest : public ::testing::Test {
     ASSERT_TRUE(dir_.ok());
     ASSERT_TRUE(OpenEngineStore(dir_.path(), &store_).ok());
     std::mt19937 rng(7);
-    const EventType types[] = {EventType::kVersionCreated, EventType::kDeleted, EventType::kRotated};
     const NotificationStatus statuses[] = {NotificationStatus::kPending, NotificationStatus::kSuccess,
                                            NotificationStatus::kFail, NotificationStatus::kInvalid};
-    for (int i = 0; i < 600; ++i) {
+    for (int i = 0; i < 1200; ++i) {
       Row r;
       r.id = "id-" + std::to_string(rng() % 100000) + "-" + std::to_string(i);
       r.project = i % 10 == 0 ? kOther : kProject;
       r.secret = "s" + std::to_string(rng() % 3);
       r.event = "ev" + std::to_string(rng() % 3);
-      r.type = types[rng() % 3];
+      r.type = kAllEventTypes[rng() % std::size(kAllEventTypes)];  // every per-type walk finds rows
       r.status = statuses[rng() % 4];
       r.time = 1000 + static_cast<int64_t>(rng() % 60) * 100;  // many rows share a time: the id breaks ties
       rows_.push_back(r);
     }
-    ASSERT_TRUE(store_
-                    ->Write([&](Transaction& tx) -> Status {
-                      for (const Row& r : rows_) {
-                        NotificationRecord n;
-                        n.record_id = r.id;
-                        n.project_id = r.project;
-                        n.event_name = r.event;
-                        n.secret_name = r.secret;
-                        n.trigger_event_type = r.type;
-                        n.notification_status = r.status;
-                        n.create_time = r.time;
-                        n.target_type = "SMN";
-                        CSMS_RETURN_IF_ERROR(tx.records().Insert(n));
-                      }
-                      return Status::OK();
-                    })
-                    .ok());
+    ASSERT_TRUE(InsertRecordRows(*store_, rows_).ok());
   }
 
-  std::vector<std::string> Expected(const RecordQuery& q) const {
+  std::vector<std::string> Expected(const RecordQuery& q, bool redrive = false) const {
     std::vector<const Row*> hits;
     for (const Row& r : rows_) {
-      if (Selects(q, r)) hits.push_back(&r);
+      if (Selects(q, r, redrive)) hits.push_back(&r);
     }
     std::sort(hits.begin(), hits.end(),
               [](const Row* a, const Row* b) { return std::tie(a->time, a->id) > std::tie(b->time, b->id); });
@@ -168,6 +154,48 @@ TEST_F(RecordPageTest, EveryShapePagesThroughExactlyTheSelectedRecordsNewestFirs
     }
   }
   EXPECT_GT(nonempty, 100);  // the data exercises the filters
+}
+
+// Redrive re-queues the newest `limit` records a listing with the same filters shows, where no
+// status means FAIL and INVALID: paged through until none is left, every shape on the same data,
+// each redrive checked against the model before the next.
+TEST_F(RecordPageTest, RedriveTakesTheNewestFailedRecordsOfEveryShape) {
+  const std::optional<NotificationStatus> statuses[] = {std::nullopt, NotificationStatus::kFail,
+                                                        NotificationStatus::kInvalid};
+  int redriven = 0;
+  for (int bits = 7; bits >= 0; --bits) {  // the narrowest filters first, so each has records left
+    for (const auto& status : statuses) {
+      RecordQuery q;
+      q.project_id = kProject;
+      q.min_create_time = 1500;
+      if (bits & 1) q.secret_name = "s1";
+      if (bits & 2) q.event_name = "ev2";
+      if (bits & 4) q.trigger_event_type = EventType::kDeleted;
+      q.status = status;
+      q.end_time = 5500;
+      q.limit = 4;
+      SCOPED_TRACE(DescribeRecordQuery(q));
+      for (int round = 0; round < 1000; ++round) {
+        std::vector<std::string> expected = Expected(q, true);
+        if (expected.size() > 4) expected.resize(4);
+        int64_t count = -1;
+        ASSERT_TRUE(store_->Write([&](Transaction& tx) { return tx.delivery().Redrive(q, 9999, &count); }).ok());
+        ASSERT_EQ(count, static_cast<int64_t>(expected.size()));
+        for (Row& r : rows_) {
+          if (std::find(expected.begin(), expected.end(), r.id) != expected.end())
+            r.status = NotificationStatus::kPending;
+        }
+        redriven += static_cast<int>(count);
+        RecordQuery pending;
+        pending.project_id = kProject;
+        pending.status = NotificationStatus::kPending;
+        pending.limit = 1000;
+        EXPECT_EQ(PageThrough(pending, 1000, false), Expected(pending));
+        if (count == 0) break;
+      }
+    }
+  }
+  EXPECT_GT(redriven, 100);  // the data exercises it
 }
 
 }  // namespace record_pages_test

@@ -18,7 +18,7 @@
 #include "store/sqlite/query.h"
 #include "store/sqlite/schema.h"
 #include "store/store.h"
-#include "support/record_query_text.h"
+#include "support/record_rows.h"
 
 namespace csms {
 // Named, not anonymous: the unity build compiles several test files together (Makefile).
@@ -71,38 +71,45 @@ TEST(RecordPagePlan, EveryShapeWalksOneIndexByAllItsFiltersWithoutSortingOrScann
 
   std::vector<RecordQuery> shapes = AllShapes();
   ASSERT_EQ(shapes.size(), 8u * 5 * 5 * 2);
-  for (const RecordQuery& q : shapes) {
-    SCOPED_TRACE(test::DescribeRecordQuery(q));
-    std::vector<std::string> plan;
-    ASSERT_TRUE(sqlite::QueryMany(
-                    *conn, "EXPLAIN QUERY PLAN " + sql::RecordPageSql(q, sql::RecordPageWalks::kMerged),
-                    [&](Statement& s) { sql::BindRecordPage(s, q); }, [&](Statement& s) { plan.push_back(s.Text(3)); })
-                    .ok());
-    std::string all;
-    for (const auto& line : plan) all += line + "\n";
-    SCOPED_TRACE(all);
-    // A type filter is a bound value; without one, a secret or event filter walks once per type.
-    const bool per_type = !q.trigger_event_type && (q.secret_name || q.event_name);
-    int searches = 0;
-    for (const std::string& line : plan) {
-      EXPECT_EQ(line.find("SCAN"), std::string::npos) << "the plan scans";
-      EXPECT_EQ(line.find("TEMP B-TREE"), std::string::npos) << "the plan sorts";
-      if (line.rfind("SEARCH", 0) != 0) continue;
-      ++searches;
-      // "SEARCH notifications USING INDEX notifications_page_se (project_id=? AND status=? AND ...)"
-      EXPECT_EQ(line.rfind("SEARCH notifications USING INDEX notifications_page", 0), 0u);
-      EXPECT_NE(line.find("(project_id=? AND status=? AND "), std::string::npos);
-      EXPECT_EQ(line.find("secret_name=?") != std::string::npos, q.secret_name.has_value());
-      EXPECT_EQ(line.find("event_name=?") != std::string::npos, q.event_name.has_value());
-      EXPECT_EQ(line.find("trigger_event_type=?") != std::string::npos, q.trigger_event_type || per_type);
-      EXPECT_NE(line.find("create_time>?"), std::string::npos) << "no lower bound on the walk";
-      bool upper =
-          line.find("create_time<?") != std::string::npos || line.find("(create_time,id)<(?,?)") != std::string::npos;
-      EXPECT_EQ(upper, q.end_time || q.before_time) << "the upper bound (window end or cursor) does not bound the walk";
+  // Redrive's statements (no status = FAIL and INVALID) too, for the queries without a status.
+  for (const auto no_status : {sql::NoStatusMeans::kFinished, sql::NoStatusMeans::kFailed}) {
+    for (const RecordQuery& q : shapes) {
+      if (q.status && no_status == sql::NoStatusMeans::kFailed) continue;
+      SCOPED_TRACE(test::DescribeRecordQuery(q) + (no_status == sql::NoStatusMeans::kFailed ? " (redrive)" : ""));
+      std::vector<std::string> plan;
+      ASSERT_TRUE(sqlite::QueryMany(
+                      *conn, "EXPLAIN QUERY PLAN " + sql::RecordPageSql(q, sql::RecordPageWalks::kMerged, no_status),
+                      [&](Statement& s) { sql::BindRecordPage(s, q); },
+                      [&](Statement& s) { plan.push_back(s.Text(3)); })
+                      .ok());
+      std::string all;
+      for (const auto& line : plan) all += line + "\n";
+      SCOPED_TRACE(all);
+      // A type filter is a bound value; without one, a secret or event filter walks once per type.
+      const bool per_type = !q.trigger_event_type && (q.secret_name || q.event_name);
+      int searches = 0;
+      for (const std::string& line : plan) {
+        EXPECT_EQ(line.find("SCAN"), std::string::npos) << "the plan scans";
+        EXPECT_EQ(line.find("TEMP B-TREE"), std::string::npos) << "the plan sorts";
+        if (line.rfind("SEARCH", 0) != 0) continue;
+        ++searches;
+        // "SEARCH notifications USING INDEX notifications_page_set (project_id=? AND status=? AND ...)"
+        EXPECT_EQ(line.rfind("SEARCH notifications USING INDEX notifications_page", 0), 0u);
+        EXPECT_NE(line.find("(project_id=? AND status=? AND "), std::string::npos);
+        EXPECT_EQ(line.find("secret_name=?") != std::string::npos, q.secret_name.has_value());
+        EXPECT_EQ(line.find("event_name=?") != std::string::npos, q.event_name.has_value());
+        EXPECT_EQ(line.find("trigger_event_type=?") != std::string::npos, q.trigger_event_type || per_type);
+        EXPECT_NE(line.find("create_time>?"), std::string::npos) << "no lower bound on the walk";
+        bool upper =
+            line.find("create_time<?") != std::string::npos || line.find("(create_time,id)<(?,?)") != std::string::npos;
+        EXPECT_EQ(upper, q.end_time || q.before_time)
+            << "the upper bound (window end or cursor) does not bound the walk";
+      }
+      // A listing without a status merges one walk per final status (a redrive: FAIL and INVALID); with a status, one
+      // walk. Each of those is one per trigger type when a secret or event filter comes without a type filter.
+      const int status_walks = q.status ? 1 : no_status == sql::NoStatusMeans::kFailed ? 2 : 3;
+      EXPECT_EQ(searches, status_walks * (per_type ? static_cast<int>(std::size(kAllEventTypes)) : 1));
     }
-    // A listing without a status merges one walk per final status; with a status, one walk. Each of
-    // those is one per trigger type when a secret or event filter comes without a type filter.
-    EXPECT_EQ(searches, (q.status ? 1 : 3) * (per_type ? static_cast<int>(std::size(kAllEventTypes)) : 1));
   }
 }
 

@@ -119,7 +119,9 @@ class Connection {
   // transaction sends first; none at all if it sends nothing before Commit or Rollback.
   void BeginLazily(std::vector<std::string> commands) { begin_ = std::move(commands); }
   // Runs `command` in the transaction before its next statement: with the opening commands while
-  // they wait (no round trip of its own), else at once.
+  // they wait (no round trip of its own), else at once. For SET LOCAL settings (set_config(...,
+  // true)): they hold until the transaction ends, so for every later statement of it too, and only
+  // inside a transaction (BeginLazily first; outside one they would end with the command itself).
   Status ExecBeforeNext(const std::string& command);
   // Statements whose results may wait: Defer queues `s` (bound) and runs `row` on each of its rows
   // when it has run, which is with the next statement run, ExecScript or Commit, in one round

@@ -18,19 +18,19 @@
 #include <unordered_set>
 
 #include "common/errors.h"
+#include "store/postgres/dialect.h"
 #include "store/postgres/query.h"
 #include "store/postgres/repositories.h"
 #include "store/sql/record_columns.h"
-#include "store/sql/record_filter.h"
+#include "store/sql/record_page.h"
 #include "store/sql/row_errors.h"
 
 namespace csms::postgres {
 
-using sql::BindRecordFilter;
-using sql::kRecordFilterParams;
+using sql::BindRecordPage;
 using sql::NoStatusMeans;
 using sql::ReadRecordColumns;
-using sql::RecordFilterSql;
+using sql::RecordPageSql;
 
 Status PgDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, const std::string& owner, int limit,
                                       std::vector<ClaimedNotification>* out) {
@@ -331,16 +331,17 @@ Status PgDeliveryRepository::Redeliver(const std::string& project_id, const std:
 }
 
 Status PgDeliveryRepository::Redrive(const RecordQuery& q, int64_t now, int64_t* count) {
-  // The listing's filters (record_filter.h), except that no status means FAIL and INVALID.
-  static const std::string kSql = RedeliverSql(
-      "SELECT id, attempt_count, last_error FROM notifications WHERE " + RecordFilterSql(NoStatusMeans::kFailed) +
-          " AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.id = notifications.id AND b.lease_owner IS "
-          "NOT NULL) ORDER BY create_time DESC, id DESC LIMIT ?9",
-      "?10");
-  static_assert(kRecordFilterParams == 8);
-  Status st = Exec(conn_, kSql, [&](Statement& s) {
-    BindRecordFilter(s, q);
-    s.Bind(9, q.limit).Bind(10, now);
+  // The page the listing shows for the same filters (record_page.h), except that no status means
+  // FAIL and INVALID: O(limit) like the page, under the same planner settings.
+  const std::string sql = RedeliverSql(
+      "SELECT id, attempt_count, last_error FROM notifications WHERE id IN (SELECT id FROM (" +
+          RecordPageSql(q, Dialect::kRecordPageWalks, NoStatusMeans::kFailed) +
+          ") p) AND NOT EXISTS (SELECT 1 FROM outbox b WHERE b.id = notifications.id AND b.lease_owner IS NOT NULL)",
+      "?9");
+  CSMS_RETURN_IF_ERROR(Dialect::BeforeRecordPage(conn_));
+  Status st = Exec(conn_, sql, [&](Statement& s) {
+    BindRecordPage(s, q);
+    s.Bind(9, now);
   });
   *count = st.ok() ? conn_.changes() : 0;
   if (*count > 0) conn_.note_outbox_due();

@@ -13,7 +13,10 @@ namespace {
 // Parameters: ?1 project, ?2 lower time bound, ?3 secret, ?4 event, ?5 trigger type, ?6 upper time
 // bound, ?7 cursor id, ?8 limit. A shape's text uses only those its filters need.
 constexpr int kSecretBit = 1, kEventBit = 2, kTypeBit = 4;
-constexpr int kStatusShapes = 5;  // the final statuses (no status filter), then each status by its enum value + 1
+// The final statuses (no status filter, a listing), then each status by its enum value + 1, then
+// FAIL and INVALID (no status filter, a redrive).
+constexpr int kStatusShapes = 6;
+constexpr int kFailedShape = 5;
 
 using Upper = RecordPageUpper;
 
@@ -21,7 +24,10 @@ int FilterBits(const RecordQuery& q) {
   return (q.secret_name ? kSecretBit : 0) | (q.event_name ? kEventBit : 0) | (q.trigger_event_type ? kTypeBit : 0);
 }
 
-int StatusShape(const RecordQuery& q) { return q.status ? static_cast<int>(*q.status) + 1 : 0; }
+int StatusShape(const RecordQuery& q, NoStatusMeans no_status) {
+  if (q.status) return static_cast<int>(*q.status) + 1;
+  return no_status == NoStatusMeans::kFailed ? kFailedShape : 0;
+}
 
 constexpr int kUpperShapes = static_cast<int>(Upper::kCount);
 constexpr int kShapes = 8 * kStatusShapes * kUpperShapes;
@@ -79,13 +85,17 @@ constexpr const char* kPageOrder = " ORDER BY create_time DESC, id DESC LIMIT ?8
 
 std::string BuildSql(int bits, int status_shape, Upper upper, RecordPageWalks walks) {
   std::vector<std::string> arms;
-  if (status_shape > 0) {
-    AddArms(bits, static_cast<NotificationStatus>(status_shape - 1), upper, &arms);
-  } else {
+  if (status_shape == 0) {
     for (NotificationStatus s :
          {NotificationStatus::kSuccess, NotificationStatus::kFail, NotificationStatus::kInvalid}) {
       AddArms(bits, s, upper, &arms);
     }
+  } else if (status_shape == kFailedShape) {
+    for (NotificationStatus s : {NotificationStatus::kFail, NotificationStatus::kInvalid}) {
+      AddArms(bits, s, upper, &arms);
+    }
+  } else {
+    AddArms(bits, static_cast<NotificationStatus>(status_shape - 1), upper, &arms);
   }
   std::string sql;
   for (size_t i = 0; i < arms.size(); ++i) {
@@ -129,12 +139,12 @@ RecordPageUpper RecordPageUpperOf(const RecordQuery& q, int64_t* time) {
   return RecordPageUpper::kNone;
 }
 
-const std::string& RecordPageSql(const RecordQuery& q, RecordPageWalks walks) {
+const std::string& RecordPageSql(const RecordQuery& q, RecordPageWalks walks, NoStatusMeans no_status) {
   static const AllShapes merged = BuildAll(RecordPageWalks::kMerged);
   static const AllShapes each_ordered = BuildAll(RecordPageWalks::kEachOrdered);
   int64_t unused = 0;
   const AllShapes& all = walks == RecordPageWalks::kMerged ? merged : each_ordered;
-  return all[ShapeIndex(FilterBits(q), StatusShape(q), RecordPageUpperOf(q, &unused))];
+  return all[ShapeIndex(FilterBits(q), StatusShape(q, no_status), RecordPageUpperOf(q, &unused))];
 }
 
 }  // namespace csms::sql

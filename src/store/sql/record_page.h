@@ -36,9 +36,18 @@ enum class RecordPageWalks {
   kEachOrdered,
 };
 
+// What a query without a status selects.
+enum class NoStatusMeans {
+  kFinished,  // every status but PENDING (the listing)
+  kFailed,    // FAIL and INVALID (redrive: what is worth delivering again)
+};
+
 // The statement for `q`'s shape (the values of the filters do not matter, only whether they are
-// set, and the status). It returns the columns ReadRecordColumns (record_columns.h) reads.
-const std::string& RecordPageSql(const RecordQuery& q, RecordPageWalks walks);
+// set, and the status). It returns the columns ReadRecordColumns (record_columns.h) reads. Redrive
+// takes its records from it too (delivery_repository.cc of each engine), so it re-queues exactly
+// the page the listing shows for the same filters and costs O(limit) as well.
+const std::string& RecordPageSql(const RecordQuery& q, RecordPageWalks walks,
+                                 NoStatusMeans no_status = NoStatusMeans::kFinished);
 
 // The upper bound of create_time, from `end_time` and the cursor, reduced to the one that binds:
 // the engines take a single upper range bound from the index, so the other must not be left as a

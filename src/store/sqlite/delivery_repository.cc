@@ -7,18 +7,18 @@
 
 #include "common/errors.h"
 #include "store/sql/record_columns.h"
-#include "store/sql/record_filter.h"
+#include "store/sql/record_page.h"
 #include "store/sql/row_errors.h"
+#include "store/sqlite/dialect.h"
 #include "store/sqlite/query.h"
 #include "store/sqlite/repositories.h"
 
 namespace csms::sqlite {
 
-using sql::BindRecordFilter;
-using sql::kRecordFilterParams;
+using sql::BindRecordPage;
 using sql::NoStatusMeans;
 using sql::ReadRecordColumns;
-using sql::RecordFilterSql;
+using sql::RecordPageSql;
 
 Status SqliteDeliveryRepository::ClaimDue(int64_t now, int64_t lease_until, const std::string& owner, int limit,
                                           std::vector<ClaimedNotification>* out) {
@@ -206,15 +206,15 @@ Status SqliteDeliveryRepository::Redeliver(const std::string& project_id, const 
 }
 
 Status SqliteDeliveryRepository::Redrive(const RecordQuery& q, int64_t now, int64_t* count) {
-  // The listing's filters (record_filter.h), except that no status means FAIL and INVALID.
-  static const std::string kSql =
-      "UPDATE notifications SET status = 'PENDING', next_attempt_at = ?10, round_attempts = 0, round_start = NULL, "
-      "final_time = NULL WHERE rowid IN (SELECT rowid FROM notifications WHERE " +
-      RecordFilterSql(NoStatusMeans::kFailed) + " AND lease_owner IS NULL ORDER BY create_time DESC, id DESC LIMIT ?9)";
-  static_assert(kRecordFilterParams == 8);
-  Status st = Exec(conn_, kSql, [&](Statement& s) {
-    BindRecordFilter(s, q);
-    s.Bind(9, q.limit).Bind(10, now);
+  // The page the listing shows for the same filters (record_page.h), except that no status means
+  // FAIL and INVALID: O(limit) like the page.
+  const std::string sql =
+      "UPDATE notifications SET status = 'PENDING', next_attempt_at = ?9, round_attempts = 0, round_start = NULL, "
+      "final_time = NULL WHERE lease_owner IS NULL AND id IN (SELECT id FROM (" +
+      RecordPageSql(q, Dialect::kRecordPageWalks, NoStatusMeans::kFailed) + "))";
+  Status st = Exec(conn_, sql, [&](Statement& s) {
+    BindRecordPage(s, q);
+    s.Bind(9, now);
   });
   *count = st.ok() ? sqlite3_changes(conn_.db()) : 0;
   return st;
