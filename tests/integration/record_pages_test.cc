@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <tuple>
@@ -49,6 +50,18 @@ bool Selects(const RecordQuery& q, const Row& r, bool redrive = false) {
     }
   }
   return true;
+}
+
+// A query of the project with the filters `bits` names (1 secret, 2 event, 4 trigger type).
+RecordQuery Shape(int bits, std::optional<NotificationStatus> status) {
+  RecordQuery q;
+  q.project_id = kProject;
+  q.min_create_time = 1500;
+  if (bits & 1) q.secret_name = "s1";
+  if (bits & 2) q.event_name = "ev2";
+  if (bits & 4) q.trigger_event_type = EventType::kDeleted;
+  q.status = status;
+  return q;
 }
 
 class RecordPageTest : public ::testing::Test {
@@ -119,13 +132,7 @@ TEST_F(RecordPageTest, EveryShapePagesThroughExactlyTheSelectedRecordsNewestFirs
   for (int bits = 0; bits < 8; ++bits) {
     for (const auto& status : statuses) {
       for (int window = 0; window < 4; ++window) {
-        RecordQuery q;
-        q.project_id = kProject;
-        q.min_create_time = 1500;
-        if (bits & 1) q.secret_name = "s1";
-        if (bits & 2) q.event_name = "ev2";
-        if (bits & 4) q.trigger_event_type = EventType::kDeleted;
-        q.status = status;
+        RecordQuery q = Shape(bits, status);
         if (window & 1) q.start_time = 2500;
         if (window & 2) q.end_time = 5500;
         SCOPED_TRACE(DescribeRecordQuery(q));
@@ -165,13 +172,7 @@ TEST_F(RecordPageTest, RedriveTakesTheNewestFailedRecordsOfEveryShape) {
   int redriven = 0;
   for (int bits = 7; bits >= 0; --bits) {  // the narrowest filters first, so each has records left
     for (const auto& status : statuses) {
-      RecordQuery q;
-      q.project_id = kProject;
-      q.min_create_time = 1500;
-      if (bits & 1) q.secret_name = "s1";
-      if (bits & 2) q.event_name = "ev2";
-      if (bits & 4) q.trigger_event_type = EventType::kDeleted;
-      q.status = status;
+      RecordQuery q = Shape(bits, status);
       q.end_time = 5500;
       q.limit = 4;
       SCOPED_TRACE(DescribeRecordQuery(q));
