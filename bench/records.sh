@@ -23,7 +23,10 @@
 # Usage: bench/records.sh [BUILD_DIR]       (default: build)
 # Knobs (environment): BENCH_RECORD_DURATION (s per filter and size, default 3),
 #   BENCH_RECORD_SIZES (default "60000 600000"), BENCH_RECORD_KEEP_DIR (move the seeded data dir
-#   there at the end, e.g. to look at query plans with the sqlite3 shell).
+#   there at the end, e.g. to look at query plans with the sqlite3 shell), BENCH_RECORD_ENGINE
+#   (sqlite, the default, or postgresql: csmsd on a PostgreSQL it starts in a temp dir with
+#   scripts/test-postgres.sh, the same rows seeded with psql and then ANALYZEd, as autovacuum
+#   would; the table goes to bench/out/records-postgresql.txt).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -36,7 +39,13 @@ OUT_DIR="$BENCH_DIR/out"
 die() { echo "bench/records: $*" >&2; exit 1; }
 [[ -x "$CSMSD" ]] || die "$CSMSD not found: build first (make build)"
 command -v wrk >/dev/null || die "wrk not found: run scripts/install-deps.sh --bench"
-command -v sqlite3 >/dev/null || die "sqlite3 not found: run scripts/install-deps.sh"
+ENGINE=${BENCH_RECORD_ENGINE:-sqlite}
+case "$ENGINE" in
+  sqlite) command -v sqlite3 >/dev/null || die "sqlite3 not found: run scripts/install-deps.sh" ;;
+  postgresql) command -v psql >/dev/null || die "psql not found: run scripts/install-deps.sh" ;;
+  *) die "BENCH_RECORD_ENGINE must be sqlite or postgresql" ;;
+esac
+SCRIPTS_DIR=$(cd "$BENCH_DIR/../scripts" && pwd)
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/csms-bench-records.XXXXXX")
 PID=""
@@ -49,6 +58,7 @@ cleanup() {
   if [[ -n "${BENCH_RECORD_KEEP_DIR:-}" && -d "$TMP/data" ]]; then
     rm -rf "$BENCH_RECORD_KEEP_DIR" && mv "$TMP/data" "$BENCH_RECORD_KEEP_DIR" && echo "data dir kept in $BENCH_RECORD_KEEP_DIR"
   fi
+  [[ "$ENGINE" != postgresql ]] || bash "$SCRIPTS_DIR/test-postgres.sh" stop "$TMP/pg" >/dev/null 2>&1 || true
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -56,9 +66,19 @@ trap 'exit 130' INT TERM
 
 DATA="$TMP/data"
 URL=""
+ENGINE_ARGS=(--sqlite-sync normal)
+if [[ "$ENGINE" == postgresql ]]; then
+  chmod 755 "$TMP"
+  bash "$SCRIPTS_DIR/test-postgres.sh" start "$TMP/pg" >/dev/null || die "could not start PostgreSQL"
+  PG_URL="postgresql://$(cat "$TMP/pg/user")@$(cat "$TMP/pg/host"):$(cat "$TMP/pg/port")"
+  export PGPASSWORD
+  PGPASSWORD=$(cat "$TMP/pg/password")
+  psql -XAtq "$PG_URL/postgres" -c "CREATE DATABASE records" >/dev/null || die "could not create the database"
+  ENGINE_ARGS=(--database "$PG_URL/records" --database-password-file "$TMP/pg/password")
+fi
 start_csmsd() {
   rm -f "$TMP/port"
-  "$CSMSD" --data-dir "$DATA" --no-access-log --sqlite-sync normal --no-delivery --scheduler-interval-ms 0 \
+  "$CSMSD" --data-dir "$DATA" --no-access-log "${ENGINE_ARGS[@]}" --no-delivery --scheduler-interval-ms 0 \
     --listen 127.0.0.1:0 --port-file "$TMP/port" </dev/null >>"$TMP/csmsd.log" 2>&1 &
   PID=$!
   for _ in $(seq 300); do
@@ -79,6 +99,10 @@ T0=$(($(date +%s) * 1000))  # the newest record's create_time
 
 # seed FROM TO: rows n in [FROM, TO).
 seed() {
+  if [[ "$ENGINE" == postgresql ]]; then seed_postgresql "$@"; else seed_sqlite "$@"; fi
+}
+
+seed_sqlite() {
   sqlite3 "$DATA/csms.db" <<SQL
 .bail on
 PRAGMA cache_size = -262144;
@@ -101,6 +125,29 @@ FROM i
         UNION ALL SELECT 93, 96, 'INVALID' UNION ALL SELECT 96, 100, 'PENDING') AS s
   ON (n * 1299709) % 1000003 % 100 >= s.lo AND (n * 1299709) % 1000003 % 100 < s.hi;
 COMMIT;
+SQL
+}
+
+# The same rows on PostgreSQL, then ANALYZE (statistics, as autovacuum would gather).
+seed_postgresql() {
+  psql -XAtq -v ON_ERROR_STOP=1 "$PG_URL/records" >/dev/null <<SQL
+INSERT INTO notifications (id, project_id, event_name, trigger_event_type, create_time, secret_name, secret_type,
+  target_type, target_id, target_name, content, status, secret_id, sequence, next_attempt_at, final_time)
+SELECT lpad(to_hex(n), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(n), 12, '0'), '$PROJECT',
+  'ev' || ((n * 7919) % 1000003 % 5),
+  CASE (n * 104729) % 1000003 % 10 WHEN 7 THEN 'SECRET_ROTATED' WHEN 8 THEN 'SECRET_VERSION_EXPIRED'
+    WHEN 9 THEN 'SECRET_DELETED' ELSE 'SECRET_VERSION_CREATED' END,
+  $T0 - n * 1000, 's' || (n % 20), 'COMMON', 'SMN', 'urn:smn:cn-north-4:$PROJECT:bench-topic', 'bench-topic',
+  format('{"eventName":"ev%s","eventType":"SECRET_VERSION_CREATED","eventTime":"2026-01-01T00:00:00Z",'
+    || '"data":{"secretName":"s%s","secretId":"secret-id-%s","versionId":"v%s","sequence":%s}}',
+    (n * 7919) % 1000003 % 5, n % 20, n % 20, n / 20 + 1, n / 20 + 1),
+  s.status, 'secret-id-' || (n % 20), n / 20 + 1,
+  CASE s.status WHEN 'PENDING' THEN $T0 + 3600000 END,
+  CASE WHEN s.status <> 'PENDING' THEN $T0 - n * 1000 + 500 END
+FROM generate_series($1::bigint, $2::bigint - 1) AS n
+  JOIN (VALUES (0, 85, 'SUCCESS'), (85, 93, 'FAIL'), (93, 96, 'INVALID'), (96, 100, 'PENDING')) AS s (lo, hi, status)
+  ON (n * 1299709) % 1000003 % 100 >= s.lo AND (n * 1299709) % 1000003 % 100 < s.hi;
+ANALYZE notifications;
 SQL
 }
 
@@ -158,11 +205,19 @@ for size in "${SIZES[@]}"; do
 done
 
 mkdir -p "$OUT_DIR"
+OUT_FILE="$OUT_DIR/records.txt"
+SETUP="csmsd --data-dir, --sqlite-sync normal"
+SEEDER="sqlite3 shell"
+if [[ "$ENGINE" == postgresql ]]; then
+  OUT_FILE="$OUT_DIR/records-postgresql.txt"
+  SETUP="csmsd on PostgreSQL $(psql -XAtq "$PG_URL/records" -c 'SHOW server_version'), same machine"
+  SEEDER="psql, then ANALYZE"
+fi
 {
-  echo "Filtered notification-record pages (limit=50): wrk -t1 -c4 -d${DURATION}s, token auth; csmsd --data-dir,"
-  echo "--sqlite-sync normal, --no-delivery, default threads, unpinned; $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs"
+  echo "Filtered notification-record pages (limit=50): wrk -t1 -c4 -d${DURATION}s, token auth; $SETUP,"
+  echo "--no-delivery, default threads, unpinned; $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs"
   echo "load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
-  for size in "${SIZES[@]}"; do echo "seeding up to $size records took ${SEED_S[$size]} s (sqlite3 shell, csmsd stopped)"; done
+  for size in "${SIZES[@]}"; do echo "seeding up to $size records took ${SEED_S[$size]} s ($SEEDER, csmsd stopped)"; done
   echo
   header=$(printf '%-40s' "filter")
   for size in "${SIZES[@]}"; do header+=$(printf ' %9s %8s %5s' "req/s@$size" "p99 ms" "rows"); done
@@ -177,4 +232,4 @@ mkdir -p "$OUT_DIR"
     echo "$line"
   done
   echo "(rows = records on the page; fewer than 50 when the filter selects fewer in the whole table)"
-} | tee "$OUT_DIR/records.txt"
+} | tee "$OUT_FILE"

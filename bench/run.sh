@@ -337,9 +337,12 @@ echo
 # A failing part is reported and fails the run at the end, but does not stop the parts after it.
 failed=()
 bash "$BENCH_DIR/secrets.sh" "$BUILD" || failed+=("bench/secrets.sh (exit $?)")
-# --- records: filtered notification-record pages at 60,000 and 600,000 records -------------------
+# --- records: filtered notification-record pages at 60,000 and 600,000 records, on each engine -----
 echo
 bash "$BENCH_DIR/records.sh" "$BUILD" || failed+=("bench/records.sh (exit $?)")
+echo
+BENCH_RECORD_ENGINE=postgresql bash "$BENCH_DIR/records.sh" "$BUILD" ||
+  failed+=("bench/records.sh on PostgreSQL (exit $?)")
 # --- PostgreSQL: 1 and 3 replicas vs SQLite, delivery across replicas (its own server) -----------
 echo
 bash "$BENCH_DIR/postgres.sh" "$BUILD" || failed+=("bench/postgres.sh (exit $?)")

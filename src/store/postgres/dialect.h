@@ -21,9 +21,13 @@ struct Dialect {
   // every record the filters select when the statistics are off (a burst since the last
   // ANALYZE). Ordered walks of the page indexes read limit + walks rows whatever the data.
   static constexpr sql::RecordPageWalks kRecordPageWalks = sql::RecordPageWalks::kEachOrdered;
+  // Under them the plan is the same whatever the values, so the generic plan is kept: PostgreSQL
+  // otherwise planned an 18-walk statement again at every execution (2-3 ms, against 0.8 ms for a
+  // whole execution with the plan kept) whenever the plan for the values looked cheaper.
   static constexpr const char* kRecordPagePlan =
       "SELECT set_config('enable_sort', 'off', true), set_config('enable_incremental_sort', 'off', true), "
-      "set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)";
+      "set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true), "
+      "set_config('plan_cache_mode', 'force_generic_plan', true)";
   static Status BeforeRecordPage(Connection& conn) { return conn.ExecBeforeNext(kRecordPagePlan); }
   static constexpr const char* kRowKey = "id";
   // A notification record's INSERT (ending "ON CONFLICT DO NOTHING") goes between these two: a
