@@ -3,10 +3,12 @@
 #include <dlfcn.h>
 #include <p11-kit-1/p11-kit/pkcs11.h>
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "common/errors.h"
@@ -43,12 +45,28 @@ std::string RvName(CK_RV rv) {
 struct Module {
   void* handle = nullptr;
   CK_FUNCTION_LIST_PTR f = nullptr;
+  bool in_use = false;  // a session was opened on it: it must not be initialised again
 };
 
+// Guards the modules and every look for a token (OpenToken), which may initialise one again.
+std::mutex& ModulesMutex() {
+  static std::mutex* mu = new std::mutex();
+  return *mu;
+}
+
+Status Initialize(Module& m, const std::string& path) {
+  CK_C_INITIALIZE_ARGS args{};
+  args.flags = CKF_OS_LOCKING_OK;
+  CK_RV rv = m.f->C_Initialize(&args);
+  if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+    return errors::Internal("C_Initialize of PKCS#11 module " + path + " failed: " + RvName(rv));
+  }
+  return Status::OK();
+}
+
+// Called with ModulesMutex() held.
 Status LoadModule(const std::string& path, Module** out) {
-  static std::mutex mu;
   static std::map<std::string, Module>* modules = new std::map<std::string, Module>();
-  std::lock_guard lock(mu);
   auto it = modules->find(path);
   if (it != modules->end()) {
     *out = &it->second;
@@ -64,12 +82,7 @@ Status LoadModule(const std::string& path, Module** out) {
   if (!get_list || get_list(&m.f) != CKR_OK || !m.f) {
     return errors::Internal(path + " is not a PKCS#11 module (no C_GetFunctionList)");
   }
-  CK_C_INITIALIZE_ARGS args{};
-  args.flags = CKF_OS_LOCKING_OK;
-  CK_RV rv = m.f->C_Initialize(&args);
-  if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-    return errors::Internal("C_Initialize of PKCS#11 module " + path + " failed: " + RvName(rv));
-  }
+  CSMS_RETURN_IF_ERROR(Initialize(m, path));
   *out = &modules->emplace(path, m).first->second;
   return Status::OK();
 }
@@ -91,6 +104,24 @@ Status ReadPin(const std::string& path, std::string* pin) {
   return Status::OK();
 }
 
+// The slot of the token labelled `label`, if the module lists it.
+bool FindSlot(CK_FUNCTION_LIST_PTR f, const std::string& label, CK_SLOT_ID* slot, CK_RV* rv) {
+  CK_ULONG count = 0;
+  *rv = f->C_GetSlotList(CK_TRUE, nullptr, &count);
+  std::vector<CK_SLOT_ID> slots(count);
+  if (*rv == CKR_OK && count > 0) *rv = f->C_GetSlotList(CK_TRUE, slots.data(), &count);
+  if (*rv != CKR_OK) return false;
+  slots.resize(count);
+  for (CK_SLOT_ID s : slots) {
+    CK_TOKEN_INFO info;
+    if (f->C_GetTokenInfo(s, &info) == CKR_OK && Trimmed(info.label, sizeof(info.label)) == label) {
+      *slot = s;
+      return true;
+    }
+  }
+  return false;
+}
+
 // The token's slot, a logged-in first session (login is per application: every later session shares it).
 Status OpenToken(const Pkcs11Config& c, Module** module, CK_SLOT_ID* slot, CK_SESSION_HANDLE* session) {
   if (c.module.empty() || c.token.empty() || c.key.empty() || c.pin_file.empty()) {
@@ -98,26 +129,27 @@ Status OpenToken(const Pkcs11Config& c, Module** module, CK_SLOT_ID* slot, CK_SE
   }
   std::string pin;
   CSMS_RETURN_IF_ERROR(ReadPin(c.pin_file, &pin));
+  std::lock_guard lock(ModulesMutex());
   CSMS_RETURN_IF_ERROR(LoadModule(c.module, module));
   CK_FUNCTION_LIST_PTR f = (*module)->f;
-  CK_ULONG count = 0;
-  CK_RV rv = f->C_GetSlotList(CK_TRUE, nullptr, &count);
-  std::vector<CK_SLOT_ID> slots(count);
-  if (rv == CKR_OK && count > 0) rv = f->C_GetSlotList(CK_TRUE, slots.data(), &count);
-  if (rv != CKR_OK) return errors::Internal("C_GetSlotList failed: " + RvName(rv));
-  slots.resize(count);
-  bool found = false;
-  for (CK_SLOT_ID s : slots) {
-    CK_TOKEN_INFO info;
-    if (f->C_GetTokenInfo(s, &info) == CKR_OK && Trimmed(info.label, sizeof(info.label)) == c.token) {
-      *slot = s;
-      found = true;
-      break;
+  CK_RV rv = CKR_OK;
+  // SoftHSM reads its tokens' files once, at C_Initialize, and leaves out a token whose files
+  // another process was rewriting at that instant (every login rewrites them), for the life of the
+  // process. So while nothing of this process uses the module, a token not found is looked for
+  // again after initialising the module anew: a few times, 20-80 ms apart.
+  constexpr int kLooks = 5;
+  for (int look = 1; !FindSlot(f, c.token, slot, &rv); ++look) {
+    if (rv != CKR_OK) return errors::Internal("C_GetSlotList failed: " + RvName(rv));
+    if (look == kLooks || (*module)->in_use) {
+      return errors::Internal("no PKCS#11 token labelled \"" + c.token + "\" in module " + c.module);
     }
+    f->C_Finalize(nullptr);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 * look));
+    CSMS_RETURN_IF_ERROR(Initialize(**module, c.module));
   }
-  if (!found) return errors::Internal("no PKCS#11 token labelled \"" + c.token + "\" in module " + c.module);
   rv = f->C_OpenSession(*slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, session);
   if (rv != CKR_OK) return errors::Internal("C_OpenSession on token " + c.token + " failed: " + RvName(rv));
+  (*module)->in_use = true;
   rv = f->C_Login(*session, CKU_USER, reinterpret_cast<CK_UTF8CHAR_PTR>(pin.data()), pin.size());
   if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) {
     f->C_CloseSession(*session);
