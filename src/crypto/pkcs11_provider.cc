@@ -41,11 +41,14 @@ std::string RvName(CK_RV rv) {
   }
 }
 
-// One loaded module, initialised once per process and never unloaded (providers live until exit).
+// One loaded module, never unloaded (providers live until exit). Every path naming the same
+// library (a symlink, another spelling) shares this one: dlopen gives them one handle and the
+// library one state, so "in use" must be one flag.
 struct Module {
   void* handle = nullptr;
   CK_FUNCTION_LIST_PTR f = nullptr;
-  bool in_use = false;  // a session was opened on it: it must not be initialised again
+  bool initialized = false;
+  bool in_use = false;  // a session was opened on it: it must never be initialised again
 };
 
 // Guards the modules and every look for a token (OpenToken), which may initialise one again.
@@ -54,36 +57,40 @@ std::mutex& ModulesMutex() {
   return *mu;
 }
 
+// Called with ModulesMutex() held.
 Status Initialize(Module& m, const std::string& path) {
   CK_C_INITIALIZE_ARGS args{};
   args.flags = CKF_OS_LOCKING_OK;
   CK_RV rv = m.f->C_Initialize(&args);
-  if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-    return errors::Internal("C_Initialize of PKCS#11 module " + path + " failed: " + RvName(rv));
-  }
+  m.initialized = rv == CKR_OK || rv == CKR_CRYPTOKI_ALREADY_INITIALIZED;
+  if (!m.initialized) return errors::Internal("C_Initialize of PKCS#11 module " + path + " failed: " + RvName(rv));
   return Status::OK();
 }
 
-// Called with ModulesMutex() held.
+// Called with ModulesMutex() held. A module whose initialisation failed is initialised again.
 Status LoadModule(const std::string& path, Module** out) {
-  static std::map<std::string, Module>* modules = new std::map<std::string, Module>();
-  auto it = modules->find(path);
-  if (it != modules->end()) {
-    *out = &it->second;
-    return Status::OK();
-  }
-  Module m;
-  m.handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!m.handle) {
+  static auto* by_handle = new std::map<void*, Module>();
+  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
     const char* e = ::dlerror();
     return errors::Internal("cannot load PKCS#11 module " + path + ": " + (e ? e : "dlopen failed"));
   }
-  auto get_list = reinterpret_cast<CK_C_GetFunctionList>(::dlsym(m.handle, "C_GetFunctionList"));
-  if (!get_list || get_list(&m.f) != CKR_OK || !m.f) {
-    return errors::Internal(path + " is not a PKCS#11 module (no C_GetFunctionList)");
+  Module& m = (*by_handle)[handle];
+  if (m.handle != nullptr) {
+    ::dlclose(handle);  // the reference taken above; the first one keeps it loaded
+  } else {
+    auto get_list = reinterpret_cast<CK_C_GetFunctionList>(::dlsym(handle, "C_GetFunctionList"));
+    CK_FUNCTION_LIST_PTR f = nullptr;
+    if (!get_list || get_list(&f) != CKR_OK || !f) {
+      by_handle->erase(handle);
+      ::dlclose(handle);
+      return errors::Internal(path + " is not a PKCS#11 module (no C_GetFunctionList)");
+    }
+    m.handle = handle;
+    m.f = f;
   }
-  CSMS_RETURN_IF_ERROR(Initialize(m, path));
-  *out = &modules->emplace(path, m).first->second;
+  if (!m.initialized) CSMS_RETURN_IF_ERROR(Initialize(m, path));
+  *out = &m;
   return Status::OK();
 }
 
@@ -141,9 +148,13 @@ Status OpenToken(const Pkcs11Config& c, Module** module, CK_SLOT_ID* slot, CK_SE
   for (int look = 1; !FindSlot(f, c.token, slot, &rv); ++look) {
     if (rv != CKR_OK) return errors::Internal("C_GetSlotList failed: " + RvName(rv));
     if (look == kLooks || (*module)->in_use) {
-      return errors::Internal("no PKCS#11 token labelled \"" + c.token + "\" in module " + c.module);
+      return errors::Internal("no PKCS#11 token labelled \"" + c.token + "\" in module " + c.module +
+                              ((*module)->in_use ? " (the module is in use in this process since before the token "
+                                                   "was there: a restart looks again)"
+                                                 : ""));
     }
     f->C_Finalize(nullptr);
+    (*module)->initialized = false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20 * look));
     CSMS_RETURN_IF_ERROR(Initialize(**module, c.module));
   }
