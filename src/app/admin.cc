@@ -89,8 +89,9 @@ int RunAdmin(const AppConfig& config, const AdminCommand& cmd) {
     return 1;
   }
   IdentityService identity(store.get());
-  BootstrapResult boot;
-  s = Bootstrap(c, identity);
+  PendingPassword pending;
+  s = Bootstrap(c, identity, &pending);
+  if (s.ok() && !pending.user_id.empty()) s = identity.StoreInitialPassword(pending.user_id, pending.password);
   if (s.ok()) {
     switch (cmd.kind) {
       case AdminCommand::kCreateProject: {

@@ -249,6 +249,9 @@ void AddTokenCacheFlags(CLI::App& cli, AppConfig& config) {
                  "until then a request with a cached token needs no database read")
       ->capture_default_str()
       ->check(CLI::Range(100, 3600000));
+  cli.add_option("--test-initial-password-pause-file", config.test_initial_password_pause_file,
+                 "tests only: a first start stores its admin's password once this file is gone")
+      ->group("");  // hidden
 }
 
 // Trust (issue 15 items 1, 5): the audit log (docs/audit.md) and the brute-force limits (docs/auth.md).

@@ -8,7 +8,6 @@
 #include "app/storage_setup.h"
 
 #include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -147,6 +146,10 @@ struct Server {
   std::unique_ptr<MasterKeyWorker> master_key_worker;  // re-reads them, re-wraps after a rotation
   // Identity and authentication.
   std::unique_ptr<IdentityService> identity;
+  // A first start derives and stores its admin's password hash on this thread while the server
+  // starts and listens (app/storage_setup.h); password logins wait for `accounts_ready`.
+  std::future<void> initial_password;
+  std::shared_future<void> accounts_ready;
   std::unique_ptr<AccessKeyService> access_keys;
   std::unique_ptr<SignatureAuthenticator> signatures;
   std::unique_ptr<TokenService> tokens;
@@ -197,22 +200,34 @@ struct Server {
   }
 };
 
+// A first start's admin password hash, derived and stored on a thread of its own while the server
+// starts and listens; password logins wait for it (TokenService::WaitBeforeLogins).
+void StoreInitialPasswordLater(const AppConfig& config, PendingPassword pending, Server& x) {
+  auto stored = std::make_shared<std::promise<void>>();
+  x.accounts_ready = stored->get_future().share();
+  x.initial_password =
+      std::async(std::launch::async, [&config, identity = x.identity.get(), pending = std::move(pending), stored] {
+        if (const std::string& file = config.test_initial_password_pause_file; !file.empty()) {
+          std::ofstream(file + ".reached") << "1";
+          while (::access(file.c_str(), F_OK) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        Status s = identity->StoreInitialPassword(pending.user_id, pending.password);
+        if (!s.ok()) log::Error("cannot store the admin's initial password (a restart tries again): " + s.ToString());
+        stored->set_value();
+      });
+}
+
 // The database, the accounts of a first start (or the --dev fixtures) and the master keys.
 bool BuildStorage(const AppConfig& config, Server& x) {
   if (!config.dev && !Check(LockDataDir(config.data_dir, &x.data_dir_lock), "cannot use the data dir: ")) return false;
   startup::Phase("data-dir");
-  // A data dir without a database is a first start: the admin password's key derivation (tens of
-  // ms, deliberately) runs beside the opening of the new database instead of after it.
-  std::future<IdentityService::InitialPassword> derived;
-  struct stat db {};
-  if (!config.dev && config.database.empty() && ::stat((config.data_dir + "/csms.db").c_str(), &db) != 0) {
-    derived = std::async(std::launch::async, IdentityService::MakeInitialPassword);
-  }
   if (!Check(OpenStore(config, &x.store), "cannot open the database: ")) return false;
   startup::Phase("open-store");
   x.writer = std::make_unique<WriterControl>(x.store.get());
   x.identity = std::make_unique<IdentityService>(x.store.get());
-  if (!Check(Bootstrap(config, *x.identity, &derived), "bootstrap failed: ")) return false;
+  PendingPassword pending;
+  if (!Check(Bootstrap(config, *x.identity, &pending), "bootstrap failed: ")) return false;
+  if (!pending.user_id.empty()) StoreInitialPasswordLater(config, std::move(pending), x);
   startup::Phase("bootstrap");
   if (!Check(OpenMasterKeys(config, x.store.get(), &x.clock, &x.keyring, &x.master_keys),
              "refusing to start: cannot load the master key: ")) {
@@ -231,6 +246,7 @@ bool BuildAuth(const AppConfig& config, Server& x) {
   }
   x.signatures = std::make_unique<SignatureAuthenticator>(x.store.get(), &x.keyring, &x.clock);
   x.tokens = std::make_unique<TokenService>(x.store.get(), &x.clock, config.token_revocation_check_ms);
+  if (x.accounts_ready.valid()) x.tokens->WaitBeforeLogins(x.accounts_ready);
   x.limiter = std::make_unique<AttemptLimiter>(config.auth_limits, &x.clock);
   return Check(OpenAuditLog(config, &x.audit), "cannot open the audit log: ");
 }

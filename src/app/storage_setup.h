@@ -3,7 +3,6 @@
 // (or --dev's fixtures).
 #pragma once
 
-#include <future>
 #include <memory>
 #include <string>
 
@@ -22,11 +21,18 @@ Status LockDataDir(const std::string& dir, DataDirLock* lock);
 // (SqliteConnectionsFor).
 Status OpenStore(const AppConfig& config, std::unique_ptr<Store>* out);
 
+// A first start's admin whose password hash is not stored yet; empty user_id: none.
+struct PendingPassword {
+  std::string user_id;
+  std::string password;
+};
+
 // On an empty database, the domain, project and admin user of a first start, their password in
-// <data-dir>/initial-credentials (0600); with --dev, the fixed fixtures. Nothing on a restart.
-// `derived`: the admin password derived ahead on another thread (a first start), or null to
-// derive it here.
-Status Bootstrap(const AppConfig& config, IdentityService& identity,
-                 std::future<IdentityService::InitialPassword>* derived = nullptr);
+// <data-dir>/initial-credentials (0600, whole before this returns); with --dev, the fixed fixtures.
+// The admin's password hash, a deliberately slow key derivation, is left to the caller in *pending
+// (IdentityService::StoreInitialPassword): the server derives it on a thread while it starts and
+// listens, `csmsd admin` at once. A restart derives nothing, unless an earlier first start stopped
+// before it stored the hash: then *pending has the password of its credentials file.
+Status Bootstrap(const AppConfig& config, IdentityService& identity, PendingPassword* pending);
 
 }  // namespace csms

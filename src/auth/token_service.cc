@@ -3,6 +3,7 @@
 #include "auth/attempt_limiter.h"
 #include "auth/roles.h"
 #include "common/errors.h"
+#include "common/log.h"
 #include "crypto/hash.h"
 #include "crypto/password.h"
 #include "crypto/random.h"
@@ -31,6 +32,10 @@ TokenService::TokenService(Store* store, const Clock* clock, int64_t generation_
 
 Status TokenService::Issue(const PasswordAuthRequest& req, IssuedToken* out) {
   const Status bad_credentials = errors::BadCredentials("the user name, password or domain is incorrect");
+  if (accounts_ready_.valid() && accounts_ready_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    log::Write(log::Level::kDebug, "a login waits for the first start's admin password to be stored");
+    accounts_ready_.wait();  // on a pool thread, tens of ms
+  }
   bool found = false;
   Status s = store_->Read([&](Transaction& tx) -> Status {
     Domain domain;

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -50,6 +51,10 @@ class TokenService {
 
   // `generation_check_ms`: how often the revocation generation is re-read (see above).
   TokenService(Store* store, const Clock* clock, int64_t generation_check_ms = kGenerationCheckMillis);
+
+  // Password logins wait for `ready` before they read the user: a first start stores its admin's
+  // password hash while the server already listens (app/storage_setup.h). Call before serving.
+  void WaitBeforeLogins(std::shared_future<void> ready) { accounts_ready_ = std::move(ready); }
 
   // Every failure costs one password check of the current iteration count, whatever failed
   // (unknown domain or user, disabled user, wrong password), so timing tells nothing.
@@ -97,7 +102,8 @@ class TokenService {
 
   Store* store_;
   const Clock* clock_;
-  std::string decoy_hash_;  // what an unknown user's login is checked against: same cost as a real one
+  std::string decoy_hash_;                   // what an unknown user's login is checked against: same cost as a real one
+  std::shared_future<void> accounts_ready_;  // set before serving, then only read
   std::mutex mu_;
   std::unordered_map<std::string, CacheEntry> cache_;  // keyed by token hash
   int64_t generation_ = 0;                             // of the entries in cache_; under mu_

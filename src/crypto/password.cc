@@ -66,6 +66,11 @@ std::string DecoyPasswordHash(int iterations) {
          Base64Encode(RandomBytes(kHashSize));
 }
 
+std::string PendingPasswordHash() {
+  return std::string(kScheme) + "$" + std::to_string(kDefaultPasswordIterations) + "$" +
+         Base64Encode(std::string(kSaltSize, '\0')) + "$" + Base64Encode(RandomBytes(kHashSize));
+}
+
 namespace {
 
 struct Decoded {
@@ -102,6 +107,11 @@ bool VerifyPassword(std::string_view password, std::string_view encoded) {
   if (!d) return false;
   std::optional<std::string> actual = Derive(password, d->salt, d->iterations);
   return actual && ConstantTimeEquals(*actual, d->hash);
+}
+
+bool IsPendingPasswordHash(std::string_view encoded) {
+  std::optional<Decoded> d = Decode(encoded);
+  return d && d->salt == std::string(kSaltSize, '\0');
 }
 
 int PasswordIterations(std::string_view encoded) {

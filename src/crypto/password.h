@@ -24,6 +24,12 @@ bool VerifyPassword(std::string_view password, std::string_view encoded);
 // key derivation), so a decoy does not slow down start-up.
 std::string DecoyPasswordHash(int iterations = kDefaultPasswordIterations);
 
+// A password not stored yet (a first start's admin, whose hash is derived after csmsd listens): a
+// decoy at the default cost whose salt is all zero bytes, which HashPassword never draws (its salts
+// are random). IsPendingPasswordHash recognises it.
+std::string PendingPasswordHash();
+bool IsPendingPasswordHash(std::string_view encoded);
+
 // The PBKDF2 iteration count of a well-formed encoding, or 0. Lets a caller spend exactly what a
 // real check costs on a decoy (an unknown user must not answer faster than a wrong password).
 int PasswordIterations(std::string_view encoded);

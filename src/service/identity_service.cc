@@ -34,16 +34,9 @@ Status FindGroup(Transaction& tx, const std::string& domain_name, const std::str
 
 }  // namespace
 
-IdentityService::InitialPassword IdentityService::MakeInitialPassword() {
-  InitialPassword p;
-  p.password = crypto::Base64UrlEncode(crypto::RandomBytes(18));
-  p.hash = crypto::HashPassword(p.password);
-  return p;
-}
-
 Status IdentityService::BootstrapIfEmpty(const std::string& domain_name, const std::string& project_name,
-                                         BootstrapResult* out, const std::function<InitialPassword()>& initial) {
-  // A restart finds the domain: it must not pay for a key derivation it throws away.
+                                         BootstrapResult* out) {
+  // A restart finds the domain with a read: no turn at the writer.
   Status found = store_->Read([&](Transaction& tx) {
     Domain existing;
     return tx.identity().GetDomainByName(domain_name, &existing);
@@ -53,9 +46,6 @@ Status IdentityService::BootstrapIfEmpty(const std::string& domain_name, const s
     return Status::OK();
   }
   if (!found.IsNotFound()) return found;
-  InitialPassword made = initial();
-  const std::string& password = made.password;
-  const std::string& hash = made.hash;
   return store_->Write([&](Transaction& tx) -> Status {
     Domain existing;
     Status s = tx.identity().GetDomainByName(domain_name, &existing);
@@ -66,12 +56,33 @@ Status IdentityService::BootstrapIfEmpty(const std::string& domain_name, const s
     if (!s.IsNotFound()) return s;
     out->domain = Domain{crypto::RandomHex(16), domain_name};
     out->project = Project{crypto::RandomHex(16), project_name, out->domain.id};
-    out->user = User{crypto::RandomHex(16), "admin", out->domain.id, hash, "admin"};
-    out->password = password;
+    out->user = User{crypto::RandomHex(16), "admin", out->domain.id, crypto::PendingPasswordHash(), "admin"};
+    out->password = crypto::Base64UrlEncode(crypto::RandomBytes(18));
     out->created = true;
     CSMS_RETURN_IF_ERROR(tx.identity().InsertDomain(out->domain));
     CSMS_RETURN_IF_ERROR(tx.identity().InsertProject(out->project));
     return tx.identity().InsertUser(out->user);
+  });
+}
+
+Status IdentityService::StoreInitialPassword(const std::string& user_id, const std::string& password) {
+  std::string hash = crypto::HashPassword(password);
+  return store_->Write([&](Transaction& tx) -> Status {
+    User current;
+    CSMS_RETURN_IF_ERROR(tx.identity().GetUserById(user_id, &current));
+    if (!crypto::IsPendingPasswordHash(current.password_hash)) return Status::OK();
+    return tx.identity().UpdateUserPassword(user_id, hash);
+  });
+}
+
+Status IdentityService::FindPendingUser(const std::string& domain_name, const std::string& user_name, User* out) {
+  return store_->Read([&](Transaction& tx) -> Status {
+    Domain d;
+    Status s = tx.identity().GetDomainByName(domain_name, &d);
+    if (s.ok()) s = tx.identity().GetUserByName(d.id, user_name, out);
+    if (s.ok() && !crypto::IsPendingPasswordHash(out->password_hash))
+      return errors::ResourceNotFound("no pending user");
+    return s;
   });
 }
 

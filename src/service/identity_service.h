@@ -2,7 +2,6 @@
 // bootstrap, --dev mode and the `csmsd admin` subcommands, plus the Keystone project lookup.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,7 +15,7 @@ struct BootstrapResult {
   bool created = false;  // false when the database already had a domain
   Domain domain;
   Project project;
-  User user;
+  User user;             // created: stored with a pending password hash (StoreInitialPassword)
   std::string password;  // plaintext, only when created: shown once
 };
 
@@ -24,18 +23,18 @@ class IdentityService {
  public:
   explicit IdentityService(Store* store) : store_(store) {}
 
-  // The admin's random password and its stored form (a deliberately slow key derivation).
-  struct InitialPassword {
-    std::string password;
-    std::string hash;
-  };
-  static InitialPassword MakeInitialPassword();
-
-  // On an empty database: a domain, a project and an admin user with a random password.
-  // `initial`: where the password comes from when one is needed (MakeInitialPassword by default; a
-  // first start derives it on another thread while the database opens). Not called on a restart.
-  Status BootstrapIfEmpty(const std::string& domain_name, const std::string& project_name, BootstrapResult* out,
-                          const std::function<InitialPassword()>& initial = MakeInitialPassword);
+  // On an empty database: a domain, a project and an admin user with a random password. The user
+  // is stored with crypto::PendingPasswordHash, which no password matches: the real hash is a
+  // deliberately slow key derivation (tens of ms) that a first start runs after it listens
+  // (StoreInitialPassword). Derives nothing itself, so a restart pays nothing.
+  Status BootstrapIfEmpty(const std::string& domain_name, const std::string& project_name, BootstrapResult* out);
+  // Derives the hash of `password` and stores it for `user_id` in place of its pending hash. Does
+  // nothing when the stored hash is no longer pending (an operator set a password meanwhile, or
+  // another process stored this one first).
+  Status StoreInitialPassword(const std::string& user_id, const std::string& password);
+  // `user_name` of `domain_name` when its password is still pending: a first start stopped before
+  // StoreInitialPassword finished. kNotFound otherwise.
+  Status FindPendingUser(const std::string& domain_name, const std::string& user_name, User* out);
   // Creates exactly the given accounts when missing (used by --dev with fixed ids/passwords).
   // `password_hash`: the stored form of `password` when the caller has it already (a fixed
   // password hashed ahead of time, so start-up derives no key); empty = hash `password` now.
