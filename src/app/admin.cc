@@ -90,7 +90,7 @@ int RunAdmin(const AppConfig& config, const AdminCommand& cmd) {
   }
   IdentityService identity(store.get());
   PendingPassword pending;
-  s = Bootstrap(c, identity, &pending);
+  s = Bootstrap(c, identity, /*wait_for_others=*/false, &pending);
   if (s.ok() && !pending.user_id.empty()) s = identity.StoreInitialPassword(pending.user_id, pending.password);
   if (s.ok()) {
     switch (cmd.kind) {

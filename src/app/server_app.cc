@@ -7,6 +7,7 @@
 #include "app/observability.h"
 #include "app/storage_setup.h"
 
+#include <openssl/crypto.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -147,9 +148,9 @@ struct Server {
   // Identity and authentication.
   std::unique_ptr<IdentityService> identity;
   // A first start derives and stores its admin's password hash on this thread while the server
-  // starts and listens (app/storage_setup.h); password logins wait for `accounts_ready`.
-  std::future<void> initial_password;
-  std::shared_future<void> accounts_ready;
+  // starts and listens (app/first_start.h); password logins wait for it. Destroyed (the thread
+  // joined) before the identity service and the store it uses.
+  std::shared_future<void> initial_password;
   std::unique_ptr<AccessKeyService> access_keys;
   std::unique_ptr<SignatureAuthenticator> signatures;
   std::unique_ptr<TokenService> tokens;
@@ -200,21 +201,30 @@ struct Server {
   }
 };
 
-// A first start's admin password hash, derived and stored on a thread of its own while the server
-// starts and listens; password logins wait for it (TokenService::WaitBeforeLogins).
+// A first start's admin password hash, derived and stored (app/first_start.h). A failed store is
+// tried again a few times while logins wait; the plaintext is wiped once done.
+void StoreInitialPassword(const AppConfig& config, IdentityService* identity, PendingPassword pending) {
+  if (const std::string& file = config.test_initial_password_pause_file; !file.empty()) {
+    std::ofstream(file + ".reached") << "1";
+    while (::access(file.c_str(), F_OK) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  Status s;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
+    s = identity->StoreInitialPassword(pending.user_id, pending.password);
+    if (s.ok()) break;
+  }
+  OPENSSL_cleanse(pending.password.data(), pending.password.size());
+  if (!s.ok()) log::Error("cannot store the admin's initial password (a restart tries again): " + s.ToString());
+}
+
+// On a thread of its own while the server starts and listens; password logins wait for it
+// (TokenService::WaitBeforeLogins). The future is ready however the thread ends, an exception
+// included, so no login waits forever.
 void StoreInitialPasswordLater(const AppConfig& config, PendingPassword pending, Server& x) {
-  auto stored = std::make_shared<std::promise<void>>();
-  x.accounts_ready = stored->get_future().share();
   x.initial_password =
-      std::async(std::launch::async, [&config, identity = x.identity.get(), pending = std::move(pending), stored] {
-        if (const std::string& file = config.test_initial_password_pause_file; !file.empty()) {
-          std::ofstream(file + ".reached") << "1";
-          while (::access(file.c_str(), F_OK) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        Status s = identity->StoreInitialPassword(pending.user_id, pending.password);
-        if (!s.ok()) log::Error("cannot store the admin's initial password (a restart tries again): " + s.ToString());
-        stored->set_value();
-      });
+      std::async(std::launch::async, StoreInitialPassword, std::cref(config), x.identity.get(), std::move(pending))
+          .share();
 }
 
 // The database, the accounts of a first start (or the --dev fixtures) and the master keys.
@@ -226,7 +236,7 @@ bool BuildStorage(const AppConfig& config, Server& x) {
   x.writer = std::make_unique<WriterControl>(x.store.get());
   x.identity = std::make_unique<IdentityService>(x.store.get());
   PendingPassword pending;
-  if (!Check(Bootstrap(config, *x.identity, &pending), "bootstrap failed: ")) return false;
+  if (!Check(Bootstrap(config, *x.identity, /*wait_for_others=*/true, &pending), "bootstrap failed: ")) return false;
   if (!pending.user_id.empty()) StoreInitialPasswordLater(config, std::move(pending), x);
   startup::Phase("bootstrap");
   if (!Check(OpenMasterKeys(config, x.store.get(), &x.clock, &x.keyring, &x.master_keys),
@@ -246,7 +256,7 @@ bool BuildAuth(const AppConfig& config, Server& x) {
   }
   x.signatures = std::make_unique<SignatureAuthenticator>(x.store.get(), &x.keyring, &x.clock);
   x.tokens = std::make_unique<TokenService>(x.store.get(), &x.clock, config.token_revocation_check_ms);
-  if (x.accounts_ready.valid()) x.tokens->WaitBeforeLogins(x.accounts_ready);
+  if (x.initial_password.valid()) x.tokens->WaitBeforeLogins(x.initial_password);
   x.limiter = std::make_unique<AttemptLimiter>(config.auth_limits, &x.clock);
   return Check(OpenAuditLog(config, &x.audit), "cannot open the audit log: ");
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/data_dir_lock.h"
+#include "app/first_start.h"
 #include "app/server_app.h"
 #include "common/status.h"
 #include "service/identity_service.h"
@@ -21,18 +22,9 @@ Status LockDataDir(const std::string& dir, DataDirLock* lock);
 // (SqliteConnectionsFor).
 Status OpenStore(const AppConfig& config, std::unique_ptr<Store>* out);
 
-// A first start's admin whose password hash is not stored yet; empty user_id: none.
-struct PendingPassword {
-  std::string user_id;
-  std::string password;
-};
-
-// On an empty database, the domain, project and admin user of a first start, their password in
-// <data-dir>/initial-credentials (0600, whole before this returns); with --dev, the fixed fixtures.
-// The admin's password hash, a deliberately slow key derivation, is left to the caller in *pending
-// (IdentityService::StoreInitialPassword): the server derives it on a thread while it starts and
-// listens, `csmsd admin` at once. A restart derives nothing, unless an earlier first start stopped
-// before it stored the hash: then *pending has the password of its credentials file.
-Status Bootstrap(const AppConfig& config, IdentityService& identity, PendingPassword* pending);
+// The accounts of a first start (app/first_start.h), or --dev's fixed fixtures. *pending: the
+// admin password whose hash the caller stores (IdentityService::StoreInitialPassword): the server
+// on a thread while it starts and listens, `csmsd admin` at once.
+Status Bootstrap(const AppConfig& config, IdentityService& identity, bool wait_for_others, PendingPassword* pending);
 
 }  // namespace csms

@@ -34,44 +34,48 @@ Status FindGroup(Transaction& tx, const std::string& domain_name, const std::str
 
 }  // namespace
 
-Status IdentityService::BootstrapIfEmpty(const std::string& domain_name, const std::string& project_name,
-                                         BootstrapResult* out) {
-  // A restart finds the domain with a read: no turn at the writer.
-  Status found = store_->Read([&](Transaction& tx) {
+BootstrapResult IdentityService::NewAccounts(const std::string& domain_name, const std::string& project_name) {
+  BootstrapResult r;
+  r.domain = Domain{crypto::RandomHex(16), domain_name};
+  r.project = Project{crypto::RandomHex(16), project_name, r.domain.id};
+  r.user = User{crypto::RandomHex(16), "admin", r.domain.id, crypto::PendingPasswordHash(), "admin"};
+  r.password = crypto::Base64UrlEncode(crypto::RandomBytes(18));
+  return r;
+}
+
+Status IdentityService::HasDomain(const std::string& name, bool* out) {
+  Status s = store_->Read([&](Transaction& tx) {
     Domain existing;
-    return tx.identity().GetDomainByName(domain_name, &existing);
+    return tx.identity().GetDomainByName(name, &existing);
   });
-  if (found.ok()) {
-    out->created = false;
-    return Status::OK();
-  }
-  if (!found.IsNotFound()) return found;
+  *out = s.ok();
+  return s.IsNotFound() ? Status::OK() : s;
+}
+
+Status IdentityService::InsertAccountsIfEmpty(const BootstrapResult& accounts, bool* created) {
+  *created = false;
   return store_->Write([&](Transaction& tx) -> Status {
+    *created = false;  // a run again after a serialization failure starts over
     Domain existing;
-    Status s = tx.identity().GetDomainByName(domain_name, &existing);
-    if (s.ok()) {
-      out->created = false;
-      return Status::OK();
-    }
+    Status s = tx.identity().GetDomainByName(accounts.domain.name, &existing);
+    if (s.ok()) return Status::OK();
     if (!s.IsNotFound()) return s;
-    out->domain = Domain{crypto::RandomHex(16), domain_name};
-    out->project = Project{crypto::RandomHex(16), project_name, out->domain.id};
-    out->user = User{crypto::RandomHex(16), "admin", out->domain.id, crypto::PendingPasswordHash(), "admin"};
-    out->password = crypto::Base64UrlEncode(crypto::RandomBytes(18));
-    out->created = true;
-    CSMS_RETURN_IF_ERROR(tx.identity().InsertDomain(out->domain));
-    CSMS_RETURN_IF_ERROR(tx.identity().InsertProject(out->project));
-    return tx.identity().InsertUser(out->user);
+    CSMS_RETURN_IF_ERROR(tx.identity().InsertDomain(accounts.domain));
+    CSMS_RETURN_IF_ERROR(tx.identity().InsertProject(accounts.project));
+    CSMS_RETURN_IF_ERROR(tx.identity().InsertUser(accounts.user));
+    *created = true;
+    return Status::OK();
   });
 }
 
 Status IdentityService::StoreInitialPassword(const std::string& user_id, const std::string& password) {
   std::string hash = crypto::HashPassword(password);
+  if (hash.empty()) return errors::Internal("the initial password could not be hashed");
   return store_->Write([&](Transaction& tx) -> Status {
     User current;
     CSMS_RETURN_IF_ERROR(tx.identity().GetUserById(user_id, &current));
     if (!crypto::IsPendingPasswordHash(current.password_hash)) return Status::OK();
-    return tx.identity().UpdateUserPassword(user_id, hash);
+    return tx.identity().StoreFirstPassword(user_id, hash);
   });
 }
 

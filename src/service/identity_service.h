@@ -12,22 +12,24 @@
 namespace csms {
 
 struct BootstrapResult {
-  bool created = false;  // false when the database already had a domain
   Domain domain;
   Project project;
-  User user;             // created: stored with a pending password hash (StoreInitialPassword)
-  std::string password;  // plaintext, only when created: shown once
+  User user;             // stored with a pending password hash (StoreInitialPassword)
+  std::string password;  // plaintext: shown once
 };
 
 class IdentityService {
  public:
   explicit IdentityService(Store* store) : store_(store) {}
 
-  // On an empty database: a domain, a project and an admin user with a random password. The user
-  // is stored with crypto::PendingPasswordHash, which no password matches: the real hash is a
-  // deliberately slow key derivation (tens of ms) that a first start runs after it listens
-  // (StoreInitialPassword). Derives nothing itself, so a restart pays nothing.
-  Status BootstrapIfEmpty(const std::string& domain_name, const std::string& project_name, BootstrapResult* out);
+  // The accounts of a first start, not stored yet: new ids, an admin with a random password and
+  // crypto::PendingPasswordHash, which no password matches (the real hash is a deliberately slow key
+  // derivation, tens of ms, that a first start runs after it listens: StoreInitialPassword).
+  static BootstrapResult NewAccounts(const std::string& domain_name, const std::string& project_name);
+  // Whether a domain of that name exists (a restart finds the first start's).
+  Status HasDomain(const std::string& name, bool* out);
+  // Inserts `accounts` when no domain of its name exists; *created says whether it did.
+  Status InsertAccountsIfEmpty(const BootstrapResult& accounts, bool* created);
   // Derives the hash of `password` and stores it for `user_id` in place of its pending hash. Does
   // nothing when the stored hash is no longer pending (an operator set a password meanwhile, or
   // another process stored this one first).

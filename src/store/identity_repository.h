@@ -27,6 +27,10 @@ class IdentityRepository {
   // the password or disable the user.
   virtual Status UpdateUserPassword(const std::string& user_id, const std::string& password_hash) = 0;
   virtual Status SetUserEnabled(const std::string& user_id, bool enabled) = 0;
+  // A user's first password, stored after the user itself (a first start's admin): as
+  // UpdateUserPassword, but the user shows no password change (password_changed_at and
+  // update_time stay null).
+  virtual Status StoreFirstPassword(const std::string& user_id, const std::string& password_hash) = 0;
   // Users of a domain for the users API, ordered by name; `name_contains` (empty = all) is a
   // substring of the user name.
   virtual Status CountUsers(const std::string& domain_id, const std::string& name_contains, int64_t* out) = 0;

@@ -35,6 +35,11 @@ bool StartHeld(CsmsdProcess& server, const std::string& pause, const std::vector
   return server.Start(args) && WaitUntil([&] { return Exists(pause + ".reached"); }, kDeadline);
 }
 
+struct RemoveAtExit {
+  ~RemoveAtExit() { std::filesystem::remove(path); }
+  std::string path;
+};
+
 size_t Occurrences(const std::string& text, const std::string& what) {
   size_t n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -60,6 +65,8 @@ TEST(FirstStartPassword, ALoginBeforeTheHashIsStoredWaitsForIt) {
     HttpClient client(server.port());
     return Login(client, cred);
   });
+  // Destroyed before `login` (whose destructor waits for the answer), also when an assertion fails.
+  RemoveAtExit unpause{pause};
   // The login is inside the server, waiting (without the wait it would have answered 401 by now).
   ASSERT_TRUE(
       WaitUntil([&] { return server.Log().find("a login waits for the first start") != std::string::npos; }, kDeadline))
@@ -77,18 +84,61 @@ TEST(FirstStartPassword, AStartKilledBeforeItStoredTheHashIsFinishedByTheNext) {
   auto cred = ReadInitialCredentials(server.data_dir());
   server.Kill();
   std::filesystem::remove(pause);
+  // As if the kill had come before the rename: the file is still under its temporary name.
+  const std::string creds = server.data_dir() + "/initial-credentials";
+  std::filesystem::rename(creds, creds + ".Ab12Cd");
 
   ASSERT_TRUE(server.Start({"--no-access-log"})) << server.Log();
   HttpClient client(server.port());
   EXPECT_EQ(Login(client, cred), 201) << server.Log();
   const std::string resumed = "the first start stopped before it did";
   EXPECT_EQ(Occurrences(server.Log(), resumed), 1u) << server.Log();
+  EXPECT_EQ(ReadInitialCredentials(server.data_dir())["password"], cred["password"]) << "renamed into place";
   EXPECT_EQ(server.Stop(), 0);
   // Stored now: a further restart has nothing to finish.
   ASSERT_TRUE(server.Start({"--no-access-log"})) << server.Log();
   EXPECT_EQ(Occurrences(server.Log(), resumed), 1u) << server.Log();
   HttpClient again(server.port());
   EXPECT_EQ(Login(again, cred), 201);
+}
+
+TEST(FirstStartPassword, AnAdminCommandFinishesItToo) {
+  CsmsdProcess server;
+  const std::string pause = server.dir() + "/pause";
+  ASSERT_TRUE(StartHeld(server, pause)) << server.Log();
+  auto cred = ReadInitialCredentials(server.data_dir());
+  server.Kill();
+  std::filesystem::remove(pause);
+  int exit_code = -1;
+  std::string out;
+  RunAdmin(server.data_dir(), {"list-projects"}, &exit_code, &out);
+  ASSERT_EQ(exit_code, 0) << out;
+
+  ASSERT_TRUE(server.Start({"--no-access-log"})) << server.Log();
+  EXPECT_EQ(server.Log().find("the first start stopped before it did"), std::string::npos) << server.Log();
+  HttpClient client(server.port());
+  EXPECT_EQ(Login(client, cred), 201) << server.Log();
+}
+
+TEST(FirstStartPassword, AnotherInstallationsCredentialsFileIsNotTaken) {
+  CsmsdProcess server;
+  const std::string pause = server.dir() + "/pause";
+  ASSERT_TRUE(StartHeld(server, pause)) << server.Log();
+  auto cred = ReadInitialCredentials(server.data_dir());
+  server.Kill();
+  std::filesystem::remove(pause);
+  // The same user name and a password of the generated kind, but another domain's id.
+  const std::string planted = "AAAAAAAAAAAAAAAAAAAAAAAA";
+  std::ofstream(server.data_dir() + "/initial-credentials", std::ios::trunc)
+      << "domain_name=csms\ndomain_id=" << std::string(32, 'f')
+      << "\nproject_name=default\nproject_id=" << cred["project_id"] << "\nuser_name=admin\npassword=" << planted
+      << "\n";
+
+  ASSERT_TRUE(server.Start({"--no-access-log"})) << server.Log();
+  EXPECT_NE(server.Log().find("csmsd admin set-password"), std::string::npos) << server.Log();
+  HttpClient client(server.port());
+  cred["password"] = planted;
+  EXPECT_EQ(Login(client, cred), 401);
 }
 
 TEST(FirstStartPassword, WithoutItsCredentialsFileTheOperatorIsToldToSetOne) {

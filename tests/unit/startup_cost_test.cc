@@ -19,62 +19,80 @@ TEST(StartupCost, TheDevPasswordHashVerifiesAtTheDefaultCost) {
   EXPECT_EQ(crypto::PasswordIterations(kDevPasswordHash), crypto::kDefaultPasswordIterations);
 }
 
-// The first start's admin password hash is derived after csmsd listens (app/storage_setup.h): the
+namespace startup_cost {
+
+std::string StoredHash(Store& store, const std::string& user_id) {
+  User u;
+  EXPECT_TRUE(store.Read([&](Transaction& tx) { return tx.identity().GetUserById(user_id, &u); }).ok());
+  return u.password_hash;
+}
+
+// A first start's accounts inserted as app/first_start.cc does; *created says whether they were.
+BootstrapResult Bootstrap(IdentityService& identity, bool* created) {
+  BootstrapResult r = IdentityService::NewAccounts("csms", "default");
+  EXPECT_TRUE(identity.InsertAccountsIfEmpty(r, created).ok());
+  return r;
+}
+
+}  // namespace startup_cost
+
+// The first start's admin password hash is derived after csmsd listens (app/first_start.h): the
 // bootstrap itself derives nothing, on a first start or a restart.
 TEST(StartupCost, TheBootstrapDerivesNoKey) {
   std::unique_ptr<Store> store;
   ASSERT_TRUE(OpenSqliteStore(SqliteOptions{":memory:"}, &store).ok());
   IdentityService identity(store.get());
   uint64_t before = crypto::PasswordIterationsComputed();
-  BootstrapResult first;
-  ASSERT_TRUE(identity.BootstrapIfEmpty("csms", "default", &first).ok());
-  EXPECT_TRUE(first.created);
-  BootstrapResult again;
-  ASSERT_TRUE(identity.BootstrapIfEmpty("csms", "default", &again).ok());
-  EXPECT_FALSE(again.created);
+  bool created = false, exists = false;
+  ASSERT_TRUE(identity.HasDomain("csms", &exists).ok());
+  EXPECT_FALSE(exists);
+  startup_cost::Bootstrap(identity, &created);
+  EXPECT_TRUE(created);
+  ASSERT_TRUE(identity.HasDomain("csms", &exists).ok());
+  EXPECT_TRUE(exists);
+  startup_cost::Bootstrap(identity, &created);
+  EXPECT_FALSE(created) << "a second set of accounts";
   EXPECT_EQ(crypto::PasswordIterationsComputed(), before) << "the bootstrap derived a key";
 }
-
-namespace startup_cost {
-std::string StoredHash(Store& store, const std::string& user_id) {
-  User u;
-  EXPECT_TRUE(store.Read([&](Transaction& tx) { return tx.identity().GetUserById(user_id, &u); }).ok());
-  return u.password_hash;
-}
-}  // namespace startup_cost
-using startup_cost::StoredHash;
 
 TEST(StartupCost, TheAdminPasswordIsPendingUntilStored) {
   std::unique_ptr<Store> store;
   ASSERT_TRUE(OpenSqliteStore(SqliteOptions{":memory:"}, &store).ok());
   IdentityService identity(store.get());
-  BootstrapResult r;
-  ASSERT_TRUE(identity.BootstrapIfEmpty("csms", "default", &r).ok());
-  EXPECT_FALSE(crypto::VerifyPassword(r.password, StoredHash(*store, r.user.id)));
+  bool created = false;
+  BootstrapResult r = startup_cost::Bootstrap(identity, &created);
+  ASSERT_TRUE(created);
+  EXPECT_FALSE(crypto::VerifyPassword(r.password, startup_cost::StoredHash(*store, r.user.id)));
   User pending;
   ASSERT_TRUE(identity.FindPendingUser("csms", "admin", &pending).ok());
   EXPECT_EQ(pending.id, r.user.id);
 
   ASSERT_TRUE(identity.StoreInitialPassword(r.user.id, r.password).ok());
-  std::string stored = StoredHash(*store, r.user.id);
+  std::string stored = startup_cost::StoredHash(*store, r.user.id);
   EXPECT_TRUE(crypto::VerifyPassword(r.password, stored));
   EXPECT_EQ(crypto::PasswordIterations(stored), crypto::kDefaultPasswordIterations);
   EXPECT_TRUE(identity.FindPendingUser("csms", "admin", &pending).IsNotFound());
+  // The user's first password, not a change of it (pwd_change_at and updated_at stay null).
+  UserDetail detail;
+  ASSERT_TRUE(store->Read([&](Transaction& tx) { return tx.identity().GetUserDetail(r.user.id, &detail); }).ok());
+  EXPECT_FALSE(detail.password_changed_at.has_value());
+  EXPECT_FALSE(detail.update_time.has_value());
   // Stored once: another process storing it again changes nothing.
   ASSERT_TRUE(identity.StoreInitialPassword(r.user.id, "another-one").ok());
-  EXPECT_EQ(StoredHash(*store, r.user.id), stored);
+  EXPECT_EQ(startup_cost::StoredHash(*store, r.user.id), stored);
 }
 
 TEST(StartupCost, AnOperatorsPasswordIsNotReplacedByTheInitialOne) {
   std::unique_ptr<Store> store;
   ASSERT_TRUE(OpenSqliteStore(SqliteOptions{":memory:"}, &store).ok());
   IdentityService identity(store.get());
-  BootstrapResult r;
-  ASSERT_TRUE(identity.BootstrapIfEmpty("csms", "default", &r).ok());
+  bool created = false;
+  BootstrapResult r = startup_cost::Bootstrap(identity, &created);
+  ASSERT_TRUE(created);
   const std::string chosen = "Quartz-Ladder-Violet-93";
   ASSERT_TRUE(identity.SetPassword("csms", "admin", chosen).ok());
   ASSERT_TRUE(identity.StoreInitialPassword(r.user.id, r.password).ok());
-  std::string stored = StoredHash(*store, r.user.id);
+  std::string stored = startup_cost::StoredHash(*store, r.user.id);
   EXPECT_TRUE(crypto::VerifyPassword(chosen, stored));
   EXPECT_FALSE(crypto::VerifyPassword(r.password, stored));
 }

@@ -22,6 +22,7 @@ class IdentityRepositoryOn final : public IdentityRepository {
   Status GetUserById(const std::string& id, User* out) override;
   Status UpdateUserPassword(const std::string& user_id, const std::string& password_hash) override;
   Status SetUserEnabled(const std::string& user_id, bool enabled) override;
+  Status StoreFirstPassword(const std::string& user_id, const std::string& password_hash) override;
   Status CountUsers(const std::string& domain_id, const std::string& name_contains, int64_t* out) override;
   Status ListUsers(const std::string& domain_id, const std::string& name_contains, int64_t offset, int limit,
                    std::vector<UserDetail>* out) override;

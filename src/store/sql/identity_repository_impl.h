@@ -96,6 +96,14 @@ Status IdentityRepositoryOn<D>::UpdateUserPassword(const std::string& user_id, c
                  [&](Statement& s) { s.Bind(1, user_id).Bind(2, hash); });
 }
 template <typename D>
+Status IdentityRepositoryOn<D>::StoreFirstPassword(const std::string& user_id, const std::string& hash) {
+  CSMS_RETURN_IF_ERROR(UpdateUserPassword(user_id, hash));
+  // The engines' triggers stamp a change of password_hash; this statement names neither column
+  // they watch, so it fires none.
+  return ExecOne(conn_, "UPDATE users SET password_changed_at = NULL, update_time = NULL WHERE id = ?1", "user",
+                 [&](Statement& s) { s.Bind(1, user_id); });
+}
+template <typename D>
 Status IdentityRepositoryOn<D>::SetUserEnabled(const std::string& user_id, bool enabled) {
   return ExecOne(conn_, "UPDATE users SET enabled = ?2 WHERE id = ?1", "user",
                  [&](Statement& s) { s.Bind(1, user_id).Bind(2, static_cast<int64_t>(enabled ? 1 : 0)); });
