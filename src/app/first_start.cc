@@ -102,8 +102,7 @@ Status ResumeInitialPassword(const AppConfig& config, IdentityService& identity,
     if (s.IsNotFound()) return Status::OK();
     CSMS_RETURN_IF_ERROR(s);
     log::Warn("the password of user '" + user.name + "' was never stored (the first start stopped first) and no " +
-              kCredentialsName + " file in " + config.data_dir +
-              " has it: set one with `csmsd admin set-password`");
+              kCredentialsName + " file in " + config.data_dir + " has it: set one with `csmsd admin set-password`");
     return Status::OK();
   }
   log::Info("storing the password of user '" + user.name + "' from " + config.data_dir + "/" + kCredentialsName +
