@@ -49,12 +49,9 @@ Status SecretService::InsertSecret(Transaction& tx, const CreateSecretCommand& c
   CSMS_RETURN_IF_ERROR(CheckSubscriptions(tx, project_id, cmd.event_subscriptions, &secret->event_subscription));
   CSMS_RETURN_IF_ERROR(
       CheckDatabaseSecret(tx, project_id, secret->secret_type, secret->rotation_config, cmd.secret_string));
-  s = tx.secrets().Insert(*secret);
-  if (s.IsConflict()) return errors::SecretNameExists("a secret named " + cmd.name + " already exists");
-  CSMS_RETURN_IF_ERROR(s);
   const std::string& value = cmd.secret_string ? *cmd.secret_string : *cmd.secret_binary;
   SecretVault::AddedVersion added;
-  return vault_->AddVersion(tx, secret, value, kind, std::nullopt, std::nullopt, now, &added);
+  return vault_->InsertWithFirstVersion(tx, secret, value, kind, now, &added);
 }
 
 Status SecretService::InsertVersion(Transaction& tx, const std::string& project_id, const std::string& name,

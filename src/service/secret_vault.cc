@@ -140,31 +140,52 @@ Status SecretVault::MoveStage(Transaction& tx, const Secret& secret, const std::
   return tx.secrets().PutStage(Stage{secret.id, stage, number, now});
 }
 
+Status SecretVault::SealVersion(const Secret& secret, const std::string& value, ValueKind kind, int64_t number,
+                                int64_t now, SecretVersion* v) const {
+  const crypto::MasterKey* key = ResolveKey(secret.kms_key_id);
+  if (!key) {
+    return errors::KmsKeyUnusable("the KMS key " + secret.kms_key_id + " of secret " + secret.name +
+                                  " is not configured on this server");
+  }
+  v->secret_id = secret.id;
+  v->number = number;
+  v->create_time = now;
+  v->kms_key_id = key->id;
+  v->kind = kind;
+  auto envelope = key->keyring.SealEnvelope(value, ValueAad(secret.project_id, secret, number));
+  if (envelope.ciphertext.empty() || envelope.wrapped_key.empty()) {
+    return errors::Internal("sealing the value of secret " + secret.name + " failed");
+  }
+  v->wrapped_key = std::move(envelope.wrapped_key);
+  v->ciphertext = std::move(envelope.ciphertext);
+  return Status::OK();
+}
+
+namespace {
+
+// SECRET_VERSION_CREATED for `v`, then `v` without its sealed bytes as the caller's answer.
+Status VersionCreated(Transaction& tx, Secret* secret, SecretVersion& v, int64_t now) {
+  notify_format::TriggerDetails d;
+  d.version_id = v.id();
+  d.version_create_time = v.create_time;
+  d.version_expire_time = v.expire_time;
+  CSMS_RETURN_IF_ERROR(EmitTrigger(tx, secret, EventType::kVersionCreated, now, d));
+  v.wrapped_key.clear();
+  v.ciphertext.clear();
+  return Status::OK();
+}
+
+}  // namespace
+
 Status SecretVault::AddVersion(Transaction& tx, Secret* secret, const std::string& value, ValueKind kind,
                                const std::optional<std::vector<std::string>>& requested_stages,
                                std::optional<int64_t> expire_time, int64_t now, AddedVersion* out) const {
-  const crypto::MasterKey* key = ResolveKey(secret->kms_key_id);
-  if (!key) {
-    return errors::KmsKeyUnusable("the KMS key " + secret->kms_key_id + " of secret " + secret->name +
-                                  " is not configured on this server");
-  }
   std::vector<std::string> stages = requested_stages.value_or(std::vector<std::string>{std::string(kStageCurrent)});
 
   bool names_previous = std::find(stages.begin(), stages.end(), kStagePrevious) != stages.end();
-  CSMS_RETURN_IF_ERROR(CheckStageQuota(tx, *secret, stages, names_previous));
-
   SecretVersion v;
-  v.secret_id = secret->id;
-  v.number = secret->last_version + 1;
-  v.create_time = now;
-  v.kms_key_id = key->id;
-  v.kind = kind;
-  auto envelope = key->keyring.SealEnvelope(value, ValueAad(secret->project_id, *secret, v.number));
-  if (envelope.ciphertext.empty() || envelope.wrapped_key.empty()) {
-    return errors::Internal("sealing the value of secret " + secret->name + " failed");
-  }
-  v.wrapped_key = std::move(envelope.wrapped_key);
-  v.ciphertext = std::move(envelope.ciphertext);
+  CSMS_RETURN_IF_ERROR(SealVersion(*secret, value, kind, secret->last_version + 1, now, &v));
+  CSMS_RETURN_IF_ERROR(CheckStageQuota(tx, *secret, stages, names_previous));
   if (expire_time && *expire_time > 0) {
     v.expire_time = expire_time;
     v.expiry = ArmExpiry(*expire_time, leads_ms_);
@@ -180,16 +201,27 @@ Status SecretVault::AddVersion(Transaction& tx, Secret* secret, const std::strin
   secret->update_time = std::max(now, secret->update_time);
   CSMS_RETURN_IF_ERROR(tx.secrets().Update(*secret));
 
-  notify_format::TriggerDetails d;
-  d.version_id = v.id();
-  d.version_create_time = v.create_time;
-  d.version_expire_time = v.expire_time;
-  CSMS_RETURN_IF_ERROR(EmitTrigger(tx, secret, EventType::kVersionCreated, now, d));
-
-  v.wrapped_key.clear();
-  v.ciphertext.clear();
+  CSMS_RETURN_IF_ERROR(VersionCreated(tx, secret, v, now));
   out->version = std::move(v);
   return StagesOf(tx, secret->id, out->version.number, &out->stages);
+}
+
+Status SecretVault::InsertWithFirstVersion(Transaction& tx, Secret* secret, const std::string& value, ValueKind kind,
+                                           int64_t now, AddedVersion* out) const {
+  SecretVersion v;
+  CSMS_RETURN_IF_ERROR(SealVersion(*secret, value, kind, 1, now, &v));
+  v.expiry.due_time.reset();
+  secret->last_version = v.number;
+  secret->update_time = std::max(now, secret->update_time);
+  Status inserted = tx.secrets().Insert(*secret);
+  if (inserted.IsConflict()) return errors::SecretNameExists("a secret named " + secret->name + " already exists");
+  CSMS_RETURN_IF_ERROR(inserted);
+  CSMS_RETURN_IF_ERROR(tx.secrets().InsertVersion(v));
+  CSMS_RETURN_IF_ERROR(tx.secrets().PutStage(Stage{secret->id, std::string(kStageCurrent), v.number, now}));
+  CSMS_RETURN_IF_ERROR(VersionCreated(tx, secret, v, now));
+  out->version = std::move(v);
+  out->stages = {std::string(kStageCurrent)};
+  return Status::OK();
 }
 
 Status SecretVault::SealRestoredVersion(const Secret& secret, const std::string& value, SecretVersion* v) const {
