@@ -35,6 +35,17 @@ bool StartHeld(CsmsdProcess& server, const std::string& pause, const std::vector
   return server.Start(args) && WaitUntil([&] { return Exists(pause + ".reached"); }, kDeadline);
 }
 
+// A first start killed while its admin's hash was held: the admin is pending, the credentials
+// file written; returns what the file says (empty when the start failed).
+std::map<std::string, std::string> KilledBeforeTheHash(CsmsdProcess& server) {
+  const std::string pause = server.dir() + "/pause";
+  if (!StartHeld(server, pause)) return {};
+  auto cred = ReadInitialCredentials(server.data_dir());
+  server.Kill();
+  std::filesystem::remove(pause);
+  return cred;
+}
+
 struct RemoveAtExit {
   ~RemoveAtExit() { std::filesystem::remove(path); }
   std::string path;
@@ -79,11 +90,8 @@ TEST(FirstStartPassword, ALoginBeforeTheHashIsStoredWaitsForIt) {
 
 TEST(FirstStartPassword, AStartKilledBeforeItStoredTheHashIsFinishedByTheNext) {
   CsmsdProcess server;
-  const std::string pause = server.dir() + "/pause";
-  ASSERT_TRUE(StartHeld(server, pause)) << server.Log();
-  auto cred = ReadInitialCredentials(server.data_dir());
-  server.Kill();
-  std::filesystem::remove(pause);
+  auto cred = KilledBeforeTheHash(server);
+  ASSERT_FALSE(cred.empty()) << server.Log();
   // As if the kill had come before the rename: the file is still under its temporary name.
   const std::string creds = server.data_dir() + "/initial-credentials";
   std::filesystem::rename(creds, creds + ".Ab12Cd");
@@ -104,11 +112,8 @@ TEST(FirstStartPassword, AStartKilledBeforeItStoredTheHashIsFinishedByTheNext) {
 
 TEST(FirstStartPassword, AnAdminCommandFinishesItToo) {
   CsmsdProcess server;
-  const std::string pause = server.dir() + "/pause";
-  ASSERT_TRUE(StartHeld(server, pause)) << server.Log();
-  auto cred = ReadInitialCredentials(server.data_dir());
-  server.Kill();
-  std::filesystem::remove(pause);
+  auto cred = KilledBeforeTheHash(server);
+  ASSERT_FALSE(cred.empty()) << server.Log();
   int exit_code = -1;
   std::string out;
   RunAdmin(server.data_dir(), {"list-projects"}, &exit_code, &out);
@@ -122,11 +127,8 @@ TEST(FirstStartPassword, AnAdminCommandFinishesItToo) {
 
 TEST(FirstStartPassword, AnotherInstallationsCredentialsFileIsNotTaken) {
   CsmsdProcess server;
-  const std::string pause = server.dir() + "/pause";
-  ASSERT_TRUE(StartHeld(server, pause)) << server.Log();
-  auto cred = ReadInitialCredentials(server.data_dir());
-  server.Kill();
-  std::filesystem::remove(pause);
+  auto cred = KilledBeforeTheHash(server);
+  ASSERT_FALSE(cred.empty()) << server.Log();
   // The same user name and a password of the generated kind, but another domain's id.
   const std::string planted = "AAAAAAAAAAAAAAAAAAAAAAAA";
   std::ofstream(server.data_dir() + "/initial-credentials", std::ios::trunc)
@@ -143,11 +145,8 @@ TEST(FirstStartPassword, AnotherInstallationsCredentialsFileIsNotTaken) {
 
 TEST(FirstStartPassword, WithoutItsCredentialsFileTheOperatorIsToldToSetOne) {
   CsmsdProcess server;
-  const std::string pause = server.dir() + "/pause";
-  ASSERT_TRUE(StartHeld(server, pause)) << server.Log();
-  auto cred = ReadInitialCredentials(server.data_dir());
-  server.Kill();
-  std::filesystem::remove(pause);
+  auto cred = KilledBeforeTheHash(server);
+  ASSERT_FALSE(cred.empty()) << server.Log();
   std::filesystem::remove(server.data_dir() + "/initial-credentials");
 
   ASSERT_TRUE(server.Start({"--no-access-log"})) << server.Log();

@@ -55,46 +55,49 @@ TEST(StartupCost, TheBootstrapDerivesNoKey) {
   EXPECT_EQ(crypto::PasswordIterationsComputed(), before) << "the bootstrap derived a key";
 }
 
-TEST(StartupCost, TheAdminPasswordIsPendingUntilStored) {
-  std::unique_ptr<Store> store;
-  ASSERT_TRUE(OpenSqliteStore(SqliteOptions{":memory:"}, &store).ok());
-  IdentityService identity(store.get());
-  bool created = false;
-  BootstrapResult r = startup_cost::Bootstrap(identity, &created);
-  ASSERT_TRUE(created);
-  EXPECT_FALSE(crypto::VerifyPassword(r.password, startup_cost::StoredHash(*store, r.user.id)));
-  User pending;
-  ASSERT_TRUE(identity.FindPendingUser("csms", "admin", &pending).ok());
-  EXPECT_EQ(pending.id, r.user.id);
+// A first start's accounts, inserted, with the admin's hash pending.
+class StartupCostFirstAccounts : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(OpenSqliteStore(SqliteOptions{":memory:"}, &store_).ok());
+    identity_ = std::make_unique<IdentityService>(store_.get());
+    bool created = false;
+    r_ = startup_cost::Bootstrap(*identity_, &created);
+    ASSERT_TRUE(created);
+  }
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<IdentityService> identity_;
+  BootstrapResult r_;
+};
 
-  ASSERT_TRUE(identity.StoreInitialPassword(r.user.id, r.password).ok());
-  std::string stored = startup_cost::StoredHash(*store, r.user.id);
-  EXPECT_TRUE(crypto::VerifyPassword(r.password, stored));
+TEST_F(StartupCostFirstAccounts, TheAdminPasswordIsPendingUntilStored) {
+  EXPECT_FALSE(crypto::VerifyPassword(r_.password, startup_cost::StoredHash(*store_, r_.user.id)));
+  User pending;
+  ASSERT_TRUE(identity_->FindPendingUser("csms", "admin", &pending).ok());
+  EXPECT_EQ(pending.id, r_.user.id);
+
+  ASSERT_TRUE(identity_->StoreInitialPassword(r_.user.id, r_.password).ok());
+  std::string stored = startup_cost::StoredHash(*store_, r_.user.id);
+  EXPECT_TRUE(crypto::VerifyPassword(r_.password, stored));
   EXPECT_EQ(crypto::PasswordIterations(stored), crypto::kDefaultPasswordIterations);
-  EXPECT_TRUE(identity.FindPendingUser("csms", "admin", &pending).IsNotFound());
+  EXPECT_TRUE(identity_->FindPendingUser("csms", "admin", &pending).IsNotFound());
   // The user's first password, not a change of it (pwd_change_at and updated_at stay null).
   UserDetail detail;
-  ASSERT_TRUE(store->Read([&](Transaction& tx) { return tx.identity().GetUserDetail(r.user.id, &detail); }).ok());
+  ASSERT_TRUE(store_->Read([&](Transaction& tx) { return tx.identity().GetUserDetail(r_.user.id, &detail); }).ok());
   EXPECT_FALSE(detail.password_changed_at.has_value());
   EXPECT_FALSE(detail.update_time.has_value());
   // Stored once: another process storing it again changes nothing.
-  ASSERT_TRUE(identity.StoreInitialPassword(r.user.id, "another-one").ok());
-  EXPECT_EQ(startup_cost::StoredHash(*store, r.user.id), stored);
+  ASSERT_TRUE(identity_->StoreInitialPassword(r_.user.id, "another-one").ok());
+  EXPECT_EQ(startup_cost::StoredHash(*store_, r_.user.id), stored);
 }
 
-TEST(StartupCost, AnOperatorsPasswordIsNotReplacedByTheInitialOne) {
-  std::unique_ptr<Store> store;
-  ASSERT_TRUE(OpenSqliteStore(SqliteOptions{":memory:"}, &store).ok());
-  IdentityService identity(store.get());
-  bool created = false;
-  BootstrapResult r = startup_cost::Bootstrap(identity, &created);
-  ASSERT_TRUE(created);
+TEST_F(StartupCostFirstAccounts, AnOperatorsPasswordIsNotReplacedByTheInitialOne) {
   const std::string chosen = "Quartz-Ladder-Violet-93";
-  ASSERT_TRUE(identity.SetPassword("csms", "admin", chosen).ok());
-  ASSERT_TRUE(identity.StoreInitialPassword(r.user.id, r.password).ok());
-  std::string stored = startup_cost::StoredHash(*store, r.user.id);
+  ASSERT_TRUE(identity_->SetPassword("csms", "admin", chosen).ok());
+  ASSERT_TRUE(identity_->StoreInitialPassword(r_.user.id, r_.password).ok());
+  std::string stored = startup_cost::StoredHash(*store_, r_.user.id);
   EXPECT_TRUE(crypto::VerifyPassword(chosen, stored));
-  EXPECT_FALSE(crypto::VerifyPassword(r.password, stored));
+  EXPECT_FALSE(crypto::VerifyPassword(r_.password, stored));
 }
 
 TEST(StartupCost, OnlyAPendingHashLooksPending) {
