@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -37,6 +38,11 @@ std::string WriteTemporaryCredentials(const std::string& data_dir, const Bootstr
   const std::string text = CredentialsText(r);
   bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   written = ::close(fd) == 0 && written;
+  // Its directory entry too, before the accounts' commit: a power loss must not keep the accounts
+  // and lose the only copy of the password.
+  int dir = ::open(data_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  written = dir >= 0 && ::fsync(dir) == 0 && written;
+  if (dir >= 0) ::close(dir);
   if (written) return path;
   ::unlink(path.c_str());
   return "";
@@ -66,20 +72,22 @@ std::string PasswordIn(const std::string& path, const User& user) {
 }
 
 // The password of `user` in initial-credentials, or in a temporary one a first start wrote and did
-// not rename before it stopped (then renamed into place now).
+// not rename before it stopped (then linked into place, never over an existing file: the first
+// start may be alive and about to rename it itself).
 std::string FindPassword(const std::string& data_dir, const User& user) {
   const std::string final_path = data_dir + "/" + kCredentialsName;
   if (std::string password = PasswordIn(final_path, user); !password.empty()) return password;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(data_dir, ec)) {
-    const std::string name = entry.path().filename().string();
+  for (std::filesystem::directory_iterator it(data_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
     if (name.rfind(std::string(kCredentialsName) + ".", 0) != 0) continue;
-    std::string password = PasswordIn(entry.path().string(), user);
+    std::string password = PasswordIn(it->path().string(), user);
     if (password.empty()) continue;
-    std::filesystem::rename(entry.path(), final_path, ec);
+    if (::link(it->path().c_str(), final_path.c_str()) == 0) ::unlink(it->path().c_str());
     return password;
   }
-  return "";
+  // The first start may have renamed its file while this looked.
+  return PasswordIn(final_path, user);
 }
 
 // A start that finds the admin's password still pending: the first start stopped before it stored
@@ -101,8 +109,11 @@ Status ResumeInitialPassword(const AppConfig& config, IdentityService& identity,
     }
     if (s.IsNotFound()) return Status::OK();
     CSMS_RETURN_IF_ERROR(s);
-    log::Warn("the password of user '" + user.name + "' was never stored (the first start stopped first) and no " +
-              kCredentialsName + " file in " + config.data_dir + " has it: set one with `csmsd admin set-password`");
+    log::Warn("the password of user '" + user.name + "' is not stored" +
+              (wait_for_others ? " (the first start stopped before it was)" : " yet") + " and no " + kCredentialsName +
+              " file in " + config.data_dir + " has it" +
+              (wait_for_others ? "" : " (a first start may still be storing it)") +
+              ": if no login works, set one with `csmsd admin set-password`");
     return Status::OK();
   }
   log::Info("storing the password of user '" + user.name + "' from " + config.data_dir + "/" + kCredentialsName +
@@ -124,13 +135,19 @@ Status BootstrapFirstStart(const AppConfig& config, IdentityService& identity, b
   const std::string temporary = WriteTemporaryCredentials(config.data_dir, r);
   bool created = false;
   Status s = identity.InsertAccountsIfEmpty(r, &created);
-  if (!s.ok() || !created) {
+  // A failed commit may still have committed (a connection lost during COMMIT): the file is then the
+  // only copy of the password, and stays for the next start to find.
+  if (!s.ok()) return s;
+  if (!created) {
     if (!temporary.empty()) ::unlink(temporary.c_str());
-    return s.ok() ? ResumeInitialPassword(config, identity, wait_for_others, pending) : s;
+    return ResumeInitialPassword(config, identity, wait_for_others, pending);
   }
   *pending = PendingPassword{r.user.id, r.password};
   const std::string path = config.data_dir + "/" + kCredentialsName;
-  const bool saved = !temporary.empty() && ::rename(temporary.c_str(), path.c_str()) == 0;
+  // Another process (a `csmsd admin` command that found the admin pending) may have put the file
+  // in place already.
+  const bool saved = !temporary.empty() && (::rename(temporary.c_str(), path.c_str()) == 0 ||
+                                            (errno == ENOENT && PasswordIn(path, r.user) == r.password));
   // The password is not stored anywhere in clear but in that 0600 file, which the operator
   // should delete after reading. It is printed only to a terminal (or when the file could not be
   // written): under systemd or a container runtime stdout is a log that others may read and

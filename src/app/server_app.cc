@@ -209,10 +209,14 @@ void StoreInitialPassword(const AppConfig& config, IdentityService* identity, Pe
     while (::access(file.c_str(), F_OK) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   Status s;
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
-    s = identity->StoreInitialPassword(pending.user_id, pending.password);
-    if (s.ok()) break;
+  try {
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
+      s = identity->StoreInitialPassword(pending.user_id, pending.password);
+      if (s.ok()) break;
+    }
+  } catch (const std::exception& e) {
+    s = errors::Internal(e.what());
   }
   OPENSSL_cleanse(pending.password.data(), pending.password.size());
   if (!s.ok()) log::Error("cannot store the admin's initial password (a restart tries again): " + s.ToString());

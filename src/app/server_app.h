@@ -65,7 +65,7 @@ struct AppConfig {
   // Database rotation (issue 12). Test hook only: see DbRotationHooks in server_app.cc.
   std::string test_rotation_pause_file;
   // Test hook only: a first start stores its admin's password once this file is gone, after
-  // creating FILE.reached (StoreInitialPasswordLater in server_app.cc).
+  // creating FILE.reached (StoreInitialPassword in server_app.cc).
   std::string test_initial_password_pause_file;
   // Master-key providers and rotation (docs/keys.md, app/master_keys.cc).
   crypto::Pkcs11Config pkcs11;         // module "" = no PKCS#11 key (the first start's version 1)

@@ -53,7 +53,7 @@ class TokenService {
   TokenService(Store* store, const Clock* clock, int64_t generation_check_ms = kGenerationCheckMillis);
 
   // Password logins wait for `ready` before they read the user: a first start stores its admin's
-  // password hash while the server already listens (app/storage_setup.h). Call before serving.
+  // password hash while the server already listens (app/first_start.h). Call before serving.
   void WaitBeforeLogins(std::shared_future<void> ready) { accounts_ready_ = std::move(ready); }
 
   // Every failure costs one password check of the current iteration count, whatever failed

@@ -1,5 +1,5 @@
 // A first start listens before its admin's password hash (a deliberately slow key derivation) is
-// stored (app/storage_setup.h): a login that arrives meanwhile waits for it instead of failing, and
+// stored (app/first_start.h): a login that arrives meanwhile waits for it instead of failing, and
 // a first start killed before it stored the hash is finished by the next start from the password its
 // credentials file gave the operator. The hook --test-initial-password-pause-file holds the store of
 // the hash, so each state is reached by a condition, never by timing.
@@ -85,6 +85,17 @@ TEST(FirstStartPassword, ALoginBeforeTheHashIsStoredWaitsForIt) {
   EXPECT_NE(login.wait_for(std::chrono::seconds(0)), std::future_status::ready);
   std::filesystem::remove(pause);
   EXPECT_EQ(login.get(), 201) << server.Log();
+
+  // Stored as the user's first password, not a change of it (null as for any new user).
+  auto token =
+      probe.Request("POST", "/v3/auth/tokens", PasswordAuthBody("admin", cred["password"], "csms", cred["project_id"]));
+  ASSERT_EQ(token.status, 201) << token.body;
+  auto users =
+      probe.Request("GET", "/v1/csms/users?offset=0&limit=10", "", {{"X-Auth-Token", token.Header("x-subject-token")}});
+  ASSERT_EQ(users.status, 200) << users.body;
+  ASSERT_GE(users.json["users"].Size(), 1u) << users.body;
+  EXPECT_TRUE(users.json["users"][0]["pwd_change_at"].IsNull()) << users.body;
+  EXPECT_TRUE(users.json["users"][0]["updated_at"].IsNull()) << users.body;
   EXPECT_EQ(server.Stop(), 0);
 }
 
@@ -135,6 +146,10 @@ TEST(FirstStartPassword, AnotherInstallationsCredentialsFileIsNotTaken) {
       << "domain_name=csms\ndomain_id=" << std::string(32, 'f')
       << "\nproject_name=default\nproject_id=" << cred["project_id"] << "\nuser_name=admin\npassword=" << planted
       << "\n";
+
+  // ... and as a leftover temporary file.
+  std::filesystem::copy_file(server.data_dir() + "/initial-credentials",
+                             server.data_dir() + "/initial-credentials.Zz9Yy8");
 
   ASSERT_TRUE(server.Start({"--no-access-log"})) << server.Log();
   EXPECT_NE(server.Log().find("csmsd admin set-password"), std::string::npos) << server.Log();
