@@ -144,7 +144,7 @@ TEST_F(DeliveryApiTest, RecordDetailRedeliverAndRedrive) {
 
   auto failed = ListAllRecords(api(), "secret_name=b");
   ASSERT_EQ(failed.size(), 1u);
-  auto d = RecordDetail(api(), failed[0].record_id);
+  auto d = ShowRecord(api(), failed[0].record_id);
   ASSERT_EQ(d.status, 200) << d.body;
   const auto& rec = d.json["record"];
   EXPECT_STREQ(rec["record_id"].GetString(), failed[0].record_id.c_str());
@@ -164,7 +164,7 @@ TEST_F(DeliveryApiTest, RecordDetailRedeliverAndRedrive) {
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_STREQ(again.json["record"]["notification_status"].GetString(), "PENDING");
   ASSERT_TRUE(WaitForStatusCount(api(), "SUCCESS", 1, 60s, "secret_name=b"));
-  d = RecordDetail(api(), failed[0].record_id);
+  d = ShowRecord(api(), failed[0].record_id);
   EXPECT_EQ(d.json["record"]["attempt_count"].GetInt(), 2);
   EXPECT_EQ(d.json["record"]["attempts"][1]["number"].GetInt(), 2);
   EXPECT_EQ(d.json["record"]["attempts"][1]["http_status"].GetInt(), 200);
@@ -187,8 +187,8 @@ TEST_F(DeliveryApiTest, RecordDetailRedeliverAndRedrive) {
   EXPECT_TRUE(success.json["more"].GetBool());
 
   // Errors.
-  ExpectCsmsError(RecordDetail(api(), "00000000-0000-4000-8000-000000000000"), 404, "CSMS.0005");
-  ExpectCsmsError(RecordDetail(api(), "not-a-record-id!"), 404, "CSMS.0005");
+  ExpectCsmsError(ShowRecord(api(), "00000000-0000-4000-8000-000000000000"), 404, "CSMS.0005");
+  ExpectCsmsError(ShowRecord(api(), "not-a-record-id!"), 404, "CSMS.0005");
   ExpectCsmsError(api().Post("/csms/notification-records/00000000-0000-4000-8000-000000000000/redeliver", ""), 404,
                   "CSMS.0005");
   ExpectCsmsError(api().Post("/csms/notification-records/redrive?notification_status=LOST", ""), 400, "CSMS.0002",
@@ -206,12 +206,12 @@ TEST_F(DeliveryApiTest, PendingRecordsAppearOnlyWhenAskedFor) {
   // The dispatcher has tried it (the receiver is down) and keeps it PENDING for a retry.
   ASSERT_TRUE(WaitUntil(
       [&] {
-        auto d = RecordDetail(api(), pending[0].record_id);
+        auto d = ShowRecord(api(), pending[0].record_id);
         return d.status == 200 && d.json["record"]["attempt_count"].GetInt() >= 1;
       },
       60s));
-  EXPECT_TRUE(ListAllRecords(api()).empty());          // not in the default listing
-  auto d = RecordDetail(api(), pending[0].record_id);  // by id, PENDING is shown
+  EXPECT_TRUE(ListAllRecords(api()).empty());        // not in the default listing
+  auto d = ShowRecord(api(), pending[0].record_id);  // by id, PENDING is shown
   EXPECT_STREQ(d.json["record"]["notification_status"].GetString(), "PENDING");
   EXPECT_TRUE(d.json["record"].HasMember("next_attempt_time")) << d.body;
 }

@@ -191,7 +191,7 @@ TEST_F(DeliveryCrashTest, SigtermLetsInFlightDeliveriesFinish) {
   ASSERT_EQ(records.size(), 2u);  // final before the process exited
   for (const auto& r : records) {
     EXPECT_EQ(r.status, "SUCCESS");
-    auto d = RecordDetail(*api_, r.record_id);
+    auto d = ShowRecord(*api_, r.record_id);
     EXPECT_EQ(d.json["record"]["attempt_count"].GetInt(), 1);
   }
   // Nothing delivered twice: a later notification goes out (the restarted dispatcher has run), and

@@ -83,7 +83,7 @@ TEST_F(DeliveryInDoubtTest, KillDuringADeliveryLeavesAnInDoubtAttemptThatTheReco
   EXPECT_EQ(received[1].Header("webhook-id"), id);
 
   // The record tells the same story: two attempts, the first in doubt, the second answered.
-  auto d = RecordDetail(*api_, id);
+  auto d = ShowRecord(*api_, id);
   ASSERT_EQ(d.status, 200) << d.body;
   const auto& rec = d.json["record"];
   EXPECT_EQ(rec["attempt_count"].GetInt64(), static_cast<int64_t>(received.size())) << d.body;
@@ -121,7 +121,7 @@ TEST_F(DeliveryInDoubtTest, PendingWebhookOfADeletedEventBecomesInvalid) {
   // The next attempt finds no signing secret: INVALID at once, never sent unsigned, not retried.
   ASSERT_TRUE(WaitForStatusCount(*api_, "INVALID", 1, 30s)) << server_.Log();
   const size_t received = receiver.Count();
-  auto d = RecordDetail(*api_, id);
+  auto d = ShowRecord(*api_, id);
   ASSERT_EQ(d.status, 200) << d.body;
   const auto& rec = d.json["record"];
   EXPECT_EQ(std::string(rec["notification_status"].GetString()), "INVALID");

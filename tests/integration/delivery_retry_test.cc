@@ -32,7 +32,7 @@ class RetryTest : public DevServerTest {
     EXPECT_TRUE(WaitUntil([&] { return ListAllRecords(api(), "secret_name=" + name).size() == 1; }, 60s));
     auto records = ListAllRecords(api(), "secret_name=" + name);
     if (records.size() != 1) return doc;
-    auto r = RecordDetail(api(), records[0].record_id);
+    auto r = ShowRecord(api(), records[0].record_id);
     EXPECT_EQ(r.status, 200) << r.body;
     doc.Parse(r.body.c_str());
     return doc;
@@ -156,7 +156,7 @@ TEST_F(ReceiverDownTest, TriggersAccumulateWhileTheReceiverIsDownThenAllArrive) 
       [&] {
         auto pending = ListAllRecords(api(), "notification_status=PENDING");
         if (pending.size() != 20) return false;
-        auto d = RecordDetail(api(), pending[0].record_id);
+        auto d = ShowRecord(api(), pending[0].record_id);
         return d.status == 200 && d.json["record"]["attempts"].Size() >= 2;
       },
       60s))
@@ -165,7 +165,7 @@ TEST_F(ReceiverDownTest, TriggersAccumulateWhileTheReceiverIsDownThenAllArrive) 
   EXPECT_TRUE(ListAllRecords(api()).empty());
   auto pending = ListAllRecords(api(), "notification_status=PENDING");
   ASSERT_EQ(pending.size(), 20u);
-  auto d = RecordDetail(api(), pending[0].record_id);
+  auto d = ShowRecord(api(), pending[0].record_id);
   EXPECT_NE(std::string(d.json["record"]["attempts"][0]["error"].GetString()).find("refused"), std::string::npos)
       << d.body;
   EXPECT_TRUE(d.json["record"].HasMember("next_attempt_time"));

@@ -101,7 +101,7 @@ TEST_F(SmnDeliveryTest, UnknownTopicIsInvalidAndNotRetried) {
   ASSERT_TRUE(WaitForStatusCount(api(), "INVALID", 1, 60s));
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(smn_.Count(), 1u);
-  auto d = RecordDetail(api(), ListAllRecords(api())[0].record_id);
+  auto d = ShowRecord(api(), ListAllRecords(api())[0].record_id);
   ASSERT_EQ(d.json["record"]["attempts"].Size(), 1u);
   EXPECT_EQ(d.json["record"]["attempts"][0]["http_status"].GetInt(), 404);
   EXPECT_NE(std::string(d.json["record"]["last_error"].GetString()).find("Topic not found"), std::string::npos);
@@ -127,7 +127,7 @@ TEST_F(NoSmnEndpointTest, SmnRecordsEndInvalid) {
       200);
   ASSERT_EQ(api.CreateSecret("s", "x", "ev").status, 200);
   ASSERT_TRUE(WaitForStatusCount(api, "INVALID", 1, 60s));
-  auto d = RecordDetail(api, ListAllRecords(api)[0].record_id);
+  auto d = ShowRecord(api, ListAllRecords(api)[0].record_id);
   ASSERT_EQ(d.json["record"]["attempts"].Size(), 1u);
   EXPECT_EQ(d.json["record"]["attempts"][0]["http_status"].GetInt(), 0);
   EXPECT_NE(std::string(d.json["record"]["last_error"].GetString()).find("no SMN endpoint"), std::string::npos);

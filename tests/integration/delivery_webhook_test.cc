@@ -152,7 +152,7 @@ TEST_F(HttpsWebhookTest, TrustedReceiverGetsItUntrustedOneNever) {
   EXPECT_EQ(rogue->Count(), 0u);  // the handshake failed before anything was sent
   auto failed = ListAllRecords(api(), "event_name=rogue&notification_status=FAIL");
   ASSERT_EQ(failed.size(), 1u);
-  auto detail = RecordDetail(api(), failed[0].record_id);
+  auto detail = ShowRecord(api(), failed[0].record_id);
   ASSERT_EQ(detail.status, 200) << detail.body;
   const auto& attempts = detail.json["record"]["attempts"];
   ASSERT_GE(attempts.Size(), 2u);  // retried on the schedule, then given up

@@ -111,7 +111,7 @@ TEST_F(IsolationTest, AnotherProjectsIdsAreNotFoundUnderOnesOwnPath) {
   auto own_task = b_->Get("/csms/tasks?task_id=" + task_b);
   ASSERT_EQ(own_task.status, 200) << own_task.body;
   ASSERT_EQ(own_task.json["tasks"].Size(), 1u);
-  ASSERT_EQ(RecordDetail(*b_, record_b).status, 200);
+  ASSERT_EQ(ShowRecord(*b_, record_b).status, 200);
 
   // A, asking about B's ids under A's own path.
   auto task = a_->Get("/csms/tasks?task_id=" + task_b);
@@ -119,7 +119,7 @@ TEST_F(IsolationTest, AnotherProjectsIdsAreNotFoundUnderOnesOwnPath) {
   EXPECT_EQ(task.json["tasks"].Size(), 0u) << task.body;
   EXPECT_EQ(a_->Get("/csms/tasks?secret_name=only-b").json["tasks"].Size(), 0u);
 
-  auto detail = RecordDetail(*a_, record_b);
+  auto detail = ShowRecord(*a_, record_b);
   EXPECT_EQ(detail.status, 404) << detail.body;
   EXPECT_EQ(detail.body.find("only-b"), std::string::npos) << detail.body;
 

@@ -106,7 +106,7 @@ TEST_F(MigrateTest, SqliteInstallationServesTheSameDataFromPostgres) {
         auto pending = api.Records("notification_status=PENDING");
         if (pending.size() != 3) return false;
         for (const auto& r : pending) {
-          auto d = RecordDetail(api, r.record_id);
+          auto d = ShowRecord(api, r.record_id);
           if (d.status != 200 || d.json["record"]["attempt_count"].GetInt() < 1) return false;
         }
         return true;
@@ -166,7 +166,7 @@ TEST_F(MigrateTest, SqliteInstallationServesTheSameDataFromPostgres) {
   EXPECT_EQ(success_ids, pending_ids);
   // Each record kept the SQLite server's failed attempts before the one that succeeded.
   for (const auto& id : pending_ids) {
-    auto d = RecordDetail(pg_api, id);
+    auto d = ShowRecord(pg_api, id);
     ASSERT_EQ(d.status, 200) << d.body;
     EXPECT_GE(d.json["record"]["attempt_count"].GetInt(), 2) << d.body;
   }

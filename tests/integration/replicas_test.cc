@@ -123,7 +123,7 @@ TEST(PostgresReplicasTest, AReplicaStoppedCleanlyHandsItsUnfinishedClaimsBack) {
   EXPECT_GE(receiver.Count(), 2u);
   auto records = ListAllRecords(second.api());
   ASSERT_EQ(records.size(), 1u);
-  HttpResult detail = RecordDetail(second.api(), records[0].record_id);
+  HttpResult detail = ShowRecord(second.api(), records[0].record_id);
   ASSERT_EQ(detail.status, 200) << detail.body;
   EXPECT_NE(detail.body.find("in doubt"), std::string::npos) << detail.body;
 }
@@ -263,7 +263,7 @@ TEST(PostgresReplicasTest, ThreeReplicasWithOneKilledUnderLoadLoseAndRepeatNothi
   // nothing else did; one successful attempt per record in the log.
   EXPECT_EQ(receiver.DistinctIds(), record_ids);
   for (const std::string& id : record_ids) {
-    HttpResult d = RecordDetail(api, id);
+    HttpResult d = ShowRecord(api, id);
     ASSERT_EQ(d.status, 200) << d.body;
     int successes = 0;
     for (const auto& a : d.json["record"]["attempts"].GetArray()) {

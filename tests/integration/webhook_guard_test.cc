@@ -70,7 +70,7 @@ TEST_F(WebhookGuardTest, NameResolvingToLoopbackIsRefusedAtDelivery) {
   ASSERT_TRUE(WaitForStatusCount(api(), "INVALID", 1, 60s));
   auto records = ListAllRecords(api(), "notification_status=INVALID");
   ASSERT_EQ(records.size(), 1u);
-  auto detail = RecordDetail(api(), records[0].record_id);
+  auto detail = ShowRecord(api(), records[0].record_id);
   ASSERT_EQ(detail.status, 200) << detail.body;
   EXPECT_NE(detail.body.find("is not allowed by --webhook-allow"), std::string::npos) << detail.body;
   EXPECT_EQ(detail.body.find("INTERNAL-ONLY-DATA"), std::string::npos) << detail.body;

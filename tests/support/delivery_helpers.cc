@@ -64,7 +64,7 @@ bool WaitForStatusCount(SecretsApi& api, const std::string& status, size_t n, st
   }
 }
 
-HttpResult RecordDetail(SecretsApi& api, const std::string& record_id) {
+HttpResult ShowRecord(SecretsApi& api, const std::string& record_id) {
   return api.Get("/csms/notification-records/" + record_id);
 }
 

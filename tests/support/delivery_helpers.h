@@ -28,7 +28,7 @@ inline std::vector<RecordView> ListAllRecords(SecretsApi& api, const std::string
 bool WaitForStatusCount(SecretsApi& api, const std::string& status, size_t n, std::chrono::milliseconds timeout,
                         const std::string& extra_query = "");
 // GET /csms/notification-records/{id}.
-HttpResult RecordDetail(SecretsApi& api, const std::string& record_id);
+HttpResult ShowRecord(SecretsApi& api, const std::string& record_id);
 
 // Whether `signature_header` ("v1,<b64> v1,<b64>...") holds a valid signature of id.timestamp.body
 // under `secret` ("whsec_..."), computed by the openssl command-line tool.
