@@ -136,8 +136,12 @@ TEST_F(PostgresStoresTest, ThreeStoresCreatingSecretsInOneProjectEndWithExactlyT
 
 // Creates in one project all write its counter row, so the three stores' writes keep failing each
 // other; a write that failed write_alone_after (here 3) times runs alone among every store's
-// writes (the write turn, postgres_store.cc) and cannot fail so again. With only 4 runs allowed,
-// every create still succeeds (without the write turn, some of them ran out of runs every time).
+// writes (the write turn, postgres_store.cc). With only 5 runs allowed, every create still succeeds
+// (without the write turn, with 5 runs, some of them ran out of runs every time: 4 of 4 tries).
+// Two runs alone, not one: a write that takes the turn right after another commits can still
+// fail once, because PostgreSQL releases the committer's table locks a moment before its
+// serializable bookkeeping calls it committed, and a snapshot taken in between counts it as
+// concurrent (CI saw it once: "conflict in from prepared pivot").
 TEST_F(PostgresStoresTest, AWriteThatKeepsLosingRunsAloneInsteadOfGivingUp) {
   for (auto& store : stores_) {
     store.reset();
@@ -145,7 +149,7 @@ TEST_F(PostgresStoresTest, AWriteThatKeepsLosingRunsAloneInsteadOfGivingUp) {
     options.url = db_.url();
     options.password = db_.server().password;
     options.max_connections = 4;
-    options.write_attempts = 4;
+    options.write_attempts = 5;
     options.write_alone_after = 3;
     ASSERT_TRUE(OpenPostgresStore(options, &store).ok());
   }

@@ -41,7 +41,10 @@ enum class Mode { kRead, kWrite, kRelaxed };
 // The write turn: a table lock on schema_version, which no request writes (only migrations, at
 // start). Every serializable write takes it in ROW SHARE mode, which writes share; a write that
 // failed to serialize write_alone_after times takes it in EXCLUSIVE mode for its next run, which
-// then runs alone among every replica's writes. LOCK TABLE is the transaction's first statement
+// then runs alone among every replica's writes (it can still fail once: PostgreSQL releases a
+// committer's locks a moment before its serializable bookkeeping calls it committed, so a snapshot
+// taken in between counts it as concurrent; the next run alone does not meet it). LOCK TABLE is the
+// transaction's first statement
 // and takes no snapshot, so each run's snapshot comes after its turn: a write that waited behind
 // the alone one sees what it committed. Transaction-scoped, so nothing outlives a run, also behind
 // PgBouncer in transaction mode. Without it a write could lose to other replicas' writes of the
