@@ -103,8 +103,8 @@ void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
   cli.add_option("--writer-nice", config.writer_nice,
-                 "nice increment of the SQLite writer and checkpoint threads: reads and the I/O threads "
-                 "go first when the CPUs are busy (0: the same priority)")
+                 "nice increment of the SQLite writer and checkpoint threads and of the threads that prepare "
+                 "hot writes: reads and the I/O threads go first when the CPUs are busy (0: the same priority)")
       ->capture_default_str()
       ->check(CLI::Range(0, 19));
 }
@@ -249,6 +249,12 @@ void AddTokenCacheFlags(CLI::App& cli, AppConfig& config) {
                  "until then a request with a cached token needs no database read")
       ->capture_default_str()
       ->check(CLI::Range(100, 3600000));
+  cli.add_option("--secret-read-cache-ms", config.secret_read_cache_ms,
+                 "a secret version read in the last N ms is answered again from memory unless this process has "
+                 "written the secret since; writes of other processes are seen within N ms (0 = never; -1 = 250 "
+                 "on SQLite, 0 on PostgreSQL, whose replicas each write)")
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 3600000));
   cli.add_option("--test-initial-password-pause-file", config.test_initial_password_pause_file,
                  "tests only: a first start stores its admin's password once this file is gone")
       ->group("");  // hidden

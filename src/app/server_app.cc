@@ -58,8 +58,10 @@
 #include "service/secret_backup.h"
 #include "service/secret_checker_service.h"
 #include "service/secret_import.h"
+#include "service/secret_read_cache.h"
 #include "service/secret_service.h"
 #include "service/secret_vault.h"
+#include "service/secret_write_tap.h"
 #include "service/strength_checker.h"
 #include "service/tag_service.h"
 #include "service/user_service.h"
@@ -133,12 +135,23 @@ bool Check(const Status& s, const std::string& what) {
   return s.ok();
 }
 
+// How long a version read from the store may be answered from memory (decision 138). By default
+// on SQLite, where the writes that matter are this process's own, and never on PostgreSQL, whose
+// replicas each write: a version put through one is read through any other at once.
+int64_t SecretReadMemoryMillis(const AppConfig& config) {
+  if (config.secret_read_cache_ms >= 0) return config.secret_read_cache_ms;
+  return config.database.empty() ? 250 : 0;
+}
+
 // Every part of a running server, in the order it is built. Members are destroyed in reverse
 // order, so no part outlives the parts it uses.
 struct Server {
   DataDirLock data_dir_lock;  // held (shared) while the server runs: restore refuses a live data dir
   OffsetClock clock;
   SystemClock wire_clock;  // webhook-timestamp and X-Sdk-Date: receivers compare them with real time
+  // Versions just read, for reads answered on an I/O thread (service/secret_read_cache.h); the
+  // store below reports to it every secret a committed write touched.
+  std::unique_ptr<SecretReadCache> secret_reads;
   std::unique_ptr<Store> store;
   std::unique_ptr<WriterControl> writer;               // the store writer's statistics and --dev hold
   crypto::Keyring keyring;                             // csms/default
@@ -235,7 +248,9 @@ void StoreInitialPasswordLater(const AppConfig& config, PendingPassword pending,
 bool BuildStorage(const AppConfig& config, Server& x) {
   if (!config.dev && !Check(LockDataDir(config.data_dir, &x.data_dir_lock), "cannot use the data dir: ")) return false;
   startup::Phase("data-dir");
+  x.secret_reads = std::make_unique<SecretReadCache>(SecretReadMemoryMillis(config));
   if (!Check(OpenStore(config, &x.store), "cannot open the database: ")) return false;
+  x.store = TapSecretWrites(std::move(x.store), x.secret_reads.get());
   startup::Phase("open-store");
   x.writer = std::make_unique<WriterControl>(x.store.get());
   x.identity = std::make_unique<IdentityService>(x.store.get());
@@ -331,9 +346,9 @@ bool BuildSecretsAndScheduler(const AppConfig& config, Server& x) {
   x.rotation_function = std::make_unique<rotation::HttpRotationFunction>(call_options);
 
   x.secret_checker = std::make_unique<SecretCheckerService>(x.store.get(), &x.clock, &x.strength_checker);
-  x.secrets = std::make_unique<SecretService>(
-      x.store.get(), &x.clock, x.vault.get(),
-      SecretServiceOptions{config.secret_quota, x.NotificationsWritten(config), x.secret_checker.get()});
+  x.secrets = std::make_unique<SecretService>(x.store.get(), &x.clock, x.vault.get(),
+                                              SecretServiceOptions{config.secret_quota, x.NotificationsWritten(config),
+                                                                   x.secret_checker.get(), x.secret_reads.get()});
   x.importer = std::make_unique<SecretImporter>(x.secrets.get());
   if (!Check(x.secrets->VerifyMasterKeys(),
              "refusing to start (a lost or different master key file; restore the "
@@ -403,6 +418,9 @@ bool BuildApi(const AppConfig& config, Server& x) {
   services.readiness = x.readiness.get();
   http::ApiOptions api_options = config.api;
   api_options.require_client_cert = !config.server.tls_client_ca_file.empty();  // --client-ca
+  // Hot writes' own work yields the CPU like the SQLite writer does (decision 139); PostgreSQL has
+  // no writer thread, and --writer-nice does nothing there.
+  if (config.database.empty()) api_options.write_prepare_nice = config.writer_nice;
   x.api = std::make_unique<http::Api>(services, api_options);
   MetricSources sources;
   sources.api = x.api.get();

@@ -61,6 +61,9 @@ struct AppConfig {
 
   // The token cache (issue 9): revocations made elsewhere are seen within this many milliseconds.
   int token_revocation_check_ms = 1000;
+  // Versions just read are answered from memory for this long (service/secret_read_cache.h);
+  // 0 = never, -1 = the engine's default (250 on SQLite, 0 on PostgreSQL).
+  int secret_read_cache_ms = -1;
 
   // Database rotation (issue 12). Test hook only: see DbRotationHooks in server_app.cc.
   std::string test_rotation_pause_file;

@@ -19,10 +19,12 @@ void NameThisThread(const char* name) { ::pthread_setname_np(::pthread_self(), n
 void LowerThisThreadsPriority(int increment) {
   if (increment <= 0) return;
   const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+  // From the process's own value (its main thread's), not this thread's: a thread inherits its
+  // creator's nice value, and the store's writer may be started by a lowered thread (decision 139).
   errno = 0;
-  int current = ::getpriority(PRIO_PROCESS, tid);
-  if (current == -1 && errno != 0) current = 0;
-  if (::setpriority(PRIO_PROCESS, tid, current + increment) != 0) {
+  int base = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::getpid()));
+  if (base == -1 && errno != 0) base = 0;
+  if (::setpriority(PRIO_PROCESS, tid, base + increment) != 0) {
     static std::atomic<bool> logged{false};
     if (!logged.exchange(true)) log::Error(std::string("cannot lower a thread's priority: ") + std::strerror(errno));
   }

@@ -7,9 +7,10 @@ namespace csms {
 // /proc/PID/task/TID/comm).
 void NameThisThread(const char* name);
 
-// Adds `increment` (0-19) to the calling thread's nice value; 0 does nothing. Lowering one's own
-// priority needs no privilege. A failure is logged once and otherwise ignored: the thread runs on
-// at its old priority. Threads it starts afterwards inherit the lower priority.
+// Sets the calling thread's nice value to the process's (its main thread's) plus `increment`
+// (0-19); 0 does nothing. So a thread started by an already lowered one is not lowered twice.
+// Lowering one's own priority needs no privilege. A failure is logged once and otherwise ignored:
+// the thread runs on at its old priority. Threads it starts afterwards inherit the lower priority.
 void LowerThisThreadsPriority(int increment);
 
 }  // namespace csms

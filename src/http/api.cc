@@ -59,6 +59,11 @@ Api::Api(Services services, ApiOptions options)
       readers_(std::make_unique<WorkerPool>(options.ReaderThreads(), options.reader_queue)),
       writers_(std::make_unique<WorkerPool>(options.writer_threads, options.writer_queue)),
       network_(std::make_unique<WorkerPool>(options.worker_threads, options.worker_queue)) {
+  if (options.write_prepare_nice > 0) {
+    // Bounded like the writer pool; when it is full, a hot write is prepared on the I/O thread.
+    prepare_ = std::make_unique<WorkerPool>(options.ReaderThreads(), options.writer_queue,
+                                            WorkerPriority{"csms-prepare", options.write_prepare_nice});
+  }
   handlers::RegisterHealthRoutes(router_);
   handlers::RegisterObservabilityRoutes(router_);
   handlers::RegisterKeystoneRoutes(router_);
@@ -80,6 +85,8 @@ Api::Api(Services services, ApiOptions options)
 }
 
 Api::~Api() {
+  // First, so that no write is started after the wait below (queued ones are dropped).
+  prepare_.reset();
   // The store answers its queued writes before it closes, but through this Api: wait for them
   // (a --dev hold would keep them queued forever: shutting down releases it).
   std::unique_lock<std::mutex> lock(async_mu_);
@@ -403,7 +410,7 @@ void Api::Handle(std::shared_ptr<Exchange> exchange) {
           break;
         case Pool::kWriter:
           // Handed to the store without a thread waiting (never with an audit log: its "request"
-          // line is written on the pool before the handler).
+          // line is written on the pool before the handler); its work runs on prepare_ if any.
           if (route->async && !services_.audit && TryAsync(exchange, *route, params, started)) return;
           pool = writers_.get();
           break;

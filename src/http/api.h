@@ -186,6 +186,12 @@ struct ApiOptions {
   int worker_queue = 64;             // requests that may wait for one of them before 503
   bool console = true;               // serve the web console at /console/ (--no-console: not)
   bool require_client_cert = false;  // --client-ca: Route::client_cert routes need a verified client certificate
+  // Hot writes (Route::async) do their own work (parse the body, validate, queue; the sealing and
+  // the checks that read the store run in the transaction, on the store's writer) on a pool of
+  // ReaderThreads() threads at this nice increment instead of on the I/O thread, so that under a
+  // burst of writes that CPU yields to reads like the store writer's does (decision 139). 0: on the
+  // I/O thread.
+  int write_prepare_nice = 0;
 
   // reader_threads with 0 replaced by the core count.
   int ReaderThreads() const;
@@ -236,10 +242,14 @@ class Api {
   // The caller of a project route from the token cache alone, having passed the project and
   // action checks; false when the pool must authenticate it (or refuse it).
   bool CachedPrincipal(const HttpRequest& req, const Route& route, const PathParams& params, Principal* out);
-  // Starts a route's `async` form on the I/O thread (http/async_write.cc); false = run it on its
-  // pool. True: the exchange is answered (now or later) through Finish.
+  // Starts a route's `async` form (http/async_write.cc): the checks that need no store on the I/O
+  // thread, then the form itself there or, with prepare_, on one of its threads. False = run it on
+  // its pool. True: the exchange is answered (now or later) through Finish.
   bool TryAsync(const std::shared_ptr<Exchange>& exchange, const Route& route, const PathParams& params,
                 std::chrono::steady_clock::time_point started);
+  // TryAsync's second half, on the thread that runs the form: the answer comes through Finish.
+  void StartAsync(const std::shared_ptr<Exchange>& exchange, const Route& route, const PathParams& params,
+                  std::shared_ptr<Principal> principal, std::chrono::steady_clock::time_point started);
   // Query, authentication, project and action checks, the handler, the error body, the audit
   // lines. *principal (when given) is the authenticated caller, for the request log.
   void Run(const HttpRequest& req, const Route& route, const PathParams& params, HttpResponse& res,
@@ -265,6 +275,7 @@ class Api {
   std::unique_ptr<WorkerPool> readers_;
   std::unique_ptr<WorkerPool> writers_;
   std::unique_ptr<WorkerPool> network_;
+  std::unique_ptr<WorkerPool> prepare_;  // null: hot writes are prepared on the I/O thread
   std::unique_ptr<RequestMetrics> request_metrics_;
   // Asynchronous replies (writes, async_write.cc; kWorker routes, RunAsync) not yet released.
   std::mutex async_mu_;

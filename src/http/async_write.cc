@@ -1,7 +1,7 @@
-// Api::TryAsync: a hot write handed to the store from the I/O thread (http/api.h Route::async,
-// decision NN). Everything that could block before the write (authenticating an uncached token or
-// a signature, the audit log's "request" line, a grant read) sends the request to the writer pool
-// instead, where the same checks give the same answers.
+// Api::TryAsync: a hot write handed to the store without a thread waiting for it (http/api.h
+// Route::async, decisions 119 and 139), its own work on the I/O thread or on the prepare pool. Everything that could
+// block before the write (authenticating an uncached token or a signature, the audit log's "request" line, a grant
+// read) sends the request to the writer pool instead, where the same checks give the same answers.
 #include <memory>
 #include <utility>
 
@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "http/api.h"
 #include "http/path_checks.h"
+#include "http/worker_pool.h"
 #include "service/writer_control.h"
 
 namespace csms::http {
@@ -22,6 +23,31 @@ bool Api::TryAsync(const std::shared_ptr<Exchange>& exchange, const Route& route
   auto principal = std::make_shared<Principal>();
   if (!CachedPrincipal(req, route, params, principal.get())) return false;
   if (!CheckPathParams(params).ok()) return false;
+  if (prepare_) {
+    // Off the I/O thread, at the writer's priority (decision 139). Everything that could send the
+    // request to the writer pool was decided above, so no pool thread is ever started from a
+    // lowered thread (it would keep the lower priority).
+    auto task = [this, exchange, route = &route, params, principal, started] {
+      try {
+        StartAsync(exchange, *route, params, principal, started);
+      } catch (const std::exception& e) {
+        log::Error("request " + std::string(exchange->request().request_id) + " failed: " + e.what());
+        HttpResponse res;
+        WriteError(errors::Internal("internal error"), res);
+        Finish(*exchange, route, principal.get(), std::move(res), started);
+      }
+    };
+    if (prepare_->TrySubmit(std::move(task))) return true;
+  }
+  StartAsync(exchange, route, params, std::move(principal), started);
+  return true;
+}
+
+void Api::StartAsync(const std::shared_ptr<Exchange>& exchange, const Route& route, const PathParams& params,
+                     std::shared_ptr<Principal> principal, std::chrono::steady_clock::time_point started) {
+  const HttpRequest& req = exchange->request();
+  QueryParams query;
+  (void)query.Parse(req.query);  // parsed once already (TryAsync)
   RequestContext ctx{req, params, query, principal.get(), services_};
   // Counted until the completion is gone (called or dropped): ~Api waits for it, so the store's
   // writer never calls into a destroyed Api.
@@ -45,7 +71,6 @@ bool Api::TryAsync(const std::shared_ptr<Exchange>& exchange, const Route& route
     }
     Finish(*exchange, route, principal.get(), std::move(res), started);
   });
-  return true;
 }
 
 }  // namespace csms::http

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <system_error>
 
+#include "common/this_thread.h"
+
 namespace csms::http {
 
-WorkerPool::WorkerPool(int threads, int queue_limit)
+WorkerPool::WorkerPool(int threads, int queue_limit, WorkerPriority priority)
     : max_threads_(static_cast<size_t>(std::max(threads, 1))),
+      priority_(priority),
       capacity_(max_threads_ + static_cast<size_t>(std::max(queue_limit, 0))) {}
 
 WorkerPool::~WorkerPool() {
@@ -50,6 +53,8 @@ bool WorkerPool::TrySubmit(std::function<void()> task) {
 }
 
 void WorkerPool::Run() {
+  if (priority_.name) NameThisThread(priority_.name);
+  LowerThisThreadsPriority(priority_.nice);
   for (;;) {
     std::function<void()> task;
     {

@@ -15,10 +15,17 @@
 
 namespace csms::http {
 
+// How a pool's threads present themselves: a name (at most 15 characters) and a nice increment
+// over the process's (common/this_thread.h).
+struct WorkerPriority {
+  const char* name = nullptr;  // null: unnamed
+  int nice = 0;
+};
+
 class WorkerPool {
  public:
   // `threads` >= 1 (the limit); `queue_limit` = tasks that may wait for a free thread (0: none wait).
-  WorkerPool(int threads, int queue_limit);
+  WorkerPool(int threads, int queue_limit, WorkerPriority priority = {});
   // Lets the running tasks finish; queued tasks are destroyed without running.
   ~WorkerPool();
 
@@ -35,6 +42,7 @@ class WorkerPool {
   void Run();
 
   const size_t max_threads_;
+  const WorkerPriority priority_;
   const size_t capacity_;  // running + queued at most
   std::mutex mu_;
   std::condition_variable cv_;

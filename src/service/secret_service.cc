@@ -5,6 +5,7 @@
 
 #include "common/errors.h"
 #include "common/utf8.h"
+#include "crypto/constant_time.h"
 #include "crypto/random.h"
 #include "domain/limits.h"
 #include "domain/validation.h"
@@ -12,6 +13,7 @@
 #include "service/outbox.h"
 #include "service/secret_checker_service.h"
 #include "service/secret_checks.h"
+#include "service/secret_read_cache.h"
 
 namespace csms {
 namespace {
@@ -285,6 +287,9 @@ Status SecretService::GetVersion(const std::string& project_id, const std::strin
   }
   Secret secret;
   SecretVersion v;
+  SecretReadCache* cache = options_.read_cache;
+  SecretReadCache::Ticket ticket;
+  if (cache) ticket = cache->Before(project_id, name);  // before the snapshot (secret_read_cache.h)
   CSMS_RETURN_IF_ERROR(store_->Read([&](Transaction& tx) -> Status {
     CSMS_RETURN_IF_ERROR(vault_->Load(tx, project_id, name, &secret));
     CSMS_RETURN_IF_ERROR(RequireEnabled(secret));
@@ -300,7 +305,20 @@ Status SecretService::GetVersion(const std::string& project_id, const std::strin
   out->version = std::move(v);
   out->secret_name = secret.name;
   out->value = std::move(plaintext);
+  if (cache && cache->enabled()) {
+    // The kept copy's value is wiped when the cache lets it go.
+    std::shared_ptr<const VersionView> kept(new VersionView(*out), [](VersionView* view) {
+      if (view->value) crypto::Wipe(&*view->value);
+      delete view;
+    });
+    cache->Remember(project_id, name, version_id, ticket, secret.id, std::move(kept));
+  }
   return Status::OK();
+}
+
+bool SecretService::GetVersionCached(std::string_view project_id, std::string_view name, std::string_view version_id,
+                                     std::shared_ptr<const VersionView>* out) {
+  return options_.read_cache && options_.read_cache->Find(project_id, name, version_id, out);
 }
 
 Status SecretService::UpdateVersion(const std::string& project_id, const std::string& name,

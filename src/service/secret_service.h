@@ -7,8 +7,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -21,6 +23,7 @@
 namespace csms {
 
 class SecretCheckerService;
+class SecretReadCache;
 
 struct CreateSecretCommand {
   std::string name;
@@ -64,6 +67,8 @@ struct SecretServiceOptions {
   // The strength policy of new secret_string values (CreateSecret, CreateSecretVersion and so
   // BatchImportSecrets); null = values are never checked.
   const SecretCheckerService* strength = nullptr;
+  // Versions read here are remembered for GetVersionCached (service/secret_read_cache.h); null = none.
+  SecretReadCache* read_cache = nullptr;
 };
 
 class SecretService {
@@ -88,6 +93,11 @@ class SecretService {
   // `version_id` is "v<n>" or "latest"; the view carries the plaintext value.
   Status GetVersion(const std::string& project_id, const std::string& name, const std::string& version_id,
                     VersionView* out);
+  // GetVersion's answer from memory, never touching the store: the version as this process last
+  // read it, under the rules of service/secret_read_cache.h. False = not known here (call
+  // GetVersion). Cheap enough for an I/O thread.
+  bool GetVersionCached(std::string_view project_id, std::string_view name, std::string_view version_id,
+                        std::shared_ptr<const VersionView>* out);
   // expire_time 0 removes the expiry; any other value (re-)arms the expiry notifications once.
   Status UpdateVersion(const std::string& project_id, const std::string& name, const std::string& version_id,
                        int64_t expire_time, VersionView* out);
