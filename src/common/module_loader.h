@@ -23,10 +23,6 @@ namespace csms {
 // An error names every place looked in and dlopen's reason.
 Status LoadModuleSymbol(const std::string& file, const char* symbol, void** out);
 
-// The version of the table a module's entry point returns; bumped whenever a table changes, or
-// any class a module implements or calls through a virtual table (the store/ interfaces), so a
-// stale module next to a new binary is refused instead of called wrongly (2: IdentityRepository
-// gained StoreFirstPassword; a module of version 1 crashed the server at its first store call).
-inline constexpr int kModuleAbiVersion = 2;
+// What a module's entry-point table carries for csmsd to check: common/module_abi.h.
 
 }  // namespace csms

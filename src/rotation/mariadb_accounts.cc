@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/module_abi.h"
 #include "common/module_loader.h"
 #include "common/utf8.h"
 #include "rotation/sql_database_accounts.h"

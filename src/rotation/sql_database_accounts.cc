@@ -1,6 +1,7 @@
 #include "rotation/sql_database_accounts.h"
 
 #include "common/errors.h"
+#include "common/module_abi.h"
 #include "common/module_loader.h"
 #include "domain/db_instance.h"
 

@@ -1,6 +1,7 @@
 // The part of the PostgreSQL store that lives in csmsd: the URL checks, and OpenPostgresStore,
 // which loads csms-postgres.so (common/module_loader.h) and opens the store there.
 #include "common/errors.h"
+#include "common/module_abi.h"
 #include "common/module_loader.h"
 #include "store/postgres/postgres_store.h"
 

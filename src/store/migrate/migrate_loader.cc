@@ -1,5 +1,6 @@
 // csmsd's side of `csmsd admin migrate`: the copy runs in csms-postgres.so (common/module_loader.h).
 #include "common/errors.h"
+#include "common/module_abi.h"
 #include "common/module_loader.h"
 #include "store/migrate/sqlite_to_postgres.h"
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/errors.h"
+#include "common/module_abi.h"
 #include "common/module_loader.h"
 #include "store/postgres/connection.h"
 

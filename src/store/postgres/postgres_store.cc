@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "common/module_abi.h"
 #include "common/module_loader.h"
 #include "store/postgres/async_writes.h"
 #include "store/postgres/connection.h"
