@@ -108,7 +108,9 @@ TEST_F(WriterPriorityOffTest, ZeroLeavesTheWriterAtTheServersPriority) {
   int n = 0;
   EXPECT_TRUE(WaitUntil(
       [&] {
-        if (n < 50) EXPECT_EQ(api.CreateSecret("prio-s" + std::to_string(++n), "value").status, 200);
+        if (n < 50) {
+          EXPECT_EQ(api.CreateSecret("prio-s" + std::to_string(++n), "value").status, 200);
+        }
         nices = ThreadNices(server_.pid());
         return nices.count("csms-writer") && nices.count("csms-checkpoint");
       },
