@@ -18,7 +18,12 @@ namespace read_cache_http {
 class SecretReadCacheHttpTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(a_.Start({"--no-access-log", "--no-delivery", "--secret-read-cache-ms", "3600000"})) << a_.Log();
+    // The token's revocation check too is due only in an hour: while it is due, a request
+    // authenticates on the pool and its read goes to the store, which under load made the
+    // cache look unused.
+    ASSERT_TRUE(a_.Start({"--no-access-log", "--no-delivery", "--secret-read-cache-ms", "3600000",
+                          "--token-revocation-check-ms", "3600000"}))
+        << a_.Log();
     auto cred = ReadInitialCredentials(a_.data_dir());
     base_ = "/v1/" + cred["project_id"] + "/secrets";
     ca_ = std::make_unique<HttpClient>(a_.port());
