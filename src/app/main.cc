@@ -103,8 +103,9 @@ void AddServerFlags(CLI::App& cli, AppConfig& config, CliExtras& x) {
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
   cli.add_option("--writer-nice", config.writer_nice,
-                 "nice increment of the SQLite writer and checkpoint threads and of the threads that prepare "
-                 "hot writes: reads and the I/O threads go first when the CPUs are busy (0: the same priority)")
+                 "nice increment of the SQLite writer and checkpoint threads, of the threads that prepare hot "
+                 "writes, of the writer pool and of the I/O threads of connections that write: reads go first "
+                 "when the CPUs are busy (0: the same priority, and no write I/O threads)")
       ->capture_default_str()
       ->check(CLI::Range(0, 19));
 }

@@ -477,6 +477,15 @@ bool Start(const AppConfig& config, Server& x) {
   http::ServerOptions options = HttpOptions(config, &open_files);
   // Per-route body limits, decided before a body is read (http/body_limits.h).
   auto body_limits = std::make_shared<const http::BodyLimits>(config.server.body_limit);
+  // On SQLite, whose one writer a burst of writes saturates, write connections are read and framed
+  // at the writer's priority too (decision 141); PostgreSQL's replicas each write, and their
+  // reads and writes share the same I/O threads.
+  if (config.database.empty() && config.writer_nice > 0) {
+    const int io_threads =
+        options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+    options.write_io_threads = std::max(1, io_threads / 2);
+    options.write_io_nice = config.writer_nice;
+  }
   options.body_limit_for = [body_limits](const http::RequestHead& head) {
     return body_limits->For(head.method, head.target, head.credentials);
   };

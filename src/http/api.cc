@@ -57,9 +57,16 @@ Api::Api(Services services, ApiOptions options)
     : services_(services),
       require_client_cert_(options.require_client_cert),
       readers_(std::make_unique<WorkerPool>(options.ReaderThreads(), options.reader_queue)),
-      writers_(std::make_unique<WorkerPool>(options.writer_threads, options.writer_queue)),
+      writers_(std::make_unique<WorkerPool>(options.writer_threads, options.writer_queue,
+                                            WorkerPriority{"csms-write-pool", options.write_prepare_nice})),
       network_(std::make_unique<WorkerPool>(options.worker_threads, options.worker_queue)) {
   if (options.write_prepare_nice > 0) {
+    // Write connections are read on lowered I/O threads (decision 141), whose requests reach every
+    // pool, and a thread keeps the priority of the thread that started it: the pools that run at
+    // the process's priority start in full here. The writer pool runs at the writes' priority,
+    // whoever starts its threads.
+    readers_->StartAll();
+    network_->StartAll();
     // Bounded like the writer pool; when it is full, a hot write is prepared on the I/O thread.
     prepare_ = std::make_unique<WorkerPool>(options.ReaderThreads(), options.writer_queue,
                                             WorkerPriority{"csms-prepare", options.write_prepare_nice});

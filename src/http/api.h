@@ -190,7 +190,8 @@ struct ApiOptions {
   // the checks that read the store run in the transaction, on the store's writer) on a pool of
   // ReaderThreads() threads at this nice increment instead of on the I/O thread, so that under a
   // burst of writes that CPU yields to reads like the store writer's does (decision 139). 0: on the
-  // I/O thread.
+  // I/O thread. The writer pool's threads (requests other than GET and HEAD) run at it too, and the
+  // reader and network pools start all their threads at once (decision 141).
   int write_prepare_nice = 0;
 
   // reader_threads with 0 replaced by the core count.

@@ -14,6 +14,7 @@
 
 #include <utility>  // Boost 1.74's Asio needs it before its own headers.
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -26,6 +27,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -61,9 +63,9 @@ class SessionBase {
   std::list<IdleEntry>::iterator idle_it;
 };
 
-// One I/O thread: its io_context, its SO_REUSEPORT acceptor and the connections it runs. Not
-// thread-safe: everything but mailbox (see Mailbox) and thread is touched only on its own
-// thread, or after that thread has been joined.
+// One I/O thread: its io_context, its SO_REUSEPORT acceptor (none on a write I/O thread) and the
+// connections it runs. Not thread-safe: everything but mailbox (see Mailbox), ioc (to post to)
+// and thread is touched only on its own thread, or after that thread has been joined.
 struct IoWorker {
   // Declared before ioc so they outlive it: destroying ioc destroys the sessions still pending
   // (requests running past the shutdown grace), and their destructors unlink from this list.
@@ -74,6 +76,9 @@ struct IoWorker {
   boost::asio::ip::tcp::acceptor acceptor{ioc};
   boost::asio::steady_timer accept_retry{ioc};
   std::chrono::milliseconds accept_backoff{0};
+  // A write I/O thread: accepts nothing, and runs until shutdown releases `keep_running`.
+  bool writes = false;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> keep_running;
   std::thread thread;
 };
 

@@ -22,8 +22,11 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 #include "common/errors.h"
 #include "common/log.h"
+#include "common/this_thread.h"
 #include "http/connection_registry.h"
 #include "http/error_body.h"
 #include "http/exchange.h"
@@ -50,10 +53,19 @@ struct Shared {
   std::mutex tls_mu;
   std::shared_ptr<asio::ssl::context> tls;  // for new connections; each session keeps its own alive
   ConnectionRegistry connections;
+  // Set before the I/O threads start: those that accept, and the write I/O threads (may be none).
+  std::vector<IoWorker*> io_workers, write_workers;
+  std::atomic<unsigned> next_io{0}, next_write{0};
 
   std::shared_ptr<asio::ssl::context> CurrentTls() {
     std::lock_guard<std::mutex> lock(tls_mu);
     return tls;
+  }
+  // Where a connection moving to (or back from) the write I/O threads goes: round robin.
+  IoWorker* NextWorker(bool writes) {
+    auto& pool = writes ? write_workers : io_workers;
+    auto& next = writes ? next_write : next_io;
+    return pool[next.fetch_add(1, std::memory_order_relaxed) % pool.size()];
   }
 };
 
@@ -87,7 +99,8 @@ size_t FieldCount(const BeastRequest& req) { return static_cast<size_t>(std::dis
 // One connection (plain TCP or TLS): reads and parses a request, hands it to the handler as an
 // Exchange, writes the answer, and waits for the next. Not thread-safe, and need not be: it runs
 // on its IoWorker's thread from accept to close; an answer from elsewhere reaches it through the
-// Exchange (http/exchange.h), posted to that thread.
+// Exchange (http/exchange.h), posted to that thread. A plain-TCP connection moving to or from a
+// write I/O thread (MoveTo) is a new Session there, made from this one's socket and unread bytes.
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
@@ -361,6 +374,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
     keep_alive_ = req.keep_alive();
     version_ = req.version();
+    const bool reads =
+        req.method() == bhttp::verb::get || req.method() == bhttp::verb::head || req.method() == bhttp::verb::options;
+    reads_in_a_row_ = reads ? reads_in_a_row_ + 1 : 0;
     head_ = req.method() == bhttp::verb::head;
     request_id_ = request_id;
     // No timer runs while the handler works: the connection reads nothing until it answers.
@@ -390,7 +406,49 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void OnWritten(beast::error_code ec) {
     if (ec || !res_.keep_alive()) return Close();
+    if constexpr (!kTls) {
+      if (IoWorker* to = MoveTarget()) return MoveTo(to);
+    }
     ReadRequest();
+  }
+
+  // The I/O thread this connection should move to after the answer just written, or null to
+  // stay: a write sends it to the write I/O threads, kReadsToLeaveWriteThreads reads in a row
+  // bring it back. TLS connections stay where they were accepted (their TLS state is not moved).
+  IoWorker* MoveTarget() {
+    if (shared_->write_workers.empty() || worker_->draining) return nullptr;
+    if (!worker_->writes && reads_in_a_row_ == 0) return shared_->NextWorker(/*writes=*/true);
+    if (worker_->writes && reads_in_a_row_ >= kReadsToLeaveWriteThreads) return shared_->NextWorker(false);
+    return nullptr;
+  }
+
+  // Hands the socket and the bytes read past the last request (pipelined ones) to a new Session
+  // on `to`; this one ends when the last reference goes. Nothing is in flight: the answer was
+  // written and no read is pending. If `to` has stopped, the posted handler is destroyed with its
+  // io_context and the socket closes: a connection between requests, as at any shutdown.
+  void MoveTo(IoWorker* to) {
+    beast::error_code ec;
+    Lowest().expires_never();
+    tcp::socket& socket = Lowest().socket();
+    const tcp::endpoint local = socket.local_endpoint(ec);
+    if (ec) return Close();
+    std::string unread(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    const int fd = socket.release(ec);
+    if (ec) return Close();
+    tcp::socket moved(to->ioc);
+    moved.assign(local.protocol(), fd, ec);
+    if (ec) {
+      ::close(fd);  // assign failed: the descriptor is still ours; the connection ends
+      return;
+    }
+    asio::post(to->ioc, [to, shared = shared_, moved = std::move(moved), unread = std::move(unread),
+                         reads = reads_in_a_row_]() mutable {
+      auto session = std::make_shared<Session>(to, shared, std::move(moved));
+      session->reads_in_a_row_ = reads;
+      if (!unread.empty())
+        session->buffer_.commit(asio::buffer_copy(session->buffer_.prepare(unread.size()), asio::buffer(unread)));
+      session->ReadRequest();
+    });
   }
 
   void Close() {
@@ -444,6 +502,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::string discard_;                    // scratch for Discard
   size_t header_scanned_ = 0;              // bytes of buffer_ HeaderHasObsFold has cleared
   size_t header_fields_ = 0;               // a chunked request's fields before its body (OnHeader)
+  int reads_in_a_row_ = 0;                 // GET, HEAD and OPTIONS requests since the last other one
   std::shared_ptr<Session> pending_self_;  // alive while the handler has not answered
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> hold_;
 };
@@ -483,13 +542,25 @@ class ServerImpl final : public HttpServer {
         return errors::Internal("cannot listen on " + options.host + ":" + std::to_string(port) + ": " + ec.message());
       port = w->acceptor.local_endpoint().port();  // the port picked for port 0, shared by the others
       w->mailbox->ioc = &w->ioc;
+      shared_.io_workers.push_back(w.get());
       workers_.push_back(std::move(w));
     }
     port_ = port;
+    for (int i = 0; i < options.write_io_threads; ++i) {
+      auto w = std::make_unique<IoWorker>();
+      w->writes = true;
+      w->keep_running.emplace(w->ioc.get_executor());
+      w->mailbox->ioc = &w->ioc;
+      shared_.write_workers.push_back(w.get());
+      workers_.push_back(std::move(w));
+    }
+    const int write_nice = options.write_io_nice;
     for (auto& w : workers_) {
-      Accept(w.get());
       IoWorker* wp = w.get();
-      w->thread = std::thread([wp] {
+      if (!wp->writes) Accept(wp);
+      w->thread = std::thread([wp, write_nice] {
+        NameThisThread(wp->writes ? "csms-io-write" : "csms-io");
+        if (wp->writes) LowerThisThreadsPriority(write_nice);
         tl_mailbox = wp->mailbox.get();
         wp->ioc.run();
         tl_mailbox = nullptr;
@@ -525,6 +596,7 @@ class ServerImpl final : public HttpServer {
       IoWorker* wp = w.get();
       asio::post(wp->ioc, [wp] {
         wp->draining = true;
+        wp->keep_running.reset();
         beast::error_code ec;
         wp->acceptor.close(ec);
         wp->accept_retry.cancel();

@@ -2,7 +2,9 @@
 //
 // Threading model:
 // - One io_context and one SO_REUSEPORT acceptor per I/O thread, so a connection lives on one
-//   thread from accept to close and the request path takes no locks of its own.
+//   thread and the request path takes no locks of its own. The one exception is write
+//   connections (ServerOptions::write_io_threads): between two requests, with nothing in flight,
+//   a connection may move to a write I/O thread, which accepts nothing, and back.
 // - An I/O thread reads and frames requests and writes answers; it never blocks. A request is
 //   handed to the handler on its connection's I/O thread as an Exchange. The handler answers
 //   with Exchange::Respond, either at once (work that touches no store and never waits) or later
@@ -76,7 +78,17 @@ struct ServerOptions {
   // are read again by ReloadTls (SIGHUP). With a client CA, clients may present a certificate; an
   // HttpRequest says whether one verified (routes that require one: http/api.h Route::client_cert).
   std::string tls_client_ca_file;
+  // Write connections (decision 141): a plain-TCP connection that sends a request other than
+  // GET, HEAD or OPTIONS moves, once answered, to one of `write_io_threads` I/O threads running
+  // `write_io_nice` above the process's nice; after kReadsToLeaveWriteThreads reads in a row it
+  // moves back. So under a burst of writes the reading and framing of writes yields the CPUs to
+  // reads, as their store work already does. 0 threads: every connection stays where accepted.
+  int write_io_threads = 0;
+  int write_io_nice = 0;
 };
+
+// Reads in a row after which a connection on a write I/O thread moves back to a normal one.
+inline constexpr int kReadsToLeaveWriteThreads = 4;
 
 // One request being answered. request() (and every view in it) stays valid as long as the
 // Exchange is referenced, on any thread.

@@ -52,6 +52,17 @@ bool WorkerPool::TrySubmit(std::function<void()> task) {
   return true;
 }
 
+void WorkerPool::StartAll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  while (!stopping_ && threads_.size() < max_threads_) {
+    try {
+      threads_.emplace_back([this] { Run(); });
+    } catch (const std::system_error&) {  // no more threads to be had: the rest start on demand
+      return;
+    }
+  }
+}
+
 void WorkerPool::Run() {
   if (priority_.name) NameThisThread(priority_.name);
   LowerThisThreadsPriority(priority_.nice);

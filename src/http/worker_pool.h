@@ -34,6 +34,10 @@ class WorkerPool {
 
   // False when the pool is saturated (nothing is run then).
   bool TrySubmit(std::function<void()> task);
+  // Starts every thread now, from the calling thread. A thread inherits its creator's nice value
+  // and cannot take back a higher priority, so a pool that must run at the process's priority is
+  // started in full before any lowered thread (a write I/O thread) could submit to it.
+  void StartAll();
 
   int threads() const { return static_cast<int>(max_threads_); }  // the limit
   int started_threads();                                          // started so far

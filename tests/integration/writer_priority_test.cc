@@ -76,23 +76,33 @@ class WriterPriorityTest : public DevServerTest {
             EXPECT_EQ(api.CreateSecret("prio-s" + std::to_string(++n), "value").status, 200);
           }
           nices = ThreadNices(server_.pid());
-          return nices.count("csms-writer") && nices.count("csms-checkpoint") &&
+          return nices.count("csms-writer") && nices.count("csms-checkpoint") && nices.count("csms-write-pool") &&
                  (!with_prepare || nices.count("csms-prepare"));
         },
         30s))
-        << "no thread named csms-writer, csms-checkpoint (and csms-prepare) among " << Names(nices);
+        << "no thread named csms-writer, csms-checkpoint, csms-write-pool (and csms-prepare) among " << Names(nices);
     return nices;
   }
   std::string nice_ = "7";
 };
+
+// What runs writes: the store's writer and checkpointer, the threads preparing hot writes, the
+// writer pool (requests other than GET and HEAD) and the I/O threads of write connections.
+bool RunsWrites(const std::string& comm) {
+  return comm == "csms-writer" || comm == "csms-checkpoint" || comm == "csms-prepare" || comm == "csms-write-pool" ||
+         comm == "csms-io-write";
+}
 
 TEST_F(WriterPriorityTest, TheWriterAndCheckpointerRunLowerThanEveryOtherThread) {
   auto nices = NicesAfterAWrite();
   EXPECT_EQ(nices["csms-writer"], 7);
   EXPECT_EQ(nices["csms-checkpoint"], 7);
   EXPECT_EQ(nices["csms-prepare"], 7);
+  EXPECT_EQ(nices["csms-write-pool"], 7) << "the first create (its token not yet cached) runs on the writer pool";
+  EXPECT_EQ(nices["csms-io-write"], 7);
+  EXPECT_EQ(nices.count("csms-io"), 1u) << Names(nices);
   for (const auto& [comm, nice] : nices) {
-    if (comm != "csms-writer" && comm != "csms-checkpoint" && comm != "csms-prepare") {
+    if (!RunsWrites(comm)) {
       EXPECT_EQ(nice, 0) << "thread " << comm;
     }
   }
@@ -108,6 +118,8 @@ TEST_F(WriterPriorityOffTest, ZeroLeavesTheWriterAtTheServersPriority) {
   EXPECT_EQ(nices["csms-writer"], 0);
   EXPECT_EQ(nices["csms-checkpoint"], 0);
   EXPECT_EQ(nices.count("csms-prepare"), 0u) << "0: hot writes are prepared on the I/O threads";
+  EXPECT_EQ(nices.count("csms-io-write"), 0u) << "0: every connection stays on the I/O thread that accepted it";
+  EXPECT_EQ(nices["csms-write-pool"], 0);
 }
 
 }  // namespace

@@ -85,5 +85,17 @@ TEST(ConnectionCap, LeavesDescriptorsForTheRestOfTheProcess) {
   for (int64_t limit : {256, 4096, 65536}) EXPECT_LT(DefaultMaxConnections(limit), limit);
 }
 
+TEST(WorkerPool, StartAllStartsEveryThreadAtOnce) {
+  WorkerPool pool(3, 4);
+  EXPECT_EQ(pool.started_threads(), 0);
+  pool.StartAll();
+  EXPECT_EQ(pool.started_threads(), 3);
+  Gate gate;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(pool.TrySubmit([&] { gate.Wait(); }));
+  EXPECT_TRUE(gate.WaitForWaiters(3)) << "three tasks run at once on the started threads";
+  EXPECT_EQ(pool.started_threads(), 3) << "no thread beyond the limit";
+  gate.Open();
+}
+
 }  // namespace
 }  // namespace csms::http
