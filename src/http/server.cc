@@ -56,6 +56,7 @@ struct Shared {
   // Set before the I/O threads start: those that accept, and the write I/O threads (may be none).
   std::vector<IoWorker*> io_workers, write_workers;
   std::atomic<unsigned> next_io{0}, next_write{0};
+  std::atomic<bool> stopping{false};  // Shutdown has begun: connections move no more
 
   std::shared_ptr<asio::ssl::context> CurrentTls() {
     std::lock_guard<std::mutex> lock(tls_mu);
@@ -95,6 +96,22 @@ bool FramingAcceptable(const BeastRequest& req) {
 
 // Fields of a request so far: its header's, and once a chunked body is read, its trailer's too.
 size_t FieldCount(const BeastRequest& req) { return static_cast<size_t>(std::distance(req.begin(), req.end())); }
+
+// One count of ConnectionRegistry::open held by a connection on its way to another I/O thread:
+// taken before the old session goes, given back once the new one counts itself (or if it never
+// comes to be, the move's handler destroyed unrun at shutdown).
+class OpenSlot {
+ public:
+  explicit OpenSlot(std::atomic<int64_t>* open) : open_(open) { open_->fetch_add(1); }
+  OpenSlot(OpenSlot&& other) noexcept : open_(std::exchange(other.open_, nullptr)) {}
+  OpenSlot& operator=(OpenSlot&&) = delete;
+  ~OpenSlot() {
+    if (open_) open_->fetch_sub(1);
+  }
+
+ private:
+  std::atomic<int64_t>* open_;
+};
 
 // One connection (plain TCP or TLS): reads and parses a request, hands it to the handler as an
 // Exchange, writes the answer, and waits for the next. Not thread-safe, and need not be: it runs
@@ -416,7 +433,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   // stay: a write sends it to the write I/O threads, kReadsToLeaveWriteThreads reads in a row
   // bring it back. TLS connections stay where they were accepted (their TLS state is not moved).
   IoWorker* MoveTarget() {
-    if (shared_->write_workers.empty() || worker_->draining) return nullptr;
+    if (shared_->write_workers.empty() || worker_->draining || shared_->stopping.load(std::memory_order_relaxed)) {
+      return nullptr;  // a stopping server may already have stopped the target's thread
+    }
     if (!worker_->writes && reads_in_a_row_ == 0) return shared_->NextWorker(/*writes=*/true);
     if (worker_->writes && reads_in_a_row_ >= kReadsToLeaveWriteThreads) return shared_->NextWorker(false);
     return nullptr;
@@ -441,9 +460,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       ::close(fd);  // assign failed: the descriptor is still ours; the connection ends
       return;
     }
+    // The slot counts the connection as open until its new session does, so the cap never sees a
+    // gap; the address goes along rather than being asked again of a peer that may be gone.
     asio::post(to->ioc, [to, shared = shared_, moved = std::move(moved), unread = std::move(unread),
+                         slot = OpenSlot(&shared_->connections.open), remote = remote_address_,
                          reads = reads_in_a_row_]() mutable {
       auto session = std::make_shared<Session>(to, shared, std::move(moved));
+      session->remote_address_ = std::move(remote);
       session->reads_in_a_row_ = reads;
       if (!unread.empty())
         session->buffer_.commit(asio::buffer_copy(session->buffer_.prepare(unread.size()), asio::buffer(unread)));
@@ -592,6 +615,7 @@ class ServerImpl final : public HttpServer {
 
   void Shutdown(std::chrono::milliseconds grace) override {
     if (stopped_.exchange(true)) return;
+    shared_.stopping.store(true);
     for (auto& w : workers_) {
       IoWorker* wp = w.get();
       asio::post(wp->ioc, [wp] {
